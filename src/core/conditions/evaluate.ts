@@ -1,0 +1,250 @@
+// Compiles a condition's syntax tree once into closures, and the value comparisons they share (contract §2).
+import type { Condition, Properties } from '../types.ts';
+import type { CompareOp, Node, TextOp } from './grammar.ts';
+
+type Test = (props: Properties) => boolean;
+
+export function compile(source: string, tree: Node): Condition {
+  const names: string[] = [];
+  const evaluate = build(tree, names);
+  return Object.freeze({ source, properties: Object.freeze(names), evaluate });
+}
+
+function build(node: Node, names: string[]): Test {
+  // Children are built left to right, so `names` records first use in source order.
+  switch (node.type) {
+    case 'or':
+      return any(node.items.map((n) => build(n, names)));
+    case 'and':
+      return all(node.items.map((n) => build(n, names)));
+    case 'not': {
+      const inner = build(node.item, names);
+      return (p) => !inner(p);
+    }
+  }
+  if (!names.includes(node.name)) names.push(node.name);
+  const name = node.name;
+  switch (node.type) {
+    case 'known':
+      return node.known ? (p) => isKnown(p.get(name)) : (p) => !isKnown(p.get(name));
+    case 'bare':
+      // A bare name reads the value as a HubSpot boolean: "true" in any case, so a hand-typed "TRUE" counts.
+      // `x = true` stays an exact string test like every other `=`.
+      return (p) => {
+        const v = p.get(name);
+        return v !== undefined && (v === 'true' || (v.length === 4 && v.toLowerCase() === 'true'));
+      };
+    case 'cmp':
+      return comparison(name, node.op, node.value);
+    case 'in':
+      return membership(name, node.values, node.negated);
+    case 'text':
+      return textTest(name, node.op, node.value);
+  }
+}
+
+function all(tests: readonly Test[]): Test {
+  const [a, b] = tests;
+  if (tests.length === 2 && a !== undefined && b !== undefined) return (p) => a(p) && b(p);
+  return (p) => {
+    for (const t of tests) if (!t(p)) return false;
+    return true;
+  };
+}
+
+function any(tests: readonly Test[]): Test {
+  const [a, b] = tests;
+  if (tests.length === 2 && a !== undefined && b !== undefined) return (p) => a(p) || b(p);
+  return (p) => {
+    for (const t of tests) if (t(p)) return true;
+    return false;
+  };
+}
+
+/** An empty value is unknown (contract §2), exactly like a missing one. */
+function isKnown(v: string | undefined): v is string {
+  return v !== undefined && v !== '';
+}
+
+// Every test below is false on an unknown value, whatever its operator: that is the contract, not a default.
+
+function comparison(name: string, op: CompareOp, literal: string): Test {
+  const order = orderAgainst(literal);
+  switch (op) {
+    case '=':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && (v === literal || order(v) === 0);
+      };
+    case '!=':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && v !== literal && order(v) !== 0;
+      };
+    case '<':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && order(v) < 0;
+      };
+    case '<=':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && order(v) <= 0;
+      };
+    case '>':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && order(v) > 0;
+      };
+    case '>=':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && order(v) >= 0;
+      };
+  }
+}
+
+function membership(name: string, literals: readonly string[], negated: boolean): Test {
+  // Same equality as `=`: an exact text match settles it; otherwise only a decimal value can equal a decimal
+  // literal, which canonical forms ("04" → "4", "4.50" → "4.5") decide without floating point.
+  const texts = new Set(literals);
+  const decimals = new Set(literals.filter((l) => decimalWeight(l) >= 0).map(canonicalDecimal));
+  const member =
+    decimals.size === 0
+      ? (v: string) => texts.has(v)
+      : (v: string) => texts.has(v) || (decimalWeight(v) >= 0 && decimals.has(canonicalDecimal(v)));
+  return negated
+    ? (p) => {
+        const v = p.get(name);
+        return isKnown(v) && !member(v);
+      }
+    : (p) => {
+        const v = p.get(name);
+        return isKnown(v) && member(v);
+      };
+}
+
+function textTest(name: string, op: TextOp, literal: string): Test {
+  // Case-insensitive by lower-casing both sides (locale-independent); the literal is lowered once here.
+  const needle = literal.toLowerCase();
+  switch (op) {
+    case 'contains':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && v.toLowerCase().includes(needle);
+      };
+    case 'starts':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && v.toLowerCase().startsWith(needle);
+      };
+    case 'ends':
+      return (p) => {
+        const v = p.get(name);
+        return isKnown(v) && v.toLowerCase().endsWith(needle);
+      };
+  }
+}
+
+/**
+ * Orders a value against a fixed literal: numerically when both read as decimals, else by UTF-16 code
+ * units (JavaScript's own string order). Returns <0, 0 or >0 as the value sorts before, with or after it.
+ */
+export function orderAgainst(literal: string): (value: string) => number {
+  const byText = (v: string) => (v < literal ? -1 : v > literal ? 1 : 0);
+  const weight = decimalWeight(literal);
+  if (weight < 0) return byText;
+  const exact = canonical(literal);
+  if (weight > FLOAT_SAFE_DIGITS) {
+    return (v) => (decimalWeight(v) < 0 ? byText(v) : compareCanonical(canonical(v), exact));
+  }
+  const n = Number(literal);
+  return (v) => {
+    const w = decimalWeight(v);
+    if (w < 0) return byText(v);
+    if (w > FLOAT_SAFE_DIGITS) return compareCanonical(canonical(v), exact);
+    const m = Number(v);
+    return m < n ? -1 : m > n ? 1 : 0;
+  };
+}
+
+/** Compares two property-style values with the `=`/`<` rules of contract §2. */
+export function compareValues(a: string, b: string): number {
+  return orderAgainst(b)(a);
+}
+
+/**
+ * Up to 15 digits between the first and last non-zero digit, counted from the decimal point (so also no
+ * tiny magnitudes), every decimal maps to a distinct double in the same order: Number is exact there.
+ */
+const FLOAT_SAFE_DIGITS = 15;
+
+/**
+ * -1 when `s` is not a decimal (`[+-]?digits(.digits)?`); otherwise the count of digits that float
+ * exactness depends on: integer digits after leading zeros plus fraction digits before trailing zeros.
+ */
+export function decimalWeight(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 45 || c === 43) i = 1; // '-' or '+'
+  const intStart = i;
+  let firstNonZero = -1;
+  for (; i < n; i++) {
+    c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    if (firstNonZero < 0 && c !== 48) firstNonZero = i;
+  }
+  if (i === intStart) return -1;
+  let weight = firstNonZero < 0 ? 0 : i - firstNonZero;
+  if (i === n) return weight;
+  if (c !== 46) return -1; // '.'
+  const fracStart = ++i;
+  let lastNonZero = -1;
+  for (; i < n; i++) {
+    c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    if (c !== 48) lastNonZero = i;
+  }
+  if (i === fracStart) return -1;
+  if (lastNonZero >= 0) weight += lastNonZero - fracStart + 1;
+  return weight;
+}
+
+interface Canonical {
+  readonly negative: boolean;
+  /** No leading zeros; "" for zero. */
+  readonly int: string;
+  /** No trailing zeros. */
+  readonly frac: string;
+}
+
+/** Only for strings that `decimalWeight` accepted. */
+function canonical(s: string): Canonical {
+  const signed = s[0] === '-' || s[0] === '+';
+  const body = signed ? s.slice(1) : s;
+  const dot = body.indexOf('.');
+  const int = (dot < 0 ? body : body.slice(0, dot)).replace(/^0+/, '');
+  const frac = dot < 0 ? '' : body.slice(dot + 1).replace(/0+$/, '');
+  // -0 is 0.
+  return { negative: s[0] === '-' && (int !== '' || frac !== ''), int, frac };
+}
+
+function canonicalDecimal(s: string): string {
+  const c = canonical(s);
+  return `${c.negative ? '-' : ''}${c.int === '' ? '0' : c.int}${c.frac === '' ? '' : `.${c.frac}`}`;
+}
+
+function compareCanonical(a: Canonical, b: Canonical): number {
+  if (a.negative !== b.negative) return a.negative ? -1 : 1;
+  const magnitude = compareMagnitude(a, b);
+  return a.negative ? -magnitude : magnitude;
+}
+
+function compareMagnitude(a: Canonical, b: Canonical): number {
+  if (a.int.length !== b.int.length) return a.int.length < b.int.length ? -1 : 1;
+  if (a.int !== b.int) return a.int < b.int ? -1 : 1;
+  // Without trailing zeros, digit strings after the point sort as their fractions do.
+  if (a.frac !== b.frac) return a.frac < b.frac ? -1 : 1;
+  return 0;
+}
