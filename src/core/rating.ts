@@ -1,0 +1,199 @@
+// Rating (contract §6) and credits (§5): billable outcomes become invoice lines, re-rated when disputes are upheld.
+
+import { formatAmount } from './money.ts';
+import { amountFor } from './price.ts';
+import type { Price } from './price.ts';
+
+/** One outcome that settled `billable`, with the credit it got if a dispute on it was upheld. */
+export interface BilledItem {
+  readonly criteriaId: string;
+  /** The pinned version: its price rates the outcome. */
+  readonly criteriaVersion: number;
+  /** The billing period in which it settled billable (`2026-11`). */
+  readonly billingPeriod: string;
+  /** Set when a dispute was upheld: `period` is the billing period it was upheld in, `at` its time (epoch ms). */
+  readonly credit: null | { readonly period: string; readonly at: number };
+}
+
+/** The compiled price of a criteria version. */
+export type PriceOf = (criteriaId: string, version: number) => Price;
+
+export interface InvoiceTier {
+  readonly from: number;
+  readonly to: number | null;
+  readonly quantity: number;
+  readonly unitAmount: string;
+  readonly amount: string;
+}
+
+export interface ChargeLine {
+  readonly kind: 'charge';
+  readonly period: string;
+  readonly criteriaId: string;
+  readonly criteriaVersion: number;
+  readonly currency: string;
+  readonly quantity: number;
+  readonly amount: string;
+  readonly tiers: readonly InvoiceTier[];
+}
+
+export interface CreditLine {
+  readonly kind: 'credit';
+  /** The period whose invoice carries the credit: the one in which the disputes were upheld. */
+  readonly period: string;
+  readonly criteriaId: string;
+  readonly criteriaVersion: number;
+  readonly currency: string;
+  /** Minus the number of credited outcomes. */
+  readonly quantity: number;
+  /**
+   * Minus the re-rated difference; negative, except for a volume price whose count drops below a tier
+   * boundary into a dearer tier, where the re-rate costs more than it gives back.
+   */
+  readonly amount: string;
+  /** The period of the charge line the credited outcomes were billed on. */
+  readonly creditFor: string;
+}
+
+export type InvoiceLine = ChargeLine | CreditLine;
+
+interface Credit {
+  readonly period: string;
+  readonly at: number;
+  /** Position in the input, so equal times keep a deterministic order. */
+  readonly seq: number;
+}
+
+interface Line {
+  readonly period: string;
+  readonly criteriaId: string;
+  readonly criteriaVersion: number;
+  count: number;
+  readonly credits: Credit[];
+}
+
+interface CreditGroup {
+  readonly period: string;
+  quantity: number;
+  amountMinor: bigint;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortKey(line: InvoiceLine): [string, string, number, number, string] {
+  return [line.period, line.criteriaId, line.criteriaVersion, line.kind === 'charge' ? 0 : 1, line.kind === 'charge' ? '' : line.creditFor];
+}
+
+function compareLines(a: InvoiceLine, b: InvoiceLine): number {
+  const ka = sortKey(a);
+  const kb = sortKey(b);
+  return (
+    compareText(ka[0], kb[0]) ||
+    compareText(ka[1], kb[1]) ||
+    ka[2] - kb[2] ||
+    ka[3] - kb[3] ||
+    compareText(ka[4], kb[4])
+  );
+}
+
+/**
+ * The invoice lines for these billed outcomes: one charge line per (period, criteria id, version), and
+ * one credit line per (period upheld, criteria id, version, period billed). Sorted by period, criteria
+ * id, version, then charges before credits (credits by the period they are for).
+ */
+export function buildInvoice(items: Iterable<BilledItem>, priceOf: PriceOf): InvoiceLine[] {
+  // JSON keeps the key unambiguous whatever characters an id or period holds.
+  const lines = new Map<string, Line>();
+  let seq = 0;
+  for (const item of items) {
+    const key = JSON.stringify([item.billingPeriod, item.criteriaId, item.criteriaVersion]);
+    let line = lines.get(key);
+    if (line === undefined) {
+      line = {
+        period: item.billingPeriod,
+        criteriaId: item.criteriaId,
+        criteriaVersion: item.criteriaVersion,
+        count: 0,
+        credits: [],
+      };
+      lines.set(key, line);
+    }
+    // A credited outcome was billed in its period all the same: it counts on the charge line.
+    line.count += 1;
+    if (item.credit !== null) line.credits.push({ period: item.credit.period, at: item.credit.at, seq: seq++ });
+  }
+
+  const prices = new Map<string, Price>();
+  const priceFor = (criteriaId: string, version: number): Price => {
+    const key = JSON.stringify([criteriaId, version]);
+    let price = prices.get(key);
+    if (price === undefined) {
+      price = priceOf(criteriaId, version);
+      prices.set(key, price);
+    }
+    return price;
+  };
+
+  const out: InvoiceLine[] = [];
+  for (const line of lines.values()) {
+    const price = priceFor(line.criteriaId, line.criteriaVersion);
+    const rated = amountFor(price, line.count);
+    const currency = { code: price.currency, digits: price.digits };
+    out.push({
+      kind: 'charge',
+      period: line.period,
+      criteriaId: line.criteriaId,
+      criteriaVersion: line.criteriaVersion,
+      currency: price.currency,
+      quantity: line.count,
+      amount: formatAmount(rated.amountMinor, currency),
+      tiers: rated.tiers.map((t) => ({
+        from: t.from,
+        to: t.to,
+        quantity: t.quantity,
+        unitAmount: formatAmount(t.unitMinor, currency),
+        amount: formatAmount(t.amountMinor, currency),
+      })),
+    });
+    for (const group of creditGroups(line, price)) {
+      out.push({
+        kind: 'credit',
+        period: group.period,
+        criteriaId: line.criteriaId,
+        criteriaVersion: line.criteriaVersion,
+        currency: price.currency,
+        quantity: -group.quantity,
+        amount: formatAmount(-group.amountMinor, currency),
+        creditFor: line.period,
+      });
+    }
+  }
+  return out.sort(compareLines);
+}
+
+/**
+ * The credits of one charge line, re-rated (contract §5) and summed per period in which they were upheld.
+ * Taken in time order, the outcome credited after j others gives back amount(n − j) − amount(n − j − 1),
+ * so the credits of a line always add up to what the line would have cost without those outcomes.
+ */
+function creditGroups(line: Line, price: Price): CreditGroup[] {
+  const ordered = [...line.credits].sort((a, b) => a.at - b.at || a.seq - b.seq);
+  const groups = new Map<string, CreditGroup>();
+  let remaining = line.count;
+  let remainingAmount = amountFor(price, remaining).amountMinor;
+  for (const credit of ordered) {
+    remaining -= 1;
+    const nextAmount = amountFor(price, remaining).amountMinor;
+    let group = groups.get(credit.period);
+    if (group === undefined) {
+      group = { period: credit.period, quantity: 0, amountMinor: 0n };
+      groups.set(credit.period, group);
+    }
+    group.quantity += 1;
+    group.amountMinor += remainingAmount - nextAmount;
+    remainingAmount = nextAmount;
+  }
+  return [...groups.values()];
+}
