@@ -1,0 +1,121 @@
+// Reads a criteria file (YAML or JSON; one version or a `criteria:` list) into checked versions, or every problem.
+import { parseDocument } from 'yaml';
+import { isValidTimeZone, parseInstant } from '../time.ts';
+import type { Problem } from '../types.ts';
+import { joinPath, zodProblems } from '../zod-problems.ts';
+import { criteriaVersionSchema } from './schema.ts';
+import type { CriteriaVersionParsed } from './schema.ts';
+import type { CriteriaVersion } from './types.ts';
+
+/** A version together with where it was written, so set-level problems can point at it. */
+export interface LocatedVersion {
+  readonly criteria: CriteriaVersion;
+  readonly path: string;
+}
+
+export type ParseCriteriaResult =
+  | { ok: true; versions: LocatedVersion[] }
+  | { ok: false; problems: Problem[] };
+
+/** Parses the text of one file. Nothing of a file with any problem is returned (contract §1). */
+export function parseCriteriaText(text: string): ParseCriteriaResult {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)',
+        message: firstLine(e.message),
+      })),
+    };
+  }
+  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  const entries = splitEntries(root);
+  if (!entries.ok) return entries;
+
+  const problems: Problem[] = [];
+  const versions: LocatedVersion[] = [];
+  for (const { value, path } of entries.entries) {
+    const parsed = criteriaVersionSchema.safeParse(value, { reportInput: true });
+    if (!parsed.success) problems.push(...zodProblems(parsed.error, path));
+    const crossField = checkAcrossFields(value, path);
+    problems.push(...crossField.problems);
+    if (parsed.success && crossField.effectiveFrom !== null) {
+      versions.push({ criteria: compile(parsed.data, crossField.effectiveFrom), path });
+    }
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, versions };
+}
+
+type Entries = { ok: true; entries: { value: unknown; path: string }[] } | { ok: false; problems: Problem[] };
+
+function splitEntries(root: unknown): Entries {
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
+    return { ok: false, problems: [{ path: '(top level)', message: 'expected a criteria version (a mapping of fields) or `criteria:` with a list of them' }] };
+  }
+  if (!('criteria' in root)) return { ok: true, entries: [{ value: root, path: '' }] };
+  const problems: Problem[] = [];
+  for (const key of Object.keys(root)) {
+    if (key !== 'criteria') problems.push({ path: key, message: 'unknown field: a file with `criteria:` holds only that list' });
+  }
+  const list = (root as { criteria: unknown }).criteria;
+  if (!Array.isArray(list) || list.length === 0) {
+    problems.push({ path: 'criteria', message: 'expected a list of one or more criteria versions' });
+    return { ok: false, problems };
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, entries: list.map((value, i) => ({ value, path: `criteria[${i}]` })) };
+}
+
+/** Rules that tie two fields together, checked on the raw input so they are reported even when other fields are wrong. */
+function checkAcrossFields(value: unknown, path: string): { problems: Problem[]; effectiveFrom: number | null } {
+  const problems: Problem[] = [];
+  if (value === null || typeof value !== 'object') return { problems, effectiveFrom: null };
+  const raw = value as Record<string, unknown>;
+  if (typeof raw.version === 'number' && raw.version > 1 && (raw.change_notes === undefined || raw.change_notes === '')) {
+    problems.push({ path: joinPath(path, 'change_notes'), message: `is required when version is more than 1 (say what changed since version ${raw.version - 1})` });
+  }
+  let effectiveFrom: number | null = null;
+  if (typeof raw.effective_from === 'string') {
+    // An invalid zone is reported on `timezone`; read the date in UTC meanwhile so its own problems still show.
+    const zone = typeof raw.timezone === 'string' && isValidTimeZone(raw.timezone) ? raw.timezone : 'UTC';
+    const parsed = parseInstant(raw.effective_from, zone);
+    if (parsed.ok) effectiveFrom = parsed.ms;
+    else problems.push({ path: joinPath(path, 'effective_from'), message: parsed.message });
+  }
+  return { problems, effectiveFrom };
+}
+
+function compile(p: CriteriaVersionParsed, effectiveFrom: number): CriteriaVersion {
+  return {
+    id: p.id,
+    version: p.version,
+    name: p.name,
+    description: p.description ?? null,
+    owner: p.owner,
+    effectiveFrom,
+    changeNotes: p.change_notes ?? null,
+    object: p.object,
+    timezone: p.timezone,
+    trigger: { property: p.trigger.property, when: p.trigger.when ?? null },
+    success: p.success,
+    withinMs: p.within,
+    failIf: p.fail_if ?? null,
+    failureReasons: p.failure_reasons,
+    exclude: p.exclude,
+    retryWindowMs: p.retry_window,
+    cooldownMs: p.cooldown,
+    idempotencyPeriod: p.idempotency_period,
+    reviewWindowMs: p.review_window,
+    onTimeout: p.on_timeout,
+    approveIf: p.approve_if ?? null,
+    rejectIf: p.reject_if ?? null,
+    cap: p.cap ?? null,
+    price: p.price,
+    billingPeriod: p.billing_period,
+  };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,78 @@
+// The zod schema of one criteria version as written (contract §1); every field rule lives here.
+import { z } from 'zod';
+import { parseCondition } from '../conditions/index.ts';
+import { parseDuration } from '../duration.ts';
+import { priceSchema } from '../price.ts';
+import { BUCKET_PERIODS, isValidTimeZone } from '../time.ts';
+import { ATTEMPT_REASONS, OBJECT_TYPES } from '../types.ts';
+import type { Condition } from '../types.ts';
+
+const condition = z.string().transform((source, ctx): Condition => {
+  const parsed = parseCondition(source);
+  if (parsed.ok) return parsed.condition;
+  ctx.addIssue({ code: 'custom', message: `${parsed.error.message} at column ${parsed.error.column}` });
+  return z.NEVER;
+});
+
+const duration = (opts: { positive: boolean }) =>
+  z.unknown().transform((input, ctx): number => {
+    if (input === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'is required' });
+      return z.NEVER;
+    }
+    const parsed = parseDuration(input);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    }
+    if (opts.positive && parsed.ms === 0) {
+      ctx.addIssue({ code: 'custom', message: 'must be more than 0' });
+      return z.NEVER;
+    }
+    return parsed.ms;
+  });
+
+const text = z.string().trim().min(1);
+/** HubSpot internal property names: lower-case letters, digits and underscores, as HubSpot creates them. */
+const propertyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a HubSpot internal property name (letters, digits, underscores)');
+
+export const criteriaVersionSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'must use only lower-case letters, digits and "-"'),
+  version: z.number().int().positive(),
+  name: text,
+  description: z.string().optional(),
+  owner: text,
+  // Parsed together with `timezone` in compile.ts: a bare date means midnight there.
+  effective_from: z.string(),
+  change_notes: text.optional(),
+  object: z.enum(OBJECT_TYPES),
+  timezone: z
+    .string()
+    .refine(isValidTimeZone, { message: 'is not an IANA time zone name (e.g. "UTC", "Europe/Berlin")' })
+    .default('UTC'),
+  trigger: z.strictObject({ property: propertyName, when: condition.optional() }),
+  success: condition,
+  within: duration({ positive: true }),
+  fail_if: condition.optional(),
+  failure_reasons: z.array(z.strictObject({ if: condition, reason: z.enum(ATTEMPT_REASONS) })).default([]),
+  exclude: z.array(z.strictObject({ if: condition, label: text })).default([]),
+  retry_window: duration({ positive: false }).default(0),
+  cooldown: duration({ positive: false }).default(0),
+  idempotency_period: z.enum(BUCKET_PERIODS).default('day'),
+  review_window: duration({ positive: false }).default(0),
+  on_timeout: z.enum(['confirm', 'reject']).default('confirm'),
+  approve_if: condition.optional(),
+  reject_if: condition.optional(),
+  cap: z
+    .strictObject({
+      max: z.number().int().positive(),
+      per: z.enum(['record']).default('record'),
+      period: z.enum(['day', 'week', 'month']).default('day'),
+    })
+    .optional(),
+  price: priceSchema,
+  billing_period: z.enum(['month']).default('month'),
+});
+
+export type CriteriaVersionInput = z.input<typeof criteriaVersionSchema>;
+export type CriteriaVersionParsed = z.output<typeof criteriaVersionSchema>;

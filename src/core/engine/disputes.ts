@@ -1,0 +1,40 @@
+// Disputes and credits (contract §5): a settled billable outcome stays billed until a dispute is upheld.
+import type { CriteriaVersion } from '../criteria/types.ts';
+import type { Outcome } from './outcome.ts';
+import { credit } from './transitions.ts';
+
+export type DisputeError =
+  | { code: 'not_disputable'; path: string; message: string }
+  | { code: 'no_open_dispute'; path: string; message: string };
+
+export function openDispute(o: Outcome, at: number, by: string, reason: string): DisputeError | null {
+  if (o.status !== 'billable') {
+    return { code: 'not_disputable', path: 'outcomeId', message: `only a billable outcome can be disputed; ${o.outcomeId} is ${o.status}` };
+  }
+  if (o.dispute?.status === 'open') {
+    return { code: 'not_disputable', path: 'outcomeId', message: `${o.outcomeId} already has an open dispute` };
+  }
+  o.dispute = { status: 'open', reason, openedBy: by, openedAt: at, resolvedBy: null, resolvedAt: null };
+  o.trail.push({ at, version: o.criteriaVersion, type: 'dispute_opened', by, note: reason });
+  return null;
+}
+
+/** Upheld: the outcome is credited on the invoice of the period the decision falls in. Rejected: it stays billed. */
+export function resolveDispute(
+  o: Outcome,
+  c: CriteriaVersion,
+  at: number,
+  by: string,
+  resolution: 'upheld' | 'rejected',
+  note: string,
+): DisputeError | null {
+  if (o.dispute?.status !== 'open') {
+    return { code: 'no_open_dispute', path: 'outcomeId', message: `${o.outcomeId} has no open dispute to resolve` };
+  }
+  o.dispute.status = resolution;
+  o.dispute.resolvedBy = by;
+  o.dispute.resolvedAt = at;
+  o.trail.push({ at, version: o.criteriaVersion, type: resolution === 'upheld' ? 'dispute_upheld' : 'dispute_rejected', by, note });
+  if (resolution === 'upheld') credit(o, c, at);
+  return null;
+}

@@ -1,0 +1,101 @@
+// One attempt and its outcome: identity, lifecycle fields, dispute, and the ordered audit trail.
+import type { ObjectType, Reason, SignalKind, SignalRef, Status } from '../types.ts';
+
+export type TimerCause = 'deadline' | 'review_end' | 'retry_window_end';
+
+/** What a signal did to an attempt's checks; kept small because every signal on an unsettled attempt writes one. */
+export interface Checks {
+  readonly success: boolean;
+  readonly failIf?: boolean;
+  readonly exclude?: string | null;
+  readonly approveIf?: boolean;
+  readonly rejectIf?: boolean;
+}
+
+interface TrailBase {
+  /** Event time of what happened, epoch ms. */
+  readonly at: number;
+  /** The criteria version in force for the outcome when it happened: its pinned version. */
+  readonly version: number;
+}
+
+/** The ordered audit trail: every press, signal with its evaluation, transition and dispute step. */
+export type TrailEntry =
+  | (TrailBase & { readonly type: 'opened' | 'retry' | 'duplicate' | 'suppressed'; readonly ref?: SignalRef })
+  | (TrailBase & {
+      readonly type: 'signal';
+      readonly kind: SignalKind;
+      readonly property?: string;
+      /** Truncated: the trail is evidence, not a copy of the record. */
+      readonly value?: string;
+      readonly ref?: SignalRef;
+      readonly checks: Checks;
+    })
+  | (TrailBase & {
+      readonly type: 'transition';
+      readonly from: Status;
+      readonly to: Status;
+      readonly cause: 'signal' | TimerCause | 'dispute';
+      readonly reason?: Reason;
+      readonly label?: string;
+    })
+  /** A signal that arrived after the record's clock had passed its time: noted, never applied as a press. */
+  | (TrailBase & { readonly type: 'late'; readonly signalAt: number; readonly ref?: SignalRef })
+  | (TrailBase & {
+      readonly type: 'dispute_opened' | 'dispute_upheld' | 'dispute_rejected';
+      readonly by: string;
+      readonly note: string;
+    });
+
+export interface Dispute {
+  status: 'open' | 'upheld' | 'rejected';
+  reason: string;
+  openedBy: string;
+  openedAt: number;
+  resolvedBy: string | null;
+  resolvedAt: number | null;
+}
+
+/**
+ * Mutable inside the engine only: decide() owns the record state it is given. Everything a
+ * person or an invoice needs is here, so the ledger can be shown without replaying anything.
+ */
+export interface Outcome {
+  readonly outcomeId: string;
+  readonly idempotencyKey: string;
+  readonly seq: number;
+  readonly criteriaId: string;
+  readonly criteriaVersion: number;
+  readonly objectType: ObjectType;
+  readonly recordId: string;
+  status: Status;
+  reason: Reason | null;
+  label: string | null;
+  tries: number;
+  suppressed: number;
+  duplicates: number;
+  readonly openedAt: number;
+  /** The latest accepted (not suppressed) press: cooldowns count from it. */
+  lastPressAt: number;
+  /** When the current try must succeed by (`open` only). */
+  deadline: number;
+  succeededAt: number | null;
+  reviewEndsAt: number | null;
+  settledAt: number | null;
+  billingPeriod: string | null;
+  dispute: Dispute | null;
+  /** When an upheld dispute credited it, and the billing period that carries the credit. */
+  creditedAt: number | null;
+  creditPeriod: string | null;
+  trail: TrailEntry[];
+}
+
+export const SETTLED: ReadonlySet<Status> = new Set(['billable', 'not_billable', 'credited']);
+
+export function isSettled(o: Outcome): boolean {
+  return SETTLED.has(o.status);
+}
+
+export function outcomeIdOf(idempotencyKey: string, seq: number): string {
+  return `${idempotencyKey}#${seq}`;
+}

@@ -1,0 +1,57 @@
+// The state of one record: its properties as of the latest signal, whether it still exists, its attempts.
+import type { ObjectType, Properties, Signal } from '../types.ts';
+import type { Outcome } from './outcome.ts';
+
+export interface RecordState {
+  readonly objectType: ObjectType;
+  readonly recordId: string;
+  /** Latest value of each property; an empty value is unknown (contract §2). */
+  props: Map<string, string>;
+  /** Event time of each value, so an older signal never overwrites a newer value. */
+  propTimes: Map<string, number>;
+  /** Deleted or merged away: its properties read as unknown until it is restored. */
+  gone: 'deleted' | 'merged' | null;
+  mergedInto: string | null;
+  /** Every attempt on the record, in the order they opened. */
+  outcomes: Outcome[];
+  /** The latest instant whose signals and timers are applied. */
+  clock: number;
+}
+
+const EMPTY: Properties = new Map();
+
+export function newRecordState(objectType: ObjectType, recordId: string, initial?: Properties): RecordState {
+  const props = new Map<string, string>(initial ?? []);
+  return { objectType, recordId, props, propTimes: new Map(), gone: null, mergedInto: null, outcomes: [], clock: Number.NEGATIVE_INFINITY };
+}
+
+/** What conditions see: a record that no longer exists satisfies no test but IS UNKNOWN. */
+export function visibleProps(state: RecordState): Properties {
+  return state.gone === null ? state.props : EMPTY;
+}
+
+/** Applies the change itself (not its consequences); latest event time wins, ties go to the later signal. */
+export function applyChange(state: RecordState, signal: Signal): void {
+  switch (signal.kind) {
+    case 'property': {
+      const seen = state.propTimes.get(signal.property);
+      if (seen !== undefined && seen > signal.at) return;
+      state.props.set(signal.property, signal.value);
+      state.propTimes.set(signal.property, signal.at);
+      return;
+    }
+    case 'deleted':
+      state.gone = 'deleted';
+      return;
+    case 'merged_away':
+      state.gone = 'merged';
+      state.mergedInto = signal.into;
+      return;
+    case 'restored':
+      state.gone = null;
+      return;
+    case 'created':
+    case 'merged':
+      return;
+  }
+}

@@ -1,0 +1,57 @@
+// Timers (contract §3), derived from the attempts themselves so a stale or early timer can never act.
+import type { CriteriaSet } from '../criteria/criteria-set.ts';
+import type { Outcome, TimerCause } from './outcome.ts';
+import type { RecordState } from './record-state.ts';
+import { visibleProps } from './record-state.ts';
+import { classifyFailure, failTry, retryWindowEnd, settleBillable, settleNotBillable } from './transitions.ts';
+
+export interface PendingTimer {
+  readonly at: number;
+  /** At one instant deadlines and review ends (0) come before retry-window ends (1). */
+  readonly order: 0 | 1;
+  readonly cause: TimerCause;
+  readonly outcome: Outcome;
+}
+
+/** The earliest timer of the record: the next time it needs waking, or null when every attempt is settled. */
+export function nextTimer(state: RecordState, criteria: CriteriaSet): PendingTimer | null {
+  let best: PendingTimer | null = null;
+  for (const o of state.outcomes) {
+    let t: PendingTimer | null = null;
+    if (o.status === 'open') t = { at: o.deadline, order: 0, cause: 'deadline', outcome: o };
+    else if (o.status === 'in_review') t = { at: o.reviewEndsAt!, order: 0, cause: 'review_end', outcome: o };
+    else if (o.status === 'failed') {
+      const c = criteria.get(o.criteriaId, o.criteriaVersion);
+      t = { at: retryWindowEnd(o, c), order: 1, cause: 'retry_window_end', outcome: o };
+    }
+    // Ties keep the attempts' opening order: the outcomes array is in that order.
+    if (t !== null && (best === null || t.at < best.at || (t.at === best.at && t.order < best.order))) best = t;
+  }
+  return best;
+}
+
+/** Fires, in time order, every timer due before `limit` (or at it too, when `inclusive`). */
+export function fireTimers(state: RecordState, criteria: CriteriaSet, limit: number, inclusive: boolean): void {
+  for (;;) {
+    const t = nextTimer(state, criteria);
+    if (t === null || t.at > limit || (!inclusive && t.at === limit)) return;
+    fire(state, criteria, t);
+  }
+}
+
+function fire(state: RecordState, criteria: CriteriaSet, t: PendingTimer): void {
+  const o = t.outcome;
+  const c = criteria.get(o.criteriaId, o.criteriaVersion);
+  switch (t.cause) {
+    case 'deadline':
+      failTry(o, c, t.at, 'deadline', classifyFailure(c, visibleProps(state), 'latency_breach'));
+      return;
+    case 'review_end':
+      if (c.onTimeout === 'confirm') settleBillable(o, c, t.at, 'review_end');
+      else settleNotBillable(o, t.at, 'review_end', 'human_review_fail');
+      return;
+    case 'retry_window_end':
+      settleNotBillable(o, t.at, 'retry_window_end', o.reason ?? 'unclassified');
+      return;
+  }
+}

@@ -1,0 +1,121 @@
+// The ledger as people and tools read it: outcome JSON (cli.md field rules), the invoice and the summary.
+import type { CriteriaSet } from './criteria/criteria-set.ts';
+import type { Outcome, TrailEntry } from './engine/outcome.ts';
+import { buildInvoice } from './rating.ts';
+import type { BilledItem, InvoiceLine } from './rating.ts';
+import { isoUtc } from './time.ts';
+import type { ObjectType, Reason, Status } from './types.ts';
+
+export interface OutcomeView {
+  outcomeId: string;
+  idempotencyKey: string;
+  criteriaId: string;
+  criteriaVersion: number;
+  objectType: ObjectType;
+  recordId: string;
+  status: Status;
+  reason: Reason | null;
+  label: string | null;
+  tries: number;
+  suppressed: number;
+  duplicates: number;
+  openedAt: string;
+  succeededAt: string | null;
+  settledAt: string | null;
+  billingPeriod: string | null;
+  /** While pending: when the current try must succeed by, or when the review ends. */
+  deadline: string | null;
+  reviewEndsAt: string | null;
+  dispute: null | { status: string; reason: string; openedBy: string; openedAt: string; resolvedBy: string | null; resolvedAt: string | null };
+  creditPeriod: string | null;
+  trail?: TrailView[];
+}
+
+export type TrailView = Omit<TrailEntry, 'at' | 'signalAt'> & { at: string; signalAt?: string };
+
+const iso = (ms: number | null): string | null => (ms === null ? null : isoUtc(ms));
+
+export function outcomeView(o: Outcome, withTrail = false): OutcomeView {
+  const view: OutcomeView = {
+    outcomeId: o.outcomeId,
+    idempotencyKey: o.idempotencyKey,
+    criteriaId: o.criteriaId,
+    criteriaVersion: o.criteriaVersion,
+    objectType: o.objectType,
+    recordId: o.recordId,
+    status: o.status,
+    // cli.md: a reason for not_billable, and for failed the reason of the failed try.
+    reason: o.status === 'not_billable' || o.status === 'failed' ? o.reason : null,
+    label: o.status === 'not_billable' && o.reason === 'excluded' ? o.label : null,
+    tries: o.tries,
+    suppressed: o.suppressed,
+    duplicates: o.duplicates,
+    openedAt: isoUtc(o.openedAt),
+    succeededAt: iso(o.succeededAt),
+    settledAt: iso(o.settledAt),
+    // A credited outcome keeps the period it was billed in: the credit is a separate invoice line.
+    billingPeriod: o.status === 'billable' || o.status === 'credited' ? o.billingPeriod : null,
+    deadline: o.status === 'open' ? isoUtc(o.deadline) : null,
+    reviewEndsAt: o.status === 'in_review' ? iso(o.reviewEndsAt) : null,
+    dispute: o.dispute === null ? null : { ...o.dispute, openedAt: isoUtc(o.dispute.openedAt), resolvedAt: iso(o.dispute.resolvedAt) },
+    creditPeriod: o.creditPeriod,
+  };
+  if (withTrail) view.trail = o.trail.map(trailView);
+  return view;
+}
+
+function trailView(e: TrailEntry): TrailView {
+  const out = { ...e, at: isoUtc(e.at) } as TrailView;
+  if (e.type === 'late') out.signalAt = isoUtc(e.signalAt);
+  return out;
+}
+
+/** cli.md's order: openedAt, then idempotencyKey, then sequence number. */
+export function compareOutcomes(a: Outcome, b: Outcome): number {
+  if (a.openedAt !== b.openedAt) return a.openedAt - b.openedAt;
+  if (a.idempotencyKey !== b.idempotencyKey) return a.idempotencyKey < b.idempotencyKey ? -1 : 1;
+  return a.seq - b.seq;
+}
+
+export interface Summary {
+  presses: number;
+  suppressed: number;
+  duplicates: number;
+  attempts: number;
+  successes: number;
+  billable: number;
+  credited: number;
+  pending: number;
+  byReason: Partial<Record<Reason, number>>;
+}
+
+export function summarize(outcomes: readonly Outcome[]): Summary {
+  const s: Summary = { presses: 0, suppressed: 0, duplicates: 0, attempts: outcomes.length, successes: 0, billable: 0, credited: 0, pending: 0, byReason: {} };
+  for (const o of outcomes) {
+    // Every press lands on one attempt as its first try, a retry, a duplicate or a suppressed press.
+    s.presses += o.tries + o.suppressed + o.duplicates;
+    s.suppressed += o.suppressed;
+    s.duplicates += o.duplicates;
+    if (o.succeededAt !== null) s.successes++;
+    if (o.status === 'billable') s.billable++;
+    else if (o.status === 'credited') s.credited++;
+    else if (o.status === 'not_billable' && o.reason !== null) s.byReason[o.reason] = (s.byReason[o.reason] ?? 0) + 1;
+    else s.pending++;
+  }
+  return s;
+}
+
+/** Every outcome that settled billable is rated in its billing period; upheld disputes add credits (contract §5, §6). */
+export function invoiceOf(outcomes: readonly Outcome[], criteria: CriteriaSet): InvoiceLine[] {
+  const items: BilledItem[] = [];
+  for (const o of outcomes) {
+    if ((o.status !== 'billable' && o.status !== 'credited') || o.billingPeriod === null) continue;
+    items.push({
+      criteriaId: o.criteriaId,
+      criteriaVersion: o.criteriaVersion,
+      billingPeriod: o.billingPeriod,
+      credit: o.creditedAt !== null && o.creditPeriod !== null ? { period: o.creditPeriod, at: o.creditedAt } : null,
+    });
+  }
+  return buildInvoice(items, (id, version) => criteria.get(id, version).price);
+}
