@@ -1,0 +1,41 @@
+// The `outcome-billing` command: dispatches to a subcommand and maps failures to cli.md's exit codes.
+import { simulateCommand } from './commands/simulate.ts';
+import { validateCommand } from './commands/validate.ts';
+import { EXIT, processIo, UsageError } from './io.ts';
+import type { CliIo, ExitCode } from './io.ts';
+
+const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<ExitCode>> = {
+  validate: validateCommand,
+  simulate: simulateCommand,
+};
+
+export const mainHelp = `Usage: outcome-billing <command> [options]
+
+Commands:
+  validate <criteria-file>...   check criteria files against the outcome contract
+  simulate --criteria <file> --events <file> [--records <file>] [--until <time>] [--format table|json]
+                                replay recorded HubSpot events and print the ledger and invoice
+
+Run 'outcome-billing <command> --help' for a command's options.`;
+
+export async function main(args: readonly string[], io: CliIo = processIo): Promise<ExitCode> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`outcome-billing: unknown command "${name}"\n\n${mainHelp}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`outcome-billing ${name}: ${e.message}\nRun 'outcome-billing ${name} --help' for usage.`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,74 @@
+// The simulate command's two outputs: the JSON document of cli.md and the table for people.
+import type { Summary } from '../core/ledger-view.ts';
+import type { OutcomeView } from '../core/ledger-view.ts';
+import type { InvoiceLine } from '../core/rating.ts';
+import { renderTable } from './table.ts';
+
+export interface SimulateReport {
+  outcomes: OutcomeView[];
+  invoice: InvoiceLine[];
+  summary: Summary;
+  input: {
+    portalId: number | null;
+    events: number;
+    duplicates: number;
+    ignored: { at: string; subscriptionType: string; reason: string }[];
+    signals: number;
+    until: string | null;
+  };
+}
+
+/** `2026-11-03 10:00:00Z`: compact and still unambiguous UTC. */
+const short = (iso: string | null): string => (iso === null ? '-' : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`);
+
+export function renderTableReport(r: SimulateReport): string {
+  const parts: string[] = [];
+  parts.push(`Outcomes (${r.outcomes.length})`);
+  parts.push(
+    renderTable(
+      ['OUTCOME', 'VER', 'STATUS', 'REASON', 'TRIES', 'SUPPR', 'DUPS', 'OPENED', 'SUCCEEDED', 'SETTLED', 'PERIOD'],
+      r.outcomes.map((o) => [
+        o.outcomeId,
+        `v${o.criteriaVersion}`,
+        o.status,
+        o.reason === null ? '-' : o.label ? `${o.reason} (${o.label})` : o.reason,
+        String(o.tries),
+        String(o.suppressed),
+        String(o.duplicates),
+        short(o.openedAt),
+        short(o.succeededAt),
+        short(o.settledAt),
+        o.billingPeriod ?? '-',
+      ]),
+      new Set([4, 5, 6]),
+    ),
+  );
+  parts.push('', `Invoice (${r.invoice.length} line${r.invoice.length === 1 ? '' : 's'})`);
+  parts.push(
+    renderTable(
+      ['PERIOD', 'CRITERIA', 'VER', 'LINE', 'QTY', 'AMOUNT', 'TIERS'],
+      r.invoice.map((l) => [
+        l.period,
+        l.criteriaId,
+        `v${l.criteriaVersion}`,
+        l.kind === 'credit' ? `credit for ${l.creditFor}` : 'charge',
+        String(l.quantity),
+        `${l.amount} ${l.currency}`,
+        l.kind === 'charge' ? l.tiers.map((t) => `${t.quantity} × ${t.unitAmount}`).join(' + ') : '',
+      ]),
+      new Set([4, 5]),
+    ),
+  );
+  const s = r.summary;
+  const reasons = Object.entries(s.byReason).map(([k, v]) => `${k} ${v}`).join(', ');
+  parts.push(
+    '',
+    `Presses ${s.presses} (suppressed ${s.suppressed}, duplicates ${s.duplicates}) · attempts ${s.attempts} · successes ${s.successes} · billable ${s.billable}` +
+      (s.credited > 0 ? ` · credited ${s.credited}` : '') +
+      (s.pending > 0 ? ` · still pending ${s.pending}` : ''),
+    `Not billable: ${reasons === '' ? 'none' : reasons}`,
+    `Input: ${r.input.events} events, ${r.input.duplicates} repeated deliveries counted once, ${r.input.ignored.length} ignored` +
+      (r.input.until ? ` · clock stopped at ${r.input.until}` : ''),
+  );
+  return parts.join('\n');
+}
