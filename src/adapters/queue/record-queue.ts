@@ -1,0 +1,95 @@
+// BullMQ adapter: record wake-ups as delayed jobs with deterministic ids, the worker that runs them, and the sweeper.
+import { DelayedError, Queue, Worker } from 'bullmq';
+import type { ConnectionOptions, Job } from 'bullmq';
+import { z } from 'zod';
+import type { RecordRef, RecordScheduler, SignalStore } from '../../app/ports.ts';
+import { OBJECT_TYPES } from '../../core/types.ts';
+
+export const RECORD_QUEUE = 'outcome-records';
+
+/** Job payloads outlive deploys: versioned and checked before use. */
+const recordJobSchema = z.strictObject({
+  v: z.literal(1),
+  portalId: z.number().int(),
+  objectType: z.enum(OBJECT_TYPES),
+  recordId: z.string().regex(/^\d+$/),
+  at: z.number(),
+});
+type RecordJob = z.infer<typeof recordJobSchema>;
+
+/** One job per (record, event time): a second wake for the same time is the same job, so it is a no-op. */
+export const recordJobId = (r: RecordRef, at: number): string => `r_${r.portalId}_${r.objectType}_${r.recordId}_${at}`;
+
+export interface QueueSettings {
+  readonly connection: ConnectionOptions;
+  /** BullMQ's own key prefix, so a test or a second deployment never sees another's jobs. */
+  readonly prefix: string;
+  readonly holdMs: number;
+  readonly clock: () => number;
+}
+
+const JOB_OPTIONS = {
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600 },
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 500 },
+} as const;
+
+export function createRecordQueue(s: QueueSettings): Queue {
+  return new Queue(RECORD_QUEUE, { connection: s.connection, prefix: s.prefix, defaultJobOptions: JOB_OPTIONS });
+}
+
+export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'holdMs' | 'clock'>): RecordScheduler {
+  const jobOf = (record: RecordRef, at: number) => {
+    const data: RecordJob = { v: 1, portalId: record.portalId, objectType: record.objectType, recordId: record.recordId, at };
+    // Delayed jobs fire by this clock; the worker re-checks and re-delays one that fires early.
+    return { name: 'record', data, opts: { jobId: recordJobId(record, at), delay: Math.max(0, at + s.holdMs - s.clock()) } };
+  };
+  return {
+    async wake(record, at) {
+      const j = jobOf(record, at);
+      await queue.add(j.name, j.data, j.opts);
+    },
+    async wakeMany(items) {
+      if (items.length > 0) await queue.addBulk(items.map(({ record, at }) => jobOf(record, at)));
+    },
+  };
+}
+
+export interface WorkerHandlers {
+  readonly process: (record: RecordRef) => Promise<void>;
+  readonly store: SignalStore;
+  readonly scheduler: RecordScheduler;
+  readonly sweepLimit?: number;
+}
+
+/**
+ * The worker runs two kinds of job: `record` (bring a record up to the watermark) and `sweep` (a
+ * repeating safety net that wakes every record whose signals or timers are due but has no job,
+ * e.g. after a crash between storing signals and adding their job).
+ */
+export function createRecordWorker(s: QueueSettings & { concurrency: number; lockDurationMs?: number }, h: WorkerHandlers): Worker {
+  return new Worker(
+    RECORD_QUEUE,
+    async (job: Job, token?: string) => {
+      if (job.name === 'sweep') {
+        const due = await h.store.dueRecords(s.clock() - s.holdMs, h.sweepLimit ?? 1000);
+        await h.scheduler.wakeMany(due);
+        return { woke: due.length };
+      }
+      const data = recordJobSchema.parse(job.data);
+      const dueAt = data.at + s.holdMs;
+      if (s.clock() < dueAt) {
+        await job.moveToDelayed(dueAt, token);
+        throw new DelayedError();
+      }
+      await h.process({ portalId: data.portalId, objectType: data.objectType, recordId: data.recordId });
+      return null;
+    },
+    { connection: s.connection, prefix: s.prefix, concurrency: s.concurrency, ...(s.lockDurationMs ? { lockDuration: s.lockDurationMs } : {}) },
+  );
+}
+
+export async function scheduleSweeper(queue: Queue, everyMs: number): Promise<void> {
+  await queue.upsertJobScheduler('sweep', { every: everyMs }, { name: 'sweep', data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } });
+}

@@ -1,0 +1,35 @@
+--[[ commit: saves a record's new state if nobody changed it since it was loaded (compare-and-set).
+  KEYS[1]   record state (hash: v = version, s = state JSON)
+  KEYS[2]   record's pending signals (zset)
+  KEYS[3]   due index (zset: record key -> earliest event time needing a worker)
+  KEYS[4]   records with state (set)
+  KEYS[5]   outcome counts by status (hash)
+  ARGV[1]   expected version (0: no state yet)
+  ARGV[2]   new state, JSON
+  ARGV[3]   record key (member of the due index and the records set)
+  ARGV[4]   earliest pending timer, event time ms, or '' for none
+  ARGV[5]   status count changes, JSON object {status: delta}
+  ARGV[6..] pending members that were applied, to remove
+  Returns {1, next pending event time or ''} when saved, {0, ''} on a version conflict (nothing written).
+]]
+local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if current ~= tonumber(ARGV[1]) then return {0, ''} end
+redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
+for i = 6, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+redis.call('SADD', KEYS[4], ARGV[3])
+for status, delta in pairs(cjson.decode(ARGV[5])) do
+  if delta ~= 0 then redis.call('HINCRBY', KEYS[5], status, delta) end
+end
+local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local nextPending = first[2]
+local due = nextPending and tonumber(nextPending) or nil
+if ARGV[4] ~= '' then
+  local timer = tonumber(ARGV[4])
+  if due == nil or timer < due then due = timer end
+end
+if due == nil then
+  redis.call('ZREM', KEYS[3], ARGV[3])
+else
+  redis.call('ZADD', KEYS[3], due, ARGV[3])
+end
+return {1, nextPending or ''}

@@ -1,0 +1,31 @@
+--[[ ingest: stores a webhook batch's signals, each identity at most once, atomically.
+  KEYS[1]          sequence counter (string): orders signals that share an event time
+  KEYS[2]          due index (zset): record key -> earliest event time needing a worker
+  KEYS[3]          portals (set)
+  KEYS[2+2i]       for signal i (1-based): its seen marker (string, expires)
+  KEYS[3+2i]       for signal i: its record's pending signals (zset: score = event time)
+  ARGV[1]          seen-marker lifetime, ms (longer than HubSpot's 24 h of retries)
+  ARGV[2]          portal id
+  ARGV[3i]         for signal i: event time (ms)
+  ARGV[3i+1]       for signal i: the signal, JSON
+  ARGV[3i+2]       for signal i: its record key (member of the due index)
+  Returns {stored, duplicates}.
+]]
+local ttl = tonumber(ARGV[1])
+local stored, duplicates = 0, 0
+redis.call('SADD', KEYS[3], ARGV[2])
+local n = (#KEYS - 3) / 2
+for i = 1, n do
+  local seenKey, pendingKey = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
+  local at, payload, recordKey = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
+  if redis.call('SET', seenKey, '1', 'NX', 'PX', ttl) then
+    local seq = redis.call('INCR', KEYS[1])
+    -- Zero-padded so members with the same event time sort in arrival order.
+    redis.call('ZADD', pendingKey, at, string.format('%016d', seq) .. '|' .. payload)
+    redis.call('ZADD', KEYS[2], 'LT', at, recordKey)
+    stored = stored + 1
+  else
+    duplicates = duplicates + 1
+  end
+end
+return {stored, duplicates}

@@ -1,0 +1,98 @@
+// Record state ↔ JSON for Redis, versioned and checked with zod: stored state outlives deploys.
+import { z } from 'zod';
+import type { Outcome, TrailEntry } from '../../core/engine/outcome.ts';
+import type { RecordState } from '../../core/engine/record-state.ts';
+import { OBJECT_TYPES, REASONS, STATUSES } from '../../core/types.ts';
+import type { Signal } from '../../core/types.ts';
+
+/** Bump when the stored shape changes, and teach decode() the old one. */
+export const RECORD_SCHEMA_VERSION = 1;
+
+const trailEntrySchema = z.looseObject({ at: z.number(), version: z.number().int(), type: z.string() });
+
+const outcomeSchema = z.strictObject({
+  outcomeId: z.string(),
+  idempotencyKey: z.string(),
+  seq: z.number().int().positive(),
+  criteriaId: z.string(),
+  criteriaVersion: z.number().int().positive(),
+  objectType: z.enum(OBJECT_TYPES),
+  recordId: z.string(),
+  status: z.enum(STATUSES),
+  reason: z.enum(REASONS).nullable(),
+  label: z.string().nullable(),
+  tries: z.number().int(),
+  suppressed: z.number().int(),
+  duplicates: z.number().int(),
+  openedAt: z.number(),
+  lastPressAt: z.number(),
+  deadline: z.number(),
+  succeededAt: z.number().nullable(),
+  reviewEndsAt: z.number().nullable(),
+  settledAt: z.number().nullable(),
+  billingPeriod: z.string().nullable(),
+  dispute: z
+    .strictObject({
+      status: z.enum(['open', 'upheld', 'rejected']),
+      reason: z.string(),
+      openedBy: z.string(),
+      openedAt: z.number(),
+      resolvedBy: z.string().nullable(),
+      resolvedAt: z.number().nullable(),
+    })
+    .nullable(),
+  creditedAt: z.number().nullable(),
+  creditPeriod: z.string().nullable(),
+  trail: z.array(trailEntrySchema),
+});
+
+const storedRecordSchema = z.strictObject({
+  schema: z.literal(RECORD_SCHEMA_VERSION),
+  objectType: z.enum(OBJECT_TYPES),
+  recordId: z.string(),
+  props: z.array(z.tuple([z.string(), z.string()])),
+  propTimes: z.array(z.tuple([z.string(), z.number()])),
+  gone: z.enum(['deleted', 'merged']).nullable(),
+  mergedInto: z.string().nullable(),
+  outcomes: z.array(outcomeSchema),
+  // JSON has no infinities: null stands for "nothing applied yet".
+  clock: z.number().nullable(),
+});
+
+export function encodeRecord(state: RecordState): string {
+  return JSON.stringify({
+    schema: RECORD_SCHEMA_VERSION,
+    objectType: state.objectType,
+    recordId: state.recordId,
+    props: [...state.props],
+    propTimes: [...state.propTimes],
+    gone: state.gone,
+    mergedInto: state.mergedInto,
+    outcomes: state.outcomes,
+    clock: Number.isFinite(state.clock) ? state.clock : null,
+  });
+}
+
+/** A stored state that does not decode is corruption, not bad input: it throws and the job retries loudly. */
+export function decodeRecord(json: string): RecordState {
+  const parsed = storedRecordSchema.parse(JSON.parse(json));
+  return {
+    objectType: parsed.objectType,
+    recordId: parsed.recordId,
+    props: new Map(parsed.props),
+    propTimes: new Map(parsed.propTimes),
+    gone: parsed.gone,
+    mergedInto: parsed.mergedInto,
+    outcomes: parsed.outcomes.map((o) => ({ ...o, trail: o.trail as unknown as TrailEntry[] }) satisfies Outcome),
+    clock: parsed.clock ?? Number.NEGATIVE_INFINITY,
+  };
+}
+
+const signalSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('property'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), property: z.string(), value: z.string() }),
+  z.strictObject({ kind: z.enum(['created', 'deleted', 'restored', 'merged']), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional() }),
+  z.strictObject({ kind: z.literal('merged_away'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), into: z.string() }),
+]);
+
+export const encodeSignal = (s: Signal): string => JSON.stringify(s);
+export const decodeSignal = (json: string): Signal => signalSchema.parse(JSON.parse(json)) as Signal;

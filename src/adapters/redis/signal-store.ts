@@ -1,0 +1,149 @@
+// The Redis store of signals, record states and their indexes; every change goes through one Lua script.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { RecordState } from '../../core/engine/record-state.ts';
+import { OBJECT_TYPES } from '../../core/types.ts';
+import type { ObjectType } from '../../core/types.ts';
+import { StoreUnavailableError, recordRefKey } from '../../app/ports.ts';
+import type { CommitResult, IngestItem, IngestResult, LoadedRecord, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
+import { decodeRecord, decodeSignal, encodeRecord, encodeSignal } from './record-codec.ts';
+
+const lua = (name: string): string => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
+const INGEST = lua('ingest');
+const COMMIT = lua('commit');
+
+/** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
+const SEEN_TTL_MS = 3 * 24 * 3_600_000;
+
+export interface RedisKeys {
+  seq: string;
+  due: string;
+  portals: string;
+  records: string;
+  statusCounts: string;
+  seen(identity: string): string;
+  pending(r: RecordRef): string;
+  state(r: RecordRef): string;
+}
+
+export function redisKeys(prefix: string): RedisKeys {
+  return {
+    seq: `${prefix}:seq`,
+    due: `${prefix}:due`,
+    portals: `${prefix}:portals`,
+    records: `${prefix}:records`,
+    statusCounts: `${prefix}:outcomes-by-status`,
+    // Identities are long JSON tuples; a digest keeps the key small and its contents out of Redis.
+    seen: (identity) => `${prefix}:seen:${createHash('sha256').update(identity).digest('base64url')}`,
+    pending: (r) => `${prefix}:pending:${recordRefKey(r)}`,
+    state: (r) => `${prefix}:rec:${recordRefKey(r)}`,
+  };
+}
+
+export function parseRecordKey(key: string): RecordRef | null {
+  const [portal, objectType, recordId, ...rest] = key.split(':');
+  if (rest.length > 0 || !portal || !recordId || !(OBJECT_TYPES as readonly string[]).includes(objectType ?? '')) return null;
+  return { portalId: Number(portal), objectType: objectType as ObjectType, recordId };
+}
+
+type Commands = {
+  obIngest(numKeys: number, ...args: (string | number)[]): Promise<[number, number]>;
+  obCommit(numKeys: number, ...args: (string | number)[]): Promise<[number, string]>;
+};
+
+/** Any Redis failure while storing becomes StoreUnavailableError: the receiver answers 503 and HubSpot retries. */
+async function unavailable<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw new StoreUnavailableError(e instanceof Error ? e.message : String(e), { cause: e });
+  }
+}
+
+export function createRedisSignalStore(redis: Redis, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>> } {
+  const keys = redisKeys(prefix);
+  const r = redis as Redis & Commands;
+  if (!('obIngest' in r)) {
+    redis.defineCommand('obIngest', { lua: INGEST });
+    redis.defineCommand('obCommit', { lua: COMMIT });
+  }
+
+  return {
+    keys,
+
+    async ingest(portalId: number, items: readonly IngestItem[], _now: number): Promise<IngestResult> {
+      const ks: string[] = [keys.seq, keys.due, keys.portals];
+      const args: (string | number)[] = [SEEN_TTL_MS, portalId];
+      const earliest = new Map<string, { record: RecordRef; earliestAt: number }>();
+      for (const { identity, signal } of items) {
+        const record: RecordRef = { portalId, objectType: signal.objectType, recordId: signal.recordId };
+        const recordKey = recordRefKey(record);
+        ks.push(keys.seen(`${portalId}|${identity}`), keys.pending(record));
+        args.push(signal.at, encodeSignal(signal), recordKey);
+        const seen = earliest.get(recordKey);
+        if (!seen || signal.at < seen.earliestAt) earliest.set(recordKey, { record, earliestAt: signal.at });
+      }
+      const [stored, duplicates] = await unavailable(() => r.obIngest(ks.length, ...ks, ...args));
+      return { stored, duplicates, records: [...earliest.values()] };
+    },
+
+    async load(record: RecordRef, watermark: number): Promise<LoadedRecord> {
+      const max = Number.isFinite(watermark) ? String(watermark) : watermark > 0 ? '+inf' : '-inf';
+      const [[, v, s], members] = await Promise.all([
+        redis.hmget(keys.state(record), 'v', 's').then((x) => [null, ...x] as const),
+        redis.zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES'),
+      ]);
+      const pending: PendingSignal[] = [];
+      for (let i = 0; i < members.length; i += 2) {
+        const member = members[i]!;
+        const bar = member.indexOf('|');
+        pending.push({ member, seq: Number(member.slice(0, bar)), signal: decodeSignal(member.slice(bar + 1)) });
+      }
+      // ZRANGEBYSCORE already orders by (score, member), and members start with the zero-padded sequence.
+      return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending };
+    },
+
+    async commit(record, version, state: RecordState, applied, nextWakeAt): Promise<CommitResult> {
+      const statusDelta: Record<string, number> = {};
+      for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
+      const previous = version === 0 ? null : await redis.hget(keys.state(record), 's');
+      if (previous) for (const o of decodeRecord(previous).outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) - 1;
+      const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts];
+      const args = [version, encodeRecord(state), recordRefKey(record), nextWakeAt ?? '', JSON.stringify(statusDelta), ...applied.map((p) => p.member)];
+      const [ok, nextPending] = await r.obCommit(ks.length, ...ks, ...args);
+      return { ok: ok === 1, nextPendingAt: ok === 1 && nextPending !== '' ? Number(nextPending) : null };
+    },
+
+    async *listRecords(portalId?: number): AsyncIterable<RecordRef> {
+      let cursor = '0';
+      do {
+        const [next, members] = await redis.sscan(keys.records, cursor, 'COUNT', 500);
+        cursor = next;
+        for (const m of members) {
+          const ref = parseRecordKey(m);
+          if (ref && (portalId === undefined || ref.portalId === portalId)) yield ref;
+        }
+      } while (cursor !== '0');
+    },
+
+    async portals(): Promise<number[]> {
+      return (await redis.smembers(keys.portals)).map(Number).sort((a, b) => a - b);
+    },
+
+    async dueRecords(dueBy: number, limit: number) {
+      const raw = await redis.zrangebyscore(keys.due, '-inf', String(dueBy), 'WITHSCORES', 'LIMIT', 0, limit);
+      const due: { record: RecordRef; at: number }[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const record = parseRecordKey(raw[i]!);
+        if (record) due.push({ record, at: Number(raw[i + 1]) });
+      }
+      return due;
+    },
+
+    async outcomeCounts(): Promise<Record<string, number>> {
+      const raw = await redis.hgetall(keys.statusCounts);
+      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// The application layer's view of the outside world: what the use cases need from storage, queues and the clock.
+import type { RecordState } from '../core/engine/record-state.ts';
+import type { ObjectType, Signal } from '../core/types.ts';
+
+/** A record of one portal: the unit of ordering and of atomic state changes. */
+export interface RecordRef {
+  readonly portalId: number;
+  readonly objectType: ObjectType;
+  readonly recordId: string;
+}
+
+export const recordRefKey = (r: RecordRef): string => `${r.portalId}:${r.objectType}:${r.recordId}`;
+
+/** One signal to store, with the identity that makes a repeated delivery count once. */
+export interface IngestItem {
+  readonly identity: string;
+  readonly signal: Signal;
+}
+
+export interface IngestResult {
+  /** Signals newly stored. */
+  readonly stored: number;
+  /** Signals already stored by an earlier delivery. */
+  readonly duplicates: number;
+  /** Every record the batch touched, new signals or not, with the earliest event time of its signals in the batch. */
+  readonly records: readonly { readonly record: RecordRef; readonly earliestAt: number }[];
+}
+
+/** A pending signal as stored: its ingest sequence orders ties in event time. */
+export interface PendingSignal {
+  readonly member: string;
+  readonly seq: number;
+  readonly signal: Signal;
+}
+
+export interface LoadedRecord {
+  /** Compare-and-set version: 0 when the record has no state yet. */
+  readonly version: number;
+  readonly state: RecordState | null;
+  /** Pending signals with event time ≤ the watermark asked for, in (at, seq) order. */
+  readonly pending: readonly PendingSignal[];
+}
+
+export interface CommitResult {
+  /** False when another worker changed the record since it was loaded: load again and retry. */
+  readonly ok: boolean;
+  /** Event time of the earliest signal still pending after the commit, or null. */
+  readonly nextPendingAt: number | null;
+}
+
+/** Redis unreachable or refusing writes: the caller answers 503 so HubSpot retries. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+export interface SignalStore {
+  /** Stores the signals durably, skipping identities already stored; resolves only once they are stored. */
+  ingest(portalId: number, items: readonly IngestItem[], now: number): Promise<IngestResult>;
+  load(record: RecordRef, watermark: number): Promise<LoadedRecord>;
+  /** Atomically: saves the state if its version is still `version`, removes the applied pending signals, indexes the next wake. */
+  commit(record: RecordRef, version: number, state: RecordState, applied: readonly PendingSignal[], nextWakeAt: number | null): Promise<CommitResult>;
+  /** Every record with state (for the ledger), in no particular order. */
+  listRecords(portalId?: number): AsyncIterable<RecordRef>;
+  portals(): Promise<number[]>;
+  /** Records whose pending signals or timers are due by `dueBy` (event time), with that time: the sweeper's safety net. */
+  dueRecords(dueBy: number, limit: number): Promise<{ record: RecordRef; at: number }[]>;
+}
+
+/** Asks a worker to process a record no earlier than event time `at` (plus the hold). Idempotent per (record, at). */
+export interface RecordScheduler {
+  wake(record: RecordRef, at: number): Promise<void>;
+  wakeMany(items: readonly { readonly record: RecordRef; readonly at: number }[]): Promise<void>;
+}

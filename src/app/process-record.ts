@@ -1,0 +1,90 @@
+// Use case: bring one record up to the watermark: apply its due signals in event time, fire its timers, commit atomically.
+import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
+import { decide } from '../core/engine/decide.ts';
+import type { Effect } from '../core/engine/decide.ts';
+import type { Outcome } from '../core/engine/outcome.ts';
+import { newRecordState } from '../core/engine/record-state.ts';
+import type { RecordState } from '../core/engine/record-state.ts';
+import type { Signal } from '../core/types.ts';
+import type { RecordRef, RecordScheduler, SignalStore } from './ports.ts';
+
+export interface ProcessDeps {
+  readonly store: SignalStore;
+  readonly scheduler: RecordScheduler;
+  readonly criteria: () => CriteriaSet;
+  readonly clock: () => number;
+  /**
+   * How long a signal waits before it is applied. HubSpot delivers out of order and in parallel;
+   * holding every signal this long puts them back in event-time order before any decision.
+   */
+  readonly holdMs: number;
+}
+
+export interface ProcessResult {
+  readonly applied: number;
+  readonly late: readonly Signal[];
+  /** Outcomes whose state changed and was committed: what to write back. */
+  readonly changed: readonly Outcome[];
+  /** Event time of the record's next due signal or timer, already scheduled; null when nothing is pending. */
+  readonly nextWakeAt: number | null;
+  readonly conflicts: number;
+}
+
+/** Another worker kept winning the compare-and-set: the job fails and BullMQ retries it later. */
+export class RecordContendedError extends Error {
+  override readonly name = 'RecordContendedError';
+}
+
+const MAX_ATTEMPTS = 20;
+
+/**
+ * Loads, decides and commits with compare-and-set, so two workers can never both apply a signal:
+ * the loser reloads and decides again on the winner's state. A crash before the commit changes
+ * nothing; the signals stay pending and the job is retried.
+ */
+export async function processRecord(deps: ProcessDeps, record: RecordRef): Promise<ProcessResult> {
+  let conflicts = 0;
+  let applied = 0;
+  const late: Signal[] = [];
+  const changed = new Map<string, Outcome>();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const watermark = deps.clock() - deps.holdMs;
+    const criteria = deps.criteria();
+    const loaded = await deps.store.load(record, watermark);
+    const state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
+    const effects: Effect[] = [];
+    for (const p of loaded.pending) effects.push(...run(state, { type: 'signal', signal: p.signal }, watermark, criteria));
+    effects.push(...run(state, { type: 'tick' }, watermark, criteria));
+    const timer = [...effects].reverse().find((e) => e.type === 'wake_at');
+    const nextTimerAt = timer?.type === 'wake_at' ? timer.at : null;
+    const committed = await deps.store.commit(record, loaded.version, state, loaded.pending, nextTimerAt);
+    if (!committed.ok) {
+      conflicts++;
+      continue;
+    }
+    applied += loaded.pending.length;
+    for (const e of effects) {
+      if (e.type === 'outcome_changed') changed.set(e.outcome.outcomeId, e.outcome);
+      else if (e.type === 'late_signal') late.push(e.signal);
+    }
+    // Signals stored while this one ran, already due: apply them now rather than wait for a wake.
+    if (committed.nextPendingAt !== null && committed.nextPendingAt <= deps.clock() - deps.holdMs) continue;
+    const nextWakeAt = minOf(nextTimerAt, committed.nextPendingAt);
+    if (nextWakeAt !== null) await deps.scheduler.wake(record, nextWakeAt);
+    return { applied, late, changed: [...changed.values()], nextWakeAt, conflicts };
+  }
+  throw new RecordContendedError(`record ${record.objectType} ${record.recordId}: still contended after ${MAX_ATTEMPTS} attempts`);
+}
+
+function run(state: RecordState, input: Parameters<typeof decide>[1], now: number, criteria: CriteriaSet): Effect[] {
+  const d = decide(state, input, now, criteria);
+  // Signals and ticks have no failure case; only dispute inputs do.
+  if (!d.ok) throw new Error(d.error.message);
+  return d.effects;
+}
+
+function minOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.min(a, b);
+}
