@@ -1,4 +1,5 @@
 // The `outcome-billing` command: dispatches to a subcommand and maps failures to cli.md's exit codes.
+import { ledgerCommand } from './commands/ledger.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { validateCommand } from './commands/validate.ts';
 import { EXIT, processIo, UsageError } from './io.ts';
@@ -7,6 +8,7 @@ import type { CliIo, ExitCode } from './io.ts';
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<ExitCode>> = {
   validate: validateCommand,
   simulate: simulateCommand,
+  ledger: (args, io) => ledgerCommand(args, io),
 };
 
 export const mainHelp = `Usage: outcome-billing <command> [options]
@@ -15,6 +17,8 @@ Commands:
   validate <criteria-file>...   check criteria files against the outcome contract
   simulate --criteria <file> --events <file> [--records <file>] [--until <time>] [--format table|json]
                                 replay recorded HubSpot events and print the ledger and invoice
+  ledger [--portal <id>] [--format table|json]
+                                print the live service's ledger from Redis
 
 Run 'outcome-billing <command> --help' for a command's options.`;
 

@@ -9,8 +9,8 @@ import type { Problem } from '../../core/types.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
-import { renderTableReport } from '../simulate-report.ts';
-import type { SimulateReport } from '../simulate-report.ts';
+import { renderTableReport } from '../ledger-report.ts';
+import type { LedgerReport } from '../ledger-report.ts';
 
 export const simulateHelp = `Usage: outcome-billing simulate --criteria <file> --events <file> [--records <file>]
                               [--until <ISO time>] [--format table|json] [--trail]
@@ -71,7 +71,7 @@ export async function simulateCommand(args: readonly string[], io: CliIo): Promi
   }
 
   const result = simulate({ criteria: criteria.set, records: records.records, signals: mapped.signals, until });
-  const report: SimulateReport = {
+  const report: LedgerReport = {
     outcomes: result.outcomes.map((o) => outcomeView(o, values.trail === true)),
     invoice: result.invoice,
     summary: result.summary,

@@ -1,14 +1,15 @@
-// The simulate command's two outputs: the JSON document of cli.md and the table for people.
+// The ledger report (simulate's and the live ledger's): cli.md's JSON document and the table for people.
 import type { Summary } from '../core/ledger-view.ts';
 import type { OutcomeView } from '../core/ledger-view.ts';
 import type { InvoiceLine } from '../core/rating.ts';
 import { renderTable } from './table.ts';
 
-export interface SimulateReport {
+export interface LedgerReport {
   outcomes: OutcomeView[];
   invoice: InvoiceLine[];
   summary: Summary;
-  input: {
+  /** What was replayed (simulate only). */
+  input?: {
     portalId: number | null;
     events: number;
     duplicates: number;
@@ -21,7 +22,7 @@ export interface SimulateReport {
 /** `2026-11-03 10:00:00Z`: compact and still unambiguous UTC. */
 const short = (iso: string | null): string => (iso === null ? '-' : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`);
 
-export function renderTableReport(r: SimulateReport): string {
+export function renderTableReport(r: LedgerReport): string {
   const parts: string[] = [];
   parts.push(`Outcomes (${r.outcomes.length})`);
   parts.push(
@@ -67,8 +68,12 @@ export function renderTableReport(r: SimulateReport): string {
       (s.credited > 0 ? ` · credited ${s.credited}` : '') +
       (s.pending > 0 ? ` · still pending ${s.pending}` : ''),
     `Not billable: ${reasons === '' ? 'none' : reasons}`,
-    `Input: ${r.input.events} events, ${r.input.duplicates} repeated deliveries counted once, ${r.input.ignored.length} ignored` +
-      (r.input.until ? ` · clock stopped at ${r.input.until}` : ''),
   );
+  if (r.input) {
+    parts.push(
+      `Input: ${r.input.events} events, ${r.input.duplicates} repeated deliveries counted once, ${r.input.ignored.length} ignored` +
+        (r.input.until ? ` · clock stopped at ${r.input.until}` : ''),
+    );
+  }
   return parts.join('\n');
 }

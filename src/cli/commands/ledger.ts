@@ -1,0 +1,73 @@
+// `outcome-billing ledger`: prints the live ledger from Redis, in the same shapes as `simulate`.
+import { Redis } from 'ioredis';
+import { formatSourcedProblem, loadCriteriaFiles } from '../../adapters/files/criteria-files.ts';
+import { createRedisSignalStore } from '../../adapters/redis/signal-store.ts';
+import type { Outcome } from '../../core/engine/outcome.ts';
+import { compareOutcomes, invoiceOf, outcomeView, summarize } from '../../core/ledger-view.ts';
+import { parseCommandArgs } from '../args.ts';
+import { EXIT, UsageError } from '../io.ts';
+import type { CliIo, ExitCode } from '../io.ts';
+import { renderTableReport } from '../ledger-report.ts';
+
+export const ledgerHelp = `Usage: outcome-billing ledger [--portal <id>] [--format table|json] [--trail]
+                            [--redis-url <url>] [--prefix <key prefix>] [--criteria <path>]
+
+Prints the live service's ledger (every outcome, the invoice and the summary) from Redis, in the same
+shapes as 'simulate'. Reads REDIS_URL (default redis://127.0.0.1:6379), REDIS_PREFIX (default ob) and
+CRITERIA_PATH (needed for prices) from the environment; the options override them.
+
+Exit codes: 0 success, 1 bad input (criteria problems, Redis unreachable), 2 usage error.`;
+
+export async function ledgerCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
+  const { values } = parseCommandArgs(args, {
+    portal: { type: 'string' },
+    format: { type: 'string' },
+    trail: { type: 'boolean' },
+    'redis-url': { type: 'string' },
+    prefix: { type: 'string' },
+    criteria: { type: 'string' },
+  });
+  if (values.help) {
+    io.out(ledgerHelp);
+    return EXIT.ok;
+  }
+  const format = (values.format as string | undefined) ?? 'table';
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, not "${format}"`);
+  const portalText = values.portal as string | undefined;
+  if (portalText !== undefined && !/^\d+$/.test(portalText)) throw new UsageError(`--portal must be a HubSpot portal id (digits), not "${portalText}"`);
+  const criteriaPath = (values.criteria as string | undefined) ?? env.CRITERIA_PATH;
+  if (!criteriaPath) throw new UsageError('the ledger needs the criteria for its prices: set CRITERIA_PATH or pass --criteria');
+
+  const criteria = await loadCriteriaFiles([criteriaPath]);
+  if (!criteria.ok) {
+    for (const p of criteria.problems) io.err(formatSourcedProblem(p));
+    return EXIT.badInput;
+  }
+  const url = (values['redis-url'] as string | undefined) ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, retryStrategy: () => null });
+  try {
+    await redis.connect();
+  } catch (e) {
+    io.err(`cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${e instanceof Error ? e.message : String(e)}`);
+    redis.disconnect();
+    return EXIT.badInput;
+  }
+  try {
+    const store = createRedisSignalStore(redis, (values.prefix as string | undefined) ?? env.REDIS_PREFIX ?? 'ob');
+    const outcomes: Outcome[] = [];
+    for await (const ref of store.listRecords(portalText === undefined ? undefined : Number(portalText))) {
+      const { state } = await store.load(ref, Number.NEGATIVE_INFINITY);
+      if (state) outcomes.push(...state.outcomes);
+    }
+    outcomes.sort(compareOutcomes);
+    const report = {
+      outcomes: outcomes.map((o) => outcomeView(o, values.trail === true)),
+      invoice: invoiceOf(outcomes, criteria.set),
+      summary: summarize(outcomes),
+    };
+    io.out(format === 'json' ? JSON.stringify(report, null, 2) : renderTableReport(report));
+    return EXIT.ok;
+  } finally {
+    await redis.quit();
+  }
+}
