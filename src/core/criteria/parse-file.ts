@@ -11,6 +11,8 @@ import type { CriteriaVersion } from './types.ts';
 export interface LocatedVersion {
   readonly criteria: CriteriaVersion;
   readonly path: string;
+  /** The version as written, keys sorted: equal texts mean an unchanged version, however the file is laid out. */
+  readonly canonical: string;
 }
 
 export type ParseCriteriaResult =
@@ -41,7 +43,7 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
     const crossField = checkAcrossFields(value, path);
     problems.push(...crossField.problems);
     if (parsed.success && crossField.effectiveFrom !== null) {
-      versions.push({ criteria: compile(parsed.data, crossField.effectiveFrom), path });
+      versions.push({ criteria: compile(parsed.data, crossField.effectiveFrom), path, canonical: canonicalJson(value) });
     }
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, versions };
@@ -114,6 +116,12 @@ function compile(p: CriteriaVersionParsed, effectiveFrom: number): CriteriaVersi
     price: p.price,
     billingPeriod: p.billing_period,
   };
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
 }
 
 function firstLine(message: string): string {

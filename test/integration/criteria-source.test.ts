@@ -1,0 +1,52 @@
+// Criteria at run time: invalid sets stop the start, reloads add versions, a version in force never changes.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { CriteriaInvalidError, loadCriteriaSource } from '../../src/app/criteria-source.ts';
+import { BASE_CRITERIA } from '../support/scenario.ts';
+
+const NOW = Date.parse('2026-11-21T00:00:00Z');
+const folder = () => mkdtempSync(join(tmpdir(), 'ob-criteria-'));
+const write = (dir: string, name: string, doc: object) => writeFileSync(join(dir, name), stringify(doc));
+
+describe('criteria source (issue 3 §4)', () => {
+  it('refuses to start on an invalid file, with the validator messages', async () => {
+    const dir = folder();
+    write(dir, 'a.yaml', { ...BASE_CRITERIA, within: '0' });
+    await expect(loadCriteriaSource(dir)).rejects.toThrow(CriteriaInvalidError);
+    await expect(loadCriteriaSource(dir)).rejects.toThrow(/a\.yaml: within: must be more than 0/);
+  });
+
+  it('picks up a new version without a restart; it takes effect at its effective_from', async () => {
+    const dir = folder();
+    write(dir, 'a.yaml', BASE_CRITERIA);
+    const source = await loadCriteriaSource(dir);
+    write(dir, 'b.yaml', { ...BASE_CRITERIA, version: 2, change_notes: 'longer', within: '2h', effective_from: '2026-12-01T00:00:00Z' });
+    expect(await source.reload(NOW)).toEqual({ ok: true, added: ['resolve@2'] });
+    expect(source.current().inForce('resolve', NOW)?.version).toBe(1);
+    expect(source.current().inForce('resolve', Date.parse('2026-12-01T00:00:00Z'))?.version).toBe(2);
+  });
+
+  it('keeps the old set when a version in force was edited or removed, or the new set is invalid', async () => {
+    const dir = folder();
+    write(dir, 'a.yaml', BASE_CRITERIA);
+    const source = await loadCriteriaSource(dir);
+    write(dir, 'a.yaml', { ...BASE_CRITERIA, within: '5h' });
+    const edited = await source.reload(NOW);
+    expect(edited.ok).toBe(false);
+    expect(!edited.ok && edited.problems[0]).toMatch(/resolve v1 changed after taking effect/);
+    expect(source.current().inForce('resolve', NOW)?.withinMs).toBe(3_600_000);
+    write(dir, 'a.yaml', { ...BASE_CRITERIA, name: '' });
+    expect((await source.reload(NOW)).ok).toBe(false);
+  });
+
+  it('allows editing a version that has not taken effect yet', async () => {
+    const dir = folder();
+    write(dir, 'a.yaml', { ...BASE_CRITERIA, effective_from: '2027-01-01T00:00:00Z' });
+    const source = await loadCriteriaSource(dir);
+    write(dir, 'a.yaml', { ...BASE_CRITERIA, within: '5h', effective_from: '2027-01-01T00:00:00Z' });
+    expect(await source.reload(NOW)).toEqual({ ok: true, added: [] });
+  });
+});
