@@ -27,6 +27,8 @@ export interface OutcomeView {
   deadline: string | null;
   reviewEndsAt: string | null;
   dispute: null | { status: string; reason: string; openedBy: string; openedAt: string; resolvedBy: string | null; resolvedAt: string | null };
+  /** A credited outcome: the period it was billed in, which its credit line corrects (`creditFor`). */
+  billedPeriod: string | null;
   creditPeriod: string | null;
   trail?: TrailView[];
 }
@@ -53,11 +55,12 @@ export function outcomeView(o: Outcome, withTrail = false): OutcomeView {
     openedAt: isoUtc(o.openedAt),
     succeededAt: iso(o.succeededAt),
     settledAt: iso(o.settledAt),
-    // A credited outcome keeps the period it was billed in: the credit is a separate invoice line.
-    billingPeriod: o.status === 'billable' || o.status === 'credited' ? o.billingPeriod : null,
+    // cli.md: the period of a billable outcome, else null; a credited one names it as billedPeriod.
+    billingPeriod: o.status === 'billable' ? o.billingPeriod : null,
     deadline: o.status === 'open' ? isoUtc(o.deadline) : null,
     reviewEndsAt: o.status === 'in_review' ? iso(o.reviewEndsAt) : null,
     dispute: o.dispute === null ? null : { ...o.dispute, openedAt: isoUtc(o.dispute.openedAt), resolvedAt: iso(o.dispute.resolvedAt) },
+    billedPeriod: o.status === 'credited' ? o.billingPeriod : null,
     creditPeriod: o.creditPeriod,
   };
   if (withTrail) view.trail = o.trail.map(trailView);

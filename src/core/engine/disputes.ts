@@ -5,9 +5,19 @@ import { credit } from './transitions.ts';
 
 export type DisputeError =
   | { code: 'not_disputable'; path: string; message: string }
-  | { code: 'no_open_dispute'; path: string; message: string };
+  | { code: 'no_open_dispute'; path: string; message: string }
+  | { code: 'invalid_dispute'; path: string; message: string };
+
+/** Contract §5: a dispute is opened with a reason and the user who opened it; finance decides with a name too. */
+function missing(by: string, text: string, textField: 'reason' | 'note'): DisputeError | null {
+  if (by.trim() === '') return { code: 'invalid_dispute', path: 'by', message: 'must name the user' };
+  if (textField === 'reason' && text.trim() === '') return { code: 'invalid_dispute', path: 'reason', message: 'must say why the outcome is disputed' };
+  return null;
+}
 
 export function openDispute(o: Outcome, at: number, by: string, reason: string): DisputeError | null {
+  const invalid = missing(by, reason, 'reason');
+  if (invalid) return invalid;
   if (o.status !== 'billable') {
     return { code: 'not_disputable', path: 'outcomeId', message: `only a billable outcome can be disputed; ${o.outcomeId} is ${o.status}` };
   }
@@ -28,6 +38,8 @@ export function resolveDispute(
   resolution: 'upheld' | 'rejected',
   note: string,
 ): DisputeError | null {
+  const invalid = missing(by, note, 'note');
+  if (invalid) return invalid;
   if (o.dispute?.status !== 'open') {
     return { code: 'no_open_dispute', path: 'outcomeId', message: `${o.outcomeId} has no open dispute to resolve` };
   }
