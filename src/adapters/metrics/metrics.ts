@@ -1,0 +1,146 @@
+// Prometheus metrics of the live service, on a registry of its own so tests (and several apps in one process) never share counters.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface MetricsOptions {
+  /** Jobs per queue state (waiting, active, delayed, failed, ...), read at each scrape. */
+  readonly queueCounts?: () => Promise<Record<string, number>>;
+  /** Outcomes per status (open, in_review, billable, ...), read at each scrape. */
+  readonly outcomeCounts?: () => Promise<Record<string, number>>;
+  /** Node process metrics (CPU, memory, event loop, GC); default true. */
+  readonly defaultMetrics?: boolean;
+}
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Webhook answers by HTTP status. */
+  readonly webhookRequests: Counter<'status'>;
+  /** Webhook requests refused, by reason: counted even when their events could not be (bad signature, unreadable body). */
+  readonly webhookRejections: Counter<'reason'>;
+  /** Webhook events by result; `duplicate` counts signals already stored by an earlier delivery. */
+  readonly webhookEvents: Counter<'result' | 'reason'>;
+  readonly decisionDuration: Histogram<never>;
+  readonly signalsApplied: Counter<never>;
+  readonly lateSignals: Counter<never>;
+  readonly queueJobs: Gauge<'state'>;
+  readonly outcomes: Gauge<'status'>;
+  /** A scrape-time callback failed (Redis unreachable): its gauge is left empty rather than stale. */
+  readonly collectFailures: Counter<'gauge'>;
+  readonly contentType: string;
+  /** The exposition text for `/metrics`. */
+  render(): Promise<string>;
+}
+
+/** A scrape must answer even when Redis hangs; Prometheus' own timeout is 10 s by default. */
+const READ_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  const collectFailures = new Counter({
+    name: 'ob_metrics_collect_failures_total',
+    help: 'Scrape-time reads (queue depth, outcome counts) that failed; the gauge is then reported empty.',
+    labelNames: ['gauge'] as const,
+    registers: [registry],
+    collect: () => readGauges(),
+  });
+  const queueJobs = new Gauge({
+    name: 'ob_queue_jobs',
+    help: 'Jobs in the record queue, by state.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect: () => readGauges(),
+  });
+  const outcomes = new Gauge({
+    name: 'ob_outcomes',
+    help: 'Outcomes in the ledger, by status.',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    collect: () => readGauges(),
+  });
+
+  /**
+   * The registry collects every metric at once; the three collect hooks share one read per scrape,
+   * so a failure is counted in the same scrape that shows its gauge empty, and the reads run once.
+   */
+  let reading: Promise<void> | null = null;
+  function readGauges(): Promise<void> {
+    reading ??= Promise.all([
+      fill(queueJobs, 'ob_queue_jobs', 'state', options.queueCounts),
+      fill(outcomes, 'ob_outcomes', 'status', options.outcomeCounts),
+    ]).then(
+      () => {
+        reading = null;
+      },
+      () => {
+        reading = null;
+      },
+    );
+    return reading;
+  }
+
+  async function fill<L extends string>(gauge: Gauge<L>, name: string, label: L, read: (() => Promise<Record<string, number>>) | undefined) {
+    if (read === undefined) return;
+    let counts: Record<string, number>;
+    try {
+      counts = await withTimeout(read(), READ_TIMEOUT_MS);
+    } catch {
+      // A failing read must not fail the scrape, and an old value must not pass for a current one.
+      gauge.reset();
+      collectFailures.inc({ gauge: name });
+      return;
+    }
+    // Reset first: a state that has emptied must disappear, not keep its last value.
+    gauge.reset();
+    for (const [key, value] of Object.entries(counts)) {
+      if (Number.isFinite(value)) gauge.set({ [label]: key } as Partial<Record<L, string>>, value);
+    }
+  }
+
+  return {
+    registry,
+    webhookRequests: new Counter({
+      name: 'ob_webhook_requests_total',
+      help: 'Webhook requests answered, by HTTP status.',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    webhookRejections: new Counter({
+      name: 'ob_webhook_rejected_requests_total',
+      help: 'Webhook requests refused, by reason (invalid_signature:<why>, payload_too_large, invalid_json, invalid_batch, store_unavailable, internal).',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    webhookEvents: new Counter({
+      name: 'ob_webhook_events_total',
+      help: 'Webhook events: received (in a verified, parsed batch), accepted, ignored (by reason), rejected (by reason); duplicate counts signals already stored.',
+      labelNames: ['result', 'reason'] as const,
+      registers: [registry],
+    }),
+    decisionDuration: new Histogram({
+      name: 'ob_decision_duration_seconds',
+      help: 'Time to process one record: load, decide, commit.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    signalsApplied: new Counter({ name: 'ob_signals_applied_total', help: 'Signals applied to record state.', registers: [registry] }),
+    lateSignals: new Counter({
+      name: 'ob_late_signals_total',
+      help: 'Signals that arrived after their record had moved past their event time.',
+      registers: [registry],
+    }),
+    queueJobs,
+    outcomes,
+    collectFailures,
+    contentType: registry.contentType,
+    render: () => registry.metrics(),
+  };
+}

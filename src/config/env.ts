@@ -1,0 +1,221 @@
+// The service's configuration: every environment variable it reads, validated once at start with every problem listed.
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly redisUrl: string;
+  /** Signs HubSpot's webhooks and card requests (v3). Secret. */
+  readonly hubspotClientSecret: string;
+  /** The public origin (and path prefix) HubSpot calls, without a trailing slash: signatures cover it. */
+  readonly publicBaseUrl: string;
+  readonly criteriaPath: string;
+  /** Bearer token of the read API. Secret. */
+  readonly adminToken: string;
+  readonly redisPrefix: string;
+  /** How long a signal waits before it is applied, so out-of-order deliveries are put back in event-time order. */
+  readonly signalHoldMs: number;
+  readonly sweepIntervalMs: number;
+  readonly workerConcurrency: number;
+  readonly maxBodyBytes: number;
+  readonly shutdownTimeoutMs: number;
+  readonly logLevel: LogLevel;
+  /** Static-auth app token for the CRM APIs. Secret. */
+  readonly hubspotAccessToken: string | undefined;
+  readonly hubspotApiBaseUrl: string;
+}
+
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly message: string;
+}
+
+export type LoadConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+// An empty variable (`FOO=` in an env file) means "not set": it takes the default or is reported missing.
+const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${what}` : `expected ${what}`);
+
+function wholeNumber(what: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .optional()
+      .transform((raw, ctx): number => {
+        if (raw === undefined) return fallback;
+        const text = raw.trim();
+        const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+        if (!Number.isSafeInteger(value) || value < min || value > max) {
+          const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+          ctx.addIssue({ code: 'custom', message: `must be a whole number ${range} (${what}), got ${JSON.stringify(raw)}` });
+          return z.NEVER;
+        }
+        return value;
+      }),
+  );
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
+const publicBaseUrl = z.preprocess(
+  unsetIfEmpty,
+  z.string({ error: required('the public https address HubSpot calls, e.g. https://billing.example.com') }).transform((raw, ctx): string => {
+    const url = parseUrl(raw.trim());
+    const local = url !== null && url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
+    if (url === null || !(url.protocol === 'https:' || local)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an https URL (the public address HubSpot calls); http is allowed only for localhost and 127.0.0.1',
+      });
+      return z.NEVER;
+    }
+    if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+      ctx.addIssue({ code: 'custom', message: 'must be a bare origin with an optional path prefix: no query, fragment or credentials' });
+      return z.NEVER;
+    }
+    // Signatures cover the exact URL: keep what was configured, minus a trailing slash (the request path brings its own).
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  }),
+);
+
+const redisUrl = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .transform((raw, ctx): string => {
+      const url = parseUrl(raw.trim());
+      if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
+        // The value may carry a password: never echo it.
+        ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' });
+        return z.NEVER;
+      }
+      return raw.trim();
+    }),
+);
+
+const secret = (what: string, minLength = 1) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string({ error: required(what) })
+      .min(minLength, { error: `must be at least ${minLength} characters long (${what})` }),
+  );
+
+const envSchema = z.object({
+  PORT: wholeNumber('the TCP port to listen on', 3000, 0, 65535),
+  REDIS_URL: redisUrl,
+  HUBSPOT_CLIENT_SECRET: secret("the app's client secret, which signs HubSpot's requests"),
+  PUBLIC_BASE_URL: publicBaseUrl,
+  CRITERIA_PATH: z.preprocess(unsetIfEmpty, z.string({ error: required('a criteria file or folder') })),
+  ADMIN_TOKEN: secret('the bearer token of the read API', 16),
+  REDIS_PREFIX: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'must be letters, digits, and _ . : - only (it starts every Redis key)' })
+      .default('ob'),
+  ),
+  SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
+  SWEEP_INTERVAL_MS: wholeNumber('milliseconds between sweeps for due records', 5_000, 100),
+  WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 4, 1, 1000),
+  MAX_BODY_BYTES: wholeNumber('the largest webhook body accepted, in bytes', 1_048_576, 1024),
+  SHUTDOWN_TIMEOUT_MS: wholeNumber('milliseconds a graceful shutdown may take', 10_000, 1),
+  LOG_LEVEL: z.preprocess(
+    (v) => {
+      const value = unsetIfEmpty(v);
+      return typeof value === 'string' ? value.trim().toLowerCase() : value;
+    },
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+  HUBSPOT_ACCESS_TOKEN: z.preprocess(unsetIfEmpty, z.string().optional()),
+  HUBSPOT_API_BASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .default('https://api.hubapi.com')
+      .transform((raw, ctx): string => {
+        const url = parseUrl(raw.trim());
+        if (url === null || (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)))) {
+          ctx.addIssue({ code: 'custom', message: 'must be an https URL (http only for localhost and 127.0.0.1, for test doubles)' });
+          return z.NEVER;
+        }
+        return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+      }),
+  ),
+});
+
+/** The variables this service reads, in the order problems are reported. */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as readonly (keyof typeof envSchema.shape)[];
+
+/** Reads the configuration from an environment; on any problem, every problem (never a secret's value). */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): LoadConfigResult {
+  const input: Record<string, string | undefined> = {};
+  for (const name of CONFIG_VARIABLES) input[name] = env[name];
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message }));
+    problems.sort((a, b) => CONFIG_VARIABLES.indexOf(a.variable as never) - CONFIG_VARIABLES.indexOf(b.variable as never));
+    return { ok: false, problems };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      redisUrl: e.REDIS_URL,
+      hubspotClientSecret: e.HUBSPOT_CLIENT_SECRET,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      criteriaPath: e.CRITERIA_PATH,
+      adminToken: e.ADMIN_TOKEN,
+      redisPrefix: e.REDIS_PREFIX,
+      signalHoldMs: e.SIGNAL_HOLD_MS,
+      sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      logLevel: e.LOG_LEVEL,
+      hubspotAccessToken: e.HUBSPOT_ACCESS_TOKEN,
+      hubspotApiBaseUrl: e.HUBSPOT_API_BASE_URL,
+    },
+  };
+}
+
+/** One line per problem, for stderr before exiting. */
+export function formatConfigProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map((p) => `${p.variable}: ${p.message}`).join('\n');
+}
+
+const REDACTED = '[redacted]';
+
+/** The configuration as it may be logged: secrets replaced, a Redis password masked. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    redisUrl: redactUrlPassword(config.redisUrl),
+    hubspotClientSecret: REDACTED,
+    adminToken: REDACTED,
+    hubspotAccessToken: config.hubspotAccessToken === undefined ? undefined : REDACTED,
+  };
+}
+
+function redactUrlPassword(raw: string): string {
+  const url = parseUrl(raw);
+  if (url === null) return REDACTED;
+  if (url.password === '' && url.username === '') return raw;
+  if (url.password !== '') url.password = 'redacted';
+  else url.username = 'redacted';
+  return url.toString();
+}

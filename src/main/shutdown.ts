@@ -1,0 +1,96 @@
+// Graceful shutdown: on SIGTERM/SIGINT, close the service's parts in order, within a time limit, then exit.
+import type { Logger } from 'pino';
+
+export type ShutdownStep = () => Promise<void>;
+
+export interface ShutdownOptions {
+  readonly signals?: readonly NodeJS.Signals[];
+  /** Injected by tests; `process.exit` by default. */
+  readonly exit?: (code: number) => void;
+  /** Injected by tests; `process` by default. */
+  readonly emitter?: Pick<NodeJS.Process, 'on' | 'off'>;
+}
+
+export interface ShutdownHandle {
+  /** Starts the shutdown as a signal would (the same run, whoever calls first); resolves once exit was called. */
+  shutdown(reason: string): Promise<void>;
+  /** Removes the signal handlers (for tests and for a caller that takes over). */
+  dispose(): void;
+}
+
+/**
+ * Registers the handlers. The steps run one after another, in the order given (stop taking HTTP
+ * requests, close workers, close queues, close Redis), because each one still needs the next:
+ * a worker finishing its job still writes to Redis. A failing step is logged and the rest still
+ * run, so connections are not left open; the exit code is then 1. If the steps together take longer
+ * than `timeoutMs`, the process exits 1 without waiting further: the orchestrator would kill it anyway.
+ * A second signal while shutting down exits at once (a second Ctrl-C).
+ */
+export function onShutdown(logger: Logger, timeoutMs: number, steps: readonly ShutdownStep[], options: ShutdownOptions = {}): ShutdownHandle {
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const emitter = options.emitter ?? process;
+  let running: Promise<void> | null = null;
+  let exited = false;
+
+  const finish = (code: number) => {
+    if (exited) return;
+    exited = true;
+    exit(code);
+  };
+
+  async function run(reason: string): Promise<void> {
+    const started = Date.now();
+    logger.info({ reason, timeoutMs, steps: steps.length }, 'shutting down');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const work = (async () => {
+      let failed = 0;
+      for (const [index, step] of steps.entries()) {
+        if (exited) return failed;
+        const name = step.name === '' ? `step ${index + 1}` : step.name;
+        try {
+          await step();
+          logger.debug({ step: name }, 'shutdown step done');
+        } catch (err) {
+          failed += 1;
+          logger.error({ step: name, err }, 'shutdown step failed');
+        }
+      }
+      return failed;
+    })();
+    const outcome = await Promise.race([work, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      logger.error({ timeoutMs }, 'shutdown did not finish within the time limit: exiting anyway');
+      finish(1);
+      return;
+    }
+    logger.info({ durationMs: Date.now() - started, failedSteps: outcome }, outcome === 0 ? 'shut down' : 'shut down with failed steps');
+    finish(outcome === 0 ? 0 : 1);
+  }
+
+  const shutdown = (reason: string): Promise<void> => {
+    running ??= run(reason);
+    return running;
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (running !== null) {
+      logger.warn({ signal }, 'second signal while shutting down: exiting now');
+      finish(1);
+      return;
+    }
+    void shutdown(signal);
+  };
+  for (const signal of signals) emitter.on(signal, onSignal);
+
+  return {
+    shutdown,
+    dispose() {
+      for (const signal of signals) emitter.off(signal, onSignal);
+    },
+  };
+}

@@ -1,0 +1,171 @@
+// Configuration from the environment: defaults, every problem listed at once, secrets never echoed or logged.
+import { describe, expect, it } from 'vitest';
+import { formatConfigProblems, loadConfig, redactedConfig } from '../../src/config/env.ts';
+import type { Config } from '../../src/config/env.ts';
+
+const SECRET = 'client-secret-abc-123';
+const ADMIN = 'admin-token-0123456789';
+
+const minimal: Record<string, string> = {
+  HUBSPOT_CLIENT_SECRET: SECRET,
+  PUBLIC_BASE_URL: 'https://billing.example.com',
+  CRITERIA_PATH: 'criteria/',
+  ADMIN_TOKEN: ADMIN,
+};
+
+function ok(env: Record<string, string | undefined>): Config {
+  const r = loadConfig(env);
+  if (!r.ok) throw new Error(formatConfigProblems(r.problems));
+  return r.config;
+}
+
+function problems(env: Record<string, string | undefined>) {
+  const r = loadConfig(env);
+  if (r.ok) throw new Error('expected problems');
+  return r.problems;
+}
+
+describe('loadConfig', () => {
+  it('applies every default', () => {
+    expect(ok(minimal)).toEqual({
+      port: 3000,
+      redisUrl: 'redis://127.0.0.1:6379',
+      hubspotClientSecret: SECRET,
+      publicBaseUrl: 'https://billing.example.com',
+      criteriaPath: 'criteria/',
+      adminToken: ADMIN,
+      redisPrefix: 'ob',
+      signalHoldMs: 10_000,
+      sweepIntervalMs: 5_000,
+      workerConcurrency: 4,
+      maxBodyBytes: 1_048_576,
+      shutdownTimeoutMs: 10_000,
+      logLevel: 'info',
+      hubspotAccessToken: undefined,
+      hubspotApiBaseUrl: 'https://api.hubapi.com',
+    });
+  });
+
+  it('reads every variable when set', () => {
+    const config = ok({
+      ...minimal,
+      PORT: '8080',
+      REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
+      REDIS_PREFIX: 'ob-prod',
+      SIGNAL_HOLD_MS: '0',
+      SWEEP_INTERVAL_MS: '1000',
+      WORKER_CONCURRENCY: '16',
+      MAX_BODY_BYTES: '2097152',
+      SHUTDOWN_TIMEOUT_MS: '25000',
+      LOG_LEVEL: 'DEBUG',
+      HUBSPOT_ACCESS_TOKEN: 'pat-na1-xyz',
+      HUBSPOT_API_BASE_URL: 'http://127.0.0.1:9999/',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      redisUrl: 'rediss://:pw@redis.internal:6380/2',
+      redisPrefix: 'ob-prod',
+      signalHoldMs: 0,
+      sweepIntervalMs: 1000,
+      workerConcurrency: 16,
+      maxBodyBytes: 2_097_152,
+      shutdownTimeoutMs: 25_000,
+      logLevel: 'debug',
+      hubspotAccessToken: 'pat-na1-xyz',
+      hubspotApiBaseUrl: 'http://127.0.0.1:9999',
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(ok({ ...minimal, PORT: '', LOG_LEVEL: ' ', HUBSPOT_ACCESS_TOKEN: '' })).toMatchObject({ port: 3000, logLevel: 'info', hubspotAccessToken: undefined });
+    expect(problems({ ...minimal, HUBSPOT_CLIENT_SECRET: '' })).toEqual([
+      { variable: 'HUBSPOT_CLIENT_SECRET', message: expect.stringMatching(/^is required/) },
+    ]);
+  });
+
+  it('lists every missing required variable at once, in a stable order', () => {
+    expect(problems({}).map((p) => p.variable)).toEqual(['HUBSPOT_CLIENT_SECRET', 'PUBLIC_BASE_URL', 'CRITERIA_PATH', 'ADMIN_TOKEN']);
+  });
+
+  it('lists every invalid value at once, each with a message a person can act on', () => {
+    const found = problems({
+      ...minimal,
+      PORT: 'eighty',
+      REDIS_URL: 'http://127.0.0.1:6379',
+      PUBLIC_BASE_URL: 'http://billing.example.com',
+      ADMIN_TOKEN: 'too-short',
+      REDIS_PREFIX: 'has space',
+      WORKER_CONCURRENCY: '0',
+      MAX_BODY_BYTES: '1.5',
+      LOG_LEVEL: 'loud',
+    });
+    expect(found).toEqual([
+      { variable: 'PORT', message: 'must be a whole number from 0 to 65535 (the TCP port to listen on), got "eighty"' },
+      { variable: 'REDIS_URL', message: expect.stringContaining('must be a redis:// or rediss:// URL') },
+      { variable: 'PUBLIC_BASE_URL', message: expect.stringContaining('must be an https URL (the public address HubSpot calls)') },
+      { variable: 'ADMIN_TOKEN', message: expect.stringContaining('at least 16 characters') },
+      { variable: 'REDIS_PREFIX', message: expect.stringContaining('letters, digits') },
+      { variable: 'WORKER_CONCURRENCY', message: expect.stringContaining('from 1 to 1000') },
+      { variable: 'MAX_BODY_BYTES', message: expect.stringContaining('whole number') },
+      { variable: 'LOG_LEVEL', message: expect.stringContaining('must be one of fatal, error, warn, info, debug, trace, silent') },
+    ]);
+  });
+
+  it('allows http for localhost and 127.0.0.1 only, and keeps a path prefix without its trailing slash', () => {
+    expect(ok({ ...minimal, PUBLIC_BASE_URL: 'http://localhost:3000/' }).publicBaseUrl).toBe('http://localhost:3000');
+    expect(ok({ ...minimal, PUBLIC_BASE_URL: 'http://127.0.0.1:3000' }).publicBaseUrl).toBe('http://127.0.0.1:3000');
+    expect(ok({ ...minimal, PUBLIC_BASE_URL: 'https://example.com/billing/' }).publicBaseUrl).toBe('https://example.com/billing');
+    expect(problems({ ...minimal, PUBLIC_BASE_URL: 'http://10.0.0.5:3000' })[0]?.variable).toBe('PUBLIC_BASE_URL');
+    expect(problems({ ...minimal, PUBLIC_BASE_URL: 'billing.example.com' })[0]?.variable).toBe('PUBLIC_BASE_URL');
+  });
+
+  it('refuses a base URL with a query, a fragment or credentials: signatures cover the exact URL', () => {
+    for (const url of ['https://example.com/?a=1', 'https://example.com/#x', 'https://u:p@example.com']) {
+      expect(problems({ ...minimal, PUBLIC_BASE_URL: url })).toEqual([{ variable: 'PUBLIC_BASE_URL', message: expect.stringContaining('bare origin') }]);
+    }
+  });
+
+  it('never echoes a secret in a problem', () => {
+    const found = problems({ ...minimal, ADMIN_TOKEN: 'sekrit-short', REDIS_URL: 'ftp://user:hunter2@host' });
+    const text = formatConfigProblems(found);
+    expect(text).not.toContain('sekrit-short');
+    expect(text).not.toContain('hunter2');
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(ok({ ...minimal, PATH: '/usr/bin', HOME: '/root' }).port).toBe(3000);
+  });
+});
+
+describe('formatConfigProblems', () => {
+  it('writes one "VARIABLE: message" line per problem', () => {
+    expect(formatConfigProblems([{ variable: 'PORT', message: 'must be a whole number' }, { variable: 'ADMIN_TOKEN', message: 'is required' }])).toBe(
+      'PORT: must be a whole number\nADMIN_TOKEN: is required',
+    );
+  });
+});
+
+describe('redactedConfig', () => {
+  it('hides the client secret, the admin token, the access token and a Redis password', () => {
+    const config = ok({ ...minimal, REDIS_URL: 'redis://:hunter2@redis.internal:6379', HUBSPOT_ACCESS_TOKEN: 'pat-na1-secret' });
+    const shown = JSON.stringify(redactedConfig(config));
+    for (const secret of [SECRET, ADMIN, 'pat-na1-secret', 'hunter2']) expect(shown).not.toContain(secret);
+    expect(redactedConfig(config)).toMatchObject({
+      hubspotClientSecret: '[redacted]',
+      adminToken: '[redacted]',
+      hubspotAccessToken: '[redacted]',
+      redisUrl: 'redis://:redacted@redis.internal:6379',
+      publicBaseUrl: 'https://billing.example.com',
+      port: 3000,
+    });
+  });
+
+  it('masks a password-only Redis URL written as a user name, and leaves a URL without credentials alone', () => {
+    expect(redactedConfig(ok({ ...minimal, REDIS_URL: 'redis://hunter2@redis.internal:6379' })).redisUrl).toBe('redis://redacted@redis.internal:6379');
+    expect(redactedConfig(ok(minimal)).redisUrl).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('shows an unset access token as unset', () => {
+    expect(redactedConfig(ok(minimal)).hubspotAccessToken).toBeUndefined();
+  });
+});

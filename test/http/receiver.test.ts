@@ -1,0 +1,609 @@
+// The HTTP edge end to end (supertest): every receiver answer against a real Redis store, the read API, health, metrics, logs.
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHttpApp, locateJsonError } from '../../src/adapters/http/app.ts';
+import type { HealthProbe } from '../../src/adapters/http/app.ts';
+import { createLogger } from '../../src/adapters/logging/logger.ts';
+import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
+import type { Metrics } from '../../src/adapters/metrics/metrics.ts';
+import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { ingestBatch } from '../../src/app/ingest-batch.ts';
+import type { RecordRef, RecordScheduler, SignalStore } from '../../src/app/ports.ts';
+import { createOutcomeReader } from '../../src/app/read-outcomes.ts';
+import { run } from '../support/scenario.ts';
+
+const SECRET = 'client-secret-for-tests-0001';
+const ADMIN = 'admin-token-for-tests-0123456789';
+const BASE = 'https://billing.example.com';
+const PORTAL = 62515;
+const T = Date.parse('2026-11-03T12:00:00Z');
+const PERSONAL = 'jane.doe+private@example.com';
+const MAX_BODY = 4096;
+
+// -------------------------------------------------------------------------------------------------
+// Wiring: the real ingest use case and reader over the real Redis store, under a prefix of our own
+// -------------------------------------------------------------------------------------------------
+
+const prefix = `ob-test-${randomBytes(6).toString('hex')}`;
+let redis: Redis;
+let store: SignalStore & { outcomeCounts(): Promise<Record<string, number>> };
+let clock = T;
+const wakes: { record: RecordRef; at: number }[] = [];
+const logLines: Record<string, unknown>[] = [];
+const health: { result: Awaited<ReturnType<HealthProbe['ready']>> | Error } = { result: { ok: true, checks: { redis: { ok: true } } } };
+let metrics: Metrics;
+let app: ReturnType<typeof createHttpApp>;
+
+const scheduler: RecordScheduler = {
+  async wake(record, at) {
+    wakes.push({ record, at });
+  },
+  async wakeMany(items) {
+    wakes.push(...items);
+  },
+};
+
+const logger = createLogger({
+  level: 'debug',
+  name: 'test',
+  destination: { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
+});
+
+const config = { publicBaseUrl: BASE, hubspotClientSecret: SECRET, adminToken: ADMIN, maxBodyBytes: MAX_BODY };
+
+function makeApp(over: Partial<Parameters<typeof createHttpApp>[0]> = {}) {
+  return createHttpApp({
+    config,
+    ingest: (body, now) => ingestBatch({ store, scheduler }, body, now),
+    reader: createOutcomeReader(store),
+    health: {
+      ready: async () => {
+        if (health.result instanceof Error) throw health.result;
+        return health.result;
+      },
+    },
+    metrics,
+    logger,
+    clock: () => clock,
+    ...over,
+  });
+}
+
+async function deleteOwnKeys(client: Redis, keyPrefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await client.del(...keys);
+  } while (cursor !== '0');
+}
+
+beforeAll(async () => {
+  redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
+  store = createRedisSignalStore(redis, prefix);
+  metrics = createMetrics({ queueCounts: async () => ({ waiting: 2, active: 1 }), outcomeCounts: () => store.outcomeCounts() });
+  app = makeApp();
+});
+
+afterAll(async () => {
+  await deleteOwnKeys(redis, prefix);
+  await redis.quit();
+});
+
+beforeEach(() => {
+  clock = T;
+  wakes.length = 0;
+  health.result = { ok: true, checks: { redis: { ok: true } } };
+});
+
+// -------------------------------------------------------------------------------------------------
+// Requests as HubSpot sends them
+// -------------------------------------------------------------------------------------------------
+
+let nextEventId = 1000;
+
+function event(over: Record<string, unknown> = {}): Record<string, unknown> {
+  nextEventId += 1;
+  return {
+    eventId: nextEventId,
+    subscriptionId: 77,
+    portalId: PORTAL,
+    appId: 4242,
+    occurredAt: T - 60_000,
+    subscriptionType: 'contact.propertyChange',
+    attemptNumber: 0,
+    objectId: 501,
+    propertyName: 'email',
+    propertyValue: PERSONAL,
+    changeSource: 'CRM',
+    ...over,
+  };
+}
+
+/** HubSpot's recipe, computed here independently of the module under test. */
+function sign(method: string, url: string, body: string, timestamp: string, secret = SECRET): string {
+  return createHmac('sha256', secret).update(`${method}${url}${body}${timestamp}`, 'utf8').digest('base64');
+}
+
+interface Delivery {
+  path?: string;
+  /** The URL the signature covers; the public URL by default. */
+  signedUrl?: string;
+  timestamp?: number;
+  secret?: string;
+  omit?: 'signature' | 'timestamp' | 'both';
+  signature?: string;
+}
+
+function deliver(body: string, d: Delivery = {}, target = app) {
+  const path = d.path ?? '/webhooks/hubspot';
+  const timestamp = String(d.timestamp ?? clock);
+  const signature = d.signature ?? sign('POST', d.signedUrl ?? `${BASE}${path}`, body, timestamp, d.secret);
+  let req = request(target).post(path).set('Content-Type', 'application/json');
+  if (d.omit !== 'signature' && d.omit !== 'both') req = req.set('X-HubSpot-Signature-v3', signature);
+  if (d.omit !== 'timestamp' && d.omit !== 'both') req = req.set('X-HubSpot-Request-Timestamp', timestamp);
+  return req.send(body);
+}
+
+const ref = (recordId: string, objectType: RecordRef['objectType'] = 'contact'): RecordRef => ({ portalId: PORTAL, objectType, recordId });
+
+async function pendingCount(record: RecordRef): Promise<number> {
+  return (await store.load(record, Number.POSITIVE_INFINITY)).pending.length;
+}
+
+const metricsText = async () => (await request(app).get('/metrics')).text;
+
+// -------------------------------------------------------------------------------------------------
+// POST /webhooks/hubspot
+// -------------------------------------------------------------------------------------------------
+
+describe('POST /webhooks/hubspot', () => {
+  it('200: stores the signals of a signed batch, wakes their records, and counts a redelivery once', async () => {
+    const batch = [
+      event({ objectId: 601, propertyName: 'agent_started_at', propertyValue: '2026-11-03T11:59:00Z' }),
+      event({ subscriptionType: 'deal.creation', objectId: 602, propertyName: undefined, propertyValue: undefined }),
+    ];
+    const body = JSON.stringify(batch);
+    const first = await deliver(body);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-type']).toMatch(/^application\/json/);
+    expect(first.body).toEqual({ accepted: 2, stored: 2, duplicates: 0, ignored: 0 });
+    expect(await pendingCount(ref('601'))).toBe(1);
+    expect(await pendingCount(ref('602', 'deal'))).toBe(1);
+    expect(wakes.map((w) => `${w.record.objectType}:${w.record.recordId}`).sort()).toEqual(['contact:601', 'deal:602']);
+
+    // HubSpot's retry: the same events with a higher attemptNumber, signed anew.
+    const retry = JSON.stringify(batch.map((e) => ({ ...e, attemptNumber: 1 })));
+    const second = await deliver(retry);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual({ accepted: 2, stored: 0, duplicates: 2, ignored: 0 });
+    expect(await pendingCount(ref('601'))).toBe(1);
+  });
+
+  it('200: answers a batch of events it deliberately ignores, and stores nothing', async () => {
+    const body = JSON.stringify([
+      event({ subscriptionType: 'company.propertyChange', objectId: 701 }),
+      event({ subscriptionType: 'contact.associationChange', objectId: undefined, propertyName: undefined, propertyValue: undefined, fromObjectId: 1, toObjectId: 2 }),
+      event({ subscriptionType: 'object.propertyChange', objectTypeId: '2-123', objectId: 702 }),
+    ]);
+    const res = await deliver(body);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: 0, stored: 0, duplicates: 0, ignored: 3 });
+    expect(wakes).toEqual([]);
+    const text = await metricsText();
+    expect(text).toMatch(/ob_webhook_events_total\{result="ignored",reason="unsupported_object_type"\} 2/);
+    expect(text).toMatch(/ob_webhook_events_total\{result="ignored",reason="association_change"\} 1/);
+  });
+
+  it('200: an empty batch', async () => {
+    const res = await deliver('[]');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: 0, stored: 0, duplicates: 0, ignored: 0 });
+  });
+
+  it('200: verifies against the configured public URL with its query, decoding only the listed escapes', async () => {
+    const body = JSON.stringify([event({ objectId: 611 })]);
+    const path = '/webhooks/hubspot?source=crm%3Aprod&note=a%20b';
+    const res = await deliver(body, { path, signedUrl: `${BASE}/webhooks/hubspot?source=crm:prod&note=a%20b` });
+    expect(res.status).toBe(200);
+    expect(res.body.stored).toBe(1);
+  });
+
+  it('401: a request without signature, without timestamp, or with neither', async () => {
+    const body = JSON.stringify([event({ objectId: 621 })]);
+    for (const [omit, reason] of [
+      ['signature', 'missing_signature'],
+      ['timestamp', 'missing_timestamp'],
+      ['both', 'missing_signature'],
+    ] as const) {
+      const res = await deliver(body, { omit });
+      expect(res.status, omit).toBe(401);
+      expect(res.body).toEqual({ error: 'invalid_signature', reason });
+    }
+    expect(await pendingCount(ref('621'))).toBe(0);
+  });
+
+  it('401: a wrong signature: another secret, a tampered body, the internal URL instead of the public one', async () => {
+    const body = JSON.stringify([event({ objectId: 622 })]);
+    const wrongSecret = await deliver(body, { secret: 'not-the-secret' });
+    expect(wrongSecret.status).toBe(401);
+    expect(wrongSecret.body).toEqual({ error: 'invalid_signature', reason: 'bad_signature' });
+
+    const signature = sign('POST', `${BASE}/webhooks/hubspot`, body, String(clock));
+    const tampered = await deliver(body.replace('"objectId":622', '"objectId":623'), { signature });
+    expect(tampered.body).toEqual({ error: 'invalid_signature', reason: 'bad_signature' });
+
+    const internal = await deliver(body, { signedUrl: 'http://127.0.0.1:3000/webhooks/hubspot' });
+    expect(internal.status).toBe(401);
+    expect(internal.body.reason).toBe('bad_signature');
+    expect(await pendingCount(ref('622'))).toBe(0);
+    expect(await pendingCount(ref('623'))).toBe(0);
+  });
+
+  it('401: a signed request older than 5 minutes, or more than 5 minutes ahead', async () => {
+    const body = JSON.stringify([event({ objectId: 624 })]);
+    const old = await deliver(body, { timestamp: T - 5 * 60_000 - 1 });
+    expect(old.status).toBe(401);
+    expect(old.body).toEqual({ error: 'invalid_signature', reason: 'stale_timestamp' });
+    const ahead = await deliver(body, { timestamp: T + 5 * 60_000 + 1 });
+    expect(ahead.body).toEqual({ error: 'invalid_signature', reason: 'stale_timestamp' });
+    const notANumber = await request(app)
+      .post('/webhooks/hubspot')
+      .set('X-HubSpot-Signature-v3', sign('POST', `${BASE}/webhooks/hubspot`, body, 'yesterday'))
+      .set('X-HubSpot-Request-Timestamp', 'yesterday')
+      .send(body);
+    expect(notANumber.body).toEqual({ error: 'invalid_signature', reason: 'stale_timestamp' });
+    expect(await pendingCount(ref('624'))).toBe(0);
+  });
+
+  it('401: a captured request replayed byte for byte more than 5 minutes later', async () => {
+    const body = JSON.stringify([event({ objectId: 625 })]);
+    const timestamp = String(T);
+    const signature = sign('POST', `${BASE}/webhooks/hubspot`, body, timestamp);
+    const replay = () =>
+      request(app)
+        .post('/webhooks/hubspot')
+        .set('Content-Type', 'application/json')
+        .set('X-HubSpot-Signature-v3', signature)
+        .set('X-HubSpot-Request-Timestamp', timestamp)
+        .send(body);
+
+    expect((await replay()).status).toBe(200);
+    clock = T + 5 * 60_000 + 1_000;
+    const replayed = await replay();
+    expect(replayed.status).toBe(401);
+    expect(replayed.body).toEqual({ error: 'invalid_signature', reason: 'stale_timestamp' });
+    expect(await pendingCount(ref('625'))).toBe(1);
+  });
+
+  it('400: a signed body that is not JSON, with where it breaks', async () => {
+    const notJson = await deliver('not json');
+    expect(notJson.status).toBe(400);
+    expect(notJson.body).toEqual({ error: 'invalid_json', message: 'invalid JSON at line 1, column 2 (position 1): unexpected "o" in null' });
+
+    const broken = await deliver('[\n  {"eventId": 1,}\n]');
+    expect(broken.status).toBe(400);
+    expect(broken.body.error).toBe('invalid_json');
+    expect(broken.body.message).toMatch(/^invalid JSON at line 2, column 17 \(position 18\): unexpected "\}": expected a property name/);
+
+    const empty = await deliver('');
+    expect(empty.status).toBe(400);
+    expect(empty.body).toEqual({ error: 'invalid_json', message: expect.stringContaining('empty') });
+  });
+
+  it('400: a body that is not UTF-8', async () => {
+    // Sent as octet-stream: supertest would serialise a Buffer under a JSON content type, and the receiver reads any type.
+    const res = await request(app)
+      .post('/webhooks/hubspot')
+      .set('Content-Type', 'application/octet-stream')
+      .set('X-HubSpot-Signature-v3', createHmac('sha256', SECRET).update(`POST${BASE}/webhooks/hubspot`).update(Buffer.from([0x5b, 0xff, 0x5d])).update(String(T)).digest('base64'))
+      .set('X-HubSpot-Request-Timestamp', String(T))
+      .send(Buffer.from([0x5b, 0xff, 0x5d]));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_json', message: 'the body is not UTF-8 text' });
+  });
+
+  it('400: JSON that is not a HubSpot event batch, with the path of every problem', async () => {
+    const notArray = await deliver(JSON.stringify({ events: [] }));
+    expect(notArray.status).toBe(400);
+    expect(notArray.body).toEqual({ error: 'invalid_batch', problems: [{ path: 'events', message: 'expected a JSON array of HubSpot webhook events' }] });
+
+    const body = JSON.stringify([event({ objectId: 631 }), event({ eventId: 'x', occurredAt: undefined, objectId: 632 })]);
+    const res = await deliver(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_batch');
+    const paths = (res.body.problems as { path: string; message: string }[]).map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['events[1].eventId', 'events[1].occurredAt']));
+    // Nothing of a rejected batch is stored, not even its valid events.
+    expect(await pendingCount(ref('631'))).toBe(0);
+  });
+
+  it('413: a body above the limit, before any signature check', async () => {
+    const big = JSON.stringify([event({ propertyValue: 'x'.repeat(MAX_BODY) })]);
+    const signed = await deliver(big);
+    expect(signed.status).toBe(413);
+    expect(signed.body).toEqual({ error: 'payload_too_large', message: expect.stringContaining(String(MAX_BODY)), limitBytes: MAX_BODY });
+
+    const unsigned = await deliver(big, { omit: 'both' });
+    expect(unsigned.status).toBe(413);
+    expect(unsigned.body.error).toBe('payload_too_large');
+  });
+
+  it('503 with Retry-After: Redis cannot take the signals, so HubSpot retries', async () => {
+    const port = await unusedPort();
+    const down = new Redis({
+      host: '127.0.0.1',
+      port,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      connectTimeout: 200,
+      retryStrategy: () => null,
+    });
+    down.on('error', () => {});
+    try {
+      const downStore = createRedisSignalStore(down, prefix);
+      const downApp = makeApp({ ingest: (body, now) => ingestBatch({ store: downStore, scheduler }, body, now) });
+      const res = await deliver(JSON.stringify([event({ objectId: 641 })]), {}, downApp);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body).toEqual({ error: 'store_unavailable', message: expect.any(String) });
+      expect(wakes).toEqual([]);
+      expect(await metricsText()).toMatch(/ob_webhook_rejected_requests_total\{reason="store_unavailable"\} 1/);
+    } finally {
+      down.disconnect();
+    }
+  });
+
+  it('500 JSON, logged with its stack, when ingest fails unexpectedly', async () => {
+    const broken = makeApp({
+      ingest: async () => {
+        throw new Error('boom in ingest');
+      },
+    });
+    const res = await deliver(JSON.stringify([event()]), {}, broken);
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'internal' });
+    const line = logLines.find((l) => l['status'] === 500 && l['path'] === '/webhooks/hubspot');
+    expect((line?.['err'] as { stack?: string } | undefined)?.stack).toContain('boom in ingest');
+  });
+
+  it('405 for another method on the webhook path', async () => {
+    const res = await request(app).get('/webhooks/hubspot');
+    expect(res.status).toBe(405);
+    expect(res.headers['allow']).toBe('POST');
+    expect(res.body.error).toBe('method_not_allowed');
+  });
+
+  it('counts requests by status and events by result', async () => {
+    const text = await metricsText();
+    expect(text).toMatch(/ob_webhook_requests_total\{status="200"\} \d+/);
+    expect(text).toMatch(/ob_webhook_requests_total\{status="401"\} \d+/);
+    expect(text).toMatch(/ob_webhook_requests_total\{status="413"\} 2/);
+    expect(text).toMatch(/ob_webhook_events_total\{result="received"\} \d+/);
+    expect(text).toMatch(/ob_webhook_events_total\{result="accepted"\} \d+/);
+    expect(text).toMatch(/ob_webhook_events_total\{result="duplicate"\} 2/);
+    expect(text).toMatch(/ob_webhook_events_total\{result="rejected",reason="invalid_batch"\} 2/);
+    expect(text).toMatch(/ob_webhook_rejected_requests_total\{reason="invalid_signature:stale_timestamp"\} 4/);
+    expect(text).toMatch(/ob_webhook_rejected_requests_total\{reason="payload_too_large"\} 2/);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+// Read API
+// -------------------------------------------------------------------------------------------------
+
+describe('GET /api/outcomes', () => {
+  let outcomeId: string;
+
+  beforeAll(async () => {
+    // A ticket press then success: one outcome, committed as a worker would.
+    const sim = run([
+      { at: 0, record: '9001', set: { agent_started_at: '2026-11-03T10:00:00Z' } },
+      { at: 10, record: '9001', set: { stage: 'closed' } },
+    ]);
+    const state = sim.states.get('ticket:9001')!;
+    outcomeId = state.outcomes[0]!.outcomeId;
+    const committed = await store.commit({ portalId: PORTAL, objectType: 'ticket', recordId: '9001' }, 0, state, [], null);
+    expect(committed.ok).toBe(true);
+  });
+
+  const get = (path: string, token: string | null = ADMIN) => {
+    const req = request(app).get(path);
+    return token === null ? req : req.set('Authorization', `Bearer ${token}`);
+  };
+
+  it('401 without a token, with a wrong one, or another scheme', async () => {
+    const none = await get('/api/outcomes?objectType=ticket&recordId=9001', null);
+    expect(none.status).toBe(401);
+    expect(none.body).toEqual({ error: 'unauthorized' });
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
+
+    const wrong = await get('/api/outcomes?objectType=ticket&recordId=9001', 'admin-token-for-tests-0123456780');
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['www-authenticate']).toMatch(/^Bearer/);
+
+    const short = await get(`/api/outcomes/${encodeURIComponent(outcomeId)}`, 'x');
+    expect(short.status).toBe(401);
+
+    const basic = await request(app).get('/api/outcomes?objectType=ticket&recordId=9001').set('Authorization', `Basic ${ADMIN}`);
+    expect(basic.status).toBe(401);
+  });
+
+  it('200: the outcomes of a record, in the simulate shape', async () => {
+    const res = await get(`/api/outcomes?objectType=ticket&recordId=9001&portalId=${PORTAL}`);
+    expect(res.status).toBe(200);
+    expect(res.body.outcomes).toHaveLength(1);
+    expect(res.body.outcomes[0]).toMatchObject({ outcomeId, status: 'billable', criteriaId: 'resolve' });
+    expect(res.body.outcomes[0].trail).toBeUndefined();
+  });
+
+  it('200: an empty list for a record without outcomes', async () => {
+    const res = await get(`/api/outcomes?objectType=ticket&recordId=424242&portalId=${PORTAL}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ outcomes: [] });
+  });
+
+  it('200: one outcome with its audit trail', async () => {
+    const res = await get(`/api/outcomes/${encodeURIComponent(outcomeId)}?portalId=${PORTAL}`);
+    expect(res.status).toBe(200);
+    expect(res.body.outcomeId).toBe(outcomeId);
+    expect(Array.isArray(res.body.trail)).toBe(true);
+    expect(res.body.trail.length).toBeGreaterThan(0);
+  });
+
+  it('400 for bad parameters, naming the parameter', async () => {
+    const cases: [string, string][] = [
+      ['/api/outcomes?recordId=9001', 'objectType'],
+      ['/api/outcomes?objectType=company&recordId=9001', 'objectType'],
+      ['/api/outcomes?objectType=ticket&recordId=abc', 'recordId'],
+      ['/api/outcomes?objectType=ticket&recordId=1&recordId=2', 'recordId'],
+      ['/api/outcomes?objectType=ticket&recordId=9001&portalId=x', 'portalId'],
+      ['/api/outcomes/not-an-outcome-id', 'outcomeId'],
+    ];
+    for (const [path, param] of cases) {
+      const res = await get(path);
+      expect(res.status, path).toBe(400);
+      expect(res.body, path).toEqual({ error: 'bad_request', path: param, message: expect.any(String) });
+    }
+  });
+
+  it('404 for an unknown outcome', async () => {
+    const res = await get(`/api/outcomes/${encodeURIComponent('resolve:ticket:9001:2020-01-01#7')}?portalId=${PORTAL}`);
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: 'not_found', path: 'outcomeId', message: expect.stringContaining('no outcome') });
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+// Operations and fallbacks
+// -------------------------------------------------------------------------------------------------
+
+describe('operations', () => {
+  it('GET /healthz: the process is alive', async () => {
+    const res = await request(app).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz: 200 with the checks when ready, 503 when not, 503 when the check itself fails', async () => {
+    const ready = await request(app).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', checks: { redis: { ok: true } } });
+
+    health.result = { ok: false, checks: { redis: { ok: true }, workers: { ok: false, detail: 'no heartbeat for 120 s' } } };
+    const notReady = await request(app).get('/readyz');
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toEqual({ status: 'not_ready', checks: health.result.checks });
+
+    health.result = new Error('redis ping timed out');
+    const failing = await request(app).get('/readyz');
+    expect(failing.status).toBe(503);
+    expect(failing.body.status).toBe('not_ready');
+  });
+
+  it('GET /metrics: Prometheus text with the gauges read at scrape time and process metrics', async () => {
+    const res = await request(app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.text).toMatch(/ob_queue_jobs\{state="waiting"\} 2/);
+    expect(res.text).toMatch(/ob_outcomes\{status="billable"\} 1/);
+    expect(res.text).toContain('# TYPE ob_decision_duration_seconds histogram');
+    expect(res.text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('GET /metrics still answers when a scrape-time read fails, and counts the failure', async () => {
+    const failing = createMetrics({
+      defaultMetrics: false,
+      queueCounts: async () => {
+        throw new Error('redis down');
+      },
+    });
+    failing.lateSignals.inc();
+    const res = await request(makeApp({ metrics: failing })).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/ob_metrics_collect_failures_total\{gauge="ob_queue_jobs"\} 1/);
+    expect(res.text).toMatch(/ob_late_signals_total 1/);
+    expect(res.text).not.toMatch(/ob_queue_jobs\{/);
+  });
+
+  it('404 JSON for an unknown route, never an HTML page', async () => {
+    const res = await request(app).get('/nope/unique-404-path');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ error: 'not_found', message: 'no route GET /nope/unique-404-path' });
+  });
+
+  it('400 JSON for a malformed escape in a route parameter', async () => {
+    const res = await request(app).get('/api/outcomes/%E0%A4%A').set('Authorization', `Bearer ${ADMIN}`);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+  });
+});
+
+describe('logs', () => {
+  it('log every answer once, with method, path, status and duration', () => {
+    const lines = logLines.filter((l) => l['path'] === '/nope/unique-404-path');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ method: 'GET', status: 404, msg: 'answered', durationMs: expect.any(Number) });
+  });
+
+  it('log the portal and event counts of an accepted batch', () => {
+    const accepted = logLines.find((l) => l['path'] === '/webhooks/hubspot' && l['status'] === 200 && l['stored'] === 2);
+    expect(accepted).toMatchObject({ portalId: PORTAL, events: 2, accepted: 2, duplicates: 0, ignored: 0 });
+    const rejected = logLines.find((l) => l['reason'] === 'invalid_signature:bad_signature');
+    expect(rejected).toMatchObject({ status: 401, level: 'warn' });
+  });
+
+  it('never log a signature, the secret, a token, the Authorization header or a property value', () => {
+    const text = logLines.map((l) => JSON.stringify(l)).join('\n');
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(ADMIN);
+    expect(text).not.toContain(PERSONAL);
+    expect(text).not.toMatch(/authorization/i);
+    expect(text).not.toMatch(/x-hubspot-signature/i);
+    expect(text).not.toMatch(/[A-Za-z0-9+/]{43}=/); // a base64 SHA-256 digest
+  });
+
+  it('redact secrets a caller passes by mistake', () => {
+    const before = logLines.length;
+    logger.info({ config: { adminToken: ADMIN, hubspotClientSecret: SECRET }, headers: { authorization: `Bearer ${ADMIN}` } }, 'oops');
+    const written = JSON.stringify(logLines.slice(before));
+    expect(written).not.toContain(ADMIN);
+    expect(written).not.toContain(SECRET);
+    expect(written).toContain('[redacted]');
+  });
+});
+
+describe('locateJsonError', () => {
+  it.each([
+    ['[1,2', 1, 5, 'expected'],
+    ['[1,,2]', 1, 4, 'expected a value'],
+    ['{"a":1}x', 1, 8, 'after the JSON value'],
+    ['[\n{"a":1},\n{"b" 2}]', 3, 6, "expected ':'"],
+    ['["a\u0001"]', 1, 4, 'control character'],
+    ['[tru]', 1, 5, 'in true'],
+  ])('%j → line %i, column %i', (text, line, column, message) => {
+    const at = locateJsonError(text);
+    expect(at).toMatchObject({ line, column });
+    expect(at.message).toContain(message);
+  });
+
+  it('stops at extreme nesting instead of overflowing the stack', () => {
+    expect(locateJsonError('['.repeat(100_000)).message).toContain('nested');
+  });
+});
+
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
