@@ -12,6 +12,7 @@ import { createHttpApp } from '../adapters/http/app.ts';
 import { createLogger } from '../adapters/logging/logger.ts';
 import { createMetrics } from '../adapters/metrics/metrics.ts';
 import { createRecordQueue, createRecordScheduler, createRecordWorker, scheduleSweeper } from '../adapters/queue/record-queue.ts';
+import { checkEvictionPolicy } from '../adapters/redis/eviction-policy.ts';
 import { beat, forget, liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { formatConfigProblems, loadConfig, redactedConfig } from '../config/env.ts';
@@ -57,6 +58,12 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
   const fastRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
   const workerRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   for (const r of [fastRedis, workerRedis]) r.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
+  const eviction = await checkEvictionPolicy(workerRedis);
+  if (eviction.ok === false) {
+    logger.fatal({ policy: eviction.policy }, 'Redis maxmemory-policy must be noeviction (an evicted signal is a lost outcome): not starting');
+    process.exit(1);
+  }
+  if (eviction.ok === 'unknown') logger.warn({ reason: eviction.reason }, 'could not read Redis maxmemory-policy: make sure it is noeviction');
   const prefix = config.redisPrefix;
   const holdMs = config.signalHoldMs;
   const clock = Date.now;
