@@ -1,4 +1,5 @@
 // The `outcome-billing` command: dispatches to a subcommand and maps failures to cli.md's exit codes.
+import { hubspotCommand } from './commands/hubspot-setup.ts';
 import { ledgerCommand } from './commands/ledger.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<E
   validate: validateCommand,
   simulate: simulateCommand,
   ledger: (args, io) => ledgerCommand(args, io),
+  hubspot: (args, io) => hubspotCommand(args, io),
 };
 
 export const mainHelp = `Usage: outcome-billing <command> [options]
@@ -19,6 +21,9 @@ Commands:
                                 replay recorded HubSpot events and print the ledger and invoice
   ledger [--portal <id>] [--format table|json]
                                 print the live service's ledger from Redis
+  hubspot setup [--dry-run]     create the billing properties and verification-log object in HubSpot
+  hubspot subscriptions [--criteria <path>] [--check]
+                                regenerate the HubSpot app's webhook subscriptions from the criteria
 
 Run 'outcome-billing <command> --help' for a command's options.`;
 
