@@ -335,13 +335,13 @@ describe('parseEventsText', () => {
   });
 
   it.each<[string, string, { path: string; message: string | RegExp }[]]>([
-    ['a missing comma in a JSON array', '[\n  {"eventId": 1}\n  {"eventId": 2}\n]', [{ path: 'events.json', message: /^invalid JSON at line 3, column 3: unexpected "\{": expected ',' or '\]'$/ }]],
-    ['an unquoted value', '[\n {"a": x}\n]', [{ path: 'events.json', message: /^invalid JSON at line 2, column 8: unexpected "x": expected a value$/ }]],
-    ['a truncated file', '[\n {"a": 1},\n', [{ path: 'events.json', message: /^invalid JSON at line 3, column 1: unexpected end of input/ }]],
-    ['a trailing comma', '[{"a": 1},]', [{ path: 'events.json', message: /^invalid JSON at line 1, column 11: unexpected "\]": expected a value$/ }]],
+    ['a missing comma in a JSON array', '[\n  {"eventId": 1}\n  {"eventId": 2}\n]', [{ path: 'events.json', message: /^invalid JSON at line 3, column 3: expected ',' or a closing bracket$/ }]],
+    ['an unquoted value', '[\n {"a": x}\n]', [{ path: 'events.json', message: /^invalid JSON at line 2, column 8: unexpected character$/ }]],
+    ['a truncated file', '[\n {"a": 1},\n', [{ path: 'events.json', message: /^invalid JSON at line 3, column 1: expected a value$/ }]],
+    ['a trailing comma', '[{"a": 1},]', [{ path: 'events.json', message: /^invalid JSON at line 1, column 11: expected a value$/ }]],
     ['broken JSON Lines, each line listed', `${JSON.stringify(e1)}\n{"eventId": \n${JSON.stringify(e2)}\n[1,,2]`, [
-      { path: 'events.json', message: /^invalid JSON at line 2, column 13: unexpected end of input/ },
-      { path: 'events.json', message: /^invalid JSON at line 4, column 4: unexpected ","/ },
+      { path: 'events.json', message: /^invalid JSON at line 2, column 13: expected/ },
+      { path: 'events.json', message: /^invalid JSON at line 4, column 4: / },
     ]],
     ['an empty file', ' \n', [{ path: 'events.json', message: /is empty/ }]],
     ['a pretty-printed single object', '{\n "eventId": 1\n}', [{ path: 'events.json', message: /expected a JSON array/ }]],
@@ -443,7 +443,7 @@ describe('parseRecordsText', () => {
   });
 
   it.each<[string, string, { path: string; message: RegExp }]>([
-    ['a syntax error', '[\n {"objectType": "contact",\n  "id": "1" "properties": {}}\n]', { path: 'records.json', message: /^invalid JSON at line 3, column 13: unexpected "\\"": expected ',' or '\}'$/ }],
+    ['a syntax error', '[\n {"objectType": "contact",\n  "id": "1" "properties": {}}\n]', { path: 'records.json', message: /^invalid JSON at line 3, column 13: expected ',' or a closing bracket$/ }],
     ['a non-array', '{"objectType": "contact"}', { path: 'records', message: /expected a JSON array/ }],
     ['an empty file', '', { path: 'records.json', message: /is empty/ }],
   ])('reports %s', (_name, text, expected) => {

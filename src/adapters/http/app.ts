@@ -1,5 +1,6 @@
 // The HTTP edge: HubSpot's webhook receiver, the read API, health and metrics, every answer JSON and logged once.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { parseJsonText } from '../json-text.ts';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -373,112 +374,9 @@ function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false; me
   } catch {
     return { ok: false, message: 'the body is not UTF-8 text' };
   }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    const at = locateJsonError(text);
-    return { ok: false, message: `invalid JSON at line ${at.line}, column ${at.column} (position ${at.position}): ${at.message}` };
-  }
+  const parsed = parseJsonText(text);
+  if (parsed.ok) return parsed;
+  const at = parsed.error;
+  return { ok: false, message: `invalid JSON at line ${at.line}, column ${at.column} (position ${at.position}): ${at.message}` };
 }
 
-/**
- * Where the first syntax error is. V8's messages omit the position for an unexpected token and quote
- * the input instead, so a small syntax-only scanner says where, and quotes nothing but one character.
- */
-export function locateJsonError(text: string): { position: number; line: number; column: number; message: string } {
-  const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
-  let pos = 0;
-  let depth = 0;
-  const what = (at: number) => (at >= text.length ? 'the end of the input' : JSON.stringify(text[at]));
-  const fail = (message: string, at = pos): never => {
-    throw new JsonSyntaxStop(message, at);
-  };
-  const space = () => {
-    while (pos < text.length && ' \t\n\r'.includes(text[pos]!)) pos += 1;
-  };
-  const literal = (word: string) => {
-    for (let k = 0; k < word.length; k += 1) if (text[pos + k] !== word[k]) fail(`unexpected ${what(pos + k)} in ${word}`, pos + k);
-    pos += word.length;
-  };
-  const string = () => {
-    pos += 1;
-    for (;;) {
-      if (pos >= text.length) fail('unterminated string');
-      const ch = text.charCodeAt(pos);
-      if (ch === 0x22) {
-        pos += 1;
-        return;
-      }
-      if (ch < 0x20) fail('control character in a string');
-      if (ch !== 0x5c) pos += 1;
-      else if (text[pos + 1] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) pos += 6;
-      else if ('"\\/bfnrt'.includes(text[pos + 1] ?? 'x')) pos += 2;
-      else fail('invalid escape in a string');
-    }
-  };
-  const value = (): void => {
-    space();
-    const ch = text[pos];
-    if (ch === '{' || ch === '[') return container(ch === '{' ? '}' : ']');
-    if (ch === '"') return string();
-    if (ch === 't') return literal('true');
-    if (ch === 'f') return literal('false');
-    if (ch === 'n') return literal('null');
-    NUMBER.lastIndex = pos;
-    const num = NUMBER.exec(text);
-    if (num === null) fail(`unexpected ${what(pos)}: expected a value`);
-    else pos += num[0].length;
-  };
-  const container = (close: '}' | ']') => {
-    // JSON.parse takes any depth; this scanner recurses, so it stops where it could overflow.
-    if ((depth += 1) > 2000) fail('nested more than 2000 levels deep');
-    pos += 1;
-    space();
-    if (text[pos] === close) {
-      pos += 1;
-      depth -= 1;
-      return;
-    }
-    for (;;) {
-      space();
-      if (close === '}') {
-        if (text[pos] !== '"') fail(`unexpected ${what(pos)}: expected a property name in double quotes`);
-        string();
-        space();
-        if (text[pos] !== ':') fail(`unexpected ${what(pos)}: expected ':' after a property name`);
-        pos += 1;
-      }
-      value();
-      space();
-      if (text[pos] === ',') {
-        pos += 1;
-      } else if (text[pos] === close) {
-        pos += 1;
-        depth -= 1;
-        return;
-      } else {
-        fail(`unexpected ${what(pos)}: expected ',' or '${close}'`);
-      }
-    }
-  };
-  let found = { at: text.length, message: 'invalid JSON' };
-  try {
-    value();
-    space();
-    if (pos < text.length) fail(`unexpected ${what(pos)} after the JSON value`);
-  } catch (error) {
-    if (!(error instanceof JsonSyntaxStop)) throw error;
-    found = { at: error.at, message: error.message };
-  }
-  const before = text.slice(0, found.at);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { position: found.at, line: before.split('\n').length, column: found.at - lineStart + 1, message: found.message };
-}
-
-class JsonSyntaxStop extends Error {
-  readonly at: number;
-  constructor(message: string, at: number) {
-    super(message);
-    this.at = at;
-  }
-}

@@ -1,5 +1,7 @@
 // HubSpot webhook events in, core signals out: validates deliveries and event files, drops retries, maps to `Signal`s (pure, no I/O).
 import { z } from 'zod';
+import { describeJsonError, parseJsonText } from '../json-text.ts';
+import type { JsonSyntaxError } from '../json-text.ts';
 import type { ObjectType, Problem, Properties, Signal } from '../../core/types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -375,15 +377,15 @@ export function parseEventsText(text: string, sourceName: string): ParseEventsRe
   if (body.trim() === '') {
     return { ok: false, problems: [{ path: sourceName, message: 'is empty: expected a JSON array of HubSpot webhook events, or JSON Lines' }] };
   }
-  const whole = tryParse(body);
+  const whole = parseJsonText(body);
   const nonEmptyLines = body.split(/\r?\n/).filter((line) => line.trim() !== '');
   if (whole.ok && Array.isArray(whole.value)) return readEventArray(whole.value);
   if (whole.ok && nonEmptyLines.length > 1) {
     return { ok: false, problems: [{ path: sourceName, message: 'expected a JSON array of HubSpot webhook events, or JSON Lines (one event or batch per line)' }] };
   }
   // A broken pretty-printed array has a first line that is not JSON on its own; JSON Lines has one that is.
-  if (!whole.ok && !tryParse(nonEmptyLines[0] ?? '').ok) {
-    return { ok: false, problems: [syntaxProblem(sourceName, body, whole.error)] };
+  if (!whole.ok && !parseJsonText(nonEmptyLines[0] ?? '').ok) {
+    return { ok: false, problems: [syntaxProblem(sourceName, whole.error)] };
   }
   return readEventLines(body, sourceName);
 }
@@ -410,10 +412,9 @@ function readEventLines(body: string, sourceName: string): ParseEventsResult {
   body.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;
     const at = `line ${i + 1}`;
-    const parsed = tryParse(line);
+    const parsed = parseJsonText(line);
     if (!parsed.ok) {
-      const { column, message } = locateJsonError(line) ?? { column: 1, message: parsed.error };
-      problems.push({ path: sourceName, message: `invalid JSON at line ${i + 1}, column ${column}: ${message}` });
+      problems.push({ path: sourceName, message: describeJsonError({ ...parsed.error, line: i + 1 }) });
       return;
     }
     if (Array.isArray(parsed.value)) {
@@ -484,8 +485,8 @@ const recordSchema = z.strictObject(
 export function parseRecordsText(text: string, sourceName: string): ParseRecordsResult {
   const body = stripBom(text);
   if (body.trim() === '') return { ok: false, problems: [{ path: sourceName, message: 'is empty: expected a JSON array of records' }] };
-  const parsed = tryParse(body);
-  if (!parsed.ok) return { ok: false, problems: [syntaxProblem(sourceName, body, parsed.error)] };
+  const parsed = parseJsonText(body);
+  if (!parsed.ok) return { ok: false, problems: [syntaxProblem(sourceName, parsed.error)] };
   if (!Array.isArray(parsed.value)) return { ok: false, problems: [{ path: 'records', message: 'expected a JSON array of records' }] };
 
   const problems: Problem[] = [];
@@ -521,122 +522,8 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
+
+function syntaxProblem(sourceName: string, error: JsonSyntaxError): Problem {
+  return { path: sourceName, message: describeJsonError(error) };
 }
 
-function syntaxProblem(sourceName: string, text: string, fallback: string): Problem {
-  const found = locateJsonError(text);
-  return found === undefined
-    ? { path: sourceName, message: `invalid JSON: ${fallback}` }
-    : { path: sourceName, message: `invalid JSON at line ${found.line}, column ${found.column}: ${found.message}` };
-}
-
-/**
- * Finds the first JSON syntax error and where it is. `JSON.parse` messages do not reliably carry a
- * position (V8 omits it for an unexpected token), so a small scanner that only checks syntax does.
- */
-function locateJsonError(text: string): { line: number; column: number; message: string } | undefined {
-  let pos = 0;
-  class Stop extends Error {}
-  let failure: { at: number; message: string } | undefined;
-  const fail = (message: string, at = pos): never => {
-    failure = { at, message };
-    throw new Stop();
-  };
-  const describe = (at: number) => (at >= text.length ? 'the end of the input' : `${JSON.stringify(text[at])}`);
-  const skipSpace = () => {
-    while (pos < text.length && ' \t\n\r'.includes(text[pos] ?? '')) pos += 1;
-  };
-  const expectLiteral = (word: string) => {
-    for (let k = 0; k < word.length; k += 1) {
-      if (text[pos + k] !== word[k]) fail(`unexpected ${describe(pos + k)} in ${word}`, pos + k);
-    }
-    pos += word.length;
-  };
-  const scanString = () => {
-    pos += 1;
-    for (;;) {
-      if (pos >= text.length) fail('unterminated string');
-      const ch = text.charCodeAt(pos);
-      if (ch === 0x22) { pos += 1; return; }
-      if (ch < 0x20) fail('control character in a string (write it as an escape such as \\n)');
-      if (ch === 0x5c) {
-        const next = text[pos + 1];
-        if (next === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) fail('invalid \\u escape');
-          pos += 6;
-        } else if (next !== undefined && '"\\/bfnrt'.includes(next)) {
-          pos += 2;
-        } else {
-          fail(`invalid escape \\${next ?? ''}`);
-        }
-      } else {
-        pos += 1;
-      }
-    }
-  };
-  const scanNumber = () => {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(pos));
-    if (match === null || match[0] === '-' || match[0] === '') fail(`unexpected ${describe(pos)}`);
-    pos += match?.[0].length ?? 0;
-  };
-  const scanValue = (): void => {
-    skipSpace();
-    const ch = text[pos];
-    if (ch === undefined) fail('unexpected end of input: expected a value');
-    else if (ch === '{') scanObject();
-    else if (ch === '[') scanArray();
-    else if (ch === '"') scanString();
-    else if (ch === 't') expectLiteral('true');
-    else if (ch === 'f') expectLiteral('false');
-    else if (ch === 'n') expectLiteral('null');
-    else if (ch === '-' || (ch >= '0' && ch <= '9')) scanNumber();
-    else fail(`unexpected ${describe(pos)}: expected a value`);
-  };
-  const scanObject = () => {
-    pos += 1;
-    skipSpace();
-    if (text[pos] === '}') { pos += 1; return; }
-    for (;;) {
-      skipSpace();
-      if (text[pos] !== '"') fail(`unexpected ${describe(pos)}: expected a property name in double quotes`);
-      scanString();
-      skipSpace();
-      if (text[pos] !== ':') fail(`unexpected ${describe(pos)}: expected ':' after a property name`);
-      pos += 1;
-      scanValue();
-      skipSpace();
-      if (text[pos] === ',') { pos += 1; continue; }
-      if (text[pos] === '}') { pos += 1; return; }
-      fail(`unexpected ${describe(pos)}: expected ',' or '}'`);
-    }
-  };
-  const scanArray = () => {
-    pos += 1;
-    skipSpace();
-    if (text[pos] === ']') { pos += 1; return; }
-    for (;;) {
-      scanValue();
-      skipSpace();
-      if (text[pos] === ',') { pos += 1; continue; }
-      if (text[pos] === ']') { pos += 1; return; }
-      fail(`unexpected ${describe(pos)}: expected ',' or ']'`);
-    }
-  };
-  try {
-    scanValue();
-    skipSpace();
-    if (pos < text.length) fail(`unexpected ${describe(pos)} after the end of the JSON value`);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof Stop) || failure === undefined) throw error;
-  }
-  const before = text.slice(0, failure.at);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: failure.at - lineStart + 1, message: failure.message };
-}
