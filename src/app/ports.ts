@@ -57,8 +57,19 @@ export interface SignalStore {
   /** Stores the signals durably, skipping identities already stored; resolves only once they are stored. */
   ingest(portalId: number, items: readonly IngestItem[], now: number): Promise<IngestResult>;
   load(record: RecordRef, watermark: number): Promise<LoadedRecord>;
-  /** Atomically: saves the state if its version is still `version`, removes the applied pending signals, indexes the next wake. */
-  commit(record: RecordRef, version: number, state: RecordState, applied: readonly PendingSignal[], nextWakeAt: number | null): Promise<CommitResult>;
+  /**
+   * Atomically: saves the state if its version is still `version`, removes the applied pending signals,
+   * indexes the next wake, and when an outcome changed puts the record in the write-back outbox.
+   */
+  commit(
+    record: RecordRef,
+    version: number,
+    state: RecordState,
+    applied: readonly PendingSignal[],
+    nextWakeAt: number | null,
+    outcomesChanged: boolean,
+    now: number,
+  ): Promise<CommitResult>;
   /** Every record with state (for the ledger), in no particular order. */
   listRecords(portalId?: number): AsyncIterable<RecordRef>;
   portals(): Promise<number[]>;

@@ -57,7 +57,8 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     effects.push(...run(state, { type: 'tick' }, watermark, criteria));
     const timer = [...effects].reverse().find((e) => e.type === 'wake_at');
     const nextTimerAt = timer?.type === 'wake_at' ? timer.at : null;
-    const committed = await deps.store.commit(record, loaded.version, state, loaded.pending, nextTimerAt);
+    const outcomesChanged = effects.some((e) => e.type === 'outcome_changed');
+    const committed = await deps.store.commit(record, loaded.version, state, loaded.pending, nextTimerAt, outcomesChanged, deps.clock());
     if (!committed.ok) {
       conflicts++;
       continue;
