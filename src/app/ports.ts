@@ -82,3 +82,24 @@ export interface RecordScheduler {
   wake(record: RecordRef, at: number): Promise<void>;
   wakeMany(items: readonly { readonly record: RecordRef; readonly at: number }[]): Promise<void>;
 }
+
+/** A record's properties as HubSpot returned them at `readAt` (null values as ''); `found` false when HubSpot has no such record. */
+export interface CrmSnapshot {
+  readonly readAt: number;
+  readonly found: boolean;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads from HubSpot are batched (100 records a call) by a reader job: a worker asks for a record's
+ * snapshot, re-delays its job, and uses the snapshot once one newer than its request is there.
+ */
+export interface CrmSnapshotStore {
+  request(record: RecordRef, now: number): Promise<void>;
+  get(record: RecordRef): Promise<CrmSnapshot | null>;
+  /** The oldest open requests, for the reader. */
+  requested(limit: number): Promise<{ record: RecordRef; requestedAt: number }[]>;
+  /** Stores a snapshot and closes the record's request. */
+  save(record: RecordRef, snapshot: CrmSnapshot): Promise<void>;
+  waiting(): Promise<number>;
+}

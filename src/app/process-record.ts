@@ -6,6 +6,8 @@ import type { Outcome } from '../core/engine/outcome.ts';
 import { newRecordState } from '../core/engine/record-state.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
+import { planVerification, withReads } from './crm-verification.ts';
+import type { CrmVerificationDeps } from './crm-verification.ts';
 import type { RecordRef, RecordScheduler, SignalStore } from './ports.ts';
 
 export interface ProcessDeps {
@@ -18,9 +20,14 @@ export interface ProcessDeps {
    * holding every signal this long puts them back in event-time order before any decision.
    */
   readonly holdMs: number;
+  /** HubSpot reads before billing; absent without a HubSpot token (settlements then rest on signals alone). */
+  readonly crm?: CrmVerificationDeps;
 }
 
-export interface ProcessResult {
+export type ProcessResult = ProcessedResult | { readonly kind: 'waiting_for_crm' };
+
+export interface ProcessedResult {
+  readonly kind: 'processed';
   readonly applied: number;
   readonly late: readonly Signal[];
   /** Outcomes whose state changed and was committed: what to write back. */
@@ -28,6 +35,8 @@ export interface ProcessResult {
   /** Event time of the record's next due signal or timer, already scheduled; null when nothing is pending. */
   readonly nextWakeAt: number | null;
   readonly conflicts: number;
+  /** Settlement instants that went ahead without a CRM read because it did not come in time. */
+  readonly unverified: readonly number[];
 }
 
 /** Another worker kept winning the compare-and-set: the job fails and BullMQ retries it later. */
@@ -47,18 +56,28 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
   let applied = 0;
   const late: Signal[] = [];
   const changed = new Map<string, Outcome>();
+  const unverified: number[] = [];
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const watermark = deps.clock() - deps.holdMs;
+    const now = deps.clock();
+    const watermark = now - deps.holdMs;
     const criteria = deps.criteria();
     const loaded = await deps.store.load(record, watermark);
-    const state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
+    let state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
+    let signals: Signal[] = loaded.pending.map((p) => p.signal);
+    if (deps.crm) {
+      const plan = await planVerification(deps.crm, record, loaded.state, loaded.pending, watermark, now, criteria);
+      if (plan.kind === 'wait') return { kind: 'waiting_for_crm' };
+      state = plan.state;
+      signals = withReads(loaded.pending, plan.reads);
+      unverified.push(...plan.unverified);
+    }
     const effects: Effect[] = [];
-    for (const p of loaded.pending) effects.push(...run(state, { type: 'signal', signal: p.signal }, watermark, criteria));
+    for (const signal of signals) effects.push(...run(state, { type: 'signal', signal }, watermark, criteria));
     effects.push(...run(state, { type: 'tick' }, watermark, criteria));
     const timer = [...effects].reverse().find((e) => e.type === 'wake_at');
     const nextTimerAt = timer?.type === 'wake_at' ? timer.at : null;
     const outcomesChanged = effects.some((e) => e.type === 'outcome_changed');
-    const committed = await deps.store.commit(record, loaded.version, state, loaded.pending, nextTimerAt, outcomesChanged, deps.clock());
+    const committed = await deps.store.commit(record, loaded.version, state, loaded.pending, nextTimerAt, outcomesChanged, now);
     if (!committed.ok) {
       conflicts++;
       continue;
@@ -72,7 +91,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     if (committed.nextPendingAt !== null && committed.nextPendingAt <= deps.clock() - deps.holdMs) continue;
     const nextWakeAt = minOf(nextTimerAt, committed.nextPendingAt);
     if (nextWakeAt !== null) await deps.scheduler.wake(record, nextWakeAt);
-    return { applied, late, changed: [...changed.values()], nextWakeAt, conflicts };
+    return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt, conflicts, unverified };
   }
   throw new RecordContendedError(`record ${record.objectType} ${record.recordId}: still contended after ${MAX_ATTEMPTS} attempts`);
 }

@@ -27,6 +27,11 @@ export interface OutcomeView {
   deadline: string | null;
   reviewEndsAt: string | null;
   dispute: null | { status: string; reason: string; openedBy: string; openedAt: string; resolvedBy: string | null; resolvedAt: string | null };
+  /**
+   * How a billable (or credited) outcome's settlement was verified: `signals + CRM read` when the live
+   * service read the record from HubSpot at the settlement instant, else `signals`; null while unsettled.
+   */
+  verification: 'signals' | 'signals + CRM read' | null;
   /** A credited outcome: the period it was billed in, which its credit line corrects (`creditFor`). */
   billedPeriod: string | null;
   creditPeriod: string | null;
@@ -60,11 +65,17 @@ export function outcomeView(o: Outcome, withTrail = false): OutcomeView {
     deadline: o.status === 'open' ? isoUtc(o.deadline) : null,
     reviewEndsAt: o.status === 'in_review' ? iso(o.reviewEndsAt) : null,
     dispute: o.dispute === null ? null : { ...o.dispute, openedAt: isoUtc(o.dispute.openedAt), resolvedAt: iso(o.dispute.resolvedAt) },
+    verification: o.status === 'billable' || o.status === 'credited' ? verificationOf(o) : null,
     billedPeriod: o.status === 'credited' ? o.billingPeriod : null,
     creditPeriod: o.creditPeriod,
   };
   if (withTrail) view.trail = o.trail.map(trailView);
   return view;
+}
+
+function verificationOf(o: Outcome): 'signals' | 'signals + CRM read' {
+  const read = o.trail.some((e) => e.type === 'signal' && e.kind === 'crm_read' && e.at === o.settledAt);
+  return read ? 'signals + CRM read' : 'signals';
 }
 
 function trailView(e: TrailEntry): TrailView {

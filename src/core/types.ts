@@ -53,7 +53,12 @@ export type Signal =
   /** The record survived a merge (HubSpot's `newObjectId`). */
   | (SignalBase & { readonly kind: 'merged' })
   /** The record was merged into `into` and no longer exists on its own. */
-  | (SignalBase & { readonly kind: 'merged_away'; readonly into: string });
+  | (SignalBase & { readonly kind: 'merged_away'; readonly into: string })
+  /**
+   * The live service read the record from HubSpot to verify a settlement: the values it read, as of
+   * `at` (the settlement instant), and whether HubSpot still has the record. Never a press.
+   */
+  | (SignalBase & { readonly kind: 'crm_read'; readonly found: boolean; readonly properties: Readonly<Record<string, string>> });
 
 export type SignalKind = Signal['kind'];
 

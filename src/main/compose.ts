@@ -12,6 +12,7 @@ import { createHttpApp } from '../adapters/http/app.ts';
 import { createLogger } from '../adapters/logging/logger.ts';
 import { createMetrics } from '../adapters/metrics/metrics.ts';
 import { createRecordQueue, createRecordScheduler, createRecordWorker, scheduleSweeper } from '../adapters/queue/record-queue.ts';
+import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
 import { checkEvictionPolicy } from '../adapters/redis/eviction-policy.ts';
 import { beat, forget, liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
@@ -27,6 +28,9 @@ const HEARTBEAT_MS = 2_000;
 /** Workers are "making progress" when one beat recently and no record is overdue by more than this. */
 const STALE_WORKER_MS = 15_000;
 const MAX_OVERDUE_MS = 120_000;
+/** A record waiting for its HubSpot read looks again this often, and settles on signals alone after the longer wait. */
+const CRM_WAIT_RETRY_MS = 500;
+const CRM_MAX_WAIT_MS = 60_000;
 
 export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void> {
   const loaded = loadConfig(env);
@@ -119,15 +123,19 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
 
   if (roles.worker) {
     const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+    const workerStore = createRedisSignalStore(workerRedis, prefix);
+    const crm = config.hubspotAccessToken ? { snapshots: createCrmSnapshotStore(workerRedis, prefix), maxWaitMs: CRM_MAX_WAIT_MS } : null;
     const worker = createRecordWorker(
       { connection: workerRedis, prefix, holdMs, clock, concurrency: config.workerConcurrency },
       {
-        store: createRedisSignalStore(workerRedis, prefix),
+        store: workerStore,
         scheduler: rawScheduler,
         process: async (record) => {
           const stop = metrics.decisionDuration.startTimer();
-          const result = await processRecord({ store: createRedisSignalStore(workerRedis, prefix), scheduler: rawScheduler, criteria: criteria.current, clock, holdMs }, record);
+          const result = await processRecord({ store: workerStore, scheduler: rawScheduler, criteria: criteria.current, clock, holdMs, ...(crm ? { crm } : {}) }, record);
           stop();
+          if (result.kind === 'waiting_for_crm') return { retryInMs: CRM_WAIT_RETRY_MS };
+          if (result.unverified.length > 0) logger.warn({ record, at: result.unverified }, 'settled on signals alone: the HubSpot read did not come in time');
           metrics.signalsApplied.inc(result.applied);
           if (result.late.length > 0) {
             metrics.lateSignals.inc(result.late.length);
@@ -136,6 +144,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
           for (const o of result.changed) {
             logger.info({ outcomeId: o.outcomeId, status: o.status, reason: o.reason, version: o.criteriaVersion }, 'outcome changed');
           }
+          return undefined;
         },
       },
     );

@@ -57,7 +57,8 @@ export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'hold
 }
 
 export interface WorkerHandlers {
-  readonly process: (record: RecordRef) => Promise<void>;
+  /** Returns `retryInMs` when the record must wait (for a CRM read): the job re-delays itself. */
+  readonly process: (record: RecordRef) => Promise<{ readonly retryInMs: number } | undefined>;
   readonly store: SignalStore;
   readonly scheduler: RecordScheduler;
   readonly sweepLimit?: number;
@@ -83,7 +84,11 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
         await job.moveToDelayed(dueAt, token);
         throw new DelayedError();
       }
-      await h.process({ portalId: data.portalId, objectType: data.objectType, recordId: data.recordId });
+      const wait = await h.process({ portalId: data.portalId, objectType: data.objectType, recordId: data.recordId });
+      if (wait) {
+        await job.moveToDelayed(s.clock() + wait.retryInMs, token);
+        throw new DelayedError();
+      }
       return null;
     },
     { connection: s.connection, prefix: s.prefix, concurrency: s.concurrency, ...(s.lockDurationMs ? { lockDuration: s.lockDurationMs } : {}) },

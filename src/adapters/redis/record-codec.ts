@@ -92,6 +92,15 @@ const signalSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('property'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), property: z.string(), value: z.string() }),
   z.strictObject({ kind: z.enum(['created', 'deleted', 'restored', 'merged']), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional() }),
   z.strictObject({ kind: z.literal('merged_away'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), into: z.string() }),
+  z.strictObject({
+    kind: z.literal('crm_read'),
+    objectType: z.enum(OBJECT_TYPES),
+    recordId: z.string(),
+    at: z.number(),
+    ref: z.string().optional(),
+    found: z.boolean(),
+    properties: z.record(z.string(), z.string()),
+  }),
 ]);
 
 export const encodeSignal = (s: Signal): string => JSON.stringify(s);

@@ -28,6 +28,9 @@ export type TrailEntry =
       readonly property?: string;
       /** Truncated: the trail is evidence, not a copy of the record. */
       readonly value?: string;
+      /** A CRM read: the values read (truncated), and whether HubSpot still had the record. */
+      readonly values?: Readonly<Record<string, string>>;
+      readonly found?: boolean;
       readonly ref?: SignalRef;
       readonly checks: Checks;
     })

@@ -25,6 +25,9 @@ export function recheckAll(state: RecordState, signal: Signal, criteria: Criteri
       type: 'signal',
       kind: signal.kind,
       ...(signal.kind === 'property' ? { property: signal.property, value: truncate(signal.value) } : {}),
+      ...(signal.kind === 'crm_read'
+        ? { found: signal.found, values: Object.fromEntries(Object.entries(signal.properties).map(([k, v]) => [k, truncate(v)])) }
+        : {}),
       ...(signal.ref ? { ref: signal.ref } : {}),
       checks,
     });

@@ -33,13 +33,14 @@ export function visibleProps(state: RecordState): Properties {
 /** Applies the change itself (not its consequences); latest event time wins, ties go to the later signal. */
 export function applyChange(state: RecordState, signal: Signal): void {
   switch (signal.kind) {
-    case 'property': {
-      const seen = state.propTimes.get(signal.property);
-      if (seen !== undefined && seen > signal.at) return;
-      state.props.set(signal.property, signal.value);
-      state.propTimes.set(signal.property, signal.at);
+    case 'property':
+      setProperty(state, signal.property, signal.value, signal.at);
       return;
-    }
+    case 'crm_read':
+      // HubSpot's values fill in what webhooks missed; a value the record got later than the read stays.
+      if (!signal.found) state.gone = 'deleted';
+      for (const [name, value] of Object.entries(signal.properties)) setProperty(state, name, value, signal.at);
+      return;
     case 'deleted':
       state.gone = 'deleted';
       return;
@@ -54,4 +55,11 @@ export function applyChange(state: RecordState, signal: Signal): void {
     case 'merged':
       return;
   }
+}
+
+function setProperty(state: RecordState, name: string, value: string, at: number): void {
+  const seen = state.propTimes.get(name);
+  if (seen !== undefined && seen > at) return;
+  state.props.set(name, value);
+  state.propTimes.set(name, at);
 }

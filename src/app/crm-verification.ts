@@ -1,0 +1,95 @@
+// Reads from HubSpot that guard the ledger: a record's properties when first seen, and just before an outcome settles billable.
+import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
+import { decide } from '../core/engine/decide.ts';
+import { newRecordState } from '../core/engine/record-state.ts';
+import type { RecordState } from '../core/engine/record-state.ts';
+import type { Signal } from '../core/types.ts';
+import type { CrmSnapshot, CrmSnapshotStore, PendingSignal, RecordRef } from './ports.ts';
+
+export interface CrmVerificationDeps {
+  readonly snapshots: CrmSnapshotStore;
+  /**
+   * How long a settlement may wait for its read (HubSpot down, rate limited) before it settles on
+   * signals alone, logged: a ledger that stops is worse than one settlement verified by signals only.
+   */
+  readonly maxWaitMs: number;
+}
+
+export type VerificationPlan =
+  /** Go ahead: the state to start from and the CRM reads to apply among the signals. */
+  | { readonly kind: 'ready'; readonly state: RecordState; readonly reads: readonly Signal[]; readonly unverified: readonly number[] }
+  /** A read was requested: try again shortly. */
+  | { readonly kind: 'wait' };
+
+/** A first-seen read may be this much older than the record's first signal: it describes the record before it. */
+const FIRST_SEEN_SLACK_MS = 60_000;
+
+/**
+ * Plans the reads for one processing run. A dry run on a copy of the state finds the instants at which
+ * outcomes would settle billable; each needs a snapshot read after that instant, applied at it (before
+ * that instant's signals and timers, so success is judged on HubSpot's values too). A record seen for
+ * the first time starts from its snapshot, so conditions on properties no webhook mentioned still work.
+ */
+export async function planVerification(
+  deps: CrmVerificationDeps,
+  record: RecordRef,
+  stored: RecordState | null,
+  pending: readonly PendingSignal[],
+  watermark: number,
+  now: number,
+  criteria: CriteriaSet,
+): Promise<VerificationPlan> {
+  const firstSeen = stored === null && pending.length > 0;
+  const base = stored ?? newRecordState(record.objectType, record.recordId);
+  const settleAt = billableInstants(base, pending, watermark, criteria);
+  if (!firstSeen && settleAt.length === 0) return { kind: 'ready', state: base, reads: [], unverified: [] };
+
+  const needReadAfter = settleAt.length > 0 ? Math.max(...settleAt) : pending[0]!.signal.at - FIRST_SEEN_SLACK_MS;
+  const snapshot = await deps.snapshots.get(record);
+  if (snapshot === null || snapshot.readAt < needReadAfter) {
+    const waitingSince = settleAt.length > 0 ? Math.min(...settleAt) : pending[0]!.signal.at;
+    if (watermark - waitingSince <= deps.maxWaitMs) {
+      await deps.snapshots.request(record, now);
+      return { kind: 'wait' };
+    }
+    // Waited long enough: settle on signals, and say so (the outcome view shows `verification: signals`).
+    return { kind: 'ready', state: base, reads: [], unverified: settleAt };
+  }
+  const state = firstSeen ? startFrom(record, snapshot) : base;
+  return { kind: 'ready', state, reads: settleAt.map((at) => readSignal(record, snapshot, at)), unverified: [] };
+}
+
+/** The instants at which outcomes would newly settle billable if this run went ahead on signals alone. */
+function billableInstants(base: RecordState, pending: readonly PendingSignal[], watermark: number, criteria: CriteriaSet): number[] {
+  const dry = structuredClone(base);
+  const before = new Map(dry.outcomes.map((o) => [o.outcomeId, o.status]));
+  for (const p of pending) decide(dry, { type: 'signal', signal: p.signal }, watermark, criteria);
+  decide(dry, { type: 'tick' }, watermark, criteria);
+  const instants = new Set<number>();
+  for (const o of dry.outcomes) {
+    if (o.status === 'billable' && before.get(o.outcomeId) !== 'billable' && o.settledAt !== null) instants.add(o.settledAt);
+  }
+  return [...instants].sort((a, b) => a - b);
+}
+
+function startFrom(record: RecordRef, snapshot: CrmSnapshot): RecordState {
+  const state = newRecordState(record.objectType, record.recordId, new Map(Object.entries(snapshot.properties)));
+  if (!snapshot.found) state.gone = 'deleted';
+  return state;
+}
+
+function readSignal(record: RecordRef, snapshot: CrmSnapshot, at: number): Signal {
+  return { kind: 'crm_read', objectType: record.objectType, recordId: record.recordId, at, found: snapshot.found, properties: snapshot.properties, ref: `crm-read:${snapshot.readAt}` };
+}
+
+/** Pending signals with the reads placed at their instants, each before the signals of that instant. */
+export function withReads(pending: readonly PendingSignal[], reads: readonly Signal[]): Signal[] {
+  const out: Signal[] = [];
+  let r = 0;
+  for (const p of pending) {
+    while (r < reads.length && reads[r]!.at <= p.signal.at) out.push(reads[r++]!);
+    out.push(p.signal);
+  }
+  while (r < reads.length) out.push(reads[r++]!);
+  return out;
+}

@@ -1,0 +1,111 @@
+// Issue 4 §4: HubSpot reads when a record is first seen and just before billing, through the real Redis store.
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processRecord } from '../../src/app/process-record.ts';
+import type { ProcessDeps } from '../../src/app/process-record.ts';
+import type { RecordRef } from '../../src/app/ports.ts';
+import { createRecordQueue, createRecordScheduler } from '../../src/adapters/queue/record-queue.ts';
+import { createCrmSnapshotStore } from '../../src/adapters/redis/crm-snapshots.ts';
+import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { outcomeView } from '../../src/core/ledger-view.ts';
+import { criteriaSet, T0 } from '../support/scenario.ts';
+import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
+
+const HOLD = 1_000;
+const criteria = criteriaSet({ success: "stage = 'closed' AND company IS KNOWN", review_window: '1m' });
+
+describe('CRM reads before billing (issue 4 §4)', () => {
+  const prefix = testPrefix('crm-verify');
+  let redis: Redis;
+  let queue: Queue;
+  let now = T0;
+  let recordSeq = 0;
+  const deps = (): ProcessDeps => {
+    const store = createRedisSignalStore(redis, prefix);
+    return {
+      store,
+      scheduler: createRecordScheduler(queue, { holdMs: HOLD, clock: () => now }),
+      criteria: () => criteria,
+      clock: () => now,
+      holdMs: HOLD,
+      crm: { snapshots: createCrmSnapshotStore(redis, prefix), maxWaitMs: 30_000 },
+    };
+  };
+  const ingest = (record: RecordRef, at: number, property: string, value: string) =>
+    createRedisSignalStore(redis, prefix).ingest(record.portalId, [{ identity: `${record.recordId}/${at}/${property}`, signal: { kind: 'property', objectType: 'ticket', recordId: record.recordId, at, property, value } }], at);
+  const newRecord = (): RecordRef => ({ portalId: 5, objectType: 'ticket', recordId: String(100 + recordSeq++) });
+  const outcomesOf = async (record: RecordRef) => ((await createRedisSignalStore(redis, prefix).load(record, Number.NEGATIVE_INFINITY)).state?.outcomes ?? []).map((o) => outcomeView(o, true));
+  const snapshots = () => createCrmSnapshotStore(redis, prefix);
+
+  beforeAll(() => {
+    redis = connect();
+    queue = createRecordQueue({ connection: redis, prefix, holdMs: HOLD, clock: () => now });
+  });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('a record seen for the first time waits for its read, then starts from HubSpot’s values', async () => {
+    const record = newRecord();
+    now = T0;
+    await ingest(record, T0, 'agent_started_at', 'x');
+    now = T0 + HOLD;
+    expect(await processRecord(deps(), record)).toEqual({ kind: 'waiting_for_crm' });
+    expect((await snapshots().requested(10)).map((r) => r.record)).toContainEqual(record);
+    // The reader answers: `company` was set long ago, so no webhook will ever mention it.
+    await snapshots().save(record, { readAt: now, found: true, properties: { company: 'Acme', stage: 'new' } });
+    await ingest(record, T0 + 5_000, 'stage', 'closed');
+    now = T0 + 5_000 + HOLD;
+    const r = await processRecord(deps(), record);
+    expect(r.kind).toBe('processed');
+    expect(await outcomesOf(record)).toMatchObject([{ status: 'in_review', succeededAt: new Date(T0 + 5_000).toISOString() }]);
+  });
+
+  it('settles billable only after a read made at or after the settlement instant, and says so', async () => {
+    const record = newRecord();
+    await snapshots().save(record, { readAt: T0, found: true, properties: { company: 'Acme' } });
+    await ingest(record, T0, 'agent_started_at', 'x');
+    await ingest(record, T0 + 1_000, 'stage', 'closed');
+    now = T0 + 1_000 + HOLD;
+    expect((await processRecord(deps(), record)).kind).toBe('processed');
+    // The review ends at T0 + 61 s; the worker reaches it a hold later and needs a read newer than that.
+    const reviewEnd = T0 + 61_000;
+    now = reviewEnd + HOLD;
+    expect(await processRecord(deps(), record)).toEqual({ kind: 'waiting_for_crm' });
+    await snapshots().save(record, { readAt: now, found: true, properties: { company: 'Acme', stage: 'closed' } });
+    expect((await processRecord(deps(), record)).kind).toBe('processed');
+    const [o] = await outcomesOf(record);
+    expect(o).toMatchObject({ status: 'billable', settledAt: new Date(reviewEnd).toISOString(), verification: 'signals + CRM read' });
+    expect(o!.trail!.some((e) => e.type === 'signal' && e.kind === 'crm_read' && e.at === new Date(reviewEnd).toISOString())).toBe(true);
+  });
+
+  it('a missed webhook cannot bill: HubSpot says the ticket was reopened, so the outcome is reversed', async () => {
+    const record = newRecord();
+    await snapshots().save(record, { readAt: T0, found: true, properties: { company: 'Acme' } });
+    await ingest(record, T0, 'agent_started_at', 'x');
+    await ingest(record, T0 + 1_000, 'stage', 'closed');
+    now = T0 + 1_000 + HOLD;
+    await processRecord(deps(), record);
+    now = T0 + 61_000 + HOLD;
+    await snapshots().save(record, { readAt: now, found: true, properties: { company: 'Acme', stage: 'open' } });
+    expect((await processRecord(deps(), record)).kind).toBe('processed');
+    expect(await outcomesOf(record)).toMatchObject([{ status: 'not_billable', reason: 'reversed', billingPeriod: null }]);
+  });
+
+  it('settles on signals alone, and reports it, when no read comes within the wait limit', async () => {
+    const record = newRecord();
+    await snapshots().save(record, { readAt: T0, found: true, properties: { company: 'Acme' } });
+    await ingest(record, T0, 'agent_started_at', 'x');
+    await ingest(record, T0 + 1_000, 'stage', 'closed');
+    now = T0 + 1_000 + HOLD;
+    await processRecord(deps(), record);
+    now = T0 + 61_000 + HOLD + 31_000;
+    const r = await processRecord(deps(), record);
+    expect(r).toMatchObject({ kind: 'processed', unverified: [T0 + 61_000] });
+    expect(await outcomesOf(record)).toMatchObject([{ status: 'billable', verification: 'signals' }]);
+  });
+});
