@@ -38,7 +38,10 @@ export interface OutcomeView {
   trail?: TrailView[];
 }
 
-export type TrailView = Omit<TrailEntry, 'at' | 'signalAt'> & { at: string; signalAt?: string };
+/** Omit over each member of a union, keeping it discriminated. */
+type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export type TrailView = OmitEach<TrailEntry, 'at' | 'signalAt'> & { at: string; signalAt?: string };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : isoUtc(ms));
 
