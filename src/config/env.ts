@@ -25,6 +25,12 @@ export interface Config {
   /** Static-auth app token for the CRM APIs. Secret. */
   readonly hubspotAccessToken: string | undefined;
   readonly hubspotApiBaseUrl: string;
+  /** The app's burst limit per 10 s (HubSpot's tiers: 100, 190, or 250 with the API limit increase); the shared limiter keeps under it. */
+  readonly hubspotBurstLimit: 100 | 190 | 250;
+  /** How often a worker drains the write-back outbox (only with an access token). */
+  readonly writebackIntervalMs: number;
+  /** How often a worker answers queued CRM read requests (only with an access token). */
+  readonly crmReadIntervalMs: number;
 }
 
 export interface ConfigProblem {
@@ -155,6 +161,20 @@ const envSchema = z.object({
         return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
       }),
   ),
+  HUBSPOT_BURST_LIMIT: z.preprocess(
+    (v) => {
+      const value = unsetIfEmpty(v);
+      return typeof value === 'string' ? value.trim() : value;
+    },
+    z
+      .enum(['100', '190', '250'], {
+        error: "must be 100, 190 or 250: the app's HubSpot burst limit per 10 seconds (Free/Starter 100, Professional/Enterprise 190, with the API limit increase 250)",
+      })
+      .default('100')
+      .transform((v) => Number(v) as 100 | 190 | 250),
+  ),
+  WRITEBACK_INTERVAL_MS: wholeNumber('milliseconds between write-back drains', 1_000, 100),
+  CRM_READ_INTERVAL_MS: wholeNumber('milliseconds between CRM read drains', 250, 50),
 });
 
 /** The variables this service reads, in the order problems are reported. */
@@ -189,6 +209,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       logLevel: e.LOG_LEVEL,
       hubspotAccessToken: e.HUBSPOT_ACCESS_TOKEN,
       hubspotApiBaseUrl: e.HUBSPOT_API_BASE_URL,
+      hubspotBurstLimit: e.HUBSPOT_BURST_LIMIT,
+      writebackIntervalMs: e.WRITEBACK_INTERVAL_MS,
+      crmReadIntervalMs: e.CRM_READ_INTERVAL_MS,
     },
   };
 }

@@ -11,12 +11,13 @@ import { createOutcomeReader } from '../app/read-outcomes.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
 import { createLogger } from '../adapters/logging/logger.ts';
 import { createMetrics } from '../adapters/metrics/metrics.ts';
-import { createRecordQueue, createRecordScheduler, createRecordWorker, scheduleSweeper } from '../adapters/queue/record-queue.ts';
+import { createRecordQueue, createRecordScheduler, createRecordWorker, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
 import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
 import { checkEvictionPolicy } from '../adapters/redis/eviction-policy.ts';
 import { beat, forget, liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { formatConfigProblems, loadConfig, redactedConfig } from '../config/env.ts';
+import { createHubSpotDrains, hubspotBacklog } from './hubspot-drains.ts';
 import { onShutdown } from './shutdown.ts';
 
 export interface Roles {
@@ -41,7 +42,9 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
   const config = loaded.config;
   const logger = createLogger({ level: config.logLevel, name: 'outcome-billing' });
   logger.info({ config: redactedConfig(config), roles }, 'starting');
-  if (!config.hubspotAccessToken) logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is written to HubSpot');
+  if (!config.hubspotAccessToken) {
+    logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is read from or written to HubSpot (changed records wait in the outbox until a token is set)');
+  }
 
   let criteria;
   try {
@@ -81,6 +84,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
   const metrics = createMetrics({
     queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
     outcomeCounts: () => store.outcomeCounts(),
+    hubspotBacklog: () => hubspotBacklog(fastRedis, prefix),
   });
 
   const steps: (() => Promise<void>)[] = [];
@@ -125,11 +129,26 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
     const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
     const workerStore = createRedisSignalStore(workerRedis, prefix);
     const crm = config.hubspotAccessToken ? { snapshots: createCrmSnapshotStore(workerRedis, prefix), maxWaitMs: CRM_MAX_WAIT_MS } : null;
+    // Without a token no HubSpot call is made at all: the drains are neither built nor scheduled.
+    const drains = config.hubspotAccessToken
+      ? createHubSpotDrains({
+          redis: workerRedis,
+          prefix,
+          accessToken: config.hubspotAccessToken,
+          apiBaseUrl: config.hubspotApiBaseUrl,
+          burstLimit: config.hubspotBurstLimit,
+          criteria: criteria.current,
+          clock,
+          metrics,
+          logger,
+        })
+      : null;
     const worker = createRecordWorker(
       { connection: workerRedis, prefix, holdMs, clock, concurrency: config.workerConcurrency },
       {
         store: workerStore,
         scheduler: rawScheduler,
+        ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
         process: async (record) => {
           const stop = metrics.decisionDuration.startTimer();
           const result = await processRecord({ store: workerStore, scheduler: rawScheduler, criteria: criteria.current, clock, holdMs, ...(crm ? { crm } : {}) }, record);
@@ -150,6 +169,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
     );
     worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'job failed'));
     await scheduleSweeper(queue, config.sweepIntervalMs);
+    await scheduleHubSpotDrains(queue, drains ? { writebackEveryMs: config.writebackIntervalMs, crmReadEveryMs: config.crmReadIntervalMs } : null);
     await beat(workerRedis, prefix, workerId, clock());
     const heartbeat = setInterval(() => void beat(workerRedis, prefix, workerId, clock()).catch(() => undefined), HEARTBEAT_MS);
     logger.info({ workerId, concurrency: config.workerConcurrency }, 'worker started');

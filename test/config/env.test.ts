@@ -43,6 +43,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       hubspotAccessToken: undefined,
       hubspotApiBaseUrl: 'https://api.hubapi.com',
+      hubspotBurstLimit: 100,
+      writebackIntervalMs: 1_000,
+      crmReadIntervalMs: 250,
     });
   });
 
@@ -60,6 +63,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'DEBUG',
       HUBSPOT_ACCESS_TOKEN: 'pat-na1-xyz',
       HUBSPOT_API_BASE_URL: 'http://127.0.0.1:9999/',
+      HUBSPOT_BURST_LIMIT: '190',
+      WRITEBACK_INTERVAL_MS: '2000',
+      CRM_READ_INTERVAL_MS: '500',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -73,7 +79,20 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       hubspotAccessToken: 'pat-na1-xyz',
       hubspotApiBaseUrl: 'http://127.0.0.1:9999',
+      hubspotBurstLimit: 190,
+      writebackIntervalMs: 2_000,
+      crmReadIntervalMs: 500,
     });
+  });
+
+  it("takes HubSpot's three burst limits and nothing else, and keeps the drain intervals above their floors", () => {
+    for (const limit of [100, 190, 250] as const) expect(ok({ ...minimal, HUBSPOT_BURST_LIMIT: ` ${limit} ` }).hubspotBurstLimit).toBe(limit);
+    expect(ok({ ...minimal, HUBSPOT_BURST_LIMIT: '' }).hubspotBurstLimit).toBe(100);
+    expect(problems({ ...minimal, HUBSPOT_BURST_LIMIT: '150', WRITEBACK_INTERVAL_MS: '50', CRM_READ_INTERVAL_MS: 'fast' })).toEqual([
+      { variable: 'HUBSPOT_BURST_LIMIT', message: expect.stringMatching(/^must be 100, 190 or 250: the app's HubSpot burst limit per 10 seconds/) },
+      { variable: 'WRITEBACK_INTERVAL_MS', message: 'must be a whole number at least 100 (milliseconds between write-back drains), got "50"' },
+      { variable: 'CRM_READ_INTERVAL_MS', message: 'must be a whole number at least 50 (milliseconds between CRM read drains), got "fast"' },
+    ]);
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,11 +1,14 @@
 // Prometheus metrics of the live service, on a registry of its own so tests (and several apps in one process) never share counters.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HubSpotObserver } from '../../app/hubspot-calls.ts';
 
 export interface MetricsOptions {
   /** Jobs per queue state (waiting, active, delayed, failed, ...), read at each scrape. */
   readonly queueCounts?: () => Promise<Record<string, number>>;
   /** Outcomes per status (open, in_review, billable, ...), read at each scrape. */
   readonly outcomeCounts?: () => Promise<Record<string, number>>;
+  /** Work waiting for HubSpot (outbox, crm_read_requests, dead_letters), read at each scrape. */
+  readonly hubspotBacklog?: () => Promise<Record<string, number>>;
   /** Node process metrics (CPU, memory, event loop, GC); default true. */
   readonly defaultMetrics?: boolean;
 }
@@ -23,6 +26,15 @@ export interface Metrics {
   readonly lateSignals: Counter<never>;
   readonly queueJobs: Gauge<'state'>;
   readonly outcomes: Gauge<'status'>;
+  /** HubSpot calls by operation (batch_update, batch_upsert, associate, batch_read) and result (ok, partial, rate_limited, ...). */
+  readonly hubspotCalls: Counter<'operation' | 'result'>;
+  /** Inputs HubSpot took, by kind (record, verification_log, association). */
+  readonly hubspotWrites: Counter<'kind'>;
+  /** Writes HubSpot refused for good, by kind: each is in the dead-letter list and the logs. */
+  readonly hubspotDeadLetters: Counter<'kind'>;
+  /** Records read from HubSpot, by result (found, not_found). */
+  readonly hubspotReads: Counter<'result'>;
+  readonly hubspotBacklog: Gauge<'queue'>;
   /** A scrape-time callback failed (Redis unreachable): its gauge is left empty rather than stale. */
   readonly collectFailures: Counter<'gauge'>;
   readonly contentType: string;
@@ -66,6 +78,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
     collect: () => readGauges(),
   });
+  const hubspotBacklog = new Gauge({
+    name: 'ob_hubspot_backlog',
+    help: 'Work waiting for HubSpot: outbox (records with unwritten outcome changes), crm_read_requests, dead_letters (kept in Redis).',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    collect: () => readGauges(),
+  });
 
   /**
    * The registry collects every metric at once; the three collect hooks share one read per scrape,
@@ -76,6 +95,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     reading ??= Promise.all([
       fill(queueJobs, 'ob_queue_jobs', 'state', options.queueCounts),
       fill(outcomes, 'ob_outcomes', 'status', options.outcomeCounts),
+      fill(hubspotBacklog, 'ob_hubspot_backlog', 'queue', options.hubspotBacklog),
     ]).then(
       () => {
         reading = null;
@@ -137,10 +157,45 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Signals that arrived after their record had moved past their event time.',
       registers: [registry],
     }),
+    hubspotCalls: new Counter({
+      name: 'ob_hubspot_calls_total',
+      help: 'HubSpot API calls by operation and result: ok, partial (207), rate_limited (429), server_error (5xx), unavailable (no answer), unexpected (unreadable 2xx), rejected (4xx), locked (423/477).',
+      labelNames: ['operation', 'result'] as const,
+      registers: [registry],
+    }),
+    hubspotWrites: new Counter({
+      name: 'ob_hubspot_writes_total',
+      help: 'Inputs HubSpot took, by kind: record (billing properties), verification_log, association.',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    hubspotDeadLetters: new Counter({
+      name: 'ob_hubspot_dead_letters_total',
+      help: 'Writes HubSpot refused for good, by kind; each is in the dead-letter list and logged.',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    hubspotReads: new Counter({
+      name: 'ob_hubspot_reads_total',
+      help: 'Records read from HubSpot for verification, by result: found, not_found.',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     queueJobs,
     outcomes,
+    hubspotBacklog,
     collectFailures,
     contentType: registry.contentType,
     render: () => registry.metrics(),
+  };
+}
+
+/** The drains' counters, on this registry. */
+export function hubspotObserver(metrics: Metrics): HubSpotObserver {
+  return {
+    call: (operation, result) => metrics.hubspotCalls.inc({ operation, result }),
+    written: (kind, n) => metrics.hubspotWrites.inc({ kind }, n),
+    deadLettered: (kind, n) => metrics.hubspotDeadLetters.inc({ kind }, n),
+    read: (result, n) => metrics.hubspotReads.inc({ result }, n),
   };
 }

@@ -62,12 +62,21 @@ export interface WorkerHandlers {
   readonly store: SignalStore;
   readonly scheduler: RecordScheduler;
   readonly sweepLimit?: number;
+  /** Drains the write-back outbox to HubSpot; absent without an access token. */
+  readonly writeback?: () => Promise<unknown>;
+  /** Answers queued CRM read requests; absent without an access token. */
+  readonly crmRead?: () => Promise<unknown>;
 }
 
+/** Repeating jobs that drain work to and from HubSpot; any worker may run them, the drains lock themselves. */
+export const WRITEBACK_JOB = 'writeback';
+export const CRM_READ_JOB = 'crm-read';
+
 /**
- * The worker runs two kinds of job: `record` (bring a record up to the watermark) and `sweep` (a
- * repeating safety net that wakes every record whose signals or timers are due but has no job,
- * e.g. after a crash between storing signals and adding their job).
+ * The worker runs these jobs: `record` (bring a record up to the watermark), `sweep` (a repeating
+ * safety net that wakes every record whose signals or timers are due but has no job, e.g. after a
+ * crash between storing signals and adding their job), and the repeating HubSpot drains `writeback`
+ * and `crm-read` (a worker without their handlers lets them pass: nothing is written or read).
  */
 export function createRecordWorker(s: QueueSettings & { concurrency: number; lockDurationMs?: number }, h: WorkerHandlers): Worker {
   return new Worker(
@@ -77,6 +86,12 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
         const due = await h.store.dueRecords(s.clock() - s.holdMs, h.sweepLimit ?? 1000);
         await h.scheduler.wakeMany(due);
         return { woke: due.length };
+      }
+      if (job.name === WRITEBACK_JOB || job.name === CRM_READ_JOB) {
+        const drain = job.name === WRITEBACK_JOB ? h.writeback : h.crmRead;
+        if (drain === undefined) return { skipped: 'no HubSpot access token' };
+        await drain();
+        return null;
       }
       const data = recordJobSchema.parse(job.data);
       const dueAt = data.at + s.holdMs;
@@ -97,4 +112,24 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
 
 export async function scheduleSweeper(queue: Queue, everyMs: number): Promise<void> {
   await queue.upsertJobScheduler('sweep', { every: everyMs }, { name: 'sweep', data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } });
+}
+
+export interface HubSpotDrainSchedule {
+  readonly writebackEveryMs: number;
+  readonly crmReadEveryMs: number;
+}
+
+/**
+ * Puts the HubSpot drains on repeat, or takes them off with `null` (no access token), so a deployment
+ * that loses its token stops queueing jobs that would do nothing.
+ */
+export async function scheduleHubSpotDrains(queue: Queue, schedule: HubSpotDrainSchedule | null): Promise<void> {
+  if (schedule === null) {
+    await queue.removeJobScheduler(WRITEBACK_JOB);
+    await queue.removeJobScheduler(CRM_READ_JOB);
+    return;
+  }
+  const opts = { removeOnComplete: true, removeOnFail: 100 };
+  await queue.upsertJobScheduler(WRITEBACK_JOB, { every: schedule.writebackEveryMs }, { name: WRITEBACK_JOB, data: { v: 1 }, opts });
+  await queue.upsertJobScheduler(CRM_READ_JOB, { every: schedule.crmReadEveryMs }, { name: CRM_READ_JOB, data: { v: 1 }, opts });
 }

@@ -1,0 +1,110 @@
+// The write-back's Redis side: the outbox the commit script fills, hashes of what was last written, the compare-and-remove, and the dead-letter list.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { recordRefKey } from '../../app/ports.ts';
+import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback.ts';
+import { decodeRecord } from './record-codec.ts';
+import { parseRecordKey, redisKeys } from './signal-store.ts';
+
+const FINISH = readFileSync(new URL('./lua/writeback-finish.lua', import.meta.url), 'utf8');
+
+/**
+ * Dead letters are also logged one by one; the list keeps the latest ones for a person to look at, and
+ * is capped because Redis runs with noeviction (an unbounded list would end in refused writes).
+ */
+export const DEAD_LETTER_CAP = 10_000;
+
+export interface WritebackKeys {
+  readonly outbox: string;
+  /** Hash "portal|outcome id" -> content hash of the verification log last written. */
+  readonly writtenOutcomes: string;
+  /** Hash record key -> content hash of the billing properties last written. */
+  readonly writtenRecords: string;
+  /** List of DeadLetter JSON, newest first. */
+  readonly deadLetters: string;
+}
+
+export function writebackKeys(prefix: string): WritebackKeys {
+  return {
+    outbox: redisKeys(prefix).outbox,
+    writtenOutcomes: `${prefix}:written`,
+    writtenRecords: `${prefix}:written-records`,
+    deadLetters: `${prefix}:dead-letters`,
+  };
+}
+
+type Commands = { obWritebackFinish(numKeys: number, ...args: (string | number)[]): Promise<number> };
+
+export function createRedisWritebackStore(
+  redis: Redis,
+  prefix: string,
+): WritebackStore & { readonly keys: WritebackKeys; deadLetters(limit?: number): Promise<DeadLetter[]>; outboxSize(): Promise<number> } {
+  const keys = writebackKeys(prefix);
+  const stateKey = redisKeys(prefix).state;
+  const r = redis as Redis & Commands;
+  if (!('obWritebackFinish' in r)) redis.defineCommand('obWritebackFinish', { lua: FINISH });
+
+  return {
+    keys,
+
+    async oldest(limit) {
+      const raw = await redis.zrange(keys.outbox, '0', String(limit - 1), 'WITHSCORES');
+      const entries: OutboxEntry[] = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const record = parseRecordKey(raw[i]!);
+        if (record) entries.push({ record, score: raw[i + 1]! });
+      }
+      return entries;
+    },
+
+    async states(records) {
+      if (records.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const record of records) pipeline.hmget(stateKey(record), 'v', 's');
+      const answers = (await pipeline.exec()) ?? [];
+      return answers.map(([error, value]) => {
+        if (error) throw error;
+        const [v, s] = value as [string | null, string | null];
+        return { version: v === null ? 0 : Number(v), state: s === null ? null : decodeRecord(s) };
+      });
+    },
+
+    async writtenOutcomes(fields) {
+      return fields.length === 0 ? [] : redis.hmget(keys.writtenOutcomes, ...fields);
+    },
+
+    async writtenRecords(records) {
+      return records.length === 0 ? [] : redis.hmget(keys.writtenRecords, ...records.map(recordRefKey));
+    },
+
+    async finish(done) {
+      const args: (string | number)[] = [done.outcomes.length];
+      for (const [field, hash] of done.outcomes) args.push(field, hash);
+      args.push(done.records.length);
+      for (const [record, hash] of done.records) args.push(recordRefKey(record), hash);
+      const stateKeys: string[] = [];
+      for (const { entry, version } of done.remove) {
+        stateKeys.push(stateKey(entry.record));
+        args.push(recordRefKey(entry.record), entry.score, version);
+      }
+      return r.obWritebackFinish(3 + stateKeys.length, keys.outbox, keys.writtenOutcomes, keys.writtenRecords, ...stateKeys, ...args);
+    },
+
+    async deadLetter(letters) {
+      if (letters.length === 0) return;
+      await redis
+        .multi()
+        .lpush(keys.deadLetters, ...letters.map((l) => JSON.stringify(l)))
+        .ltrim(keys.deadLetters, 0, DEAD_LETTER_CAP - 1)
+        .exec();
+    },
+
+    async deadLetters(limit = 100) {
+      return (await redis.lrange(keys.deadLetters, 0, limit - 1)).map((s) => JSON.parse(s) as DeadLetter);
+    },
+
+    async outboxSize() {
+      return redis.zcard(keys.outbox);
+    },
+  };
+}
