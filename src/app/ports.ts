@@ -59,7 +59,8 @@ export interface SignalStore {
   load(record: RecordRef, watermark: number): Promise<LoadedRecord>;
   /**
    * Atomically: saves the state if its version is still `version`, removes the applied pending signals,
-   * indexes the next wake, and when an outcome changed puts the record in the write-back outbox.
+   * indexes the next wake, and when an outcome changed puts the record in the write-back outbox, due
+   * at `writeDueAt` (an earlier due time already there wins).
    */
   commit(
     record: RecordRef,
@@ -67,8 +68,7 @@ export interface SignalStore {
     state: RecordState,
     applied: readonly PendingSignal[],
     nextWakeAt: number | null,
-    outcomesChanged: boolean,
-    now: number,
+    writeDueAt: number | null,
   ): Promise<CommitResult>;
   /** Every record with state (for the ledger), in no particular order. */
   listRecords(portalId?: number): AsyncIterable<RecordRef>;

@@ -2,6 +2,7 @@
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { decide } from '../core/engine/decide.ts';
 import type { Effect } from '../core/engine/decide.ts';
+import { SETTLED } from '../core/engine/outcome.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import { newRecordState } from '../core/engine/record-state.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
@@ -22,6 +23,12 @@ export interface ProcessDeps {
   readonly holdMs: number;
   /** HubSpot reads before billing; absent without a HubSpot token (settlements then rest on signals alone). */
   readonly crm?: CrmVerificationDeps;
+  /**
+   * How long a change that settles nothing (a press, a success entering review) waits before it is
+   * written to HubSpot. Settlements are written at once; a pending status that a settlement overtakes
+   * within this time is never written, which keeps HubSpot calls near one write per outcome.
+   */
+  readonly pendingWriteDelayMs?: number;
 }
 
 export type ProcessResult = ProcessedResult | { readonly kind: 'waiting_for_crm' };
@@ -76,8 +83,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     effects.push(...run(state, { type: 'tick' }, watermark, criteria));
     const timer = [...effects].reverse().find((e) => e.type === 'wake_at');
     const nextTimerAt = timer?.type === 'wake_at' ? timer.at : null;
-    const outcomesChanged = effects.some((e) => e.type === 'outcome_changed');
-    const committed = await deps.store.commit(record, loaded.version, state, loaded.pending, nextTimerAt, outcomesChanged, now);
+    const committed = await deps.store.commit(record, loaded.version, state, loaded.pending, nextTimerAt, writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0));
     if (!committed.ok) {
       conflicts++;
       continue;
@@ -101,6 +107,16 @@ function run(state: RecordState, input: Parameters<typeof decide>[1], now: numbe
   // Signals and ticks have no failure case; only dispute inputs do.
   if (!d.ok) throw new Error(d.error.message);
   return d.effects;
+}
+
+function writeDueAt(effects: readonly Effect[], now: number, pendingDelayMs: number): number | null {
+  let due: number | null = null;
+  for (const e of effects) {
+    if (e.type !== 'outcome_changed') continue;
+    if (SETTLED.has(e.outcome.status)) return now;
+    due = now + pendingDelayMs;
+  }
+  return due;
 }
 
 function minOf(a: number | null, b: number | null): number | null {

@@ -43,8 +43,8 @@ export interface DeadLetter {
 }
 
 export interface WritebackStore {
-  /** The oldest outbox entries first. */
-  oldest(limit: number): Promise<OutboxEntry[]>;
+  /** The entries due by `now` (a pending change waits a while, a settlement is due at once), oldest first. */
+  oldest(limit: number, now: number): Promise<OutboxEntry[]>;
   /** Each record's state and its compare-and-set version (0 and null when it has none). */
   states(records: readonly RecordRef[]): Promise<{ readonly state: RecordState | null; readonly version: number }[]>;
   /** Content hashes of the verification logs last written, by `writtenOutcomeField`. */
@@ -267,7 +267,7 @@ async function drain(deps: WritebackDeps): Promise<WritebackReport> {
     stop = { reason: 'backing_off', waitMs: heldUntil - started, message: 'an earlier HubSpot failure is being backed off' };
     return report(0, 0);
   }
-  const entries = await deps.store.oldest(deps.maxRecords ?? DEFAULT_MAX_RECORDS);
+  const entries = await deps.store.oldest(deps.maxRecords ?? DEFAULT_MAX_RECORDS, started);
   if (entries.length === 0) return report(0, 0);
 
   // What to write: everything whose content differs from what was last written.

@@ -29,6 +29,7 @@ export interface Config {
   readonly hubspotBurstLimit: 100 | 190 | 250;
   /** How often a worker drains the write-back outbox (only with an access token). */
   readonly writebackIntervalMs: number;
+  readonly writebackPendingDelayMs: number;
   /** How often a worker answers queued CRM read requests (only with an access token). */
   readonly crmReadIntervalMs: number;
 }
@@ -174,6 +175,7 @@ const envSchema = z.object({
       .transform((v) => Number(v) as 100 | 190 | 250),
   ),
   WRITEBACK_INTERVAL_MS: wholeNumber('milliseconds between write-back drains', 1_000, 100),
+  WRITEBACK_PENDING_DELAY_MS: wholeNumber('milliseconds a change that settles nothing waits before it is written to HubSpot', 30_000, 0),
   CRM_READ_INTERVAL_MS: wholeNumber('milliseconds between CRM read drains', 250, 50),
 });
 
@@ -211,6 +213,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       hubspotApiBaseUrl: e.HUBSPOT_API_BASE_URL,
       hubspotBurstLimit: e.HUBSPOT_BURST_LIMIT,
       writebackIntervalMs: e.WRITEBACK_INTERVAL_MS,
+      writebackPendingDelayMs: e.WRITEBACK_PENDING_DELAY_MS,
       crmReadIntervalMs: e.CRM_READ_INTERVAL_MS,
     },
   };

@@ -151,7 +151,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
         ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
         process: async (record) => {
           const stop = metrics.decisionDuration.startTimer();
-          const result = await processRecord({ store: workerStore, scheduler: rawScheduler, criteria: criteria.current, clock, holdMs, ...(crm ? { crm } : {}) }, record);
+          const result = await processRecord({ store: workerStore, scheduler: rawScheduler, criteria: criteria.current, clock, holdMs, pendingWriteDelayMs: config.writebackPendingDelayMs, ...(crm ? { crm } : {}) }, record);
           stop();
           if (result.kind === 'waiting_for_crm') return { retryInMs: CRM_WAIT_RETRY_MS };
           if (result.unverified.length > 0) logger.warn({ record, at: result.unverified }, 'settled on signals alone: the HubSpot read did not come in time');

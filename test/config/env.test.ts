@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       hubspotApiBaseUrl: 'https://api.hubapi.com',
       hubspotBurstLimit: 100,
       writebackIntervalMs: 1_000,
+      writebackPendingDelayMs: 30_000,
       crmReadIntervalMs: 250,
     });
   });

@@ -107,13 +107,13 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
       return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending };
     },
 
-    async commit(record, version, state: RecordState, applied, nextWakeAt, outcomesChanged, now): Promise<CommitResult> {
+    async commit(record, version, state: RecordState, applied, nextWakeAt, writeDueAt): Promise<CommitResult> {
       const statusDelta: Record<string, number> = {};
       for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
       const previous = version === 0 ? null : await redis.hget(keys.state(record), 's');
       if (previous) for (const o of decodeRecord(previous).outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) - 1;
       const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox];
-      const args = [version, encodeRecord(state), recordRefKey(record), nextWakeAt ?? '', JSON.stringify(statusDelta), outcomesChanged ? '1' : '0', now, ...applied.map((p) => p.member)];
+      const args = [version, encodeRecord(state), recordRefKey(record), nextWakeAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
       const [ok, nextPending] = await r.obCommit(ks.length, ...ks, ...args);
       return { ok: ok === 1, nextPendingAt: ok === 1 && nextPending !== '' ? Number(nextPending) : null };
     },

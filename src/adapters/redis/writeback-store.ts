@@ -47,8 +47,8 @@ export function createRedisWritebackStore(
   return {
     keys,
 
-    async oldest(limit) {
-      const raw = await redis.zrange(keys.outbox, '0', String(limit - 1), 'WITHSCORES');
+    async oldest(limit, now) {
+      const raw = await redis.zrangebyscore(keys.outbox, '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, limit);
       const entries: OutboxEntry[] = [];
       for (let i = 0; i < raw.length; i += 2) {
         const record = parseRecordKey(raw[i]!);

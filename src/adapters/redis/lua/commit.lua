@@ -4,22 +4,22 @@
   KEYS[3]   due index (zset: record key -> earliest event time needing a worker)
   KEYS[4]   records with state (set)
   KEYS[5]   outcome counts by status (hash)
-  KEYS[6]   write-back outbox (zset: record key -> time of its latest unwritten change)
+  KEYS[6]   write-back outbox (zset: record key -> time its unwritten changes are due to be written)
   ARGV[1]   expected version (0: no state yet)
   ARGV[2]   new state, JSON
   ARGV[3]   record key (member of the due index and the records set)
   ARGV[4]   earliest pending timer, event time ms, or '' for none
   ARGV[5]   status count changes, JSON object {status: delta}
-  ARGV[6]   '1' when an outcome changed (the record must be written back to the CRM), else '0'
-  ARGV[7]   now, ms: the outbox score, so a writer can tell a change made while it was writing
-  ARGV[8..] pending members that were applied, to remove
+  ARGV[6]   when an outcome changed: the time its write to the CRM is due (ms), else ''
+  ARGV[7..] pending members that were applied, to remove
   Returns {1, next pending event time or ''} when saved, {0, ''} on a version conflict (nothing written).
 ]]
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return {0, ''} end
 redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
-for i = 8, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
-if ARGV[6] == '1' then redis.call('ZADD', KEYS[6], ARGV[7], ARGV[3]) end
+for i = 7, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+-- LT: an earlier due time wins, so a settlement is never held back by a pending change before it.
+if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], 'LT', ARGV[6], ARGV[3]) end
 redis.call('SADD', KEYS[4], ARGV[3])
 for status, delta in pairs(cjson.decode(ARGV[5])) do
   if delta ~= 0 then redis.call('HINCRBY', KEYS[5], status, delta) end
