@@ -19,6 +19,7 @@ export interface Config {
   readonly signalHoldMs: number;
   readonly sweepIntervalMs: number;
   readonly workerConcurrency: number;
+  readonly workerLockMs: number;
   readonly maxBodyBytes: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
@@ -138,6 +139,7 @@ const envSchema = z.object({
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
   SWEEP_INTERVAL_MS: wholeNumber('milliseconds between sweeps for due records', 5_000, 100),
   WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 4, 1, 1000),
+  WORKER_LOCK_MS: wholeNumber('milliseconds a job stays locked to its worker without a renewal (a dead worker\'s jobs are handed over after it)', 30_000, 1_000),
   MAX_BODY_BYTES: wholeNumber('the largest webhook body accepted, in bytes', 1_048_576, 1024),
   SHUTDOWN_TIMEOUT_MS: wholeNumber('milliseconds a graceful shutdown may take', 10_000, 1),
   LOG_LEVEL: z.preprocess(
@@ -206,6 +208,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       signalHoldMs: e.SIGNAL_HOLD_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       workerConcurrency: e.WORKER_CONCURRENCY,
+      workerLockMs: e.WORKER_LOCK_MS,
       maxBodyBytes: e.MAX_BODY_BYTES,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       logLevel: e.LOG_LEVEL,

@@ -144,9 +144,10 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
         })
       : null;
     const worker = createRecordWorker(
-      { connection: workerRedis, prefix, holdMs, clock, concurrency: config.workerConcurrency },
+      { connection: workerRedis, prefix, holdMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs },
       {
         store: workerStore,
+        overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
         scheduler: rawScheduler,
         ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
         process: async (record) => {

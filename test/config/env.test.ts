@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       signalHoldMs: 10_000,
       sweepIntervalMs: 5_000,
       workerConcurrency: 4,
+      workerLockMs: 30_000,
       maxBodyBytes: 1_048_576,
       shutdownTimeoutMs: 10_000,
       logLevel: 'info',

@@ -14,6 +14,8 @@ const recordJobSchema = z.strictObject({
   objectType: z.enum(OBJECT_TYPES),
   recordId: z.string().regex(/^\d+$/),
   at: z.number(),
+  /** Set on the sweeper's rescue jobs: they never re-delay themselves (the record's own job does). */
+  rescue: z.literal(true).optional(),
 });
 type RecordJob = z.infer<typeof recordJobSchema>;
 
@@ -39,13 +41,23 @@ export function createRecordQueue(s: QueueSettings): Queue {
   return new Queue(RECORD_QUEUE, { connection: s.connection, prefix: s.prefix, defaultJobOptions: JOB_OPTIONS });
 }
 
-export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'holdMs' | 'clock'>): RecordScheduler {
+export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'holdMs' | 'clock'>): RecordScheduler & RescueScheduler {
   const jobOf = (record: RecordRef, at: number) => {
     const data: RecordJob = { v: 1, portalId: record.portalId, objectType: record.objectType, recordId: record.recordId, at };
     // Delayed jobs fire by this clock; the worker re-checks and re-delays one that fires early.
     return { name: 'record', data, opts: { jobId: recordJobId(record, at), delay: Math.max(0, at + s.holdMs - s.clock()) } };
   };
   return {
+    async rescue(items, slot) {
+      if (items.length === 0) return;
+      await queue.addBulk(
+        items.map(({ record, at }) => ({
+          name: 'record',
+          data: { v: 1, portalId: record.portalId, objectType: record.objectType, recordId: record.recordId, at, rescue: true } satisfies RecordJob,
+          opts: { jobId: `${recordJobId(record, at)}_rescue${slot}` },
+        })),
+      );
+    },
     async wake(record, at) {
       const j = jobOf(record, at);
       await queue.add(j.name, j.data, j.opts);
@@ -56,12 +68,23 @@ export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'hold
   };
 }
 
+/**
+ * The sweeper's way past a record whose own job is stuck: locked by a worker that died, or failed for
+ * good. A rescue job has an id of its own per sweep slot; running it twice is harmless (compare-and-set).
+ */
+export interface RescueScheduler {
+  rescue(items: readonly { readonly record: RecordRef; readonly at: number }[], slot: number): Promise<void>;
+}
+
 export interface WorkerHandlers {
   /** Returns `retryInMs` when the record must wait (for a CRM read): the job re-delays itself. */
   readonly process: (record: RecordRef) => Promise<{ readonly retryInMs: number } | undefined>;
   readonly store: SignalStore;
-  readonly scheduler: RecordScheduler;
+  readonly scheduler: RecordScheduler & RescueScheduler;
+  /** Due records the sweeper looks at per run, oldest first (default 5,000). */
   readonly sweepLimit?: number;
+  /** A record this long past its due time (plus the hold) gets a rescue job (default 5 s). */
+  readonly overdueMs?: number;
   /** Drains the write-back outbox to HubSpot; absent without an access token. */
   readonly writeback?: () => Promise<unknown>;
   /** Answers queued CRM read requests; absent without an access token. */
@@ -83,9 +106,14 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
     RECORD_QUEUE,
     async (job: Job, token?: string) => {
       if (job.name === 'sweep') {
-        const due = await h.store.dueRecords(s.clock() - s.holdMs, h.sweepLimit ?? 1000);
-        await h.scheduler.wakeMany(due);
-        return { woke: due.length };
+        const now = s.clock();
+        const due = await h.store.dueRecords(now - s.holdMs, h.sweepLimit ?? 5_000);
+        // Due records with no job get their usual one; long-overdue ones may have a stuck job under that id.
+        const overdueBefore = now - s.holdMs - (h.overdueMs ?? 5_000);
+        const overdue = due.filter((d) => d.at < overdueBefore);
+        await h.scheduler.wakeMany(due.filter((d) => d.at >= overdueBefore));
+        await h.scheduler.rescue(overdue, Math.floor(now / (h.overdueMs ?? 5_000)));
+        return { woke: due.length - overdue.length, rescued: overdue.length };
       }
       if (job.name === WRITEBACK_JOB || job.name === CRM_READ_JOB) {
         const drain = job.name === WRITEBACK_JOB ? h.writeback : h.crmRead;
@@ -100,13 +128,20 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
         throw new DelayedError();
       }
       const wait = await h.process({ portalId: data.portalId, objectType: data.objectType, recordId: data.recordId });
-      if (wait) {
+      // A rescue job that finds the record waiting for a CRM read leaves the waiting to the record's own job.
+      if (wait && !data.rescue) {
         await job.moveToDelayed(s.clock() + wait.retryInMs, token);
         throw new DelayedError();
       }
       return null;
     },
-    { connection: s.connection, prefix: s.prefix, concurrency: s.concurrency, ...(s.lockDurationMs ? { lockDuration: s.lockDurationMs } : {}) },
+    {
+      connection: s.connection,
+      prefix: s.prefix,
+      concurrency: s.concurrency,
+      // A dead worker's job is handed over after its lock expires and the next stalled check runs.
+      ...(s.lockDurationMs ? { lockDuration: s.lockDurationMs, stalledInterval: s.lockDurationMs } : {}),
+    },
   );
 }
 
