@@ -4,7 +4,7 @@ import type { CrmApi } from '../adapters/hubspot/crm-api.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { propertiesRead } from '../core/criteria/types.ts';
 import type { ObjectType } from '../core/types.ts';
-import { attempt, clearsBackoff, isRetryableCategory } from './hubspot-calls.ts';
+import { attempt, clearsBackoff, isRetryableCategory, withDrainLock } from './hubspot-calls.ts';
 import type { CallDeps, DrainLock, Stop } from './hubspot-calls.ts';
 import type { CrmSnapshot, CrmSnapshotStore, RecordRef } from './ports.ts';
 
@@ -51,13 +51,7 @@ export function propertiesToRead(criteria: CriteriaSet, object: ObjectType): str
  * `found: false`. On a 429, a 5xx or no answer the requests stay, for the next run.
  */
 export async function drainCrmReads(deps: CrmReaderDeps): Promise<CrmReadReport> {
-  const token = await deps.lock.take(LOCK_TTL_MS);
-  if (token === null) return { busy: true, requests: 0, calls: 0, found: 0, notFound: 0, stop: null };
-  try {
-    return await drain(deps);
-  } finally {
-    await deps.lock.release(token);
-  }
+  return withDrainLock(deps.lock, LOCK_TTL_MS, { busy: true, requests: 0, calls: 0, found: 0, notFound: 0, stop: null }, () => drain(deps));
 }
 
 async function drain(deps: CrmReaderDeps): Promise<CrmReadReport> {

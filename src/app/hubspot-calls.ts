@@ -33,6 +33,17 @@ export interface DrainLock {
   release(token: string): Promise<void>;
 }
 
+/** Runs a drain under its lock, or answers `busy` at once when another process is draining. */
+export async function withDrainLock<T>(lock: DrainLock, ttlMs: number, busy: T, work: () => Promise<T>): Promise<T> {
+  const token = await lock.take(ttlMs);
+  if (token === null) return busy;
+  try {
+    return await work();
+  } finally {
+    await lock.release(token);
+  }
+}
+
 /** What a call came to, for `ob_hubspot_calls_total{result}`. */
 export type CallResult = 'ok' | 'partial' | 'rate_limited' | 'server_error' | 'unavailable' | 'unexpected' | 'rejected' | 'locked';
 

@@ -11,7 +11,7 @@ import type { TrailView } from '../core/ledger-view.ts';
 import { formatAmount } from '../core/money.ts';
 import type { Price } from '../core/price.ts';
 import { isoUtc } from '../core/time.ts';
-import { attempt, clearsBackoff, isRetryableCategory } from './hubspot-calls.ts';
+import { attempt, clearsBackoff, isRetryableCategory, withDrainLock } from './hubspot-calls.ts';
 import type { CallDeps, DrainLock, Stop, WriteKind } from './hubspot-calls.ts';
 import type { RecordRef } from './ports.ts';
 
@@ -243,13 +243,8 @@ interface Item<R> {
  * every call goes through the shared limiter, and a failure leaves the entry for the next run.
  */
 export async function drainWriteback(deps: WritebackDeps): Promise<WritebackReport> {
-  const token = await deps.lock.take(LOCK_TTL_MS);
-  if (token === null) return { busy: true, entries: 0, calls: 0, written: { records: 0, logs: 0, associations: 0 }, deadLetters: 0, removed: 0, stop: null };
-  try {
-    return await drain(deps);
-  } finally {
-    await deps.lock.release(token);
-  }
+  const busy: WritebackReport = { busy: true, entries: 0, calls: 0, written: { records: 0, logs: 0, associations: 0 }, deadLetters: 0, removed: 0, stop: null };
+  return withDrainLock(deps.lock, LOCK_TTL_MS, busy, () => drain(deps));
 }
 
 async function drain(deps: WritebackDeps): Promise<WritebackReport> {
