@@ -46,7 +46,7 @@ const RECORDS = setting('BENCH_RECORDS', 10_000, 20, 200_000);
 const BATCH = 100; // HubSpot sends at most 100 events per request
 const CONCURRENCY = setting('BENCH_CONCURRENCY', 10, 1, 100); // HubSpot's default concurrency per app
 const HOLD_MS = setting('BENCH_HOLD_MS', 200, 0, 10_000);
-const WORKER_CONCURRENCY = setting('BENCH_WORKER_CONCURRENCY', 4, 1, 1000); // the service's default WORKER_CONCURRENCY
+const WORKER_CONCURRENCY = setting('BENCH_WORKER_CONCURRENCY', 16, 1, 1000); // the service's default WORKER_CONCURRENCY
 /** Worker processes (src/main/worker.ts) next to the one receiver. */
 const WORKERS = setting('BENCH_WORKERS', 1, 1, 8);
 /** The raw BullMQ worker runs as many jobs at once as the service's workers together. */

@@ -1,5 +1,5 @@
 // Use case: a webhook batch from HubSpot → validated, mapped to signals, stored durably, records woken.
-import { eventIdentity, hubSpotWebhookBatchSchema, toSignals } from '../adapters/hubspot/webhook-events.ts';
+import { hubSpotWebhookBatchSchema, toSignals } from '../adapters/hubspot/webhook-events.ts';
 import type { IgnoredEvent } from '../adapters/hubspot/webhook-events.ts';
 import type { Problem } from '../core/types.ts';
 import { formatPath } from '../core/zod-problems.ts';
@@ -36,24 +36,18 @@ export async function ingestBatch(deps: IngestDeps, body: unknown, now: number):
   if (!mapped.ok) return { kind: 'invalid', problems: mapped.problems };
   if (mapped.portalId === null) return { kind: 'accepted', portalId: null, events: 0, stored: 0, duplicates: 0, ignored: [] };
 
-  // One identity per signal: a merge event fans out to several records.
-  const items: IngestItem[] = [];
-  for (const event of events) {
-    const one = toSignals([event]);
-    if (!one.ok) continue;
-    const identity = eventIdentity(event);
-    one.signals.forEach((signal, i) => items.push({ identity: `${identity}/${i}`, signal }));
-  }
-  const result = items.length === 0 ? { stored: 0, duplicates: 0, records: [] } : await deps.store.ingest(mapped.portalId, items, now);
-  // Wake even records whose signals were all repeats: the first delivery may have been stored but never woken.
-  if (result.records.length > 0) await deps.scheduler.wakeMany(result.records.map((r) => ({ record: r.record, at: r.earliestAt })));
+  // One identity per signal (a merge event fans out to several records); repeats inside the batch are already out.
+  const items: readonly IngestItem[] = mapped.items;
+  const result = items.length === 0 ? { stored: 0, duplicates: 0, wake: [] } : await deps.store.ingest(mapped.portalId, items, now);
+  // Only records whose next due time moved earlier need a job; the others have one for an earlier time,
+  // and a crash between storing and queueing is the sweeper's to catch.
+  if (result.wake.length > 0) await deps.scheduler.wakeMany(result.wake);
   return {
     kind: 'accepted',
     portalId: mapped.portalId,
     events: events.length,
     stored: result.stored,
-    // Repeats inside the batch share an identity, so the store counts them with the earlier deliveries.
-    duplicates: result.duplicates,
+    duplicates: result.duplicates + mapped.duplicates.length,
     ignored: mapped.ignored,
   };
 }

@@ -1,6 +1,6 @@
 // The application layer's view of the outside world: what the use cases need from storage, queues and the clock.
 import type { RecordState } from '../core/engine/record-state.ts';
-import type { ObjectType, Signal } from '../core/types.ts';
+import type { ObjectType, Signal, Status } from '../core/types.ts';
 
 /** A record of one portal: the unit of ordering and of atomic state changes. */
 export interface RecordRef {
@@ -22,8 +22,8 @@ export interface IngestResult {
   readonly stored: number;
   /** Signals already stored by an earlier delivery. */
   readonly duplicates: number;
-  /** Every record the batch touched, new signals or not, with the earliest event time of its signals in the batch. */
-  readonly records: readonly { readonly record: RecordRef; readonly earliestAt: number }[];
+  /** Records whose next due time moved earlier (or that had none): each needs a job at that time. */
+  readonly wake: readonly { readonly record: RecordRef; readonly at: number }[];
 }
 
 /** A pending signal as stored: its ingest sequence orders ties in event time. */
@@ -46,6 +46,9 @@ export interface CommitResult {
   readonly ok: boolean;
   /** Event time of the earliest signal still pending after the commit, or null. */
   readonly nextPendingAt: number | null;
+  /** The record's due time (earliest pending signal or timer) after the commit, and whether it changed. */
+  readonly dueAt: number | null;
+  readonly dueChanged: boolean;
 }
 
 /** Redis unreachable or refusing writes: the caller answers 503 so HubSpot retries. */
@@ -69,6 +72,8 @@ export interface SignalStore {
     applied: readonly PendingSignal[],
     nextWakeAt: number | null,
     writeDueAt: number | null,
+    /** The statuses of the loaded state's outcomes, for the outcome counts by status. */
+    statusesBefore: readonly Status[],
   ): Promise<CommitResult>;
   /** Every record with state (for the ledger), in no particular order. */
   listRecords(portalId?: number): AsyncIterable<RecordRef>;

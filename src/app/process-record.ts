@@ -69,6 +69,8 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     const watermark = now - deps.holdMs;
     const criteria = deps.criteria();
     const loaded = await deps.store.load(record, watermark);
+    // decide() updates the loaded state in place: note what the counts by status start from.
+    const statusesBefore = loaded.state?.outcomes.map((o) => o.status) ?? [];
     let state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
     let signals: Signal[] = loaded.pending.map((p) => p.signal);
     if (deps.crm) {
@@ -83,7 +85,19 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     effects.push(...run(state, { type: 'tick' }, watermark, criteria));
     const timer = [...effects].reverse().find((e) => e.type === 'wake_at');
     const nextTimerAt = timer?.type === 'wake_at' ? timer.at : null;
-    const committed = await deps.store.commit(record, loaded.version, state, loaded.pending, nextTimerAt, writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0));
+    // A job that finds nothing to apply and no timer due (another job got there first) writes nothing.
+    if (signals.length === 0 && !effects.some((e) => e.type === 'outcome_changed')) {
+      return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt: nextTimerAt, conflicts, unverified };
+    }
+    const committed = await deps.store.commit(
+      record,
+      loaded.version,
+      state,
+      loaded.pending,
+      nextTimerAt,
+      writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0),
+      statusesBefore,
+    );
     if (!committed.ok) {
       conflicts++;
       continue;
@@ -95,9 +109,9 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     }
     // Signals stored while this one ran, already due: apply them now rather than wait for a wake.
     if (committed.nextPendingAt !== null && committed.nextPendingAt <= deps.clock() - deps.holdMs) continue;
-    const nextWakeAt = minOf(nextTimerAt, committed.nextPendingAt);
-    if (nextWakeAt !== null) await deps.scheduler.wake(record, nextWakeAt);
-    return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt, conflicts, unverified };
+    // Every change of a record's due time queues a job for the new time; an unchanged one has its job.
+    if (committed.dueChanged && committed.dueAt !== null) await deps.scheduler.wake(record, committed.dueAt);
+    return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt: committed.dueAt, conflicts, unverified };
   }
   throw new RecordContendedError(`record ${record.objectType} ${record.recordId}: still contended after ${MAX_ATTEMPTS} attempts`);
 }
@@ -119,8 +133,3 @@ function writeDueAt(effects: readonly Effect[], now: number, pendingDelayMs: num
   return due;
 }
 
-function minOf(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}

@@ -138,7 +138,7 @@ const envSchema = z.object({
   ),
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
   SWEEP_INTERVAL_MS: wholeNumber('milliseconds between sweeps for due records', 5_000, 100),
-  WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 4, 1, 1000),
+  WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 16, 1, 1000),
   WORKER_LOCK_MS: wholeNumber('milliseconds a job stays locked to its worker without a renewal (a dead worker\'s jobs are handed over after it)', 30_000, 1_000),
   MAX_BODY_BYTES: wholeNumber('the largest webhook body accepted, in bytes', 1_048_576, 1024),
   SHUTDOWN_TIMEOUT_MS: wholeNumber('milliseconds a graceful shutdown may take', 10_000, 1),

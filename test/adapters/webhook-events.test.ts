@@ -303,7 +303,7 @@ describe('toSignals: portals and order', () => {
   });
 
   it('accepts no events', () => {
-    expect(toSignals([])).toEqual({ ok: true, portalId: null, signals: [], ignored: [], duplicates: [] });
+    expect(toSignals([])).toEqual({ ok: true, portalId: null, signals: [], items: [], ignored: [], duplicates: [] });
   });
 });
 
@@ -449,5 +449,16 @@ describe('parseRecordsText', () => {
   ])('reports %s', (_name, text, expected) => {
     const result = parseRecordsText(text, 'records.json');
     expect(!result.ok && result.problems).toEqual([{ path: expected.path, message: expect.stringMatching(expected.message) }]);
+  });
+});
+
+describe('toSignals items: what the live store keeps', () => {
+  it('gives every signal an identity of its event and its place in it, repeats inside a batch once', () => {
+    const merge = parsed({ subscriptionType: 'contact.merge', objectId: 1, primaryObjectId: 1, mergedObjectIds: [2, 3], newObjectId: 1 });
+    const prop = parsed({ eventId: 9, subscriptionType: 'contact.propertyChange', objectId: 4, propertyName: 'email', propertyValue: 'a@b.c' });
+    const r = toSignals([merge, prop, { ...prop, attemptNumber: 1 }]);
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.items.map((i) => i.signal)).toEqual(r.signals);
+    expect(r.items.map((i) => i.identity)).toEqual([`${eventIdentity(merge)}/0`, `${eventIdentity(merge)}/1`, `${eventIdentity(merge)}/2`, `${eventIdentity(prop)}/0`]);
   });
 });

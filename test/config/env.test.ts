@@ -37,7 +37,7 @@ describe('loadConfig', () => {
       redisPrefix: 'ob',
       signalHoldMs: 10_000,
       sweepIntervalMs: 5_000,
-      workerConcurrency: 4,
+      workerConcurrency: 16,
       workerLockMs: 30_000,
       maxBodyBytes: 1_048_576,
       shutdownTimeoutMs: 10_000,

@@ -406,7 +406,7 @@ describe('GET /api/outcomes', () => {
     ]);
     const state = sim.states.get('ticket:9001')!;
     outcomeId = state.outcomes[0]!.outcomeId;
-    const committed = await store.commit({ portalId: PORTAL, objectType: 'ticket', recordId: '9001' }, 0, state, [], null, Date.now());
+    const committed = await store.commit({ portalId: PORTAL, objectType: 'ticket', recordId: '9001' }, 0, state, [], null, Date.now(), []);
     expect(committed.ok).toBe(true);
   });
 

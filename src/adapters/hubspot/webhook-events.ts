@@ -230,6 +230,8 @@ export type ToSignalsResult =
       readonly portalId: number | null;
       /** In input order; a merge gives its `merged` signal first, then one `merged_away` per other id. */
       readonly signals: readonly Signal[];
+      /** The same signals, each with a stored identity (its event's identity and its place in the event). */
+      readonly items: readonly { readonly identity: string; readonly signal: Signal }[];
       readonly ignored: readonly IgnoredEvent[];
       readonly duplicates: readonly DuplicateEvent[];
     }
@@ -297,7 +299,7 @@ function signalsOf(event: HubSpotWebhookEvent, objectType: ObjectType, action: M
 export function toSignals(events: readonly HubSpotWebhookEvent[], options: ToSignalsOptions = {}): ToSignalsResult {
   const where = (index: number) => options.locations?.[index] ?? `events[${index}]`;
   const first = events[0];
-  if (first === undefined) return { ok: true, portalId: null, signals: [], ignored: [], duplicates: [] };
+  if (first === undefined) return { ok: true, portalId: null, signals: [], items: [], ignored: [], duplicates: [] };
 
   const problems: Problem[] = [];
   events.forEach((event, index) => {
@@ -311,6 +313,7 @@ export function toSignals(events: readonly HubSpotWebhookEvent[], options: ToSig
   if (problems.length > 0) return { ok: false, problems };
 
   const signals: Signal[] = [];
+  const items: { identity: string; signal: Signal }[] = [];
   const ignored: IgnoredEvent[] = [];
   const duplicates: DuplicateEvent[] = [];
   const seen = new Map<string, number>();
@@ -328,9 +331,12 @@ export function toSignals(events: readonly HubSpotWebhookEvent[], options: ToSig
       ignored.push({ at: where(index), index, ref, subscriptionType: event.subscriptionType, reason: c.reason, message: c.message });
       return;
     }
-    signals.push(...signalsOf(event, c.objectType, c.action));
+    signalsOf(event, c.objectType, c.action).forEach((signal, i) => {
+      signals.push(signal);
+      items.push({ identity: `${identity}/${i}`, signal });
+    });
   });
-  return { ok: true, portalId: first.portalId, signals, ignored, duplicates };
+  return { ok: true, portalId: first.portalId, signals, items, ignored, duplicates };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -51,8 +51,8 @@ export function parseRecordKey(key: string): RecordRef | null {
 }
 
 type Commands = {
-  obIngest(numKeys: number, ...args: (string | number)[]): Promise<[number, number]>;
-  obCommit(numKeys: number, ...args: (string | number)[]): Promise<[number, string]>;
+  obIngest(numKeys: number, ...args: (string | number)[]): Promise<[number, number, ...string[]]>;
+  obCommit(numKeys: number, ...args: (string | number)[]): Promise<[number, string, string, number]>;
 };
 
 /** Any Redis failure while storing becomes StoreUnavailableError: the receiver answers 503 and HubSpot retries. */
@@ -78,25 +78,28 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
     async ingest(portalId: number, items: readonly IngestItem[], _now: number): Promise<IngestResult> {
       const ks: string[] = [keys.seq, keys.due, keys.portals];
       const args: (string | number)[] = [SEEN_TTL_MS, portalId];
-      const earliest = new Map<string, { record: RecordRef; earliestAt: number }>();
       for (const { identity, signal } of items) {
         const record: RecordRef = { portalId, objectType: signal.objectType, recordId: signal.recordId };
-        const recordKey = recordRefKey(record);
         ks.push(keys.seen(`${portalId}|${identity}`), keys.pending(record));
-        args.push(signal.at, encodeSignal(signal), recordKey);
-        const seen = earliest.get(recordKey);
-        if (!seen || signal.at < seen.earliestAt) earliest.set(recordKey, { record, earliestAt: signal.at });
+        args.push(signal.at, encodeSignal(signal), recordRefKey(record));
       }
-      const [stored, duplicates] = await unavailable(() => r.obIngest(ks.length, ...ks, ...args));
-      return { stored, duplicates, records: [...earliest.values()] };
+      const [stored, duplicates, ...moved] = await unavailable(() => r.obIngest(ks.length, ...ks, ...args));
+      const wake: { record: RecordRef; at: number }[] = [];
+      for (let i = 0; i + 1 < moved.length; i += 2) {
+        const record = parseRecordKey(moved[i]!);
+        if (record) wake.push({ record, at: Number(moved[i + 1]) });
+      }
+      return { stored, duplicates, wake };
     },
 
     async load(record: RecordRef, watermark: number): Promise<LoadedRecord> {
       const max = Number.isFinite(watermark) ? String(watermark) : watermark > 0 ? '+inf' : '-inf';
-      const [[, v, s], members] = await Promise.all([
-        redis.hmget(keys.state(record), 'v', 's').then((x) => [null, ...x] as const),
-        redis.zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES'),
-      ]);
+      // One round trip for both reads; the commit's compare-and-set catches anything that changes in between.
+      const replies = await redis.pipeline().hmget(keys.state(record), 'v', 's').zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES').exec();
+      const [stateReply, pendingReply] = replies ?? [];
+      if (!stateReply || !pendingReply || stateReply[0] || pendingReply[0]) throw stateReply?.[0] ?? pendingReply?.[0] ?? new Error('Redis gave no reply');
+      const [v, s] = stateReply[1] as (string | null)[];
+      const members = pendingReply[1] as string[];
       const pending: PendingSignal[] = [];
       for (let i = 0; i < members.length; i += 2) {
         const member = members[i]!;
@@ -107,15 +110,15 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
       return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending };
     },
 
-    async commit(record, version, state: RecordState, applied, nextWakeAt, writeDueAt): Promise<CommitResult> {
+    async commit(record, version, state: RecordState, applied, nextWakeAt, writeDueAt, statusesBefore): Promise<CommitResult> {
       const statusDelta: Record<string, number> = {};
       for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
-      const previous = version === 0 ? null : await redis.hget(keys.state(record), 's');
-      if (previous) for (const o of decodeRecord(previous).outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) - 1;
+      for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
       const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox];
       const args = [version, encodeRecord(state), recordRefKey(record), nextWakeAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
-      const [ok, nextPending] = await r.obCommit(ks.length, ...ks, ...args);
-      return { ok: ok === 1, nextPendingAt: ok === 1 && nextPending !== '' ? Number(nextPending) : null };
+      const [ok, nextPending, due, changed] = await r.obCommit(ks.length, ...ks, ...args);
+      if (ok !== 1) return { ok: false, nextPendingAt: null, dueAt: null, dueChanged: false };
+      return { ok: true, nextPendingAt: nextPending === '' ? null : Number(nextPending), dueAt: due === '' ? null : Number(due), dueChanged: changed === 1 };
     },
 
     async *listRecords(portalId?: number): AsyncIterable<RecordRef> {

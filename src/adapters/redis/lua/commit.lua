@@ -12,10 +12,11 @@
   ARGV[5]   status count changes, JSON object {status: delta}
   ARGV[6]   when an outcome changed: the time its write to the CRM is due (ms), else ''
   ARGV[7..] pending members that were applied, to remove
-  Returns {1, next pending event time or ''} when saved, {0, ''} on a version conflict (nothing written).
+  Returns {1, next pending event time or '', due time after the commit or '', 1 if the due time changed else 0}
+  when saved; {0, '', '', 0} on a version conflict (nothing written).
 ]]
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-if current ~= tonumber(ARGV[1]) then return {0, ''} end
+if current ~= tonumber(ARGV[1]) then return {0, '', '', 0} end
 redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
 for i = 7, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
 -- LT: an earlier due time wins, so a settlement is never held back by a pending change before it.
@@ -24,6 +25,7 @@ redis.call('SADD', KEYS[4], ARGV[3])
 for status, delta in pairs(cjson.decode(ARGV[5])) do
   if delta ~= 0 then redis.call('HINCRBY', KEYS[5], status, delta) end
 end
+local previousDue = redis.call('ZSCORE', KEYS[3], ARGV[3])
 local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 local nextPending = first[2]
 local due = nextPending and tonumber(nextPending) or nil
@@ -36,4 +38,8 @@ if due == nil then
 else
   redis.call('ZADD', KEYS[3], due, ARGV[3])
 end
-return {1, nextPending or ''}
+local changed = 1
+if previousDue and due and tonumber(previousDue) == due then changed = 0 end
+if not previousDue and not due then changed = 0 end
+-- Due times go back to the caller as strings: a Lua number reply would be cut to an integer anyway.
+return {1, nextPending or '', due and string.format('%.0f', due) or '', changed}

@@ -9,10 +9,12 @@
   ARGV[3i]         for signal i: event time (ms)
   ARGV[3i+1]       for signal i: the signal, JSON
   ARGV[3i+2]       for signal i: its record key (member of the due index)
-  Returns {stored, duplicates}.
+  Returns {stored, duplicates, recordKey1, dueAt1, recordKey2, dueAt2, ...}: after the two counts, every
+  record whose due time moved earlier (or that had none), with its new due time: those need a job.
 ]]
 local ttl = tonumber(ARGV[1])
 local stored, duplicates = 0, 0
+local moved, order = {}, {}
 redis.call('SADD', KEYS[3], ARGV[2])
 local n = (#KEYS - 3) / 2
 for i = 1, n do
@@ -22,10 +24,20 @@ for i = 1, n do
     local seq = redis.call('INCR', KEYS[1])
     -- Zero-padded so members with the same event time sort in arrival order.
     redis.call('ZADD', pendingKey, at, string.format('%016d', seq) .. '|' .. payload)
-    redis.call('ZADD', KEYS[2], 'LT', at, recordKey)
+    local before = redis.call('ZSCORE', KEYS[2], recordKey)
+    if not before or tonumber(at) < tonumber(before) then
+      redis.call('ZADD', KEYS[2], at, recordKey)
+      if not moved[recordKey] then table.insert(order, recordKey) end
+      moved[recordKey] = at
+    end
     stored = stored + 1
   else
     duplicates = duplicates + 1
   end
 end
-return {stored, duplicates}
+local reply = {stored, duplicates}
+for _, recordKey in ipairs(order) do
+  table.insert(reply, recordKey)
+  table.insert(reply, moved[recordKey])
+end
+return reply

@@ -1,0 +1,50 @@
+// The Redis signal store's scripts: ingest stores once and says which records need a job; commit is a compare-and-set.
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordRef } from '../../src/app/ports.ts';
+import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { newRecordState } from '../../src/core/engine/record-state.ts';
+import type { Signal } from '../../src/core/types.ts';
+import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
+
+const record: RecordRef = { portalId: 3, objectType: 'ticket', recordId: '42' };
+const signal = (at: number, value = 'x'): Signal => ({ kind: 'property', objectType: 'ticket', recordId: '42', at, property: 'stage', value });
+
+describe('Redis signal store', () => {
+  const prefix = testPrefix('store');
+  let redis: Redis;
+  const store = () => createRedisSignalStore(redis, prefix);
+  beforeAll(() => {
+    redis = connect();
+  });
+  afterAll(async () => {
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('stores each identity once and asks for a job only when the record’s due time moves earlier', async () => {
+    expect(await store().ingest(3, [{ identity: 'a', signal: signal(2_000) }], 0)).toEqual({ stored: 1, duplicates: 0, wake: [{ record, at: 2_000 }] });
+    // Later than what is due: the job for 2,000 will find it.
+    expect(await store().ingest(3, [{ identity: 'b', signal: signal(3_000) }], 0)).toEqual({ stored: 1, duplicates: 0, wake: [] });
+    // A repeat, and an earlier signal: one stored, and a job for the new due time.
+    expect(await store().ingest(3, [{ identity: 'a', signal: signal(2_000) }, { identity: 'c', signal: signal(1_000) }], 0)).toEqual({ stored: 1, duplicates: 1, wake: [{ record, at: 1_000 }] });
+    const loaded = await store().load(record, 2_500);
+    expect(loaded.pending.map((p) => p.signal.at)).toEqual([1_000, 2_000]);
+    expect(loaded.version).toBe(0);
+  });
+
+  it('commits only over the version it loaded, and reports the new due time', async () => {
+    const loaded = await store().load(record, 2_500);
+    const state = newRecordState('ticket', '42');
+    const first = await store().commit(record, loaded.version, state, loaded.pending, null, null, []);
+    expect(first).toEqual({ ok: true, nextPendingAt: 3_000, dueAt: 3_000, dueChanged: true });
+    // A second worker that loaded the same version loses: nothing is written twice.
+    expect((await store().commit(record, loaded.version, state, loaded.pending, null, null, [])).ok).toBe(false);
+    expect((await store().load(record, Number.POSITIVE_INFINITY)).pending.map((p) => p.signal.at)).toEqual([3_000]);
+    // A timer earlier than the pending signal becomes the due time.
+    const again = await store().load(record, 2_500);
+    expect(await store().commit(record, again.version, state, [], 2_800, null, [])).toEqual({ ok: true, nextPendingAt: 3_000, dueAt: 2_800, dueChanged: true });
+    const third = await store().load(record, 2_500);
+    expect(await store().commit(record, third.version, state, [], 2_800, null, [])).toMatchObject({ dueAt: 2_800, dueChanged: false });
+  });
+});
