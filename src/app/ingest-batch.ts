@@ -19,12 +19,18 @@ export type IngestBatchResult =
 export interface IngestDeps {
   readonly store: SignalStore;
   readonly scheduler: RecordScheduler;
+  /**
+   * Queueing the records' jobs happens after the answer: the signals are already stored, so a failure
+   * here loses nothing (the sweeper finds due records without a job) and only needs reporting.
+   */
+  readonly onWakeError?: (error: unknown) => void;
 }
 
 /**
  * Validates the whole batch before storing any of it (nothing partly applied), stores its signals,
- * and only then wakes the records: a crash between the two is caught by the sweeper, never lost.
- * Store failures propagate as StoreUnavailableError so the caller answers 503 and HubSpot retries.
+ * and resolves once they are stored; the records' jobs are queued without holding up the answer (a
+ * crash before they are is caught by the sweeper, never lost). Store failures propagate as
+ * StoreUnavailableError so the caller answers 503 and HubSpot retries.
  */
 export async function ingestBatch(deps: IngestDeps, body: unknown, now: number): Promise<IngestBatchResult> {
   const parsed = hubSpotWebhookBatchSchema.safeParse(body);
@@ -41,7 +47,7 @@ export async function ingestBatch(deps: IngestDeps, body: unknown, now: number):
   const result = items.length === 0 ? { stored: 0, duplicates: 0, wake: [] } : await deps.store.ingest(mapped.portalId, items, now);
   // Only records whose next due time moved earlier need a job; the others have one for an earlier time,
   // and a crash between storing and queueing is the sweeper's to catch.
-  if (result.wake.length > 0) await deps.scheduler.wakeMany(result.wake);
+  if (result.wake.length > 0) deps.scheduler.wakeMany(result.wake).catch((e: unknown) => deps.onWakeError?.(e));
   return {
     kind: 'accepted',
     portalId: mapped.portalId,

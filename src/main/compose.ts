@@ -4,8 +4,6 @@ import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { CriteriaInvalidError, loadCriteriaSource } from '../app/criteria-source.ts';
 import { ingestBatch } from '../app/ingest-batch.ts';
-import { StoreUnavailableError } from '../app/ports.ts';
-import type { RecordScheduler } from '../app/ports.ts';
 import { processRecord } from '../app/process-record.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
@@ -76,11 +74,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
   const clock = Date.now;
   const store = createRedisSignalStore(fastRedis, prefix);
   const queue = createRecordQueue({ connection: roles.worker ? workerRedis : fastRedis, prefix, holdMs, clock });
-  const rawScheduler = createRecordScheduler(queue, { holdMs, clock });
-  const scheduler: RecordScheduler = {
-    wake: (record, at) => unavailableOnError(() => rawScheduler.wake(record, at)),
-    wakeMany: (items) => unavailableOnError(() => rawScheduler.wakeMany(items)),
-  };
+  const scheduler = createRecordScheduler(queue, { holdMs, clock });
   const metrics = createMetrics({
     queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
     outcomeCounts: () => store.outcomeCounts(),
@@ -91,7 +85,8 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
   if (roles.web) {
     const app = createHttpApp({
       config,
-      ingest: (body, now) => ingestBatch({ store, scheduler }, body, now),
+      ingest: (body, now) =>
+        ingestBatch({ store, scheduler, onWakeError: (e) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records') }, body, now),
       reader: createOutcomeReader(store),
       health: {
         async ready() {
@@ -148,11 +143,11 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
       {
         store: workerStore,
         overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
-        scheduler: rawScheduler,
+        scheduler: scheduler,
         ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
         process: async (record) => {
           const stop = metrics.decisionDuration.startTimer();
-          const result = await processRecord({ store: workerStore, scheduler: rawScheduler, criteria: criteria.current, clock, holdMs, pendingWriteDelayMs: config.writebackPendingDelayMs, ...(crm ? { crm } : {}) }, record);
+          const result = await processRecord({ store: workerStore, scheduler: scheduler, criteria: criteria.current, clock, holdMs, pendingWriteDelayMs: config.writebackPendingDelayMs, ...(crm ? { crm } : {}) }, record);
           stop();
           if (result.kind === 'waiting_for_crm') return { retryInMs: CRM_WAIT_RETRY_MS };
           if (result.unverified.length > 0) logger.warn({ record, at: result.unverified }, 'settled on signals alone: the HubSpot read did not come in time');
@@ -185,12 +180,4 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
     await Promise.allSettled([fastRedis.quit(), workerRedis.quit()]);
   });
   onShutdown(logger, config.shutdownTimeoutMs, steps);
-}
-
-async function unavailableOnError(work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (e) {
-    throw e instanceof StoreUnavailableError ? e : new StoreUnavailableError(e instanceof Error ? e.message : String(e), { cause: e });
-  }
 }

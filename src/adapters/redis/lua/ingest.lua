@@ -17,16 +17,17 @@ local stored, duplicates = 0, 0
 local moved, order = {}, {}
 redis.call('SADD', KEYS[3], ARGV[2])
 local n = (#KEYS - 3) / 2
+-- One sequence block for the batch: numbers in arrival order, one INCRBY instead of one per signal.
+local seq = redis.call('INCRBY', KEYS[1], n) - n
 for i = 1, n do
   local seenKey, pendingKey = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
   local at, payload, recordKey = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
   if redis.call('SET', seenKey, '1', 'NX', 'PX', ttl) then
-    local seq = redis.call('INCR', KEYS[1])
+    seq = seq + 1
     -- Zero-padded so members with the same event time sort in arrival order.
     redis.call('ZADD', pendingKey, at, string.format('%016d', seq) .. '|' .. payload)
-    local before = redis.call('ZSCORE', KEYS[2], recordKey)
-    if not before or tonumber(at) < tonumber(before) then
-      redis.call('ZADD', KEYS[2], at, recordKey)
+    -- LT CH: counts 1 only when the record's due time was added or moved earlier.
+    if redis.call('ZADD', KEYS[2], 'LT', 'CH', at, recordKey) == 1 then
       if not moved[recordKey] then table.insert(order, recordKey) end
       moved[recordKey] = at
     end
