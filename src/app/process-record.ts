@@ -82,8 +82,11 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     }
     const effects: Effect[] = [];
     for (const signal of signals) effects.push(...run(state, { type: 'signal', signal }, watermark, criteria));
-    effects.push(...run(state, { type: 'tick' }, watermark, criteria));
-    const timer = [...effects].reverse().find((e) => e.type === 'wake_at');
+    const tick = run(state, { type: 'tick' }, watermark, criteria);
+    effects.push(...tick);
+    // The record's next timer as of the end of this run: only the last decision knows it (an earlier
+    // signal's wake-up may have been settled away since).
+    const timer = tick.find((e) => e.type === 'wake_at');
     const nextTimerAt = timer?.type === 'wake_at' ? timer.at : null;
     // A job that finds nothing to apply and no timer due (another job got there first) writes nothing.
     if (signals.length === 0 && !effects.some((e) => e.type === 'outcome_changed')) {
