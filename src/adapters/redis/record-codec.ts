@@ -53,6 +53,7 @@ const storedRecordSchema = z.strictObject({
   props: z.array(z.tuple([z.string(), z.string()])),
   propTimes: z.array(z.tuple([z.string(), z.number()])),
   gone: z.enum(['deleted', 'merged']).nullable(),
+  goneAt: z.number().nullable(),
   mergedInto: z.string().nullable(),
   outcomes: z.array(outcomeSchema),
   // JSON has no infinities: null stands for "nothing applied yet".
@@ -67,6 +68,7 @@ export function encodeRecord(state: RecordState): string {
     props: [...state.props],
     propTimes: [...state.propTimes],
     gone: state.gone,
+    goneAt: Number.isFinite(state.goneAt) ? state.goneAt : null,
     mergedInto: state.mergedInto,
     outcomes: state.outcomes,
     clock: Number.isFinite(state.clock) ? state.clock : null,
@@ -82,6 +84,7 @@ export function decodeRecord(json: string): RecordState {
     props: new Map(parsed.props),
     propTimes: new Map(parsed.propTimes),
     gone: parsed.gone,
+    goneAt: parsed.goneAt ?? Number.NEGATIVE_INFINITY,
     mergedInto: parsed.mergedInto,
     outcomes: parsed.outcomes.map((o) => ({ ...o, trail: o.trail as unknown as TrailEntry[] }) satisfies Outcome),
     clock: parsed.clock ?? Number.NEGATIVE_INFINITY,

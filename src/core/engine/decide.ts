@@ -3,8 +3,9 @@ import type { CriteriaSet } from '../criteria/criteria-set.ts';
 import type { Signal } from '../types.ts';
 import { openDispute, resolveDispute } from './disputes.ts';
 import type { DisputeError } from './disputes.ts';
+import { isSettled } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
-import { applyPress, pressesOf } from './press.ts';
+import { applyPress, idempotencyKeyOf, latestWithKey, pressesOf } from './press.ts';
 import { recheckAll } from './recheck.ts';
 import type { RecordState } from './record-state.ts';
 import { applyChange } from './record-state.ts';
@@ -49,7 +50,7 @@ export function decide(state: RecordState, input: Input, now: number, criteria: 
     case 'signal': {
       const { signal } = input;
       if (signal.at < state.clock) {
-        applyLate(state, signal);
+        applyLate(state, signal, criteria);
         effects.push({ type: 'late_signal', signal });
         break;
       }
@@ -92,16 +93,25 @@ export function applySignal(state: RecordState, signal: Signal, criteria: Criter
 }
 
 /**
- * A signal behind the record's clock: its value still updates the record (newer values win by event
- * time), and the unsettled attempts note it in their trail at the clock's time; it is never a press
- * and settled outcomes never change.
+ * A signal behind the record's clock (the live service got it later than its hold). Nothing settled
+ * changes: a press that belongs to an attempt settled since is noted on it and counts for nothing.
+ * Otherwise the signal is not lost: its value updates the record where it is newer by event time, a
+ * press it carries counts at the earliest instant still open (the clock), and the unsettled attempts
+ * re-check at that instant. Every attempt it touches notes it as `late`, with its real time.
  */
-function applyLate(state: RecordState, signal: Signal): void {
+function applyLate(state: RecordState, signal: Signal, criteria: CriteriaSet): void {
+  const at = state.clock;
+  const note = (o: Outcome) => o.trail.push({ at, version: o.criteriaVersion, type: 'late', signalAt: signal.at, ...(signal.ref ? { ref: signal.ref } : {}) });
   applyChange(state, signal);
-  const at = Number.isFinite(state.clock) ? state.clock : signal.at;
-  for (const o of state.outcomes) {
-    if (o.status === 'open' || o.status === 'failed' || o.status === 'in_review') {
-      o.trail.push({ at, version: o.criteriaVersion, type: 'late', signalAt: signal.at, ...(signal.ref ? { ref: signal.ref } : {}) });
+  const shifted: Signal = { ...signal, at };
+  for (const version of pressesOf(state, signal, criteria)) {
+    const latest = latestWithKey(state, idempotencyKeyOf(version, state, signal.at));
+    if (latest !== null && isSettled(latest) && latest.settledAt !== null && signal.at <= latest.settledAt) {
+      note(latest);
+      continue;
     }
+    applyPress(state, version, shifted, criteria);
   }
+  for (const o of state.outcomes) if (!isSettled(o)) note(o);
+  recheckAll(state, shifted, criteria);
 }

@@ -29,7 +29,7 @@ export function idempotencyKeyOf(c: CriteriaVersion, state: RecordState, at: num
   return `${c.id}:${state.objectType}:${state.recordId}:${bucketOf(at, c.idempotencyPeriod, c.timezone)}`;
 }
 
-function latestWithKey(state: RecordState, key: string): Outcome | null {
+export function latestWithKey(state: RecordState, key: string): Outcome | null {
   for (let i = state.outcomes.length - 1; i >= 0; i--) {
     const o = state.outcomes[i]!;
     if (o.idempotencyKey === key) return o;

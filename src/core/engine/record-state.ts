@@ -11,6 +11,8 @@ export interface RecordState {
   propTimes: Map<string, number>;
   /** Deleted or merged away: its properties read as unknown until it is restored. */
   gone: 'deleted' | 'merged' | null;
+  /** Event time of the latest deletion, merge or restore, so an older one arriving late cannot undo it. */
+  goneAt: number;
   mergedInto: string | null;
   /** Every attempt on the record, in the order they opened. */
   outcomes: Outcome[];
@@ -22,7 +24,7 @@ const EMPTY: Properties = new Map();
 
 export function newRecordState(objectType: ObjectType, recordId: string, initial?: Properties): RecordState {
   const props = new Map<string, string>(initial ?? []);
-  return { objectType, recordId, props, propTimes: new Map(), gone: null, mergedInto: null, outcomes: [], clock: Number.NEGATIVE_INFINITY };
+  return { objectType, recordId, props, propTimes: new Map(), gone: null, goneAt: Number.NEGATIVE_INFINITY, mergedInto: null, outcomes: [], clock: Number.NEGATIVE_INFINITY };
 }
 
 /** What conditions see: a record that no longer exists satisfies no test but IS UNKNOWN. */
@@ -38,23 +40,29 @@ export function applyChange(state: RecordState, signal: Signal): void {
       return;
     case 'crm_read':
       // HubSpot's values fill in what webhooks missed; a value the record got later than the read stays.
-      if (!signal.found) state.gone = 'deleted';
+      if (!signal.found) setGone(state, 'deleted', null, signal.at);
       for (const [name, value] of Object.entries(signal.properties)) setProperty(state, name, value, signal.at);
       return;
     case 'deleted':
-      state.gone = 'deleted';
+      setGone(state, 'deleted', null, signal.at);
       return;
     case 'merged_away':
-      state.gone = 'merged';
-      state.mergedInto = signal.into;
+      setGone(state, 'merged', signal.into, signal.at);
       return;
     case 'restored':
-      state.gone = null;
+      setGone(state, null, null, signal.at);
       return;
     case 'created':
     case 'merged':
       return;
   }
+}
+
+function setGone(state: RecordState, gone: RecordState['gone'], into: string | null, at: number): void {
+  if (state.goneAt > at) return;
+  state.gone = gone;
+  state.mergedInto = into ?? (gone === 'merged' ? state.mergedInto : null);
+  state.goneAt = at;
 }
 
 function setProperty(state: RecordState, name: string, value: string, at: number): void {
