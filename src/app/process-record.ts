@@ -51,7 +51,9 @@ export class RecordContendedError extends Error {
   override readonly name = 'RecordContendedError';
 }
 
-const MAX_ATTEMPTS = 20;
+const MAX_CONFLICTS = 20;
+/** Runs one job makes for signals that keep arriving while it works; the rest wait for their wake-up. */
+const MAX_PASSES = 50;
 
 /**
  * Loads, decides and commits with compare-and-set, so two workers can never both apply a signal:
@@ -60,11 +62,12 @@ const MAX_ATTEMPTS = 20;
  */
 export async function processRecord(deps: ProcessDeps, record: RecordRef): Promise<ProcessResult> {
   let conflicts = 0;
+  let passes = 0;
   let applied = 0;
   const late: Signal[] = [];
   const changed = new Map<string, Outcome>();
   const unverified: number[] = [];
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  while (conflicts < MAX_CONFLICTS) {
     const now = deps.clock();
     const watermark = now - deps.holdMs;
     const criteria = deps.criteria();
@@ -111,12 +114,12 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
       else if (e.type === 'late_signal') late.push(e.signal);
     }
     // Signals stored while this one ran, already due: apply them now rather than wait for a wake.
-    if (committed.nextPendingAt !== null && committed.nextPendingAt <= deps.clock() - deps.holdMs) continue;
+    if (committed.nextPendingAt !== null && committed.nextPendingAt <= deps.clock() - deps.holdMs && ++passes < MAX_PASSES) continue;
     // Every change of a record's due time queues a job for the new time; an unchanged one has its job.
     if (committed.dueChanged && committed.dueAt !== null) await deps.scheduler.wake(record, committed.dueAt);
     return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt: committed.dueAt, conflicts, unverified };
   }
-  throw new RecordContendedError(`record ${record.objectType} ${record.recordId}: still contended after ${MAX_ATTEMPTS} attempts`);
+  throw new RecordContendedError(`record ${record.objectType} ${record.recordId}: still contended after ${MAX_CONFLICTS} conflicting commits`);
 }
 
 function run(state: RecordState, input: Parameters<typeof decide>[1], now: number, criteria: CriteriaSet): Effect[] {

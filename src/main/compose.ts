@@ -93,6 +93,9 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
           const now = clock();
           const redisOk = await fastRedis.ping().then(() => true, () => false);
           if (!redisOk) return { ok: false, checks: { redis: { ok: false, detail: 'unreachable' } } };
+          // A receiver can take webhooks whenever Redis can store them: its readiness must not hang on the
+          // workers, or an orchestrator would stop the deliveries exactly when they are still safe to take.
+          if (!roles.worker) return { ok: true, checks: { redis: { ok: true } } };
           const workers = await liveWorkers(fastRedis, prefix, now, STALE_WORKER_MS);
           const overdue = await oldestOverdueMs(fastRedis, store.keys.due, now - holdMs);
           const checks = {

@@ -54,6 +54,12 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
   }
   try {
     const store = createRedisSignalStore(redis, (values.prefix as string | undefined) ?? env.REDIS_PREFIX ?? 'ob');
+    const portals = await store.portals();
+    // Outcome ids do not name the portal: two accounts' ledgers must never be rated as one invoice.
+    if (portalText === undefined && portals.length > 1) {
+      io.err(`several portals are stored (${portals.join(', ')}): name one with --portal`);
+      return EXIT.badInput;
+    }
     const outcomes: Outcome[] = [];
     for await (const ref of store.listRecords(portalText === undefined ? undefined : Number(portalText))) {
       const { state } = await store.load(ref, Number.NEGATIVE_INFINITY);
