@@ -2,6 +2,8 @@
 import { formatSourcedProblem, loadCriteriaFiles } from '../adapters/files/criteria-files.ts';
 import type { SourcedVersion } from '../core/criteria/criteria-set.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
+import { criteriaChangeProblems, knownOf } from './criteria-changes.ts';
+import type { KnownVersion } from './criteria-changes.ts';
 
 export type ReloadResult =
   | { readonly ok: true; readonly added: readonly string[] }
@@ -22,35 +24,37 @@ export class CriteriaInvalidError extends Error {
   }
 }
 
+/** Where the versions the ledger has run with are kept; without one (tools, tests) only this process's own are compared. */
+export interface KnownVersions {
+  read(): Promise<KnownVersion[]>;
+  write(versions: readonly KnownVersion[]): Promise<void>;
+}
+
 /**
- * Loads the criteria once (an invalid set stops the start with the validator's messages). Versions
- * with a future `effective_from` take effect at that time by themselves: the core picks the version in
- * force at each signal's time. reload() adds new files' versions without a restart.
+ * Loads the criteria (an invalid set, or one that changes what the ledger already ran with, stops the
+ * start with every message). Versions with a future `effective_from` take effect at that time by
+ * themselves: the core picks the version in force at each signal's time. reload() adds new versions
+ * without a restart, under the same rules, and keeps the criteria in force when it refuses.
  */
-export async function loadCriteriaSource(path: string): Promise<CriteriaSource> {
+export async function loadCriteriaSource(path: string, now: number, registry?: KnownVersions): Promise<CriteriaSource> {
   const first = await loadCriteriaFiles([path]);
   if (!first.ok) throw new CriteriaInvalidError(first.problems.map(formatSourcedProblem));
+  const startProblems = criteriaChangeProblems((await registry?.read()) ?? [], first.versions, now);
+  if (startProblems.length > 0) throw new CriteriaInvalidError(startProblems);
+  await registry?.write(first.versions.map(knownOf));
   let set = first.set;
   let versions: readonly SourcedVersion[] = first.versions;
   return {
     current: () => set,
-    async reload(now) {
+    async reload(at) {
       const next = await loadCriteriaFiles([path]);
       if (!next.ok) return { ok: false, problems: next.problems.map(formatSourcedProblem) };
-      const byKey = new Map(next.versions.map((v) => [`${v.criteria.id}@${v.criteria.version}`, v]));
-      const problems: string[] = [];
-      for (const old of versions) {
-        const key = `${old.criteria.id}@${old.criteria.version}`;
-        const fresh = byKey.get(key);
-        // Outcomes are pinned to their version for life: once written, a version may be neither dropped nor edited.
-        if (!fresh) problems.push(`${old.criteria.id} v${old.criteria.version} was removed; versions are kept for the outcomes pinned to them`);
-        else if (fresh.canonical !== old.canonical && old.criteria.effectiveFrom <= now) {
-          problems.push(`${old.criteria.id} v${old.criteria.version} changed after taking effect; add a new version instead`);
-        }
-      }
+      const known = registry ? await registry.read() : versions.map(knownOf);
+      const problems = criteriaChangeProblems(known, next.versions, at);
       if (problems.length > 0) return { ok: false, problems };
-      const known = new Set(versions.map((v) => `${v.criteria.id}@${v.criteria.version}`));
-      const added = next.versions.map((v) => `${v.criteria.id}@${v.criteria.version}`).filter((k) => !known.has(k));
+      await registry?.write(next.versions.map(knownOf));
+      const before = new Set(versions.map((v) => `${v.criteria.id}@${v.criteria.version}`));
+      const added = next.versions.map((v) => `${v.criteria.id}@${v.criteria.version}`).filter((k) => !before.has(k));
       set = next.set;
       versions = next.versions;
       return { ok: true, added };

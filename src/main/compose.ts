@@ -11,6 +11,7 @@ import { createLogger } from '../adapters/logging/logger.ts';
 import { createMetrics } from '../adapters/metrics/metrics.ts';
 import { createRecordQueue, createRecordScheduler, createRecordWorker, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
 import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
+import { createCriteriaRegistry } from '../adapters/redis/criteria-registry.ts';
 import { checkEvictionPolicy } from '../adapters/redis/eviction-policy.ts';
 import { beat, forget, liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
@@ -44,9 +45,19 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
     logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is read from or written to HubSpot (changed records wait in the outbox until a token is set)');
   }
 
+  // Requests must fail fast while Redis is down (503, HubSpot retries); BullMQ workers must instead wait for it.
+  const fastRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
+  const workerRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  for (const r of [fastRedis, workerRedis]) r.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
+  const eviction = await checkEvictionPolicy(workerRedis);
+  if (eviction.ok === false) {
+    logger.fatal({ policy: eviction.policy }, 'Redis maxmemory-policy must be noeviction (an evicted signal is a lost outcome): not starting');
+    process.exit(1);
+  }
+  if (eviction.ok === 'unknown') logger.warn({ reason: eviction.reason }, 'could not read Redis maxmemory-policy: make sure it is noeviction');
   let criteria;
   try {
-    criteria = await loadCriteriaSource(config.criteriaPath);
+    criteria = await loadCriteriaSource(config.criteriaPath, Date.now(), createCriteriaRegistry(workerRedis, config.redisPrefix));
   } catch (e) {
     if (!(e instanceof CriteriaInvalidError)) throw e;
     logger.fatal({ problems: e.problems }, 'criteria are invalid: not starting');
@@ -59,16 +70,6 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
     );
   });
 
-  // Requests must fail fast while Redis is down (503, HubSpot retries); BullMQ workers must instead wait for it.
-  const fastRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
-  const workerRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  for (const r of [fastRedis, workerRedis]) r.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
-  const eviction = await checkEvictionPolicy(workerRedis);
-  if (eviction.ok === false) {
-    logger.fatal({ policy: eviction.policy }, 'Redis maxmemory-policy must be noeviction (an evicted signal is a lost outcome): not starting');
-    process.exit(1);
-  }
-  if (eviction.ok === 'unknown') logger.warn({ reason: eviction.reason }, 'could not read Redis maxmemory-policy: make sure it is noeviction');
   const prefix = config.redisPrefix;
   const holdMs = config.signalHoldMs;
   const clock = Date.now;
