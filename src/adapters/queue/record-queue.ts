@@ -48,6 +48,7 @@ export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'hold
     return { name: 'record', data, opts: { jobId: recordJobId(record, at), delay: Math.max(0, at + s.holdMs - s.clock()) } };
   };
   return {
+    jobState: (record, at) => queue.getJobState(recordJobId(record, at)),
     async rescue(items, slot) {
       if (items.length === 0) return;
       await queue.addBulk(
@@ -74,7 +75,14 @@ export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'hold
  */
 export interface RescueScheduler {
   rescue(items: readonly { readonly record: RecordRef; readonly at: number }[], slot: number): Promise<void>;
+  /** The state of the record's own job for `at` (BullMQ's: waiting, delayed, active, failed, unknown, ...). */
+  jobState(record: RecordRef, at: number): Promise<string>;
 }
+
+/** Overdue records looked into per sweep: enough to recover from a crash, little enough not to add to a backlog. */
+const RESCUE_CHECKS_PER_SWEEP = 100;
+/** A record's own job in one of these states is simply behind a backlog: it needs no rescue. */
+const QUEUED_STATES: ReadonlySet<string> = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 export interface WorkerHandlers {
   /** Returns `retryInMs` when the record must wait (for a CRM read): the job re-delays itself. */
@@ -110,10 +118,14 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
         const due = await h.store.dueRecords(now - s.holdMs, h.sweepLimit ?? 5_000);
         // Due records with no job get their usual one; long-overdue ones may have a stuck job under that id.
         const overdueBefore = now - s.holdMs - (h.overdueMs ?? 5_000);
-        const overdue = due.filter((d) => d.at < overdueBefore);
-        await h.scheduler.wakeMany(due.filter((d) => d.at >= overdueBefore));
-        await h.scheduler.rescue(overdue, Math.floor(now / (h.overdueMs ?? 5_000)));
-        return { woke: due.length - overdue.length, rescued: overdue.length };
+        const overdue = due.filter((d) => d.at < overdueBefore).slice(0, RESCUE_CHECKS_PER_SWEEP);
+        const fresh = due.filter((d) => d.at >= overdueBefore);
+        await h.scheduler.wakeMany(fresh);
+        // Only a job that is gone, failed, or held by a worker that may have died needs a rescue.
+        const states = await Promise.all(overdue.map((d) => h.scheduler.jobState(d.record, d.at)));
+        const stuck = overdue.filter((_, i) => !QUEUED_STATES.has(states[i]!));
+        await h.scheduler.rescue(stuck, Math.floor(now / (h.overdueMs ?? 5_000)));
+        return { woke: fresh.length, rescued: stuck.length };
       }
       if (job.name === WRITEBACK_JOB || job.name === CRM_READ_JOB) {
         const drain = job.name === WRITEBACK_JOB ? h.writeback : h.crmRead;
