@@ -44,7 +44,7 @@ export async function ingestBatch(deps: IngestDeps, body: unknown, now: number):
 
   // One identity per signal (a merge event fans out to several records); repeats inside the batch are already out.
   const items: readonly IngestItem[] = mapped.items;
-  const result = items.length === 0 ? { stored: 0, duplicates: 0, wake: [] } : await deps.store.ingest(mapped.portalId, items, now);
+  const result = items.length === 0 ? { stored: 0, duplicates: 0, wake: [] } : await deps.store.ingest(mapped.portalId, items);
   // Only records whose next due time moved earlier need a job; the others have one for an earlier time,
   // and a crash between storing and queueing is the sweeper's to catch.
   if (result.wake.length > 0) deps.scheduler.wakeMany(result.wake).catch((e: unknown) => deps.onWakeError?.(e));

@@ -58,7 +58,7 @@ export class StoreUnavailableError extends Error {
 
 export interface SignalStore {
   /** Stores the signals durably, skipping identities already stored; resolves only once they are stored. */
-  ingest(portalId: number, items: readonly IngestItem[], now: number): Promise<IngestResult>;
+  ingest(portalId: number, items: readonly IngestItem[]): Promise<IngestResult>;
   load(record: RecordRef, watermark: number): Promise<LoadedRecord>;
   /**
    * Atomically: saves the state if its version is still `version`, removes the applied pending signals,

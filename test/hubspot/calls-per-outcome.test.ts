@@ -75,7 +75,7 @@ describe('HubSpot calls per 1,000 settled outcomes', () => {
     // A press, and the ticket closed a minute later, for every record: as HubSpot would deliver them.
     for (let i = 0; i < records.length; i += 100) {
       const batch = records.slice(i, i + 100);
-      await store.ingest(7, [...batch.map((r) => item(r, T0, 'agent_started_at', 'x')), ...batch.map((r) => item(r, T0 + 60_000, 'stage', 'closed'))], T0);
+      await store.ingest(7, [...batch.map((r) => item(r, T0, 'agent_started_at', 'x')), ...batch.map((r) => item(r, T0 + 60_000, 'stage', 'closed'))]);
     }
     // The workers' and drains' rounds at a few instants: each instant, records run, reads are answered, records run again, writes go out.
     const round = async () => {

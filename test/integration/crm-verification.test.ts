@@ -33,7 +33,7 @@ describe('CRM reads before billing (issue 4 §4)', () => {
     };
   };
   const ingest = (record: RecordRef, at: number, property: string, value: string) =>
-    createRedisSignalStore(redis, prefix).ingest(record.portalId, [{ identity: `${record.recordId}/${at}/${property}`, signal: { kind: 'property', objectType: 'ticket', recordId: record.recordId, at, property, value } }], at);
+    createRedisSignalStore(redis, prefix).ingest(record.portalId, [{ identity: `${record.recordId}/${at}/${property}`, signal: { kind: 'property', objectType: 'ticket', recordId: record.recordId, at, property, value } }]);
   const newRecord = (): RecordRef => ({ portalId: 5, objectType: 'ticket', recordId: String(100 + recordSeq++) });
   const outcomesOf = async (record: RecordRef) => ((await createRedisSignalStore(redis, prefix).load(record, Number.NEGATIVE_INFINITY)).state?.outcomes ?? []).map((o) => outcomeView(o, true));
   const snapshots = () => createCrmSnapshotStore(redis, prefix);

@@ -32,7 +32,7 @@ describe('processRecord', () => {
     const store = createRedisSignalStore(redis, prefix);
     const record: RecordRef = { portalId: 1, objectType: 'ticket', recordId: '5' };
     const at = (i: number, property: string, value: string) => ({ identity: `${i}`, signal: { kind: 'property' as const, objectType: 'ticket' as const, recordId: '5', at: T0 + i, property, value } });
-    await store.ingest(1, [at(0, 'agent_started_at', 'x'), at(1, 'spam', 'true')], T0);
+    await store.ingest(1, [at(0, 'agent_started_at', 'x'), at(1, 'spam', 'true')]);
     now = T0 + 10;
     const deps: ProcessDeps = { store, scheduler: createRecordScheduler(queue, { holdMs: 0, clock: () => now }), criteria: () => criteria, clock: () => now, holdMs: 0 };
     expect(await processRecord(deps, record)).toMatchObject({ kind: 'processed', applied: 2, nextWakeAt: null });

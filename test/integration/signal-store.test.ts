@@ -23,11 +23,11 @@ describe('Redis signal store', () => {
   });
 
   it('stores each identity once and asks for a job only when the record’s due time moves earlier', async () => {
-    expect(await store().ingest(3, [{ identity: 'a', signal: signal(2_000) }], 0)).toEqual({ stored: 1, duplicates: 0, wake: [{ record, at: 2_000 }] });
+    expect(await store().ingest(3, [{ identity: 'a', signal: signal(2_000) }])).toEqual({ stored: 1, duplicates: 0, wake: [{ record, at: 2_000 }] });
     // Later than what is due: the job for 2,000 will find it.
-    expect(await store().ingest(3, [{ identity: 'b', signal: signal(3_000) }], 0)).toEqual({ stored: 1, duplicates: 0, wake: [] });
+    expect(await store().ingest(3, [{ identity: 'b', signal: signal(3_000) }])).toEqual({ stored: 1, duplicates: 0, wake: [] });
     // A repeat, and an earlier signal: one stored, and a job for the new due time.
-    expect(await store().ingest(3, [{ identity: 'a', signal: signal(2_000) }, { identity: 'c', signal: signal(1_000) }], 0)).toEqual({ stored: 1, duplicates: 1, wake: [{ record, at: 1_000 }] });
+    expect(await store().ingest(3, [{ identity: 'a', signal: signal(2_000) }, { identity: 'c', signal: signal(1_000) }])).toEqual({ stored: 1, duplicates: 1, wake: [{ record, at: 1_000 }] });
     const loaded = await store().load(record, 2_500);
     expect(loaded.pending.map((p) => p.signal.at)).toEqual([1_000, 2_000]);
     expect(loaded.version).toBe(0);

@@ -47,7 +47,7 @@ describe('sweeper', () => {
   async function storeUnwoken(record: RecordRef, at: number) {
     await createRedisSignalStore(redis, prefix).ingest(record.portalId, [
       { identity: `press/${record.recordId}`, signal: { kind: 'property', objectType: 'ticket', recordId: record.recordId, at, property: 'agent_started_at', value: 'x' } },
-    ], at);
+    ]);
   }
 
   const outcomes = async (record: RecordRef) => (await createRedisSignalStore(redis, prefix).load(record, Number.NEGATIVE_INFINITY)).state?.outcomes.length ?? 0;

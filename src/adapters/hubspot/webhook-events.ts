@@ -1,5 +1,6 @@
 // HubSpot webhook events in, core signals out: validates deliveries and event files, drops retries, maps to `Signal`s (pure, no I/O).
 import { z } from 'zod';
+import type { InitialRecord } from '../../core/simulate.ts';
 import { describeJsonError, parseJsonText } from '../json-text.ts';
 import type { JsonSyntaxError } from '../json-text.ts';
 import type { ObjectType, Problem, Properties, Signal } from '../../core/types.ts';
@@ -457,13 +458,8 @@ function collectEvent(
 // Records file (the simulator's starting state)
 // ---------------------------------------------------------------------------------------------
 
-/** A record's state before the first event. */
-export interface InitialRecord {
-  readonly objectType: ObjectType;
-  readonly id: string;
-  /** Numbers and booleans as their string form; null as '' (unknown). */
-  readonly properties: Properties;
-}
+/** A record's state before the first event: numbers and booleans as their string form, null as '' (unknown). */
+export type { InitialRecord } from '../../core/simulate.ts';
 
 export type ParseRecordsResult =
   | { readonly ok: true; readonly records: readonly InitialRecord[] }

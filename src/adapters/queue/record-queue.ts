@@ -42,11 +42,9 @@ export function createRecordQueue(s: QueueSettings): Queue {
 }
 
 export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'holdMs' | 'clock'>): RecordScheduler & RescueScheduler {
-  const jobOf = (record: RecordRef, at: number) => {
-    const data: RecordJob = { v: 1, portalId: record.portalId, objectType: record.objectType, recordId: record.recordId, at };
-    // Delayed jobs fire by this clock; the worker re-checks and re-delays one that fires early.
-    return { name: 'record', data, opts: { jobId: recordJobId(record, at), delay: Math.max(0, at + s.holdMs - s.clock()) } };
-  };
+  const dataOf = (record: RecordRef, at: number): RecordJob => ({ v: 1, portalId: record.portalId, objectType: record.objectType, recordId: record.recordId, at });
+  // Delayed jobs fire by this clock; the worker re-checks and re-delays one that fires early.
+  const jobOf = (record: RecordRef, at: number) => ({ name: 'record', data: dataOf(record, at), opts: { jobId: recordJobId(record, at), delay: Math.max(0, at + s.holdMs - s.clock()) } });
   return {
     jobState: (record, at) => queue.getJobState(recordJobId(record, at)),
     async rescue(items, slot) {
@@ -54,7 +52,7 @@ export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'hold
       await queue.addBulk(
         items.map(({ record, at }) => ({
           name: 'record',
-          data: { v: 1, portalId: record.portalId, objectType: record.objectType, recordId: record.recordId, at, rescue: true } satisfies RecordJob,
+          data: { ...dataOf(record, at), rescue: true } satisfies RecordJob,
           opts: { jobId: `${recordJobId(record, at)}_rescue${slot}` },
         })),
       );

@@ -75,7 +75,7 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
   return {
     keys,
 
-    async ingest(portalId: number, items: readonly IngestItem[], _now: number): Promise<IngestResult> {
+    async ingest(portalId: number, items: readonly IngestItem[]): Promise<IngestResult> {
       const ks: string[] = [keys.seq, keys.due, keys.portals];
       const args: (string | number)[] = [SEEN_TTL_MS, portalId];
       for (const { identity, signal } of items) {
