@@ -1,6 +1,7 @@
 // `npm run bench`: replays a generated workload through the decision core and prints throughput and peak memory.
 // A benchmark, not a test: it asserts nothing and prints figures for the README.
 import { buildCriteriaSet } from '../src/core/criteria/criteria-set.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 import { parseCriteriaText } from '../src/core/criteria/parse-file.ts';
 import { simulate } from '../src/core/simulate.ts';
 import type { ObjectType, Signal } from '../src/core/types.ts';
@@ -72,17 +73,6 @@ criteria:
     price: { currency: USD, model: flat, unit_amount: "0.99" }
 `;
 
-/** A small deterministic PRNG (mulberry32), so every run replays the same workload. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Step = [minutes: number, property: string, value: string];
 const SCRIPTS: Record<ObjectType, Step[][]> = {
@@ -106,7 +96,7 @@ const TYPES: ObjectType[] = ['contact', 'deal', 'ticket'];
 
 /** Records run scripted workflows (presses, retries, double clicks, successes, reversals) padded with other property changes, interleaved in time. */
 function workload(): Signal[] {
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const perRecord = SIGNALS / RECORDS;
   const start = Date.parse('2026-11-02T00:00:00Z');
   const signals: Signal[] = [];

@@ -17,6 +17,7 @@
 // BENCH_WORKERS, BENCH_RATE (events/s, paced), BENCH_MODE=all, BENCH_WARMUP_BATCHES, BENCH_CPU_PROF=<dir> (V8 profiles of
 // the service's processes), BENCH_KEEP_LOGS=1, BENCH_DEBUG=1 (every Redis command by name), BENCH_TIME_LIMIT_MS.
 import { execFileSync, spawn } from 'node:child_process';
+import { seededRandom } from '../test/support/seeded-random.ts';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -90,17 +91,6 @@ const deadline = started + TIME_LIMIT_MS;
 // Workload: HubSpot webhook events, as HubSpot sends them
 // -------------------------------------------------------------------------------------------------
 
-/** A small deterministic PRNG (mulberry32), so every run posts the same workload. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type ObjectType = 'contact' | 'deal' | 'ticket';
 const TYPE_ID: Record<ObjectType, string> = { contact: '0-1', deal: '0-3', ticket: '0-5' };
@@ -169,7 +159,7 @@ interface Workload {
  * generic (`object.propertyChange`) subscription types half each, as the examples have them.
  */
 function workload(seed: number, events: number, records: number, firstRecord: number): Workload {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const subscriptionIds = new Map<string, number>();
   const subscriptionId = (key: string) => {
@@ -325,7 +315,7 @@ interface PostResult {
 
 async function postAll(baseUrl: string, w: Workload, seed: number): Promise<PostResult> {
   const url = `${baseUrl}/webhooks/hubspot`;
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const latenciesMs: number[] = [];
   const failures = new Map<string, number>();
   let next = 0;

@@ -1,6 +1,7 @@
 // Test support for end-to-end tests: spawns the real receiver and worker processes, signs and posts
 // webhook batches as HubSpot would, waits for settlement, reads the ledger from Redis, cleans up.
 import { spawn } from 'node:child_process';
+import { seededRandom } from './seeded-random.ts';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -434,17 +435,7 @@ export async function writeText(path: string, text: string): Promise<void> {
 // Randomness a failing run can repeat
 // -------------------------------------------------------------------------------------------------
 
-/** mulberry32: small, seeded, good enough to shuffle test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export function shuffle<T>(items: readonly T[], random: () => number): T[] {
   const out = [...items];
