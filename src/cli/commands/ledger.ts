@@ -45,6 +45,8 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
   }
   const url = (values['redis-url'] as string | undefined) ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, retryStrategy: () => null });
+  // A failure is reported once, below, as the command's answer.
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
   } catch (e) {
