@@ -40,14 +40,16 @@ export async function planVerification(
   criteria: CriteriaSet,
 ): Promise<VerificationPlan> {
   const firstSeen = stored === null && pending.length > 0;
-  const base = stored ?? newRecordState(record.objectType, record.recordId);
-  const settleAt = billableInstants(base, pending, watermark, criteria);
-  if (!firstSeen && settleAt.length === 0) return { kind: 'ready', state: base, reads: [], unverified: [] };
-
-  const needReadAfter = settleAt.length > 0 ? Math.max(...settleAt) : pending[0]!.signal.at - FIRST_SEEN_SLACK_MS;
   const snapshot = await deps.snapshots.get(record);
-  if (snapshot === null || snapshot.readAt < needReadAfter) {
-    const waitingSince = settleAt.length > 0 ? Math.min(...settleAt) : pending[0]!.signal.at;
+  const firstSignalAt = pending[0]?.signal.at ?? watermark;
+  const seenFresh = snapshot !== null && snapshot.readAt >= firstSignalAt - FIRST_SEEN_SLACK_MS;
+  // A record seen for the first time is judged from its snapshot, the dry run included.
+  const base = firstSeen && seenFresh ? startFrom(record, snapshot) : (stored ?? newRecordState(record.objectType, record.recordId));
+  const settleAt = billableInstants(base, pending, watermark, criteria);
+  const missingFirst = firstSeen && !seenFresh;
+  const missingSettle = settleAt.length > 0 && (snapshot === null || snapshot.readAt < Math.max(...settleAt));
+  if (missingFirst || missingSettle) {
+    const waitingSince = Math.min(firstSeen ? firstSignalAt : Number.POSITIVE_INFINITY, ...settleAt);
     if (watermark - waitingSince <= deps.maxWaitMs) {
       await deps.snapshots.request(record, now);
       return { kind: 'wait' };
@@ -55,8 +57,7 @@ export async function planVerification(
     // Waited long enough: settle on signals, and say so (the outcome view shows `verification: signals`).
     return { kind: 'ready', state: base, reads: [], unverified: settleAt };
   }
-  const state = firstSeen ? startFrom(record, snapshot) : base;
-  return { kind: 'ready', state, reads: settleAt.map((at) => readSignal(record, snapshot, at)), unverified: [] };
+  return { kind: 'ready', state: base, reads: settleAt.map((at) => readSignal(record, snapshot!, at)), unverified: [] };
 }
 
 /** The instants at which outcomes would newly settle billable if this run went ahead on signals alone. */

@@ -96,6 +96,17 @@ describe('CRM reads before billing (issue 4 §4)', () => {
     expect(await outcomesOf(record)).toMatchObject([{ status: 'not_billable', reason: 'reversed', billingPeriod: null }]);
   });
 
+  it('a first-seen record that settles at once on its snapshot is verified by that read', async () => {
+    const record = newRecord();
+    const instant = criteriaSet({ success: "stage = 'closed' AND company IS KNOWN" });
+    now = T0 + 2 * HOLD;
+    await snapshots().save(record, { readAt: now, found: true, properties: { company: 'Acme' } });
+    await ingest(record, T0, 'agent_started_at', 'x');
+    await ingest(record, T0 + 500, 'stage', 'closed');
+    expect((await processRecord({ ...deps(), criteria: () => instant }, record)).kind).toBe('processed');
+    expect(await outcomesOf(record)).toMatchObject([{ status: 'billable', settledAt: new Date(T0 + 500).toISOString(), verification: 'signals + CRM read' }]);
+  });
+
   it('settles on signals alone, and reports it, when no read comes within the wait limit', async () => {
     const record = newRecord();
     await snapshots().save(record, { readAt: T0, found: true, properties: { company: 'Acme' } });
