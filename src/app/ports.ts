@@ -80,6 +80,12 @@ export interface SignalStore {
   portals(): Promise<number[]>;
   /** Records whose pending signals or timers are due by `dueBy` (event time), with that time: the sweeper's safety net. */
   dueRecords(dueBy: number, limit: number): Promise<{ record: RecordRef; at: number }[]>;
+  /**
+   * Counts a rescue of the record (a successful commit resets the count). Past `maxRescues` the record
+   * is parked instead: taken out of the due index into the parked set, for a person to look at, so a
+   * record that fails every time cannot keep the sweeper busy for ever. Returns whether it was parked.
+   */
+  noteRescue(record: RecordRef, at: number, maxRescues: number): Promise<boolean>;
 }
 
 /** Asks a worker to process a record no earlier than event time `at` (plus the hold). Idempotent per (record, at). */

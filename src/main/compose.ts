@@ -147,6 +147,8 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
       {
         store: workerStore,
         overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
+        onParked: (record, at) =>
+          logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
         scheduler: scheduler,
         ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
         process: async (record) => {

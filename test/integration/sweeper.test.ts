@@ -31,13 +31,24 @@ describe('sweeper', () => {
     await redis.quit();
   });
 
-  async function startWorker(overdueMs: number) {
+  async function startWorker(overdueMs: number, extra: { maxRescues?: number; onParked?: (r: RecordRef) => void; poisoned?: string } = {}) {
     const store = createRedisSignalStore(redis, prefix);
     const settings = { connection: redis, prefix, holdMs: 0, clock: Date.now };
     const scheduler = createRecordScheduler(queue, settings);
     worker = createRecordWorker(
       { ...settings, concurrency: 2 },
-      { store, scheduler, overdueMs, process: async (record) => void (await processRecord({ store, scheduler, criteria: () => criteria, clock: Date.now, holdMs: 0 }, record)) },
+      {
+        store,
+        scheduler,
+        overdueMs,
+        ...(extra.maxRescues ? { maxRescues: extra.maxRescues } : {}),
+        ...(extra.onParked ? { onParked: extra.onParked } : {}),
+        process: async (record) => {
+          if (record.recordId === extra.poisoned) throw new Error('this record always fails');
+          await processRecord({ store, scheduler, criteria: () => criteria, clock: Date.now, holdMs: 0 }, record);
+          return undefined;
+        },
+      },
     );
     await scheduleSweeper(queue, 200);
     return store;
@@ -72,4 +83,15 @@ describe('sweeper', () => {
     for (let i = 0; i < 50 && (await outcomes(record)) === 0; i++) await sleep(100);
     expect(await outcomes(record)).toBe(1);
   });
+
+  it('parks a record that fails every time after a few rescues, so the sweeper is not kept busy for ever', async () => {
+    const record: RecordRef = { portalId: 1, objectType: 'ticket', recordId: '3' };
+    await storeUnwoken(record, Date.now() - 10_000);
+    const parked: RecordRef[] = [];
+    await startWorker(200, { maxRescues: 2, poisoned: '3', onParked: (r) => parked.push(r) });
+    for (let i = 0; i < 100 && parked.length === 0; i++) await sleep(100);
+    expect(parked).toEqual([record]);
+    expect(await redis.zscore(`${prefix}:due`, '1:ticket:3')).toBeNull();
+    expect(await redis.zscore(`${prefix}:parked`, '1:ticket:3')).not.toBeNull();
+  }, 15_000);
 });

@@ -91,6 +91,10 @@ export interface WorkerHandlers {
   readonly sweepLimit?: number;
   /** A record this long past its due time (plus the hold) gets a rescue job (default 5 s). */
   readonly overdueMs?: number;
+  /** Rescues without a commit before a record is parked (default 20). */
+  readonly maxRescues?: number;
+  /** Told about each record parked, to log it. */
+  readonly onParked?: (record: RecordRef, at: number) => void;
   /** Drains the write-back outbox to HubSpot; absent without an access token. */
   readonly writeback?: () => Promise<unknown>;
   /** Answers queued CRM read requests; absent without an access token. */
@@ -122,8 +126,11 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
         // Only a job that is gone, failed, or held by a worker that may have died needs a rescue.
         const states = await Promise.all(overdue.map((d) => h.scheduler.jobState(d.record, d.at)));
         const stuck = overdue.filter((_, i) => !QUEUED_STATES.has(states[i]!));
-        await h.scheduler.rescue(stuck, Math.floor(now / (h.overdueMs ?? 5_000)));
-        return { woke: fresh.length, rescued: stuck.length };
+        const parked = await Promise.all(stuck.map((d) => h.store.noteRescue(d.record, d.at, h.maxRescues ?? 20)));
+        stuck.forEach((d, i) => parked[i] && h.onParked?.(d.record, d.at));
+        const rescue = stuck.filter((_, i) => !parked[i]);
+        await h.scheduler.rescue(rescue, Math.floor(now / (h.overdueMs ?? 5_000)));
+        return { woke: fresh.length, rescued: rescue.length, parked: stuck.length - rescue.length };
       }
       if (job.name === WRITEBACK_JOB || job.name === CRM_READ_JOB) {
         const drain = job.name === WRITEBACK_JOB ? h.writeback : h.crmRead;

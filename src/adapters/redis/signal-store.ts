@@ -24,6 +24,9 @@ export interface RedisKeys {
   statusCounts: string;
   /** Records with outcome changes not yet written to HubSpot (score: time of the latest change). */
   outbox: string;
+  /** Rescues per record since its last commit, and the records parked after too many. */
+  rescues: string;
+  parked: string;
   seen(identity: string): string;
   pending(r: RecordRef): string;
   state(r: RecordRef): string;
@@ -37,6 +40,8 @@ export function redisKeys(prefix: string): RedisKeys {
     records: `${prefix}:records`,
     statusCounts: `${prefix}:outcomes-by-status`,
     outbox: `${prefix}:outbox`,
+    rescues: `${prefix}:rescues`,
+    parked: `${prefix}:parked`,
     // Identities are long JSON tuples; a digest keeps the key small and its contents out of Redis.
     seen: (identity) => `${prefix}:seen:${createHash('sha256').update(identity).digest('base64url')}`,
     pending: (r) => `${prefix}:pending:${recordRefKey(r)}`,
@@ -114,7 +119,7 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
       const statusDelta: Record<string, number> = {};
       for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
       for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
-      const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox];
+      const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues];
       const args = [version, encodeRecord(state), recordRefKey(record), nextWakeAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
       const [ok, nextPending, due, changed] = await r.obCommit(ks.length, ...ks, ...args);
       if (ok !== 1) return { ok: false, nextPendingAt: null, dueAt: null, dueChanged: false };
@@ -145,6 +150,14 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
         if (record) due.push({ record, at: Number(raw[i + 1]) });
       }
       return due;
+    },
+
+    async noteRescue(record, at, maxRescues) {
+      const key = recordRefKey(record);
+      const count = await redis.hincrby(keys.rescues, key, 1);
+      if (count <= maxRescues) return false;
+      await redis.multi().zadd(keys.parked, at, key).zrem(keys.due, key).hdel(keys.rescues, key).exec();
+      return true;
     },
 
     async outcomeCounts(): Promise<Record<string, number>> {

@@ -5,6 +5,7 @@
   KEYS[4]   records with state (set)
   KEYS[5]   outcome counts by status (hash)
   KEYS[6]   write-back outbox (zset: record key -> time its unwritten changes are due to be written)
+  KEYS[7]   sweeper rescues per record (hash): a commit shows the record is moving again
   ARGV[1]   expected version (0: no state yet)
   ARGV[2]   new state, JSON
   ARGV[3]   record key (member of the due index and the records set)
@@ -22,6 +23,7 @@ for i = 7, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
 -- LT: an earlier due time wins, so a settlement is never held back by a pending change before it.
 if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], 'LT', ARGV[6], ARGV[3]) end
 redis.call('SADD', KEYS[4], ARGV[3])
+redis.call('HDEL', KEYS[7], ARGV[3])
 for status, delta in pairs(cjson.decode(ARGV[5])) do
   if delta ~= 0 then redis.call('HINCRBY', KEYS[5], status, delta) end
 end
