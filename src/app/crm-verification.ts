@@ -1,6 +1,7 @@
 // Reads from HubSpot that guard the ledger: a record's properties when first seen, and just before an outcome settles billable.
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
-import { decide } from '../core/engine/decide.ts';
+import { advance } from '../core/engine/advance.ts';
+import type { Advanced } from '../core/engine/advance.ts';
 import { newRecordState } from '../core/engine/record-state.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
@@ -16,8 +17,17 @@ export interface CrmVerificationDeps {
 }
 
 export type VerificationPlan =
-  /** Go ahead: the state to start from and the CRM reads to apply among the signals. */
-  | { readonly kind: 'ready'; readonly state: RecordState; readonly reads: readonly Signal[]; readonly unverified: readonly number[] }
+  /**
+   * Go ahead: the state to start from and the CRM reads to apply among the signals. With no reads,
+   * `done` is that very run already made (the dry run), to commit as it is.
+   */
+  | {
+      readonly kind: 'ready';
+      readonly state: RecordState;
+      readonly reads: readonly Signal[];
+      readonly unverified: readonly number[];
+      readonly done: { readonly state: RecordState; readonly advanced: Advanced } | null;
+    }
   /** A read was requested: try again shortly. */
   | { readonly kind: 'wait' };
 
@@ -40,12 +50,17 @@ export async function planVerification(
   criteria: CriteriaSet,
 ): Promise<VerificationPlan> {
   const firstSeen = stored === null && pending.length > 0;
-  const snapshot = await deps.snapshots.get(record);
-  const firstSignalAt = pending[0]?.signal.at ?? watermark;
+  const signals = pending.map((p) => p.signal);
+  const firstSignalAt = signals[0]?.at ?? watermark;
+  // The snapshot is read only when it can matter: a record seen for the first time, or a settlement coming.
+  let snapshot = firstSeen ? await deps.snapshots.get(record) : null;
   const seenFresh = snapshot !== null && snapshot.readAt >= firstSignalAt - FIRST_SEEN_SLACK_MS;
   // A record seen for the first time is judged from its snapshot, the dry run included.
-  const base = firstSeen && seenFresh ? startFrom(record, snapshot) : (stored ?? newRecordState(record.objectType, record.recordId));
-  const settleAt = billableInstants(base, pending, watermark, criteria);
+  const base = firstSeen && seenFresh ? startFrom(record, snapshot!) : (stored ?? newRecordState(record.objectType, record.recordId));
+  const dry = structuredClone(base);
+  const advanced = advance(dry, signals, watermark, criteria);
+  const settleAt = billableInstants(base, dry);
+  if (settleAt.length > 0 && !firstSeen) snapshot = await deps.snapshots.get(record);
   const missingFirst = firstSeen && !seenFresh;
   const missingSettle = settleAt.length > 0 && (snapshot === null || snapshot.readAt < Math.max(...settleAt));
   if (missingFirst || missingSettle) {
@@ -55,20 +70,18 @@ export async function planVerification(
       return { kind: 'wait' };
     }
     // Waited long enough: settle on signals, and say so (the outcome view shows `verification: signals`).
-    return { kind: 'ready', state: base, reads: [], unverified: settleAt };
+    return { kind: 'ready', state: base, reads: [], unverified: settleAt, done: { state: dry, advanced } };
   }
-  return { kind: 'ready', state: base, reads: settleAt.map((at) => readSignal(record, snapshot!, at)), unverified: [] };
+  if (settleAt.length === 0) return { kind: 'ready', state: base, reads: [], unverified: [], done: { state: dry, advanced } };
+  return { kind: 'ready', state: base, reads: settleAt.map((at) => readSignal(record, snapshot!, at)), unverified: [], done: null };
 }
 
-/** The instants at which outcomes would newly settle billable if this run went ahead on signals alone. */
-function billableInstants(base: RecordState, pending: readonly PendingSignal[], watermark: number, criteria: CriteriaSet): number[] {
-  const dry = structuredClone(base);
-  const before = new Map(dry.outcomes.map((o) => [o.outcomeId, o.status]));
-  for (const p of pending) decide(dry, { type: 'signal', signal: p.signal }, watermark, criteria);
-  decide(dry, { type: 'tick' }, watermark, criteria);
+/** The instants at which outcomes newly settled billable in the dry run (`after`) of `before`. */
+function billableInstants(before: RecordState, after: RecordState): number[] {
+  const was = new Map(before.outcomes.map((o) => [o.outcomeId, o.status]));
   const instants = new Set<number>();
-  for (const o of dry.outcomes) {
-    if (o.status === 'billable' && before.get(o.outcomeId) !== 'billable' && o.settledAt !== null) instants.add(o.settledAt);
+  for (const o of after.outcomes) {
+    if (o.status === 'billable' && was.get(o.outcomeId) !== 'billable' && o.settledAt !== null) instants.add(o.settledAt);
   }
   return [...instants].sort((a, b) => a - b);
 }

@@ -1,6 +1,7 @@
 // Use case: bring one record up to the watermark: apply its due signals in event time, fire its timers, commit atomically.
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
-import { decide } from '../core/engine/decide.ts';
+import { advance } from '../core/engine/advance.ts';
+import type { Advanced } from '../core/engine/advance.ts';
 import type { Effect } from '../core/engine/decide.ts';
 import { SETTLED } from '../core/engine/outcome.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
@@ -75,22 +76,22 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     // decide() updates the loaded state in place: note what the counts by status start from.
     const statusesBefore = loaded.state?.outcomes.map((o) => o.status) ?? [];
     let state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
-    let signals: Signal[] = loaded.pending.map((p) => p.signal);
+    let signals: readonly Signal[] = loaded.pending.map((p) => p.signal);
+    let result: Advanced | null = null;
     if (deps.crm) {
       const plan = await planVerification(deps.crm, record, loaded.state, loaded.pending, watermark, now, criteria);
       if (plan.kind === 'wait') return { kind: 'waiting_for_crm' };
-      state = plan.state;
-      signals = withReads(loaded.pending, plan.reads);
       unverified.push(...plan.unverified);
+      if (plan.done) {
+        // The plan's dry run already is this run: no read changes it.
+        state = plan.done.state;
+        result = plan.done.advanced;
+      } else {
+        state = plan.state;
+        signals = withReads(loaded.pending, plan.reads);
+      }
     }
-    const effects: Effect[] = [];
-    for (const signal of signals) effects.push(...run(state, { type: 'signal', signal }, watermark, criteria));
-    const tick = run(state, { type: 'tick' }, watermark, criteria);
-    effects.push(...tick);
-    // The record's next timer as of the end of this run: only the last decision knows it (an earlier
-    // signal's wake-up may have been settled away since).
-    const timer = tick.find((e) => e.type === 'wake_at');
-    const nextTimerAt = timer?.type === 'wake_at' ? timer.at : null;
+    const { effects, nextTimerAt } = result ?? advance(state, signals, watermark, criteria);
     // A job that finds nothing to apply and no timer due (another job got there first) writes nothing.
     if (signals.length === 0 && !effects.some((e) => e.type === 'outcome_changed')) {
       return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt: nextTimerAt, conflicts, unverified };
@@ -122,12 +123,6 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
   throw new RecordContendedError(`record ${record.objectType} ${record.recordId}: still contended after ${MAX_CONFLICTS} conflicting commits`);
 }
 
-function run(state: RecordState, input: Parameters<typeof decide>[1], now: number, criteria: CriteriaSet): Effect[] {
-  const d = decide(state, input, now, criteria);
-  // Signals and ticks have no failure case; only dispute inputs do.
-  if (!d.ok) throw new Error(d.error.message);
-  return d.effects;
-}
 
 function writeDueAt(effects: readonly Effect[], now: number, pendingDelayMs: number): number | null {
   let due: number | null = null;

@@ -1,6 +1,6 @@
 // The simulator: replays recorded signals through decide() with virtual time, record by record.
 import type { CriteriaSet } from './criteria/criteria-set.ts';
-import { decide } from './engine/decide.ts';
+import { advance } from './engine/advance.ts';
 import type { Outcome } from './engine/outcome.ts';
 import { newRecordState } from './engine/record-state.ts';
 import type { RecordState } from './engine/record-state.ts';
@@ -55,18 +55,11 @@ export function simulate(input: SimulationInput): SimulationResult {
     // Array.prototype.sort is stable: ties in event time stay in file order.
     signals.sort((a, b) => a.at - b.at);
     const first = signals[0]!;
-    let state = newRecordState(first.objectType, first.recordId, initial.get(key)?.properties);
-    for (const signal of signals) state = mustDecide(decide(state, { type: 'signal', signal }, signal.at, criteria));
-    state = mustDecide(decide(state, { type: 'tick' }, end, criteria));
+    const state = newRecordState(first.objectType, first.recordId, initial.get(key)?.properties);
+    advance(state, signals, end, criteria);
     states.set(key, state);
     outcomes.push(...state.outcomes);
   }
   outcomes.sort(compareOutcomes);
   return { outcomes, invoice: invoiceOf(outcomes, criteria), summary: summarize(outcomes), states };
-}
-
-function mustDecide(d: ReturnType<typeof decide>): RecordState {
-  // Signals and ticks cannot fail; only dispute inputs can, and the simulator sends none.
-  if (!d.ok) throw new Error(`simulator: ${d.error.message}`);
-  return d.state;
 }
