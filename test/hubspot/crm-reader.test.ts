@@ -11,10 +11,9 @@ import { createRedisBackoff, createRedisDrainLock } from '../../src/adapters/red
 import { createRedisRateLimiter } from '../../src/adapters/redis/rate-limiter.ts';
 import { drainCrmReads, propertiesToRead } from '../../src/app/crm-reader.ts';
 import type { CrmReaderDeps } from '../../src/app/crm-reader.ts';
-import type { DrainLog } from '../../src/app/hubspot-calls.ts';
 import type { CrmSnapshotStore, RecordRef } from '../../src/app/ports.ts';
 import type { ObjectType } from '../../src/core/types.ts';
-import { HUBSPOT_TOKEN, T0, hubspotDouble } from '../support/hubspot-double.ts';
+import { HUBSPOT_TOKEN, T0, hubspotDouble, recordingLog } from '../support/hubspot-double.ts';
 import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
 import { criteriaSet } from '../support/scenario.ts';
 
@@ -34,13 +33,8 @@ let now: number;
 let hubspot: ReturnType<typeof hubspotDouble>;
 let metrics: Metrics;
 let snapshots: CrmSnapshotStore;
-let logs: { level: string; obj: object; msg: string }[];
-
-const log: DrainLog = {
-  info: (obj, msg) => logs.push({ level: 'info', obj, msg }),
-  warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }),
-  error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
-};
+const log = recordingLog();
+const logs = log.entries;
 
 beforeAll(() => {
   redis = connect();
@@ -53,7 +47,7 @@ beforeEach(() => {
   hubspot = hubspotDouble();
   metrics = createMetrics({ defaultMetrics: false });
   snapshots = createCrmSnapshotStore(redis, prefix);
-  logs = [];
+  log.clear();
 });
 afterEach(async () => {
   nock.cleanAll();

@@ -14,7 +14,7 @@ import { createRedisRateLimiter } from '../../src/adapters/redis/rate-limiter.ts
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
 import { createRedisWritebackStore } from '../../src/adapters/redis/writeback-store.ts';
 import { drainCrmReads } from '../../src/app/crm-reader.ts';
-import type { DrainLog, RateLimiter } from '../../src/app/hubspot-calls.ts';
+import type { RateLimiter } from '../../src/app/hubspot-calls.ts';
 import { generateWebhooks } from '../../src/app/hubspot-subscriptions.ts';
 import { auditTrailText, drainWriteback, outcomeAmount, verificationLogProperties } from '../../src/app/writeback.ts';
 import type { WritebackDeps } from '../../src/app/writeback.ts';
@@ -24,7 +24,7 @@ import type { TrailView } from '../../src/core/ledger-view.ts';
 import { parsePrice } from '../../src/core/price.ts';
 import type { Price } from '../../src/core/price.ts';
 import type { ObjectType } from '../../src/core/types.ts';
-import { HUBSPOT_TOKEN, T0, hubspotDouble, outcomeFixture, stateWith } from '../support/hubspot-double.ts';
+import { HUBSPOT_TOKEN, T0, hubspotDouble, recordingLog, outcomeFixture, stateWith } from '../support/hubspot-double.ts';
 import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
 import { criteriaSet } from '../support/scenario.ts';
 
@@ -37,13 +37,8 @@ let prefix: string;
 let now: number;
 let hubspot: ReturnType<typeof hubspotDouble>;
 let metrics: Metrics;
-let logs: { level: string; obj: object; msg: string }[];
-
-const log: DrainLog = {
-  info: (obj, msg) => logs.push({ level: 'info', obj, msg }),
-  warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }),
-  error: (obj, msg) => logs.push({ level: 'error', obj, msg }),
-};
+const log = recordingLog();
+const logs = log.entries;
 
 beforeAll(() => {
   redis = connect();
@@ -55,7 +50,7 @@ beforeEach(() => {
   nock.enableNetConnect('127.0.0.1');
   hubspot = hubspotDouble();
   metrics = createMetrics({ defaultMetrics: false });
-  logs = [];
+  log.clear();
 });
 afterEach(async () => {
   nock.cleanAll();

@@ -3,6 +3,7 @@ import nock from 'nock';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import { newRecordState } from '../../src/core/engine/record-state.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';
+import type { DrainLog } from '../../src/app/hubspot-calls.ts';
 import type { ObjectType, Status } from '../../src/core/types.ts';
 
 export const HUBSPOT_BASE = 'https://api.hubapi.com';
@@ -161,4 +162,16 @@ export function stateWith(objectType: ObjectType, recordId: string, outcomes: re
   state.outcomes = [...outcomes];
   state.clock = T0;
   return state;
+}
+
+/** A drain log that keeps what it is told, for tests to read; `clear()` before each test. */
+export function recordingLog(): DrainLog & { readonly entries: { level: string; obj: object; msg: string }[]; clear(): void } {
+  const entries: { level: string; obj: object; msg: string }[] = [];
+  return {
+    entries,
+    clear: () => void entries.splice(0),
+    info: (obj, msg) => void entries.push({ level: 'info', obj, msg }),
+    warn: (obj, msg) => void entries.push({ level: 'warn', obj, msg }),
+    error: (obj, msg) => void entries.push({ level: 'error', obj, msg }),
+  };
 }
