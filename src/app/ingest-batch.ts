@@ -32,7 +32,7 @@ export interface IngestDeps {
  * crash before they are is caught by the sweeper, never lost). Store failures propagate as
  * StoreUnavailableError so the caller answers 503 and HubSpot retries.
  */
-export async function ingestBatch(deps: IngestDeps, body: unknown, now: number): Promise<IngestBatchResult> {
+export async function ingestBatch(deps: IngestDeps, body: unknown): Promise<IngestBatchResult> {
   const parsed = hubSpotWebhookBatchSchema.safeParse(body);
   if (!parsed.success) {
     return { kind: 'invalid', problems: parsed.error.issues.map((i) => ({ path: formatPath(['events', ...i.path]), message: i.message })) };

@@ -59,7 +59,7 @@ describe('live pipeline, one worker in process', () => {
     const batches = [[events[7]!, events[3]!], [events[1]!, events[6]!, events[5]!], [events[0]!, events[2]!, events[4]!], [{ ...events[1]!, attemptNumber: 1 }]];
     const s = store();
     const scheduler = createRecordScheduler(queue, { holdMs: HOLD, clock: Date.now });
-    for (const b of batches) expect((await ingestBatch({ store: s, scheduler }, b, Date.now())).kind).toBe('accepted');
+    for (const b of batches) expect((await ingestBatch({ store: s, scheduler }, b)).kind).toBe('accepted');
 
     const mapped = toSignals(events);
     if (!mapped.ok) throw new Error('bad events');

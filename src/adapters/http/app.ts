@@ -23,7 +23,7 @@ export interface HealthProbe {
 
 export interface HttpAppDeps {
   readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'adminToken' | 'maxBodyBytes'>;
-  readonly ingest: (body: unknown, now: number) => Promise<IngestBatchResult>;
+  readonly ingest: (body: unknown) => Promise<IngestBatchResult>;
   readonly reader: OutcomeReader;
   readonly health: HealthProbe;
   readonly metrics: Metrics;
@@ -106,7 +106,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
 
       let result: IngestBatchResult;
       try {
-        result = await deps.ingest(parsed.value, now);
+        result = await deps.ingest(parsed.value);
       } catch (error) {
         if (!(error instanceof StoreUnavailableError)) throw error;
         reject(res, 'store_unavailable', received);

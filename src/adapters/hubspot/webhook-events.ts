@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { InitialRecord } from '../../core/simulate.ts';
 import { describeJsonError, parseJsonText } from '../json-text.ts';
 import type { JsonSyntaxError } from '../json-text.ts';
-import type { ObjectType, Problem, Properties, Signal } from '../../core/types.ts';
+import type { ObjectType, Problem, Signal } from '../../core/types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // One event, as HubSpot sends it
