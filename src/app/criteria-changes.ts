@@ -1,5 +1,6 @@
 // Which changes to the criteria a running ledger can take: versions are immutable once in force, and none arrives in the past.
 import type { SourcedVersion } from '../core/criteria/criteria-set.ts';
+import { versionKey } from '../core/criteria/criteria-set.ts';
 import { isoUtc } from '../core/time.ts';
 
 /** A version the ledger has already run with (kept in Redis, shared by every process). */
@@ -25,11 +26,11 @@ export const knownOf = (v: SourcedVersion): KnownVersion => ({
  */
 export function criteriaChangeProblems(known: readonly KnownVersion[], next: readonly SourcedVersion[], now: number): string[] {
   const problems: string[] = [];
-  const nextByKey = new Map(next.map((v) => [`${v.criteria.id}@${v.criteria.version}`, v]));
-  const knownByKey = new Map(known.map((k) => [`${k.id}@${k.version}`, k]));
+  const nextByKey = new Map(next.map((v) => [versionKey(v.criteria.id, v.criteria.version), v]));
+  const knownByKey = new Map(known.map((k) => [versionKey(k.id, k.version), k]));
   const knownIds = new Set(known.map((k) => k.id));
   for (const k of known) {
-    const v = nextByKey.get(`${k.id}@${k.version}`);
+    const v = nextByKey.get(versionKey(k.id, k.version));
     if (!v) {
       problems.push(`${k.id} v${k.version} is missing: versions are kept for the outcomes pinned to them`);
     } else if (v.canonical !== k.canonical && k.effectiveFrom <= now) {
@@ -37,8 +38,7 @@ export function criteriaChangeProblems(known: readonly KnownVersion[], next: rea
     }
   }
   for (const v of next) {
-    const key = `${v.criteria.id}@${v.criteria.version}`;
-    const k = knownByKey.get(key);
+    const k = knownByKey.get(versionKey(v.criteria.id, v.criteria.version));
     const newOrEdited = !k || k.canonical !== v.canonical;
     if (newOrEdited && knownIds.has(v.criteria.id) && v.criteria.effectiveFrom <= now && !(k && k.effectiveFrom <= now)) {
       problems.push(

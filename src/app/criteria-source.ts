@@ -1,5 +1,6 @@
 // The criteria in force for the live service: loaded at start, reloaded on request, never changing a version already in force.
 import { formatSourcedProblem, loadCriteriaFiles } from '../adapters/files/criteria-files.ts';
+import { versionKey } from '../core/criteria/criteria-set.ts';
 import type { SourcedVersion } from '../core/criteria/criteria-set.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { criteriaChangeProblems, knownOf } from './criteria-changes.ts';
@@ -53,8 +54,8 @@ export async function loadCriteriaSource(path: string, now: number, registry?: K
       const problems = criteriaChangeProblems(known, next.versions, at);
       if (problems.length > 0) return { ok: false, problems };
       await registry?.write(next.versions.map(knownOf));
-      const before = new Set(versions.map((v) => `${v.criteria.id}@${v.criteria.version}`));
-      const added = next.versions.map((v) => `${v.criteria.id}@${v.criteria.version}`).filter((k) => !before.has(k));
+      const before = new Set(versions.map((v) => versionKey(v.criteria.id, v.criteria.version)));
+      const added = next.versions.map((v) => versionKey(v.criteria.id, v.criteria.version)).filter((k) => !before.has(k));
       set = next.set;
       versions = next.versions;
       return { ok: true, added };

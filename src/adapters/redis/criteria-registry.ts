@@ -1,5 +1,6 @@
 // The criteria versions the ledger has run with, in Redis, so every process and every restart checks changes against them.
 import type { Redis } from 'ioredis';
+import { versionKey } from '../../core/criteria/criteria-set.ts';
 import { z } from 'zod';
 import type { KnownVersion } from '../../app/criteria-changes.ts';
 
@@ -24,7 +25,7 @@ export function createCriteriaRegistry(redis: Redis, prefix: string): CriteriaRe
     },
     async write(versions) {
       if (versions.length === 0) return;
-      await redis.hset(key, Object.fromEntries(versions.map((v) => [`${v.id}@${v.version}`, JSON.stringify({ canonical: v.canonical, effectiveFrom: v.effectiveFrom })])));
+      await redis.hset(key, Object.fromEntries(versions.map((v) => [versionKey(v.id, v.version), JSON.stringify({ canonical: v.canonical, effectiveFrom: v.effectiveFrom })])));
     },
   };
 }

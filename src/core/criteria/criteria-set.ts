@@ -13,6 +13,9 @@ export interface CriteriaSet {
   versions(): readonly CriteriaVersion[];
 }
 
+/** `enrich-route@2`: how a version is named wherever versions are kept by id and number. */
+export const versionKey = (id: string, version: number): string => `${id}@${version}`;
+
 /** A problem that spans files names the file it points into. */
 export interface SourcedProblem extends Problem {
   readonly source: string;
@@ -75,7 +78,7 @@ export function makeSet(versions: readonly CriteriaVersion[]): CriteriaSet {
     const object = list[0]!.object;
     idsByObject.set(object, [...(idsByObject.get(object) ?? []), id]);
   }
-  const byKey = new Map(versions.map((v) => [`${v.id}@${v.version}`, v]));
+  const byKey = new Map(versions.map((v) => [versionKey(v.id, v.version), v]));
   return {
     idsFor: (object) => idsByObject.get(object) ?? [],
     inForce(id, at) {
@@ -85,7 +88,7 @@ export function makeSet(versions: readonly CriteriaVersion[]): CriteriaSet {
       return null;
     },
     get(id, version) {
-      const v = byKey.get(`${id}@${version}`);
+      const v = byKey.get(versionKey(id, version));
       if (!v) throw new Error(`criteria ${id} v${version} is not loaded`);
       return v;
     },
