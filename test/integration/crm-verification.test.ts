@@ -38,6 +38,18 @@ describe('CRM reads before billing (issue 4 §4)', () => {
   const outcomesOf = async (record: RecordRef) => ((await createRedisSignalStore(redis, prefix).load(record, Number.NEGATIVE_INFINITY)).state?.outcomes ?? []).map((o) => outcomeView(o, true));
   const snapshots = () => createCrmSnapshotStore(redis, prefix);
 
+  /** A record seen before (its snapshot read at T0), pressed at T0, closed at T0 + 1 s: in review until T0 + 61 s. */
+  async function inReview(): Promise<RecordRef> {
+    const record = newRecord();
+    await snapshots().save(record, { readAt: T0, found: true, properties: { company: 'Acme' } });
+    await ingest(record, T0, 'agent_started_at', 'x');
+    await ingest(record, T0 + 1_000, 'stage', 'closed');
+    now = T0 + 1_000 + HOLD;
+    expect((await processRecord(deps(), record)).kind).toBe('processed');
+    expect(await outcomesOf(record)).toMatchObject([{ status: 'in_review' }]);
+    return record;
+  }
+
   beforeAll(() => {
     redis = connect();
     queue = createRecordQueue({ connection: redis, prefix, holdMs: HOLD, clock: () => now });
@@ -66,12 +78,7 @@ describe('CRM reads before billing (issue 4 §4)', () => {
   });
 
   it('settles billable only after a read made at or after the settlement instant, and says so', async () => {
-    const record = newRecord();
-    await snapshots().save(record, { readAt: T0, found: true, properties: { company: 'Acme' } });
-    await ingest(record, T0, 'agent_started_at', 'x');
-    await ingest(record, T0 + 1_000, 'stage', 'closed');
-    now = T0 + 1_000 + HOLD;
-    expect((await processRecord(deps(), record)).kind).toBe('processed');
+    const record = await inReview();
     // The review ends at T0 + 61 s; the worker reaches it a hold later and needs a read newer than that.
     const reviewEnd = T0 + 61_000;
     now = reviewEnd + HOLD;
@@ -84,12 +91,7 @@ describe('CRM reads before billing (issue 4 §4)', () => {
   });
 
   it('a missed webhook cannot bill: HubSpot says the ticket was reopened, so the outcome is reversed', async () => {
-    const record = newRecord();
-    await snapshots().save(record, { readAt: T0, found: true, properties: { company: 'Acme' } });
-    await ingest(record, T0, 'agent_started_at', 'x');
-    await ingest(record, T0 + 1_000, 'stage', 'closed');
-    now = T0 + 1_000 + HOLD;
-    await processRecord(deps(), record);
+    const record = await inReview();
     now = T0 + 61_000 + HOLD;
     await snapshots().save(record, { readAt: now, found: true, properties: { company: 'Acme', stage: 'open' } });
     expect((await processRecord(deps(), record)).kind).toBe('processed');
@@ -108,12 +110,7 @@ describe('CRM reads before billing (issue 4 §4)', () => {
   });
 
   it('settles on signals alone, and reports it, when no read comes within the wait limit', async () => {
-    const record = newRecord();
-    await snapshots().save(record, { readAt: T0, found: true, properties: { company: 'Acme' } });
-    await ingest(record, T0, 'agent_started_at', 'x');
-    await ingest(record, T0 + 1_000, 'stage', 'closed');
-    now = T0 + 1_000 + HOLD;
-    await processRecord(deps(), record);
+    const record = await inReview();
     now = T0 + 61_000 + HOLD + 31_000;
     const r = await processRecord(deps(), record);
     expect(r).toMatchObject({ kind: 'processed', unverified: [T0 + 61_000] });
