@@ -21,7 +21,7 @@ export type ParseCriteriaResult =
 
 /** Parses the text of one file. Nothing of a file with any problem is returned (contract §1). */
 export function parseCriteriaText(text: string): ParseCriteriaResult {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -124,6 +124,7 @@ function canonicalJson(value: unknown): string {
   );
 }
 
+/** yaml's pretty message is the text, ` at line L, column C:` and a code frame; the path already says where. */
 function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 }
