@@ -144,6 +144,9 @@ const EVALUATION: readonly EvalCase[] = [
   { rule: '§2 no spaces needed around symbols', condition: "(a='x')AND(b>=2)", props: { a: 'x', b: '2' }, expected: true },
   { rule: '§2 property names with dots, digits and hyphens', condition: 'hs.x-1_y = 2', props: { 'hs.x-1_y': '2' }, expected: true },
   { rule: '§2 property names that start with a keyword', condition: 'notes_count > 1 AND order_id IS KNOWN', props: { notes_count: '2', order_id: '9' }, expected: true },
+  { rule: '§2 only the record\'s properties: constructor is not a property of an empty record', condition: 'constructor IS KNOWN', props: {}, expected: false },
+  { rule: '§2 only the record\'s properties: __proto__ is not a property of an empty record', condition: '__proto__ IS KNOWN', props: {}, expected: false },
+  { rule: '§2 only the record\'s properties: toString reads as unknown', condition: 'toString IS UNKNOWN', props: {}, expected: true },
 ];
 
 describe('§2 evaluation', () => {
@@ -179,6 +182,7 @@ const ERRORS: readonly ErrorCase[] = [
   { rule: '§2 unknown operator ==', condition: "x == 'a'", message: "expected an operator after 'x', found '=='", column: 3 },
   { rule: '§2 unknown operator word', condition: "x LIKE 'a%'", message: "expected an operator after 'x', found 'LIKE'", column: 3 },
   { rule: '§2 trailing garbage', condition: "x = 'a' foo", message: "expected AND or OR after 'a', found 'foo'", column: 9 },
+  { rule: '§2 no function calls: lower(email) is refused', condition: "lower(email) = 'x'", message: "expected an operator after 'lower', found '('", column: 6 },
   { rule: '§2 empty condition', condition: '', message: 'expected a condition', column: 1 },
   { rule: '§2 blank condition', condition: '   ', message: 'expected a condition', column: 4 },
   { rule: '§2 condition starting with a literal', condition: "'a' = x", message: "expected a condition, found 'a'", column: 1 },

@@ -70,6 +70,18 @@ const reviewCases: Case[] = [
     expect: [{ status: 'billable', succeededAt: iso(0), settledAt: iso(0) }],
   },
   {
+    rule: '§3 recheck 3: success no longer holding is checked before reject_if (reversed, not human_review_fail)',
+    criteria: [{ ...REVIEW, reject_if: "stage = 'spam'" }],
+    steps: [press(0), closed(5), put(10, { stage: 'spam' })],
+    expect: [{ status: 'not_billable', reason: 'reversed', succeededAt: iso(5) }],
+  },
+  {
+    rule: '§3 recheck 3: success no longer holding is checked before approve_if (reversed, not billable)',
+    criteria: [{ ...REVIEW, approve_if: "stage = 'approved'" }],
+    steps: [press(0), closed(5), put(10, { stage: 'approved' })],
+    expect: [{ status: 'not_billable', reason: 'reversed', succeededAt: iso(5) }],
+  },
+  {
     rule: '§3 recheck 3: reject_if is checked before approve_if',
     criteria: [{ ...REVIEW, approve_if: 'reviewer IS KNOWN', reject_if: REJECT_IF }],
     records: [{ id: '1', properties: { reviewer: 'ann', billing_review: 'rejected' } }],

@@ -836,9 +836,10 @@ const recheckCases: Case[] = [
   },
   {
     rule: '§3 recheck 2: a failed attempt is not re-checked for success',
-    criteria: [{ retry_window: '2h' }],
-    steps: [press(0), closed(70)],
-    expect: [{ status: 'not_billable', reason: 'latency_breach', succeededAt: null, settledAt: iso(120) }],
+    // Failed by fail_if at 5, then closed at 10, well before the deadline at 60: only step 2's `open` guard keeps it failed.
+    criteria: [{ retry_window: '2h', fail_if: FAIL_IF }],
+    steps: [press(0), failSignal(5), closed(10)],
+    expect: [{ status: 'not_billable', reason: 'unclassified', succeededAt: null, settledAt: iso(120) }],
   },
   {
     rule: '§3 recheck: unsettled attempts are re-checked oldest first (cap 1: the older takes the slot)',
@@ -982,6 +983,13 @@ const REASONS_RULES = [
 ];
 
 const timerCases: Case[] = [
+  {
+    rule: '§1 d is 24 h of elapsed time, even across a clock change in the criteria time zone',
+    // New York falls back on 2026-11-01: a calendar day from 08:00 EDT would end at 13:00Z; 1d ends at 12:00Z.
+    criteria: [{ timezone: 'America/New_York', within: '1d' }],
+    steps: [press('2026-10-31T12:00:00Z'), closed('2026-11-01T12:30:00Z')],
+    expect: [{ status: 'not_billable', reason: 'latency_breach', succeededAt: null, settledAt: '2026-11-01T12:00:00.000Z' }],
+  },
   {
     rule: '§3 timers: an open attempt’s deadline → failed, latency_breach',
     criteria: [{ retry_window: '2h' }],
