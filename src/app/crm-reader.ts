@@ -1,11 +1,11 @@
 // Use case: answer workers' requests for a record's current properties with batch reads from HubSpot, coalesced across records, through the shared limiter.
-import { CRM_OBJECT_TYPES, MAX_BATCH_INPUTS } from '../adapters/hubspot/crm-api.ts';
-import type { CrmApi } from '../adapters/hubspot/crm-api.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { propertiesRead } from '../core/criteria/types.ts';
 import type { ObjectType } from '../core/types.ts';
 import { attempt, clearsBackoff, isRetryableCategory, withDrainLock } from './hubspot-calls.ts';
 import type { CallDeps, DrainLock, Stop } from './hubspot-calls.ts';
+import { CRM_OBJECT_TYPES, MAX_BATCH_INPUTS } from './hubspot-ports.ts';
+import type { CrmApi } from './hubspot-ports.ts';
 import type { CrmSnapshot, CrmSnapshotStore, RecordRef } from './ports.ts';
 
 export interface CrmReaderDeps extends CallDeps {

@@ -5,7 +5,7 @@ import {
   HubSpotServerError,
   HubSpotUnavailableError,
   HubSpotUnexpectedResponseError,
-} from '../adapters/hubspot/client.ts';
+} from './hubspot-errors.ts';
 
 export type Grant = { readonly ok: true } | { readonly ok: false; readonly waitMs: number };
 

@@ -1,7 +1,9 @@
 // Brings a portal's billing properties and verification-log object in line with property-definitions/: reads first, creates what is missing, patches what differs, never deletes.
 import { z } from 'zod';
-import { HubSpotError, requestJson, versionedPath } from '../adapters/hubspot/client.ts';
-import type { HubSpotMethod, HubSpotRequest } from '../adapters/hubspot/client.ts';
+import { requestJson, versionedPath } from '../adapters/hubspot/client.ts';
+import type { HubSpotRequest } from '../adapters/hubspot/client.ts';
+import { HubSpotError } from './hubspot-errors.ts';
+import type { HubSpotMethod } from './hubspot-errors.ts';
 import type { OptionDefinition, PropertyDefinition, PropertyDefinitions, VerificationLogSchema } from '../adapters/hubspot/property-definitions.ts';
 
 export type SetupSubject = 'group' | 'property' | 'object schema' | 'association';

@@ -1,10 +1,10 @@
 // The app's webhook subscriptions as a function of the criteria (pure): every property a criteria version reads, plus record lifecycle events, minus the service's own write-back properties.
 import { z } from 'zod';
-import { BILLING_PREFIX } from '../adapters/hubspot/property-definitions.ts';
 import { propertiesRead } from '../core/criteria/types.ts';
 import type { CriteriaVersion } from '../core/criteria/types.ts';
 import { OBJECT_TYPES } from '../core/types.ts';
 import type { ObjectType } from '../core/types.ts';
+import { BILLING_PREFIX } from './hubspot-ports.ts';
 
 /** HubSpot's cap on one app's webhook subscriptions. */
 export const MAX_SUBSCRIPTIONS = 1000;

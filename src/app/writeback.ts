@@ -1,8 +1,5 @@
 // Use case: write outcome changes back to HubSpot (each record's billing properties, one verification-log record per outcome), batched, coalesced, rate limited, retried and dead-lettered.
 import { createHash } from 'node:crypto';
-import { CRM_OBJECT_TYPES, MAX_BATCH_INPUTS, VERIFICATION_LOG_ID_PROPERTY, associationKey, verificationLogObjectType } from '../adapters/hubspot/crm-api.ts';
-import type { BatchResult, CrmApi, UpsertResult } from '../adapters/hubspot/crm-api.ts';
-import type { HubSpotRejectedError } from '../adapters/hubspot/client.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
@@ -13,6 +10,9 @@ import type { Price } from '../core/price.ts';
 import { isoUtc } from '../core/time.ts';
 import { attempt, clearsBackoff, isRetryableCategory, withDrainLock } from './hubspot-calls.ts';
 import type { CallDeps, DrainLock, Stop, WriteKind } from './hubspot-calls.ts';
+import type { HubSpotRejectedError } from './hubspot-errors.ts';
+import { CRM_OBJECT_TYPES, MAX_BATCH_INPUTS, VERIFICATION_LOG_ID_PROPERTY, associationKey, verificationLogObjectType } from './hubspot-ports.ts';
+import type { BatchResult, CrmApi, UpsertResult } from './hubspot-ports.ts';
 import type { RecordRef } from './ports.ts';
 
 // ---------------------------------------------------------------------------------------------

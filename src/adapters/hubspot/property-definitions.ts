@@ -3,24 +3,18 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { BILLING_PREFIX } from '../../app/hubspot-ports.ts';
+import type { CrmObjectType } from '../../app/hubspot-ports.ts';
 import { OBJECT_TYPES, REASONS, STATUSES } from '../../core/types.ts';
 import type { Problem } from '../../core/types.ts';
 import { zodProblems } from '../../core/zod-problems.ts';
-
-/**
- * Every property, group and object the service defines starts with this, so people can tell them from
- * their own, and so webhook subscriptions can leave them out: the service's own writes must never come
- * back to it as signals.
- */
-export const BILLING_PREFIX = 'ob_';
 
 export const PROPERTY_DEFINITIONS_DIR = fileURLToPath(new URL('../../../property-definitions/', import.meta.url));
 export const BILLING_PROPERTIES_FILE = 'billing-properties.json';
 export const VERIFICATION_LOG_SCHEMA_FILE = 'verification-log-schema.json';
 
 /** The standard objects the service writes outcomes on, as the properties API names them. */
-export const RECORD_OBJECT_TYPES = ['contacts', 'deals', 'tickets'] as const;
-export type RecordObjectType = (typeof RECORD_OBJECT_TYPES)[number];
+export const RECORD_OBJECT_TYPES = ['contacts', 'deals', 'tickets'] as const satisfies readonly CrmObjectType[];
 
 /**
  * Property types this project uses and the field types HubSpot accepts for each (properties guide,

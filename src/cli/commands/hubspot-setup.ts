@@ -1,7 +1,8 @@
 // `outcome-billing hubspot setup [--dry-run]` (and the `hubspot` command's dispatch): creates the billing properties and verification-log object in a portal.
-import { createHubSpotRequest, DEFAULT_HUBSPOT_API_BASE_URL, HubSpotRateLimitedError, HubSpotRejectedError, HubSpotServerError, HubSpotUnavailableError } from '../../adapters/hubspot/client.ts';
+import { createHubSpotRequest, DEFAULT_HUBSPOT_API_BASE_URL } from '../../adapters/hubspot/client.ts';
 import type { HubSpotRequest } from '../../adapters/hubspot/client.ts';
 import { loadPropertyDefinitions } from '../../adapters/hubspot/property-definitions.ts';
+import { HubSpotRateLimitedError, HubSpotRejectedError, HubSpotServerError, HubSpotUnavailableError } from '../../app/hubspot-errors.ts';
 import { formatSetupAction, runHubSpotSetup } from '../../app/hubspot-setup.ts';
 import type { SetupFailure } from '../../app/hubspot-setup.ts';
 import { parseCommandArgs } from '../args.ts';
