@@ -1,5 +1,4 @@
 // The criteria in force for the live service: loaded at start, reloaded on request, never changing a version already in force.
-import { formatSourcedProblem, loadCriteriaFiles } from '../adapters/files/criteria-files.ts';
 import { versionKey } from '../core/criteria/criteria-set.ts';
 import type { SourcedVersion } from '../core/criteria/criteria-set.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
@@ -12,7 +11,7 @@ export type ReloadResult =
 
 export interface CriteriaSource {
   current(): CriteriaSet;
-  /** Reads the path again; a set with problems, or one that changes or drops a version in force, is refused and the old one kept. */
+  /** Reads the criteria again; a set with problems, or one that changes or drops a version in force, is refused and the old one kept. */
   reload(now: number): Promise<ReloadResult>;
 }
 
@@ -24,6 +23,14 @@ export class CriteriaInvalidError extends Error {
     this.problems = problems;
   }
 }
+
+/** One full read of the criteria, checked as a set; problems already worded for a person (`file: path: message`). */
+export type CriteriaLoad =
+  | { readonly ok: true; readonly set: CriteriaSet; readonly versions: readonly SourcedVersion[] }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+/** Reads the criteria afresh at each call: at start and at every reload (the files adapter reads its path). */
+export type CriteriaLoader = () => Promise<CriteriaLoad>;
 
 /** Where the versions the ledger has run with are kept; without one (tools, tests) only this process's own are compared. */
 export interface KnownVersions {
@@ -37,9 +44,9 @@ export interface KnownVersions {
  * themselves: the core picks the version in force at each signal's time. reload() adds new versions
  * without a restart, under the same rules, and keeps the criteria in force when it refuses.
  */
-export async function loadCriteriaSource(path: string, now: number, registry?: KnownVersions): Promise<CriteriaSource> {
-  const first = await loadCriteriaFiles([path]);
-  if (!first.ok) throw new CriteriaInvalidError(first.problems.map(formatSourcedProblem));
+export async function loadCriteriaSource(load: CriteriaLoader, now: number, registry?: KnownVersions): Promise<CriteriaSource> {
+  const first = await load();
+  if (!first.ok) throw new CriteriaInvalidError(first.problems);
   const startProblems = criteriaChangeProblems((await registry?.read()) ?? [], first.versions, now);
   if (startProblems.length > 0) throw new CriteriaInvalidError(startProblems);
   await registry?.write(first.versions.map(knownOf));
@@ -48,8 +55,8 @@ export async function loadCriteriaSource(path: string, now: number, registry?: K
   return {
     current: () => set,
     async reload(at) {
-      const next = await loadCriteriaFiles([path]);
-      if (!next.ok) return { ok: false, problems: next.problems.map(formatSourcedProblem) };
+      const next = await load();
+      if (!next.ok) return { ok: false, problems: next.problems };
       const known = registry ? await registry.read() : versions.map(knownOf);
       const problems = criteriaChangeProblems(known, next.versions, at);
       if (problems.length > 0) return { ok: false, problems };

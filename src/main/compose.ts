@@ -6,6 +6,7 @@ import { CriteriaInvalidError, loadCriteriaSource } from '../app/criteria-source
 import { ingestBatch } from '../app/ingest-batch.ts';
 import { processRecord } from '../app/process-record.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
+import { criteriaFileLoader } from '../adapters/files/criteria-files.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
 import { createLogger } from '../adapters/logging/logger.ts';
 import { createMetrics } from '../adapters/metrics/metrics.ts';
@@ -57,7 +58,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
   if (eviction.ok === 'unknown') logger.warn({ reason: eviction.reason }, 'could not read Redis maxmemory-policy: make sure it is noeviction');
   let criteria;
   try {
-    criteria = await loadCriteriaSource(config.criteriaPath, Date.now(), createCriteriaRegistry(workerRedis, config.redisPrefix));
+    criteria = await loadCriteriaSource(criteriaFileLoader(config.criteriaPath), Date.now(), createCriteriaRegistry(workerRedis, config.redisPrefix));
   } catch (e) {
     if (!(e instanceof CriteriaInvalidError)) throw e;
     logger.fatal({ problems: e.problems }, 'criteria are invalid: not starting');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { criteriaFileLoader } from '../../src/adapters/files/criteria-files.ts';
 import { CriteriaInvalidError, loadCriteriaSource } from '../../src/app/criteria-source.ts';
 import { createCriteriaRegistry } from '../../src/adapters/redis/criteria-registry.ts';
 import { BASE_CRITERIA } from '../support/scenario.ts';
@@ -18,14 +19,14 @@ describe('criteria source (issue 3 §4)', () => {
   it('refuses to start on an invalid file, with the validator messages', async () => {
     const dir = folder();
     write(dir, 'a.yaml', { ...BASE_CRITERIA, within: '0' });
-    await expect(loadCriteriaSource(dir, NOW)).rejects.toThrow(CriteriaInvalidError);
-    await expect(loadCriteriaSource(dir, NOW)).rejects.toThrow(/a\.yaml: within: must be more than 0/);
+    await expect(loadCriteriaSource(criteriaFileLoader(dir), NOW)).rejects.toThrow(CriteriaInvalidError);
+    await expect(loadCriteriaSource(criteriaFileLoader(dir), NOW)).rejects.toThrow(/a\.yaml: within: must be more than 0/);
   });
 
   it('picks up a new version without a restart; it takes effect at its effective_from', async () => {
     const dir = folder();
     write(dir, 'a.yaml', BASE_CRITERIA);
-    const source = await loadCriteriaSource(dir, NOW);
+    const source = await loadCriteriaSource(criteriaFileLoader(dir), NOW);
     write(dir, 'b.yaml', { ...BASE_CRITERIA, version: 2, change_notes: 'longer', within: '2h', effective_from: '2026-12-01T00:00:00Z' });
     expect(await source.reload(NOW)).toEqual({ ok: true, added: ['resolve@2'] });
     expect(source.current().inForce('resolve', NOW)?.version).toBe(1);
@@ -35,7 +36,7 @@ describe('criteria source (issue 3 §4)', () => {
   it('keeps the old set when a version in force was edited or removed, or the new set is invalid', async () => {
     const dir = folder();
     write(dir, 'a.yaml', BASE_CRITERIA);
-    const source = await loadCriteriaSource(dir, NOW);
+    const source = await loadCriteriaSource(criteriaFileLoader(dir), NOW);
     write(dir, 'a.yaml', { ...BASE_CRITERIA, within: '5h' });
     const edited = await source.reload(NOW);
     expect(edited.ok).toBe(false);
@@ -48,7 +49,7 @@ describe('criteria source (issue 3 §4)', () => {
   it('allows editing a version that has not taken effect yet', async () => {
     const dir = folder();
     write(dir, 'a.yaml', { ...BASE_CRITERIA, effective_from: '2027-01-01T00:00:00Z' });
-    const source = await loadCriteriaSource(dir, NOW);
+    const source = await loadCriteriaSource(criteriaFileLoader(dir), NOW);
     write(dir, 'a.yaml', { ...BASE_CRITERIA, within: '5h', effective_from: '2027-01-01T00:00:00Z' });
     expect(await source.reload(NOW)).toEqual({ ok: true, added: [] });
   });
@@ -69,22 +70,22 @@ describe('criteria the ledger has run with (kept in Redis across restarts and pr
     const registry = createCriteriaRegistry(redis, prefix);
     const dir = folder();
     write(dir, 'a.yaml', BASE_CRITERIA);
-    await loadCriteriaSource(dir, NOW, registry);
+    await loadCriteriaSource(criteriaFileLoader(dir), NOW, registry);
     // Restart with v1 edited: refused, whoever restarts.
     write(dir, 'a.yaml', { ...BASE_CRITERIA, within: '5h' });
-    await expect(loadCriteriaSource(dir, NOW, registry)).rejects.toThrow(/resolve v1 changed after it took effect/);
+    await expect(loadCriteriaSource(criteriaFileLoader(dir), NOW, registry)).rejects.toThrow(/resolve v1 changed after it took effect/);
     // Restart with v1 gone.
     const other = folder();
     write(other, 'b.yaml', { ...BASE_CRITERIA, id: 'other' });
-    await expect(loadCriteriaSource(other, NOW, registry)).rejects.toThrow(/resolve v1 is missing/);
+    await expect(loadCriteriaSource(criteriaFileLoader(other), NOW, registry)).rejects.toThrow(/resolve v1 is missing/);
     // A v2 dated before now: the ledger already judged that time with v1.
     write(dir, 'a.yaml', BASE_CRITERIA);
     write(dir, 'b.yaml', { ...BASE_CRITERIA, version: 2, change_notes: 'x', effective_from: '2026-11-10T00:00:00Z' });
-    await expect(loadCriteriaSource(dir, NOW, registry)).rejects.toThrow(/resolve v2 would take effect in the past/);
+    await expect(loadCriteriaSource(criteriaFileLoader(dir), NOW, registry)).rejects.toThrow(/resolve v2 would take effect in the past/);
     // The same v2 dated after now is fine, and a brand-new id may start in the past (nothing was judged under it).
     write(dir, 'b.yaml', { ...BASE_CRITERIA, version: 2, change_notes: 'x', effective_from: '2026-12-01T00:00:00Z' });
     write(dir, 'c.yaml', { ...BASE_CRITERIA, id: 'fresh' });
-    const source = await loadCriteriaSource(dir, NOW, registry);
+    const source = await loadCriteriaSource(criteriaFileLoader(dir), NOW, registry);
     expect(source.current().inForce('fresh', NOW)?.version).toBe(1);
     expect((await registry.read()).map((k) => `${k.id}@${k.version}`).sort()).toEqual(['fresh@1', 'resolve@1', 'resolve@2']);
   });

@@ -1,6 +1,7 @@
 // Reads criteria from files or folders and checks them as one set: the CLI's and the service's loader.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CriteriaLoader } from '../../app/criteria-source.ts';
 import { buildCriteriaSet } from '../../core/criteria/criteria-set.ts';
 import type { CriteriaSet, SourcedProblem, SourcedVersion } from '../../core/criteria/criteria-set.ts';
 import { parseCriteriaText } from '../../core/criteria/parse-file.ts';
@@ -46,6 +47,14 @@ export async function loadCriteriaFiles(paths: readonly string[]): Promise<LoadC
   if (problems.length > 0) return { ok: false, problems };
   const set = buildCriteriaSet(versions);
   return set.ok ? { ok: true, set: set.set, versions } : { ok: false, problems: set.problems };
+}
+
+/** The criteria-source port on files: each call reads `path` (a file or a folder) afresh. */
+export function criteriaFileLoader(path: string): CriteriaLoader {
+  return async () => {
+    const loaded = await loadCriteriaFiles([path]);
+    return loaded.ok ? loaded : { ok: false, problems: loaded.problems.map(formatSourcedProblem) };
+  };
 }
 
 export function readError(e: unknown): string {
