@@ -1,10 +1,7 @@
 // Brings a portal's billing properties and verification-log object in line with property-definitions/: reads first, creates what is missing, patches what differs, never deletes.
-import { z } from 'zod';
-import { requestJson, versionedPath } from '../adapters/hubspot/client.ts';
-import type { HubSpotRequest } from '../adapters/hubspot/client.ts';
 import { HubSpotError } from './hubspot-errors.ts';
-import type { HubSpotMethod } from './hubspot-errors.ts';
-import type { OptionDefinition, PropertyDefinition, PropertyDefinitions, VerificationLogSchema } from '../adapters/hubspot/property-definitions.ts';
+import type { ExistingProperty, ExistingSchema, HubSpotSetupApi, WantedDefinitions, WantedGroup, WantedProperty, WantedVerificationLog } from './hubspot-setup-port.ts';
+import { fieldList, propertyDiff, schemaPatch } from './setup-diff.ts';
 
 export type SetupSubject = 'group' | 'property' | 'object schema' | 'association';
 
@@ -38,104 +35,54 @@ export interface SetupOptions {
   readonly onAction?: (action: SetupAction) => void;
 }
 
-// ---------------------------------------------------------------------------------------------
-// What HubSpot answers (only the fields setup reads; everything else passes through)
-// ---------------------------------------------------------------------------------------------
-
-const hubspotOption = z.looseObject({
-  label: z.string(),
-  value: z.string(),
-  displayOrder: z.number().nullish(),
-  hidden: z.boolean().nullish(),
-});
-type HubSpotOption = z.infer<typeof hubspotOption>;
-
-const hubspotProperty = z.looseObject({
-  name: z.string(),
-  label: z.string(),
-  type: z.string(),
-  fieldType: z.string(),
-  groupName: z.string(),
-  description: z.string().nullish(),
-  options: z.array(hubspotOption).nullish(),
-  hasUniqueValue: z.boolean().nullish(),
-  formField: z.boolean().nullish(),
-  hidden: z.boolean().nullish(),
-  displayOrder: z.number().nullish(),
-});
-type HubSpotProperty = z.infer<typeof hubspotProperty>;
-
-const hubspotGroup = z.looseObject({ name: z.string(), label: z.string(), displayOrder: z.number().nullish() });
-
-const hubspotAssociation = z.looseObject({ fromObjectTypeId: z.string(), toObjectTypeId: z.string() });
-
-const hubspotSchema = z.looseObject({
-  name: z.string(),
-  objectTypeId: z.string(),
-  archived: z.boolean().nullish(),
-  labels: z.looseObject({ singular: z.string().nullish(), plural: z.string().nullish() }).nullish(),
-  description: z.string().nullish(),
-  primaryDisplayProperty: z.string().nullish(),
-  secondaryDisplayProperties: z.array(z.string()).nullish(),
-  requiredProperties: z.array(z.string()).nullish(),
-  searchableProperties: z.array(z.string()).nullish(),
-  associations: z.array(hubspotAssociation).nullish(),
-});
-type HubSpotSchema = z.infer<typeof hubspotSchema>;
-
-const results = <T extends z.ZodType>(item: T) => z.looseObject({ results: z.array(item) });
-const created = z.looseObject({ name: z.string() });
-const anything = z.unknown();
-
 /** HubSpot's type ids of the objects a custom object can be associated with here. */
 const OBJECT_TYPE_IDS = { CONTACT: '0-1', DEAL: '0-3', TICKET: '0-5' } as const;
 const OBJECT_NAMES = { CONTACT: 'contacts', DEAL: 'deals', TICKET: 'tickets' } as const;
 
-// ---------------------------------------------------------------------------------------------
-// The use case
-// ---------------------------------------------------------------------------------------------
+interface Ctx {
+  readonly api: HubSpotSetupApi;
+  readonly dryRun: boolean;
+  /** Makes a read, remembering what it is for should it fail. */
+  read<T>(step: string, call: () => Promise<T>): Promise<T>;
+  /** Makes a change, the same way; a dry run skips it. */
+  write(step: string, call: () => Promise<void>): Promise<void>;
+  record(action: SetupAction): void;
+}
 
 /**
  * Reads each object's groups and properties and the custom object schemas, then creates, patches or
  * leaves each definition. With `dryRun` it sends only GETs and reports what it would do. Safe to run
  * again: a second run finds everything in place and only reads.
  */
-export async function runHubSpotSetup(request: HubSpotRequest, definitions: PropertyDefinitions, options: SetupOptions): Promise<SetupReport> {
+export async function runHubSpotSetup(api: HubSpotSetupApi, definitions: WantedDefinitions, options: SetupOptions): Promise<SetupReport> {
   const actions: SetupAction[] = [];
-  const record = (action: SetupAction) => {
-    actions.push(action);
-    options.onAction?.(action);
-  };
   let step = '';
   let area: SetupFailure['area'] = 'properties';
-  const call = <T>(description: string, method: HubSpotMethod, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T> => {
-    step = description;
-    return requestJson(request, method, path, schema, body);
+  const ctx: Ctx = {
+    api,
+    dryRun: options.dryRun,
+    read: (description, call) => {
+      step = description;
+      return call();
+    },
+    write: async (description, call) => {
+      if (options.dryRun) return;
+      step = description;
+      await call();
+    },
+    record: (action) => {
+      actions.push(action);
+      options.onAction?.(action);
+    },
   };
-  const ctx: Ctx = { call, record, dryRun: options.dryRun };
 
   try {
     const { billing, verificationLog } = definitions;
     for (const objectType of billing.objectTypes) {
-      const groups = await call(`reading the ${objectType} property groups`, 'GET', versionedPath('crm/properties', objectType, 'groups'), results(hubspotGroup));
-      const group = groups.results.find((g) => g.name === billing.group.name);
-      const groupTarget = `${objectType}.${billing.group.name}`;
-      if (group === undefined) {
-        if (!ctx.dryRun) await call(`creating group ${groupTarget}`, 'POST', versionedPath('crm/properties', objectType, 'groups'), created, billing.group);
-        record({ kind: 'created', subject: 'group', target: groupTarget, detail: null });
-      } else {
-        const patch: Record<string, unknown> = {};
-        if (group.label !== billing.group.label) patch['label'] = billing.group.label;
-        if (billing.group.displayOrder !== undefined && group.displayOrder !== billing.group.displayOrder) patch['displayOrder'] = billing.group.displayOrder;
-        if (Object.keys(patch).length > 0 && !ctx.dryRun) {
-          await call(`updating group ${groupTarget}`, 'PATCH', versionedPath('crm/properties', objectType, 'groups', billing.group.name), anything, patch);
-        }
-        record({ kind: Object.keys(patch).length > 0 ? 'updated' : 'unchanged', subject: 'group', target: groupTarget, detail: fieldList(patch) });
-      }
-      const existing = await call(`reading the ${objectType} properties`, 'GET', versionedPath('crm/properties', objectType), results(hubspotProperty));
-      await syncProperties(ctx, objectType, objectType, billing.properties, existing.results, billing.group.name, billing.group.name);
+      await syncGroup(ctx, objectType, billing.group);
+      const existing = await ctx.read(`reading the ${objectType} properties`, () => api.properties(objectType));
+      await syncProperties(ctx, objectType, objectType, billing.properties, existing, billing.group.name, billing.group.name);
     }
-
     area = 'custom object';
     await syncVerificationLog(ctx, verificationLog);
     return { dryRun: options.dryRun, actions, failure: null };
@@ -145,35 +92,57 @@ export async function runHubSpotSetup(request: HubSpotRequest, definitions: Prop
   }
 }
 
-interface Ctx {
-  readonly dryRun: boolean;
-  call<T>(description: string, method: HubSpotMethod, path: string, schema: z.ZodType<T>, body?: unknown): Promise<T>;
-  record(action: SetupAction): void;
+async function syncGroup(ctx: Ctx, objectType: string, wanted: WantedGroup): Promise<void> {
+  const groups = await ctx.read(`reading the ${objectType} property groups`, () => ctx.api.propertyGroups(objectType));
+  const group = groups.find((g) => g.name === wanted.name);
+  const target = `${objectType}.${wanted.name}`;
+  if (group === undefined) {
+    await ctx.write(`creating group ${target}`, () => ctx.api.createPropertyGroup(objectType, wanted));
+    ctx.record({ kind: 'created', subject: 'group', target, detail: null });
+    return;
+  }
+  const patch: Record<string, unknown> = {};
+  if (group.label !== wanted.label) patch['label'] = wanted.label;
+  if (wanted.displayOrder !== undefined && group.displayOrder !== wanted.displayOrder) patch['displayOrder'] = wanted.displayOrder;
+  const changed = Object.keys(patch).length > 0;
+  if (changed) await ctx.write(`updating group ${target}`, () => ctx.api.updatePropertyGroup(objectType, wanted.name, patch));
+  ctx.record({ kind: changed ? 'updated' : 'unchanged', subject: 'group', target, detail: fieldList(patch) });
 }
 
-async function syncVerificationLog(ctx: Ctx, wanted: VerificationLogSchema): Promise<void> {
-  const schemas = await ctx.call('reading the custom object schemas', 'GET', versionedPath('crm-object-schemas', 'schemas'), results(hubspotSchema));
-  let schema = schemas.results.find((s) => s.name === wanted.name && s.archived !== true);
+async function syncVerificationLog(ctx: Ctx, wanted: WantedVerificationLog): Promise<void> {
+  const schemas = await ctx.read('reading the custom object schemas', () => ctx.api.objectSchemas());
+  let schema = schemas.find((s) => s.name === wanted.name && s.archived !== true);
   if (schema === undefined) {
     const { name, description, labels, primaryDisplayProperty, secondaryDisplayProperties, requiredProperties, searchableProperties, associatedObjects, properties } = wanted;
     const body = { name, description, labels, primaryDisplayProperty, secondaryDisplayProperties, requiredProperties, searchableProperties, associatedObjects, properties };
-    if (!ctx.dryRun) await ctx.call(`creating the ${wanted.name} custom object`, 'POST', versionedPath('crm-object-schemas', 'schemas'), hubspotSchema, body);
+    await ctx.write(`creating the ${wanted.name} custom object`, () => ctx.api.createObjectSchema(body));
     const associated = wanted.associatedObjects.map((o) => OBJECT_NAMES[o]).join(', ');
     ctx.record({ kind: 'created', subject: 'object schema', target: wanted.name, detail: `${wanted.properties.length} properties, associated with ${associated}` });
     return;
   }
   // Some answers list schemas without their associations; the single schema always has them.
   if (schema.associations == null) {
-    schema = await ctx.call(`reading the ${wanted.name} schema`, 'GET', versionedPath('crm-object-schemas', 'schemas', schema.objectTypeId), hubspotSchema);
+    const typeId = schema.objectTypeId;
+    schema = await ctx.read(`reading the ${wanted.name} schema`, () => ctx.api.objectSchema(typeId));
   }
   const typeId = schema.objectTypeId;
 
-  const existing = await ctx.call(`reading the ${wanted.name} properties`, 'GET', versionedPath('crm/properties', typeId), results(hubspotProperty));
+  const existing = await ctx.read(`reading the ${wanted.name} properties`, () => ctx.api.properties(typeId));
   // New properties join the group HubSpot made for the object, where its display property already lives.
-  const home = existing.results.find((p) => p.name === wanted.primaryDisplayProperty) ?? existing.results.find((p) => p.name.startsWith('ob_'));
+  const home = existing.find((p) => p.name === wanted.primaryDisplayProperty) ?? existing.find((p) => p.name.startsWith('ob_'));
   const groupName = home?.groupName ?? `${wanted.name}_information`;
-  await syncProperties(ctx, wanted.name, typeId, wanted.properties, existing.results, groupName, null);
+  await syncProperties(ctx, wanted.name, typeId, wanted.properties, existing, groupName, null);
+  await syncAssociations(ctx, schema, wanted);
 
+  // Last, so every property the schema names exists by now.
+  const patch = schemaPatch(schema, wanted);
+  const changed = Object.keys(patch).length > 0;
+  if (changed) await ctx.write(`updating the ${wanted.name} schema`, () => ctx.api.updateObjectSchema(typeId, patch));
+  ctx.record({ kind: changed ? 'updated' : 'unchanged', subject: 'object schema', target: wanted.name, detail: fieldList(patch) });
+}
+
+async function syncAssociations(ctx: Ctx, schema: ExistingSchema, wanted: WantedVerificationLog): Promise<void> {
+  const typeId = schema.objectTypeId;
   for (const objectName of wanted.associatedObjects) {
     const other: string = OBJECT_TYPE_IDS[objectName];
     const target = `${wanted.name} to ${OBJECT_NAMES[objectName]}`;
@@ -184,36 +153,10 @@ async function syncVerificationLog(ctx: Ctx, wanted: VerificationLogSchema): Pro
       ctx.record({ kind: 'unchanged', subject: 'association', target, detail: null });
       continue;
     }
-    if (!ctx.dryRun) {
-      const body = { fromObjectTypeId: typeId, toObjectTypeId: other, name: `${wanted.name}_to_${OBJECT_NAMES[objectName].replace(/s$/, '')}` };
-      await ctx.call(`associating ${target}`, 'POST', versionedPath('crm-object-schemas', 'schemas', typeId, 'associations'), anything, body);
-    }
+    const association = { fromObjectTypeId: typeId, toObjectTypeId: other, name: `${wanted.name}_to_${OBJECT_NAMES[objectName].replace(/s$/, '')}` };
+    await ctx.write(`associating ${target}`, () => ctx.api.createSchemaAssociation(typeId, association));
     ctx.record({ kind: 'created', subject: 'association', target, detail: null });
   }
-
-  // Last, so every property the schema names exists by now.
-  const patch = schemaPatch(schema, wanted);
-  if (Object.keys(patch).length > 0 && !ctx.dryRun) {
-    await ctx.call(`updating the ${wanted.name} schema`, 'PATCH', versionedPath('crm-object-schemas', 'schemas', typeId), anything, patch);
-  }
-  ctx.record({ kind: Object.keys(patch).length > 0 ? 'updated' : 'unchanged', subject: 'object schema', target: wanted.name, detail: fieldList(patch) });
-}
-
-/**
- * Required and searchable properties only ever grow (a person may have added their own); labels,
- * description and display properties follow the definition.
- */
-function schemaPatch(schema: HubSpotSchema, wanted: VerificationLogSchema): Record<string, unknown> {
-  const patch: Record<string, unknown> = {};
-  if (schema.labels?.singular !== wanted.labels.singular || schema.labels?.plural !== wanted.labels.plural) patch['labels'] = wanted.labels;
-  if ((schema.description ?? '') !== wanted.description) patch['description'] = wanted.description;
-  if (schema.primaryDisplayProperty !== wanted.primaryDisplayProperty) patch['primaryDisplayProperty'] = wanted.primaryDisplayProperty;
-  if ((schema.secondaryDisplayProperties ?? []).join() !== wanted.secondaryDisplayProperties.join()) patch['secondaryDisplayProperties'] = wanted.secondaryDisplayProperties;
-  for (const field of ['requiredProperties', 'searchableProperties'] as const) {
-    const have = schema[field] ?? [];
-    if (wanted[field].some((n) => !have.includes(n))) patch[field] = [...have, ...wanted[field].filter((n) => !have.includes(n))];
-  }
-  return patch;
 }
 
 /**
@@ -224,8 +167,8 @@ async function syncProperties(
   ctx: Ctx,
   label: string,
   objectType: string,
-  wanted: readonly PropertyDefinition[],
-  existing: readonly HubSpotProperty[],
+  wanted: readonly WantedProperty[],
+  existing: readonly ExistingProperty[],
   groupName: string,
   wantedGroup: string | null,
 ): Promise<void> {
@@ -234,7 +177,7 @@ async function syncProperties(
     const target = `${label}.${definition.name}`;
     const current = byName.get(definition.name);
     if (current === undefined) {
-      if (!ctx.dryRun) await ctx.call(`creating property ${target}`, 'POST', versionedPath('crm/properties', objectType), created, { ...definition, groupName });
+      await ctx.write(`creating property ${target}`, () => ctx.api.createProperty(objectType, { ...definition, groupName }));
       ctx.record({ kind: 'created', subject: 'property', target, detail: null });
       continue;
     }
@@ -244,72 +187,9 @@ async function syncProperties(
       continue;
     }
     const changed = Object.keys(diff.patch).length > 0;
-    if (changed && !ctx.dryRun) {
-      await ctx.call(`updating property ${target}`, 'PATCH', versionedPath('crm/properties', objectType, definition.name), anything, diff.patch);
-    }
+    if (changed) await ctx.write(`updating property ${target}`, () => ctx.api.updateProperty(objectType, definition.name, diff.patch));
     ctx.record({ kind: changed ? 'updated' : 'unchanged', subject: 'property', target, detail: fieldList(diff.patch) });
   }
-}
-
-type PropertyDiff = { patch: Record<string, unknown> } | { conflict: string };
-
-/**
- * Only fields the definition states are compared; HubSpot's defaults for the rest are left alone.
- * `hasUniqueValue` can never change on an existing property, and a `type` change may not convert the
- * values already stored: both need a person, so they are reported and never sent.
- */
-function propertyDiff(current: HubSpotProperty, wanted: PropertyDefinition, wantedGroup: string | null): PropertyDiff {
-  const uniqueNow = current.hasUniqueValue ?? false;
-  const uniqueWanted = wanted.hasUniqueValue ?? false;
-  if (uniqueNow !== uniqueWanted) {
-    return {
-      conflict: `hasUniqueValue is ${uniqueNow} in HubSpot but ${uniqueWanted} in property-definitions, and HubSpot never changes it on an existing property: a person must resolve it (archive or rename the property in HubSpot, then run setup again)`,
-    };
-  }
-  if (current.type !== wanted.type) {
-    return {
-      conflict: `its type is ${current.type} in HubSpot but ${wanted.type} in property-definitions; changing a type may lose stored values, so a person must decide (this command never changes types or deletes)`,
-    };
-  }
-  const patch: Record<string, unknown> = {};
-  if (current.label !== wanted.label) patch['label'] = wanted.label;
-  if ((current.description ?? '') !== wanted.description) patch['description'] = wanted.description;
-  if (wantedGroup !== null && current.groupName !== wantedGroup) patch['groupName'] = wantedGroup;
-  if (current.fieldType !== wanted.fieldType) {
-    patch['type'] = wanted.type;
-    patch['fieldType'] = wanted.fieldType;
-  }
-  for (const field of ['formField', 'hidden', 'displayOrder'] as const) {
-    if (wanted[field] !== undefined && current[field] !== wanted[field]) patch[field] = wanted[field];
-  }
-  if (wanted.options !== undefined) {
-    const options = mergedOptions(current.options ?? [], wanted.options);
-    if (options !== null) patch['options'] = options;
-  }
-  return { patch };
-}
-
-/**
- * HubSpot replaces the whole option list on a PATCH. Options someone added in HubSpot are kept, after
- * ours: removing one would hide values records already hold. Null when nothing of ours differs.
- */
-function mergedOptions(current: readonly HubSpotOption[], wanted: readonly OptionDefinition[]): OptionDefinition[] | null {
-  const byValue = new Map(current.map((o) => [o.value, o]));
-  const same = wanted.every((w) => {
-    const c = byValue.get(w.value);
-    return c !== undefined && c.label === w.label && (c.displayOrder ?? w.displayOrder) === w.displayOrder && (c.hidden ?? false) === w.hidden;
-  });
-  if (same) return null;
-  const ours = new Set(wanted.map((w) => w.value));
-  const extra = current
-    .filter((c) => !ours.has(c.value))
-    .map((c, i) => ({ label: c.label, value: c.value, displayOrder: wanted.length + i, hidden: c.hidden ?? false }));
-  return [...wanted, ...extra];
-}
-
-function fieldList(patch: Record<string, unknown>): string | null {
-  const keys = Object.keys(patch);
-  return keys.length === 0 ? null : keys.join(', ');
 }
 
 /** One line per action, as the command prints it. */

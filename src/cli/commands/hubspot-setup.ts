@@ -2,6 +2,7 @@
 import { createHubSpotRequest, DEFAULT_HUBSPOT_API_BASE_URL } from '../../adapters/hubspot/client.ts';
 import type { HubSpotRequest } from '../../adapters/hubspot/client.ts';
 import { loadPropertyDefinitions } from '../../adapters/hubspot/property-definitions.ts';
+import { createSetupApi } from '../../adapters/hubspot/setup-api.ts';
 import { HubSpotRateLimitedError, HubSpotRejectedError, HubSpotServerError, HubSpotUnavailableError } from '../../app/hubspot-errors.ts';
 import { formatSetupAction, runHubSpotSetup } from '../../app/hubspot-setup.ts';
 import type { SetupFailure } from '../../app/hubspot-setup.ts';
@@ -76,7 +77,7 @@ export async function hubspotSetupCommand(args: readonly string[], io: CliIo, en
     request = createHubSpotRequest(connection);
   }
 
-  const report = await runHubSpotSetup(request, definitions.definitions, { dryRun, onAction: (a) => io.out(formatSetupAction(a, dryRun)) });
+  const report = await runHubSpotSetup(createSetupApi(request), definitions.definitions, { dryRun, onAction: (a) => io.out(formatSetupAction(a, dryRun)) });
   const conflicts = report.actions.filter((a) => a.kind === 'conflict');
   for (const c of conflicts) io.err(`conflict: ${c.subject} ${c.target}: ${c.detail ?? ''}`);
   if (report.failure !== null) {
