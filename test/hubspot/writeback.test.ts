@@ -16,7 +16,8 @@ import { createRedisWritebackStore } from '../../src/adapters/redis/writeback-st
 import { drainCrmReads } from '../../src/app/crm-reader.ts';
 import type { RateLimiter } from '../../src/app/hubspot-calls.ts';
 import { generateWebhooks } from '../../src/app/hubspot-subscriptions.ts';
-import { auditTrailText, drainWriteback, outcomeAmount, verificationLogProperties } from '../../src/app/writeback.ts';
+import { drainWriteback } from '../../src/app/writeback.ts';
+import { auditTrailText, outcomeAmount, verificationLogProperties } from '../../src/app/writeback-payloads.ts';
 import type { WritebackDeps } from '../../src/app/writeback.ts';
 import { parseCriteriaText } from '../../src/core/criteria/parse-file.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';

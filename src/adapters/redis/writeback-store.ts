@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { recordRefKey } from '../../app/ports.ts';
-import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback.ts';
+import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback-ports.ts';
 import { decodeRecord } from './record-codec.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
 
