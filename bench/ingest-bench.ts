@@ -17,7 +17,6 @@
 // BENCH_WORKERS, BENCH_RATE (events/s, paced), BENCH_MODE=all, BENCH_WARMUP_BATCHES, BENCH_CPU_PROF=<dir> (V8 profiles of
 // the service's processes), BENCH_KEEP_LOGS=1, BENCH_DEBUG=1 (every Redis command by name), BENCH_TIME_LIMIT_MS.
 import { execFileSync, spawn } from 'node:child_process';
-import { seededRandom } from '../test/support/seeded-random.ts';
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -26,6 +25,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { seededRandom } from '../test/support/seeded-random.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../src/adapters/http/hubspot-signature.ts';
 import { RECORD_QUEUE } from '../src/adapters/queue/record-queue.ts';
 import { redisKeys } from '../src/adapters/redis/signal-store.ts';

@@ -14,6 +14,7 @@ export default async function setup(): Promise<void> {
       `The tests need Redis at ${REDIS_URL} and it does not answer (${e instanceof Error ? e.message : String(e)}).\n` +
         `Start one: redis-server --daemonize yes --port 6379 --save '' --appendonly no --maxmemory-policy noeviction\n` +
         `or set REDIS_URL to one that runs.`,
+      { cause: e },
     );
   } finally {
     redis.disconnect();
