@@ -1,8 +1,8 @@
 // Use case: a webhook batch from HubSpot → validated, mapped to signals, stored durably, records woken.
 import { hubSpotWebhookBatchSchema, toSignals } from '../adapters/hubspot/webhook-events.ts';
 import type { IgnoredEvent } from '../adapters/hubspot/webhook-events.ts';
-import type { Problem } from '../core/types.ts';
-import { formatPath } from '../core/zod-problems.ts';
+import type { Problem } from '../core/problems.ts';
+import { problemsFromZod } from '../core/zod-problems.ts';
 import type { IngestItem, RecordScheduler, SignalStore } from './ports.ts';
 
 export type IngestBatchResult =
@@ -33,10 +33,8 @@ export interface IngestDeps {
  * StoreUnavailableError so the caller answers 503 and HubSpot retries.
  */
 export async function ingestBatch(deps: IngestDeps, body: unknown): Promise<IngestBatchResult> {
-  const parsed = hubSpotWebhookBatchSchema.safeParse(body);
-  if (!parsed.success) {
-    return { kind: 'invalid', problems: parsed.error.issues.map((i) => ({ path: formatPath(['events', ...i.path]), message: i.message })) };
-  }
+  const parsed = hubSpotWebhookBatchSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) return { kind: 'invalid', problems: problemsFromZod(parsed.error, { at: ['events'], wording: 'schema' }) };
   const events = parsed.data;
   const mapped = toSignals(events);
   if (!mapped.ok) return { kind: 'invalid', problems: mapped.problems };

@@ -8,6 +8,7 @@ import type { IngestBatchResult } from '../../app/ingest-batch.ts';
 import { StoreUnavailableError } from '../../app/ports.ts';
 import type { OutcomeReader, ReadError } from '../../app/read-outcomes.ts';
 import type { Config } from '../../config/env.ts';
+import { formatPath } from '../../core/problems.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSpotV3 } from './hubspot-signature.ts';
 
@@ -120,8 +121,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
         reject(res, 'invalid_batch', received);
         // Paths only: a problem's message may quote a value.
         ctx.fields['problems'] = result.problems.length;
-        ctx.fields['problemPaths'] = result.problems.slice(0, 5).map((p) => p.path);
-        res.status(400).json({ error: 'invalid_batch', problems: result.problems.map((p) => ({ path: p.path, message: p.message })) });
+        ctx.fields['problemPaths'] = result.problems.slice(0, 5).map((p) => formatPath(p.path));
+        res.status(400).json({ error: 'invalid_batch', problems: result.problems.map((p) => ({ path: formatPath(p.path), message: p.message })) });
         return;
       }
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { OBJECT_TYPES, REASONS, STATUSES } from '../../core/types.ts';
-import type { Problem } from '../../core/types.ts';
-import { zodProblems } from '../../core/zod-problems.ts';
+import type { Problem } from '../../core/problems.ts';
+import { problemsFromZod } from '../../core/zod-problems.ts';
 
 /**
  * Every property, group and object the service defines starts with this, so people can tell them from
@@ -153,12 +153,12 @@ export async function loadPropertyDefinitions(dir: string = PROPERTY_DEFINITIONS
     try {
       raw = JSON.parse(await readFile(source, 'utf8'));
     } catch (e) {
-      problems.push({ source, path: '(file)', message: e instanceof Error ? e.message : String(e) });
+      problems.push({ source, code: 'unreadable', path: ['(file)'], message: e instanceof Error ? e.message : String(e) });
       return null;
     }
-    const parsed = schema.safeParse(raw);
+    const parsed = schema.safeParse(raw, { reportInput: true });
     if (parsed.success) return parsed.data;
-    problems.push(...zodProblems(parsed.error).map((p) => ({ ...p, source })));
+    problems.push(...problemsFromZod(parsed.error).map((p) => ({ ...p, source })));
     return null;
   };
   const billing = await read(BILLING_PROPERTIES_FILE, billingPropertiesSchema);

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import type { InitialRecord } from '../../core/simulate.ts';
 import { describeJsonError, parseJsonText } from '../json-text.ts';
 import type { JsonSyntaxError } from '../json-text.ts';
-import type { ObjectType, Problem, Signal } from '../../core/types.ts';
+import { formatPath } from '../../core/problems.ts';
+import type { Problem, ProblemPath } from '../../core/problems.ts';
+import type { ObjectType, Signal } from '../../core/types.ts';
+import { problemsFromZod } from '../../core/zod-problems.ts';
 
 // ---------------------------------------------------------------------------------------------
 // One event, as HubSpot sends it
@@ -239,8 +242,8 @@ export type ToSignalsResult =
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 export interface ToSignalsOptions {
-  /** Where each event came from (`events[2][5]`, `line 4`), used in problems; default `events[i]`. */
-  readonly locations?: readonly string[];
+  /** Where each event came from (`['events', 2, 5]`, `['line 4']`), used in problems; default `['events', i]`. */
+  readonly locations?: readonly ProblemPath[];
 }
 
 type Classified =
@@ -298,7 +301,8 @@ function signalsOf(event: HubSpotWebhookEvent, objectType: ObjectType, action: M
  * rejected: a run, or a stored batch, belongs to one HubSpot account.
  */
 export function toSignals(events: readonly HubSpotWebhookEvent[], options: ToSignalsOptions = {}): ToSignalsResult {
-  const where = (index: number) => options.locations?.[index] ?? `events[${index}]`;
+  const location = (index: number): ProblemPath => options.locations?.[index] ?? ['events', index];
+  const where = (index: number) => formatPath(location(index));
   const first = events[0];
   if (first === undefined) return { ok: true, portalId: null, signals: [], items: [], ignored: [], duplicates: [] };
 
@@ -306,7 +310,8 @@ export function toSignals(events: readonly HubSpotWebhookEvent[], options: ToSig
   events.forEach((event, index) => {
     if (event.portalId !== first.portalId) {
       problems.push({
-        path: `${where(index)}.portalId`,
+        code: 'conflict',
+        path: [...location(index), 'portalId'],
         message: `portal ${event.portalId} differs from portal ${first.portalId} of ${where(0)}: one portal at a time`,
       });
     }
@@ -350,29 +355,9 @@ export type ParseEventsResult =
       readonly format: 'json' | 'jsonl';
       readonly events: readonly HubSpotWebhookEvent[];
       /** Where each event is in the file, for messages: `events[3]`, `events[2][5]`, `line 4`, `line 4[1]`. */
-      readonly locations: readonly string[];
+      readonly locations: readonly ProblemPath[];
     }
   | { readonly ok: false; readonly problems: readonly Problem[] };
-
-type PathKey = PropertyKey;
-
-function joinPath(root: string, path: readonly PathKey[]): string {
-  let out = root;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-
-function zodProblems(root: string, error: z.ZodError): Problem[] {
-  const problems: Problem[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) problems.push({ path: joinPath(root, [...issue.path, key]), message: 'is not a known field' });
-    } else {
-      problems.push({ path: joinPath(root, issue.path), message: issue.message });
-    }
-  }
-  return problems;
-}
 
 /**
  * Reads an events file: a JSON array of events, in which an element may itself be an array (a
@@ -382,13 +367,13 @@ function zodProblems(root: string, error: z.ZodError): Problem[] {
 export function parseEventsText(text: string, sourceName: string): ParseEventsResult {
   const body = stripBom(text);
   if (body.trim() === '') {
-    return { ok: false, problems: [{ path: sourceName, message: 'is empty: expected a JSON array of HubSpot webhook events, or JSON Lines' }] };
+    return { ok: false, problems: [{ code: 'required', path: [sourceName], message: 'is empty: expected a JSON array of HubSpot webhook events, or JSON Lines' }] };
   }
   const whole = parseJsonText(body);
   const nonEmptyLines = body.split(/\r?\n/).filter((line) => line.trim() !== '');
   if (whole.ok && Array.isArray(whole.value)) return readEventArray(whole.value);
   if (whole.ok && nonEmptyLines.length > 1) {
-    return { ok: false, problems: [{ path: sourceName, message: 'expected a JSON array of HubSpot webhook events, or JSON Lines (one event or batch per line)' }] };
+    return { ok: false, problems: [{ code: 'invalid_type', path: [sourceName], message: 'expected a JSON array of HubSpot webhook events, or JSON Lines (one event or batch per line)' }] };
   }
   // A broken pretty-printed array has a first line that is not JSON on its own; JSON Lines has one that is.
   if (!whole.ok && !parseJsonText(nonEmptyLines[0] ?? '').ok) {
@@ -400,11 +385,11 @@ export function parseEventsText(text: string, sourceName: string): ParseEventsRe
 function readEventArray(items: readonly unknown[]): ParseEventsResult {
   const problems: Problem[] = [];
   const events: HubSpotWebhookEvent[] = [];
-  const locations: string[] = [];
+  const locations: ProblemPath[] = [];
   items.forEach((item, i) => {
-    const at = `events[${i}]`;
+    const at = ['events', i];
     if (Array.isArray(item)) {
-      item.forEach((inner: unknown, j) => collectEvent(inner, `${at}[${j}]`, events, locations, problems));
+      item.forEach((inner: unknown, j) => collectEvent(inner, [...at, j], events, locations, problems));
     } else {
       collectEvent(item, at, events, locations, problems, 'an event object or a batch array');
     }
@@ -415,17 +400,17 @@ function readEventArray(items: readonly unknown[]): ParseEventsResult {
 function readEventLines(body: string, sourceName: string): ParseEventsResult {
   const problems: Problem[] = [];
   const events: HubSpotWebhookEvent[] = [];
-  const locations: string[] = [];
+  const locations: ProblemPath[] = [];
   body.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;
-    const at = `line ${i + 1}`;
+    const at = [`line ${i + 1}`];
     const parsed = parseJsonText(line);
     if (!parsed.ok) {
-      problems.push({ path: sourceName, message: describeJsonError({ ...parsed.error, line: i + 1 }) });
+      problems.push(syntaxProblem(sourceName, { ...parsed.error, line: i + 1 }));
       return;
     }
     if (Array.isArray(parsed.value)) {
-      parsed.value.forEach((inner: unknown, j) => collectEvent(inner, `${at}[${j}]`, events, locations, problems));
+      parsed.value.forEach((inner: unknown, j) => collectEvent(inner, [...at, j], events, locations, problems));
     } else {
       collectEvent(parsed.value, at, events, locations, problems, 'an event object or a batch array');
     }
@@ -435,19 +420,19 @@ function readEventLines(body: string, sourceName: string): ParseEventsResult {
 
 function collectEvent(
   value: unknown,
-  at: string,
+  at: ProblemPath,
   events: HubSpotWebhookEvent[],
-  locations: string[],
+  locations: ProblemPath[],
   problems: Problem[],
   expected = 'an event object',
 ): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.push({ path: at, message: `expected ${expected}` });
+    problems.push({ code: 'invalid_type', path: at, message: `expected ${expected}` });
     return;
   }
-  const result = hubSpotWebhookEventSchema.safeParse(value);
+  const result = hubSpotWebhookEventSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
-    problems.push(...zodProblems(at, result.error));
+    problems.push(...problemsFromZod(result.error, { at, wording: 'schema' }));
     return;
   }
   events.push(result.data);
@@ -486,26 +471,26 @@ const recordSchema = z.strictObject(
  */
 export function parseRecordsText(text: string, sourceName: string): ParseRecordsResult {
   const body = stripBom(text);
-  if (body.trim() === '') return { ok: false, problems: [{ path: sourceName, message: 'is empty: expected a JSON array of records' }] };
+  if (body.trim() === '') return { ok: false, problems: [{ code: 'required', path: [sourceName], message: 'is empty: expected a JSON array of records' }] };
   const parsed = parseJsonText(body);
   if (!parsed.ok) return { ok: false, problems: [syntaxProblem(sourceName, parsed.error)] };
-  if (!Array.isArray(parsed.value)) return { ok: false, problems: [{ path: 'records', message: 'expected a JSON array of records' }] };
+  if (!Array.isArray(parsed.value)) return { ok: false, problems: [{ code: 'invalid_type', path: ['records'], message: 'expected a JSON array of records' }] };
 
   const problems: Problem[] = [];
   const records: InitialRecord[] = [];
   const firstAt = new Map<string, number>();
   parsed.value.forEach((item: unknown, i) => {
-    const at = `records[${i}]`;
-    const result = recordSchema.safeParse(item);
+    const at = ['records', i];
+    const result = recordSchema.safeParse(item, { reportInput: true });
     if (!result.success) {
-      problems.push(...zodProblems(at, result.error));
+      problems.push(...problemsFromZod(result.error, { at, wording: 'schema' }));
       return;
     }
     const { objectType, id, properties = {} } = result.data;
     const key = `${objectType}:${id}`;
     const earlier = firstAt.get(key);
     if (earlier !== undefined) {
-      problems.push({ path: `${at}.id`, message: `${objectType} ${id} is already in records[${earlier}]` });
+      problems.push({ code: 'duplicate', path: [...at, 'id'], message: `${objectType} ${id} is already in records[${earlier}]` });
       return;
     }
     firstAt.set(key, i);
@@ -526,6 +511,6 @@ function stripBom(text: string): string {
 
 
 function syntaxProblem(sourceName: string, error: JsonSyntaxError): Problem {
-  return { path: sourceName, message: describeJsonError(error) };
+  return { code: 'syntax', path: [sourceName], message: describeJsonError(error) };
 }
 

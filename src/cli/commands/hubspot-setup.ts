@@ -4,6 +4,7 @@ import type { HubSpotRequest } from '../../adapters/hubspot/client.ts';
 import { loadPropertyDefinitions } from '../../adapters/hubspot/property-definitions.ts';
 import { formatSetupAction, runHubSpotSetup } from '../../app/hubspot-setup.ts';
 import type { SetupFailure } from '../../app/hubspot-setup.ts';
+import { formatProblem } from '../../core/problems.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -61,7 +62,7 @@ export async function hubspotSetupCommand(args: readonly string[], io: CliIo, en
 
   const definitions = await loadPropertyDefinitions();
   if (!definitions.ok) {
-    for (const p of definitions.problems) io.err(`${p.source}: ${p.path}: ${p.message}`);
+    for (const p of definitions.problems) io.err(`${p.source}: ${formatProblem(p)}`);
     return EXIT.badInput;
   }
 

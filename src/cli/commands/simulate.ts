@@ -5,7 +5,8 @@ import { parseEventsText, parseRecordsText, toSignals } from '../../adapters/hub
 import { outcomeView } from '../../core/ledger-view.ts';
 import { simulate } from '../../core/simulate.ts';
 import { isoUtc, parseInstant } from '../../core/time.ts';
-import type { Problem } from '../../core/types.ts';
+import { formatProblem } from '../../core/problems.ts';
+import type { Problem } from '../../core/problems.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -100,5 +101,5 @@ async function readInput<T>(path: string, problems: string[], parse: (text: stri
 }
 
 function collect(problems: string[], source: string, result: { ok: boolean; problems?: readonly Problem[] } | null): void {
-  if (result && !result.ok) for (const p of result.problems ?? []) problems.push(`${source}: ${p.path}: ${p.message}`);
+  if (result && !result.ok) for (const p of result.problems ?? []) problems.push(`${source}: ${formatProblem(p)}`);
 }
