@@ -86,8 +86,8 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
   if (roles.web) {
     const app = createHttpApp({
       config,
-      ingest: (body) =>
-        ingestBatch({ store, scheduler, onWakeError: (e) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records') }, body),
+      ingest: (batch) =>
+        ingestBatch({ store, scheduler, onWakeError: (e) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records') }, batch),
       reader: createOutcomeReader(store),
       health: {
         async ready() {

@@ -2,15 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../src/core/types.ts';
-import {
-  eventIdentity,
-  hubSpotWebhookBatchSchema,
-  hubSpotWebhookEventSchema,
-  parseEventsText,
-  parseRecordsText,
-  toSignals,
-} from '../../src/adapters/hubspot/webhook-events.ts';
-import type { HubSpotWebhookEvent, ToSignalsResult } from '../../src/adapters/hubspot/webhook-events.ts';
+import { parseEventsText } from '../../src/adapters/hubspot/events-file.ts';
+import { parseRecordsText } from '../../src/adapters/hubspot/records-file.ts';
+import { readWebhookBatch } from '../../src/adapters/hubspot/webhook-batch.ts';
+import { hubSpotWebhookBatchSchema, hubSpotWebhookEventSchema } from '../../src/adapters/hubspot/webhook-events.ts';
+import type { HubSpotWebhookEvent } from '../../src/adapters/hubspot/webhook-events.ts';
+import { eventIdentity, toSignals } from '../../src/adapters/hubspot/webhook-signals.ts';
+import type { ToSignalsResult } from '../../src/adapters/hubspot/webhook-signals.ts';
 import { formatPath } from '../../src/core/problems.ts';
 import type { Problem } from '../../src/core/problems.ts';
 
@@ -466,5 +464,24 @@ describe('toSignals items: what the live store keeps', () => {
     if (!r.ok) throw new Error('expected ok');
     expect(r.items.map((i) => i.signal)).toEqual(r.signals);
     expect(r.items.map((i) => i.identity)).toEqual([`${eventIdentity(merge)}/0`, `${eventIdentity(merge)}/1`, `${eventIdentity(merge)}/2`, `${eventIdentity(prop)}/0`]);
+  });
+});
+
+describe('readWebhookBatch: one delivery as the receiver hands it to the ingest use case', () => {
+  it('counts events, in-delivery retries and ignored events, and keeps one item per signal', () => {
+    const prop = raw({ subscriptionType: 'contact.propertyChange', objectId: 4, propertyName: 'email', propertyValue: 'a@b.c' });
+    const reading = readWebhookBatch([prop, { ...prop, attemptNumber: 1 }, raw({ subscriptionType: 'company.creation', objectId: 5 })]);
+    if (!reading.ok) throw new Error(JSON.stringify(reading.problems));
+    expect(reading.batch).toMatchObject({ portalId: 4242, events: 3, duplicates: 1, ignored: [{ reason: 'unsupported_object_type' }] });
+    expect(reading.batch.items).toHaveLength(1);
+  });
+
+  it('refuses the whole delivery with every problem, each at its path under events', () => {
+    expect(readWebhookBatch({ events: [] })).toEqual({
+      ok: false,
+      problems: [{ code: 'invalid_type', path: ['events'], message: 'expected a JSON array of HubSpot webhook events' }],
+    });
+    const reading = readWebhookBatch([raw({ subscriptionType: 'contact.creation', objectId: 1, occurredAt: undefined })]);
+    expect(!reading.ok && reading.problems).toEqual([{ code: 'required', path: ['events', 0, 'occurredAt'], message: 'is required' }]);
   });
 });

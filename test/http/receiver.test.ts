@@ -57,7 +57,7 @@ const config = { publicBaseUrl: BASE, hubspotClientSecret: SECRET, adminToken: A
 function makeApp(over: Partial<Parameters<typeof createHttpApp>[0]> = {}) {
   return createHttpApp({
     config,
-    ingest: (body) => ingestBatch({ store, scheduler }, body),
+    ingest: (batch) => ingestBatch({ store, scheduler }, batch),
     reader: createOutcomeReader(store),
     health: {
       ready: async () => {
@@ -345,7 +345,7 @@ describe('POST /webhooks/hubspot', () => {
     down.on('error', () => {});
     try {
       const downStore = createRedisSignalStore(down, prefix);
-      const downApp = makeApp({ ingest: (body) => ingestBatch({ store: downStore, scheduler }, body) });
+      const downApp = makeApp({ ingest: (batch) => ingestBatch({ store: downStore, scheduler }, batch) });
       const res = await deliver(JSON.stringify([event({ objectId: 641 })]), {}, downApp);
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('5');

@@ -4,11 +4,12 @@ import { parseJsonText } from '../json-text.ts';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { IngestBatchResult } from '../../app/ingest-batch.ts';
+import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import { StoreUnavailableError } from '../../app/ports.ts';
 import type { OutcomeReader, ReadError } from '../../app/read-outcomes.ts';
 import type { Config } from '../../config/env.ts';
 import { formatPath } from '../../core/problems.ts';
+import { readWebhookBatch } from '../hubspot/webhook-batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSpotV3 } from './hubspot-signature.ts';
 
@@ -24,7 +25,8 @@ export interface HealthProbe {
 
 export interface HttpAppDeps {
   readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'adminToken' | 'maxBodyBytes'>;
-  readonly ingest: (body: unknown) => Promise<IngestBatchResult>;
+  /** Stores a delivery the receiver has checked and mapped (the ingest use case). */
+  readonly ingest: (batch: SignalBatch) => Promise<IngestBatchResult>;
   readonly reader: OutcomeReader;
   readonly health: HealthProbe;
   readonly metrics: Metrics;
@@ -105,24 +107,25 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
       if (typeof portalId === 'number') ctx.fields['portalId'] = portalId;
       if (received > 0) metrics.webhookEvents.inc({ result: 'received' }, received);
 
+      const reading = readWebhookBatch(parsed.value);
+      if (!reading.ok) {
+        reject(res, 'invalid_batch', received);
+        // Paths only: a problem's message may quote a value.
+        ctx.fields['problems'] = reading.problems.length;
+        ctx.fields['problemPaths'] = reading.problems.slice(0, 5).map((p) => formatPath(p.path));
+        res.status(400).json({ error: 'invalid_batch', problems: reading.problems.map((p) => ({ path: formatPath(p.path), message: p.message })) });
+        return;
+      }
+
       let result: IngestBatchResult;
       try {
-        result = await deps.ingest(parsed.value);
+        result = await deps.ingest(reading.batch);
       } catch (error) {
         if (!(error instanceof StoreUnavailableError)) throw error;
         reject(res, 'store_unavailable', received);
         ctx.fields['cause'] = error.message.slice(0, 300);
         res.set('Retry-After', String(RETRY_AFTER_SECONDS));
         res.status(503).json({ error: 'store_unavailable', message: 'the event store cannot take the events now: retry later' });
-        return;
-      }
-
-      if (result.kind === 'invalid') {
-        reject(res, 'invalid_batch', received);
-        // Paths only: a problem's message may quote a value.
-        ctx.fields['problems'] = result.problems.length;
-        ctx.fields['problemPaths'] = result.problems.slice(0, 5).map((p) => formatPath(p.path));
-        res.status(400).json({ error: 'invalid_batch', problems: result.problems.map((p) => ({ path: formatPath(p.path), message: p.message })) });
         return;
       }
 

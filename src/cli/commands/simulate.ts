@@ -1,7 +1,9 @@
 // `outcome-billing simulate`: replays recorded HubSpot events through the decision core with virtual time.
 import { readFile } from 'node:fs/promises';
 import { formatSourcedProblem, loadCriteriaFiles, readError } from '../../adapters/files/criteria-files.ts';
-import { parseEventsText, parseRecordsText, toSignals } from '../../adapters/hubspot/webhook-events.ts';
+import { parseEventsText } from '../../adapters/hubspot/events-file.ts';
+import { parseRecordsText } from '../../adapters/hubspot/records-file.ts';
+import { toSignals } from '../../adapters/hubspot/webhook-signals.ts';
 import { outcomeView } from '../../core/ledger-view.ts';
 import { simulate } from '../../core/simulate.ts';
 import { isoUtc, parseInstant } from '../../core/time.ts';
