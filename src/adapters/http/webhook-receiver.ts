@@ -1,0 +1,137 @@
+// HubSpot's webhook receiver: a signed delivery checked, mapped and stored before the answer, every refusal counted.
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
+import { StoreUnavailableError } from '../../app/ports.ts';
+import type { Config } from '../../config/env.ts';
+import { formatPath } from '../../core/problems.ts';
+import { readWebhookBatch } from '../hubspot/webhook-batch.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { httpFailure } from './errors.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSpotV3 } from './hubspot-signature.ts';
+import { parseJsonBody } from './json-body.ts';
+import { context } from './request-log.ts';
+
+export const WEBHOOK_PATH = '/webhooks/hubspot';
+/** Seconds HubSpot is asked to wait after a 503; it retries on its own schedule anyway. */
+const RETRY_AFTER_SECONDS = 5;
+
+export interface WebhookReceiverDeps {
+  readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'maxBodyBytes'>;
+  readonly ingest: (batch: SignalBatch) => Promise<IngestBatchResult>;
+  readonly metrics: Metrics;
+  readonly clock: () => number;
+}
+
+export function webhookReceiver(deps: WebhookReceiverDeps): express.Router {
+  const { config, metrics } = deps;
+  const router = express.Router();
+  const rawBody = express.raw({ type: () => true, limit: config.maxBodyBytes });
+  const markWebhook = (_req: Request, res: Response, next: NextFunction) => {
+    context(res).webhook = true;
+    next();
+  };
+  router.post(WEBHOOK_PATH, markWebhook, rawBody, (req, res) => receive(deps, req, res));
+  router.all(WEBHOOK_PATH, (_req, res) => {
+    res.set('Allow', 'POST').status(405).json({ error: 'method_not_allowed', message: `${WEBHOOK_PATH} takes POST only` });
+  });
+  // Failures raised before or outside the route's own answers (a body too large, a broken upload, a bug)
+  // are counted here, then answered by the app's error handler.
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (context(res).webhook && !res.headersSent) {
+      const failure = httpFailure(error);
+      if (failure?.type === 'entity.too.large') reject(metrics, res, 'payload_too_large');
+      else if (failure !== null && failure.status >= 400 && failure.status < 500) reject(metrics, res, failure.type ?? 'bad_request');
+      else reject(metrics, res, 'internal');
+    }
+    next(error);
+  });
+  return router;
+}
+
+async function receive(deps: WebhookReceiverDeps, req: Request, res: Response): Promise<void> {
+  const { config, metrics } = deps;
+  const ctx = context(res);
+  const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  ctx.fields['bytes'] = body.length;
+  const check = verifyHubSpotV3({
+    method: req.method,
+    url: config.publicBaseUrl + req.originalUrl,
+    rawBody: body,
+    signature: req.get(SIGNATURE_HEADER),
+    timestamp: req.get(TIMESTAMP_HEADER),
+    secret: config.hubspotClientSecret,
+    now: deps.clock(),
+  });
+  if (!check.ok) {
+    reject(metrics, res, `invalid_signature:${check.reason}`);
+    res.status(401).json({ error: 'invalid_signature', reason: check.reason });
+    return;
+  }
+  const parsed = parseJsonBody(body);
+  if (!parsed.ok) {
+    reject(metrics, res, 'invalid_json');
+    res.status(400).json({ error: 'invalid_json', message: parsed.message });
+    return;
+  }
+  const received = countReceived(metrics, res, parsed.value);
+  const reading = readWebhookBatch(parsed.value);
+  if (!reading.ok) {
+    reject(metrics, res, 'invalid_batch', received);
+    // Paths only: a problem's message may quote a value.
+    ctx.fields['problems'] = reading.problems.length;
+    ctx.fields['problemPaths'] = reading.problems.slice(0, 5).map((p) => formatPath(p.path));
+    res.status(400).json({ error: 'invalid_batch', problems: reading.problems.map((p) => ({ path: formatPath(p.path), message: p.message })) });
+    return;
+  }
+  let result: IngestBatchResult;
+  try {
+    result = await deps.ingest(reading.batch);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    reject(metrics, res, 'store_unavailable', received);
+    ctx.fields['cause'] = error.message.slice(0, 300);
+    res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.status(503).json({ error: 'store_unavailable', message: 'the event store cannot take the events now: retry later' });
+    return;
+  }
+  res.status(200).json(accepted(metrics, res, result));
+}
+
+/** Logs and counts the events of a JSON array before validation, so a refused delivery is still traceable to its account. */
+function countReceived(metrics: Metrics, res: Response, value: unknown): number {
+  const ctx = context(res);
+  const received = Array.isArray(value) ? value.length : 0;
+  ctx.fields['events'] = received;
+  const portalId = Array.isArray(value) ? (value[0] as { portalId?: unknown } | undefined)?.portalId : undefined;
+  if (typeof portalId === 'number') ctx.fields['portalId'] = portalId;
+  if (received > 0) metrics.webhookEvents.inc({ result: 'received' }, received);
+  return received;
+}
+
+/** Counts and logs a stored delivery; the answer HubSpot gets. */
+function accepted(metrics: Metrics, res: Response, result: IngestBatchResult) {
+  const accepted = result.events - result.ignored.length;
+  if (accepted > 0) metrics.webhookEvents.inc({ result: 'accepted' }, accepted);
+  if (result.duplicates > 0) metrics.webhookEvents.inc({ result: 'duplicate' }, result.duplicates);
+  const ignoredByReason: Record<string, number> = {};
+  for (const e of result.ignored) ignoredByReason[e.reason] = (ignoredByReason[e.reason] ?? 0) + 1;
+  for (const [reason, n] of Object.entries(ignoredByReason)) metrics.webhookEvents.inc({ result: 'ignored', reason }, n);
+  Object.assign(context(res).fields, {
+    portalId: result.portalId,
+    accepted,
+    stored: result.stored,
+    duplicates: result.duplicates,
+    ignored: result.ignored.length,
+    ...(result.ignored.length > 0 ? { ignoredReasons: ignoredByReason } : {}),
+  });
+  return { accepted, stored: result.stored, duplicates: result.duplicates, ignored: result.ignored.length };
+}
+
+/** Counts a refused webhook request, and its events when they could be counted. */
+function reject(metrics: Metrics, res: Response, reason: string, events = 0): void {
+  metrics.webhookRejections.inc({ reason });
+  const top = reason.split(':')[0] ?? reason;
+  if (events > 0) metrics.webhookEvents.inc({ result: 'rejected', reason: top }, events);
+  context(res).fields['reason'] = reason;
+}
