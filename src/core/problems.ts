@@ -12,6 +12,7 @@ export type ProblemPath = readonly PathSegment[];
  * - `invalid_format`: text that is not in the expected form (a pattern, an id, a date).
  * - `unknown_field`: a field the schema does not define (a misspelling, as often as not).
  * - `too_small` / `too_big`: under a minimum or over a maximum (a length, a count, a size).
+ * - `not_found`: names something that does not exist (an outcome id).
  * - `duplicate`: given twice where once is allowed (a version, a record).
  * - `conflict`: contradicts another value (another field, another version, another event of the batch).
  * - `syntax`: the text cannot be read as YAML or JSON at all; the path says where it breaks.
@@ -26,6 +27,7 @@ export type ProblemCode =
   | 'unknown_field'
   | 'too_small'
   | 'too_big'
+  | 'not_found'
   | 'duplicate'
   | 'conflict'
   | 'syntax'

@@ -1,6 +1,7 @@
 // Bearer-token auth for the read API, in constant time; the request log says why a request was refused, never the token.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { HttpError } from './errors.ts';
 import { context } from './request-log.ts';
 
 const digestOf = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -14,12 +15,12 @@ export function bearerAuth(token: string) {
     const given = match?.[1];
     if (given === undefined) {
       context(res).fields['auth'] = header === undefined ? 'missing' : 'malformed';
-      res.set('WWW-Authenticate', 'Bearer').status(401).json({ error: 'unauthorized' });
+      next(new HttpError(401, 'unauthorized', 'a bearer token is required (Authorization: Bearer <token>)', { headers: { 'WWW-Authenticate': 'Bearer' } }));
       return;
     }
     if (!timingSafeEqual(digestOf(given), expected)) {
       context(res).fields['auth'] = 'wrong_token';
-      res.set('WWW-Authenticate', 'Bearer error="invalid_token"').status(401).json({ error: 'unauthorized' });
+      next(new HttpError(401, 'unauthorized', 'the bearer token is not valid', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }));
       return;
     }
     // Ledger data behind a token: no cache may keep it.

@@ -5,10 +5,12 @@ import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import { StoreUnavailableError } from '../../app/ports.ts';
 import type { Config } from '../../config/env.ts';
 import { formatPath } from '../../core/problems.ts';
+import type { Problem } from '../../core/problems.ts';
 import { readWebhookBatch } from '../hubspot/webhook-batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';
-import { httpFailure } from './errors.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSpotV3 } from './hubspot-signature.ts';
+import { HttpError, httpFailure } from './errors.ts';
+import { MAX_SIGNATURE_AGE_MS, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSpotV3 } from './hubspot-signature.ts';
+import type { SignatureFailure } from './hubspot-signature.ts';
 import { parseJsonBody } from './json-body.ts';
 import { context } from './request-log.ts';
 
@@ -32,13 +34,14 @@ export function webhookReceiver(deps: WebhookReceiverDeps): express.Router {
     next();
   };
   router.post(WEBHOOK_PATH, markWebhook, rawBody, (req, res) => receive(deps, req, res));
-  router.all(WEBHOOK_PATH, (_req, res) => {
-    res.set('Allow', 'POST').status(405).json({ error: 'method_not_allowed', message: `${WEBHOOK_PATH} takes POST only` });
+  router.all(WEBHOOK_PATH, () => {
+    throw new HttpError(405, 'method_not_allowed', `${WEBHOOK_PATH} takes POST only`, { headers: { Allow: 'POST' } });
   });
-  // Failures raised before or outside the route's own answers (a body too large, a broken upload, a bug)
-  // are counted here, then answered by the app's error handler.
+  // Failures the route did not count itself (a body too large, a broken upload, a bug) are counted
+  // here; the app's error handler answers them all.
   router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (context(res).webhook && !res.headersSent) {
+    const ctx = context(res);
+    if (ctx.webhook && ctx.fields['reason'] === undefined && !res.headersSent) {
       const failure = httpFailure(error);
       if (failure?.type === 'entity.too.large') reject(metrics, res, 'payload_too_large');
       else if (failure !== null && failure.status >= 400 && failure.status < 500) reject(metrics, res, failure.type ?? 'bad_request');
@@ -65,14 +68,12 @@ async function receive(deps: WebhookReceiverDeps, req: Request, res: Response): 
   });
   if (!check.ok) {
     reject(metrics, res, `invalid_signature:${check.reason}`);
-    res.status(401).json({ error: 'invalid_signature', reason: check.reason });
-    return;
+    throw signatureError(check.reason);
   }
   const parsed = parseJsonBody(body);
   if (!parsed.ok) {
     reject(metrics, res, 'invalid_json');
-    res.status(400).json({ error: 'invalid_json', message: parsed.message });
-    return;
+    throw new HttpError(400, 'invalid_json', parsed.message);
   }
   const received = countReceived(metrics, res, parsed.value);
   const reading = readWebhookBatch(parsed.value);
@@ -81,8 +82,8 @@ async function receive(deps: WebhookReceiverDeps, req: Request, res: Response): 
     // Paths only: a problem's message may quote a value.
     ctx.fields['problems'] = reading.problems.length;
     ctx.fields['problemPaths'] = reading.problems.slice(0, 5).map((p) => formatPath(p.path));
-    res.status(400).json({ error: 'invalid_batch', problems: reading.problems.map((p) => ({ path: formatPath(p.path), message: p.message })) });
-    return;
+    const count = `${reading.problems.length} problem${reading.problems.length === 1 ? '' : 's'}`;
+    throw new HttpError(400, 'invalid_batch', `the body is not a batch of HubSpot webhook events (${count}): nothing of it was stored`, { problems: reading.problems });
   }
   let result: IngestBatchResult;
   try {
@@ -91,9 +92,10 @@ async function receive(deps: WebhookReceiverDeps, req: Request, res: Response): 
     if (!(error instanceof StoreUnavailableError)) throw error;
     reject(metrics, res, 'store_unavailable', received);
     ctx.fields['cause'] = error.message.slice(0, 300);
-    res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-    res.status(503).json({ error: 'store_unavailable', message: 'the event store cannot take the events now: retry later' });
-    return;
+    throw new HttpError(503, 'store_unavailable', 'the event store cannot take the events now: retry later', {
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      cause: error,
+    });
   }
   res.status(200).json(accepted(metrics, res, result));
 }
@@ -134,4 +136,28 @@ function reject(metrics: Metrics, res: Response, reason: string, events = 0): vo
   const top = reason.split(':')[0] ?? reason;
   if (events > 0) metrics.webhookEvents.inc({ result: 'rejected', reason: top }, events);
   context(res).fields['reason'] = reason;
+}
+
+const SIGNATURE_PROBLEMS: Readonly<Record<SignatureFailure, { message: string; problem: Problem }>> = {
+  missing_signature: {
+    message: 'the request carries no HubSpot v3 signature',
+    problem: { code: 'required', path: [SIGNATURE_HEADER], message: 'is required: HubSpot signs every request it sends' },
+  },
+  missing_timestamp: {
+    message: 'the request carries no HubSpot request timestamp',
+    problem: { code: 'required', path: [TIMESTAMP_HEADER], message: 'is required: the signature covers it' },
+  },
+  stale_timestamp: {
+    message: 'the request timestamp is outside the replay window',
+    problem: { code: 'invalid_value', path: [TIMESTAMP_HEADER], message: `must be epoch milliseconds within ${MAX_SIGNATURE_AGE_MS / 60_000} minutes of now` },
+  },
+  bad_signature: {
+    message: 'the HubSpot v3 signature does not match the request',
+    problem: { code: 'invalid_value', path: [SIGNATURE_HEADER], message: "does not match the method, public URL, body and timestamp signed with the app's client secret" },
+  },
+};
+
+function signatureError(failure: SignatureFailure): HttpError {
+  const { message, problem } = SIGNATURE_PROBLEMS[failure];
+  return new HttpError(401, 'invalid_signature', message, { problems: [problem] });
 }
