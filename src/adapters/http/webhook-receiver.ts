@@ -5,12 +5,10 @@ import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import { StoreUnavailableError } from '../../app/ports.ts';
 import type { Config } from '../../config/env.ts';
 import { formatPath } from '../../core/problems.ts';
-import type { Problem } from '../../core/problems.ts';
 import { readWebhookBatch } from '../hubspot/webhook-batch.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { HttpError, httpFailure } from './errors.ts';
-import { MAX_SIGNATURE_AGE_MS, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSpotV3 } from './hubspot-signature.ts';
-import type { SignatureFailure } from './hubspot-signature.ts';
+import { InvalidSignatureError, hubspotSigned, signedRequest } from './hubspot-signed.ts';
 import { parseJsonBody } from './json-body.ts';
 import { context } from './request-log.ts';
 
@@ -28,48 +26,47 @@ export interface WebhookReceiverDeps {
 export function webhookReceiver(deps: WebhookReceiverDeps): express.Router {
   const { config, metrics } = deps;
   const router = express.Router();
-  const rawBody = express.raw({ type: () => true, limit: config.maxBodyBytes });
+  const signed = hubspotSigned({
+    publicBaseUrl: config.publicBaseUrl,
+    secret: config.hubspotClientSecret,
+    clock: deps.clock,
+    maxBodyBytes: config.maxBodyBytes,
+    caller: 'webhook',
+  });
   const markWebhook = (_req: Request, res: Response, next: NextFunction) => {
     context(res).webhook = true;
     next();
   };
-  router.post(WEBHOOK_PATH, markWebhook, rawBody, (req, res) => receive(deps, req, res));
+  router.post(WEBHOOK_PATH, markWebhook, signed, (_req, res) => receive(deps, res));
   router.all(WEBHOOK_PATH, () => {
     throw new HttpError(405, 'method_not_allowed', `${WEBHOOK_PATH} takes POST only`, { headers: { Allow: 'POST' } });
   });
-  // Failures the route did not count itself (a body too large, a broken upload, a bug) are counted
-  // here; the app's error handler answers them all.
-  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+  // Refusals the route did not count itself (a signature, a body too large, a broken upload, a bug)
+  // are counted here; the app's error handler answers them all.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const ctx = context(res);
     if (ctx.webhook && ctx.fields['reason'] === undefined && !res.headersSent) {
-      const failure = httpFailure(error);
-      if (failure?.type === 'entity.too.large') reject(metrics, res, 'payload_too_large');
-      else if (failure !== null && failure.status >= 400 && failure.status < 500) reject(metrics, res, failure.type ?? 'bad_request');
-      else reject(metrics, res, 'internal');
+      if (Buffer.isBuffer(req.body)) ctx.fields['bytes'] = req.body.length;
+      reject(metrics, res, rejectionReason(error));
     }
     next(error);
   });
   return router;
 }
 
-async function receive(deps: WebhookReceiverDeps, req: Request, res: Response): Promise<void> {
-  const { config, metrics } = deps;
+function rejectionReason(error: unknown): string {
+  if (error instanceof InvalidSignatureError) return `invalid_signature:${error.failure}`;
+  const failure = httpFailure(error);
+  if (failure?.type === 'entity.too.large') return 'payload_too_large';
+  if (failure !== null && failure.status >= 400 && failure.status < 500) return failure.type ?? 'bad_request';
+  return 'internal';
+}
+
+async function receive(deps: WebhookReceiverDeps, res: Response): Promise<void> {
+  const { metrics } = deps;
   const ctx = context(res);
-  const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const { body } = signedRequest(res);
   ctx.fields['bytes'] = body.length;
-  const check = verifyHubSpotV3({
-    method: req.method,
-    url: config.publicBaseUrl + req.originalUrl,
-    rawBody: body,
-    signature: req.get(SIGNATURE_HEADER),
-    timestamp: req.get(TIMESTAMP_HEADER),
-    secret: config.hubspotClientSecret,
-    now: deps.clock(),
-  });
-  if (!check.ok) {
-    reject(metrics, res, `invalid_signature:${check.reason}`);
-    throw signatureError(check.reason);
-  }
   const parsed = parseJsonBody(body);
   if (!parsed.ok) {
     reject(metrics, res, 'invalid_json');
@@ -138,26 +135,3 @@ function reject(metrics: Metrics, res: Response, reason: string, events = 0): vo
   context(res).fields['reason'] = reason;
 }
 
-const SIGNATURE_PROBLEMS: Readonly<Record<SignatureFailure, { message: string; problem: Problem }>> = {
-  missing_signature: {
-    message: 'the request carries no HubSpot v3 signature',
-    problem: { code: 'required', path: [SIGNATURE_HEADER], message: 'is required: HubSpot signs every request it sends' },
-  },
-  missing_timestamp: {
-    message: 'the request carries no HubSpot request timestamp',
-    problem: { code: 'required', path: [TIMESTAMP_HEADER], message: 'is required: the signature covers it' },
-  },
-  stale_timestamp: {
-    message: 'the request timestamp is outside the replay window',
-    problem: { code: 'invalid_value', path: [TIMESTAMP_HEADER], message: `must be epoch milliseconds within ${MAX_SIGNATURE_AGE_MS / 60_000} minutes of now` },
-  },
-  bad_signature: {
-    message: 'the HubSpot v3 signature does not match the request',
-    problem: { code: 'invalid_value', path: [SIGNATURE_HEADER], message: "does not match the method, public URL, body and timestamp signed with the app's client secret" },
-  },
-};
-
-function signatureError(failure: SignatureFailure): HttpError {
-  const { message, problem } = SIGNATURE_PROBLEMS[failure];
-  return new HttpError(401, 'invalid_signature', message, { problems: [problem] });
-}
