@@ -1,6 +1,7 @@
 // JSON text from outside (webhook bodies, events and records files): parsed by JSON.parse, errors located by jsonc-parser.
 import { parse, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError } from 'jsonc-parser';
+import type { Problem } from '../core/problems.ts';
 
 export interface JsonSyntaxError {
   /** 0-based offset, and 1-based line and column, of the first syntax error. */
@@ -67,4 +68,14 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
 
 export function describeJsonError(e: JsonSyntaxError): string {
   return `invalid JSON at line ${e.line}, column ${e.column}: ${e.message}`;
+}
+
+/** A file's syntax error as a problem located at the file (the message says the line and column). */
+export function jsonSyntaxProblem(sourceName: string, error: JsonSyntaxError): Problem {
+  return { code: 'syntax', path: [sourceName], message: describeJsonError(error) };
+}
+
+/** Editors on Windows may start a UTF-8 file with a byte order mark, which JSON.parse refuses. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

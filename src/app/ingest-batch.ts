@@ -1,20 +1,28 @@
-// Use case: a webhook batch from HubSpot → validated, mapped to signals, stored durably, records woken.
-import { hubSpotWebhookBatchSchema, toSignals } from '../adapters/hubspot/webhook-events.ts';
-import type { IgnoredEvent } from '../adapters/hubspot/webhook-events.ts';
-import type { Problem } from '../core/types.ts';
-import { formatPath } from '../core/zod-problems.ts';
+// Use case: a webhook delivery, already checked and mapped by the HubSpot adapter → its signals stored durably, records woken.
 import type { IngestItem, RecordScheduler, SignalStore } from './ports.ts';
 
-export type IngestBatchResult =
-  | {
-      readonly kind: 'accepted';
-      readonly portalId: number | null;
-      readonly events: number;
-      readonly stored: number;
-      readonly duplicates: number;
-      readonly ignored: readonly IgnoredEvent[];
-    }
-  | { readonly kind: 'invalid'; readonly problems: readonly Problem[] };
+/** A delivery as the HubSpot adapter hands it over: valid, of one portal, mapped to signals. */
+export interface SignalBatch {
+  /** The one portal the events came from; null when the delivery held no events. */
+  readonly portalId: number | null;
+  /** Events in the delivery, retries and ignored ones included. */
+  readonly events: number;
+  /** One per signal, each with its stored identity; retries inside the delivery are already out. */
+  readonly items: readonly IngestItem[];
+  /** Retries inside the delivery. */
+  readonly duplicates: number;
+  /** Events deliberately not read (not a contact, deal or ticket, association changes, unknown types). */
+  readonly ignored: readonly { readonly reason: string }[];
+}
+
+export interface IngestBatchResult {
+  readonly portalId: number | null;
+  readonly events: number;
+  readonly stored: number;
+  /** Retries inside the delivery and signals stored before. */
+  readonly duplicates: number;
+  readonly ignored: SignalBatch['ignored'];
+}
 
 export interface IngestDeps {
   readonly store: SignalStore;
@@ -27,33 +35,22 @@ export interface IngestDeps {
 }
 
 /**
- * Validates the whole batch before storing any of it (nothing partly applied), stores its signals,
- * and resolves once they are stored; the records' jobs are queued without holding up the answer (a
- * crash before they are is caught by the sweeper, never lost). Store failures propagate as
- * StoreUnavailableError so the caller answers 503 and HubSpot retries.
+ * Stores the batch's signals and resolves once they are stored; the records' jobs are queued without
+ * holding up the answer (a crash before they are is caught by the sweeper, never lost). Store
+ * failures propagate as StoreUnavailableError so the caller answers 503 and HubSpot retries.
  */
-export async function ingestBatch(deps: IngestDeps, body: unknown): Promise<IngestBatchResult> {
-  const parsed = hubSpotWebhookBatchSchema.safeParse(body);
-  if (!parsed.success) {
-    return { kind: 'invalid', problems: parsed.error.issues.map((i) => ({ path: formatPath(['events', ...i.path]), message: i.message })) };
-  }
-  const events = parsed.data;
-  const mapped = toSignals(events);
-  if (!mapped.ok) return { kind: 'invalid', problems: mapped.problems };
-  if (mapped.portalId === null) return { kind: 'accepted', portalId: null, events: 0, stored: 0, duplicates: 0, ignored: [] };
-
+export async function ingestBatch(deps: IngestDeps, batch: SignalBatch): Promise<IngestBatchResult> {
+  if (batch.portalId === null) return { portalId: null, events: 0, stored: 0, duplicates: 0, ignored: [] };
   // One identity per signal (a merge event fans out to several records); repeats inside the batch are already out.
-  const items: readonly IngestItem[] = mapped.items;
-  const result = items.length === 0 ? { stored: 0, duplicates: 0, wake: [] } : await deps.store.ingest(mapped.portalId, items);
+  const result = batch.items.length === 0 ? { stored: 0, duplicates: 0, wake: [] } : await deps.store.ingest(batch.portalId, batch.items);
   // Only records whose next due time moved earlier need a job; the others have one for an earlier time,
   // and a crash between storing and queueing is the sweeper's to catch.
   if (result.wake.length > 0) deps.scheduler.wakeMany(result.wake).catch((e: unknown) => deps.onWakeError?.(e));
   return {
-    kind: 'accepted',
-    portalId: mapped.portalId,
-    events: events.length,
+    portalId: batch.portalId,
+    events: batch.events,
     stored: result.stored,
-    duplicates: result.duplicates + mapped.duplicates.length,
-    ignored: mapped.ignored,
+    duplicates: result.duplicates + batch.duplicates,
+    ignored: batch.ignored,
   };
 }

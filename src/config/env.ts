@@ -1,5 +1,8 @@
 // The service's configuration: every environment variable it reads, validated once at start with every problem listed.
 import { z } from 'zod';
+import { formatProblem } from '../core/problems.ts';
+import type { Problem } from '../core/problems.ts';
+import { problemsFromZod } from '../core/zod-problems.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -35,12 +38,8 @@ export interface Config {
   readonly crmReadIntervalMs: number;
 }
 
-export interface ConfigProblem {
-  readonly variable: string;
-  readonly message: string;
-}
-
-export type LoadConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+/** A problem's path is the variable's name: `['PORT']`. */
+export type LoadConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: readonly Problem[] };
 
 // An empty variable (`FOO=` in an env file) means "not set": it takes the default or is reported missing.
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
@@ -188,11 +187,10 @@ export const CONFIG_VARIABLES = Object.keys(envSchema.shape) as readonly (keyof 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): LoadConfigResult {
   const input: Record<string, string | undefined> = {};
   for (const name of CONFIG_VARIABLES) input[name] = env[name];
-  const parsed = envSchema.safeParse(input);
+  const parsed = envSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message }));
-    problems.sort((a, b) => CONFIG_VARIABLES.indexOf(a.variable as never) - CONFIG_VARIABLES.indexOf(b.variable as never));
-    return { ok: false, problems };
+    const order = (p: Problem) => CONFIG_VARIABLES.indexOf(p.path[0] as never);
+    return { ok: false, problems: problemsFromZod(parsed.error, { wording: 'schema' }).sort((a, b) => order(a) - order(b)) };
   }
   const e = parsed.data;
   return {
@@ -223,8 +221,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
 }
 
 /** One line per problem, for stderr before exiting. */
-export function formatConfigProblems(problems: readonly ConfigProblem[]): string {
-  return problems.map((p) => `${p.variable}: ${p.message}`).join('\n');
+export function formatConfigProblems(problems: readonly Problem[]): string {
+  return problems.map((p) => formatProblem(p, '(environment)')).join('\n');
 }
 
 const REDACTED = '[redacted]';

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { amountProblem, currencyProblem, findCurrency, parseAmount } from './money.ts';
 import type { Currency } from './money.ts';
-import type { Problem } from './types.ts';
-import { zodProblems } from './zod-problems.ts';
+import type { Problem } from './problems.ts';
+import { problemsFromZod } from './zod-problems.ts';
 
 export const PRICE_MODELS = ['flat', 'graduated', 'volume'] as const;
 export type PriceModel = (typeof PRICE_MODELS)[number];
@@ -213,7 +213,7 @@ export const priceSchema = rawPriceSchema
 /** Validates and compiles a raw `price` block; problems carry paths inside the block (`tiers[1].up_to`). */
 export function parsePrice(input: unknown): { ok: true; price: Price } | { ok: false; problems: Problem[] } {
   const result = priceSchema.safeParse(input, { reportInput: true });
-  return result.success ? { ok: true, price: result.data } : { ok: false, problems: zodProblems(result.error) };
+  return result.success ? { ok: true, price: result.data } : { ok: false, problems: problemsFromZod(result.error) };
 }
 
 function checkQuantity(n: number): void {

@@ -62,8 +62,3 @@ export type Signal =
 
 export type SignalKind = Signal['kind'];
 
-/** An error as data: what is wrong and where (a field path like `criteria[1].success`). */
-export interface Problem {
-  readonly path: string;
-  readonly message: string;
-}

@@ -1,42 +1,66 @@
-// Turns zod issues into the core's problems: a readable field path and a message a person can act on.
+// The one converter from zod issues to problems: a code, a path of segments and a message a person can act on.
 import type { z } from 'zod';
-import type { Problem } from './types.ts';
+import type { Problem, ProblemCode, ProblemPath } from './problems.ts';
 
-export type PathSegment = string | number;
-
-/** `criteria[1].price.tiers[0].up_to`: list indexes count from 0 (contract §1). */
-export function formatPath(segments: readonly PropertyKey[]): string {
-  let out = '';
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else out += out === '' ? String(s) : `.${String(s)}`;
-  }
-  return out;
+export interface ZodProblemOptions {
+  /** Where the parsed value sits in what was read (`['criteria', 1]`, `['events']`), put before every issue's path. */
+  readonly at?: ProblemPath;
+  /**
+   * `contract` (the default) words zod's standard checks one way everywhere (`is required`, `expected a
+   * list, got a mapping`), over the schema's own words: criteria files and definition files read so.
+   * `schema` keeps the message each check of the schema gives: for schemas that word every check
+   * themselves (webhook events, the records file, the environment, HubSpot's answers).
+   */
+  readonly wording?: 'contract' | 'schema';
 }
 
-export function joinPath(prefix: string, path: string): string {
-  if (prefix === '') return path;
-  if (path === '') return prefix;
-  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
-}
+const UNKNOWN_FIELD: Readonly<Record<NonNullable<ZodProblemOptions['wording']>, string>> = {
+  contract: 'unknown field (misspelt? every field name is part of the contract)',
+  schema: 'is not a known field',
+};
 
-/** Parse with every issue collected; pass `reportInput` so a missing field can be told from a wrong one. */
-export function zodProblems(error: z.ZodError, prefix = ''): Problem[] {
+/**
+ * Every issue of `error` as a problem; an unknown field is one problem per key. Parse with
+ * `reportInput: true` so that a missing value (code `required`) can be told from a wrong one.
+ */
+export function problemsFromZod(error: z.ZodError, options: ZodProblemOptions = {}): Problem[] {
+  const { at = [], wording = 'contract' } = options;
   const problems: Problem[] = [];
   for (const issue of error.issues) {
-    const base = joinPath(prefix, formatPath(issue.path));
+    const path = [...at, ...(issue.path as readonly (string | number)[])];
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        problems.push({ path: joinPath(base, key), message: 'unknown field (misspelt? every field name is part of the contract)' });
-      }
+      for (const key of issue.keys) problems.push({ code: 'unknown_field', path: [...path, key], message: UNKNOWN_FIELD[wording] });
       continue;
     }
-    problems.push({ path: base === '' ? '(top level)' : base, message: messageOf(issue) });
+    problems.push({ code: codeOf(issue), path, message: wording === 'schema' ? issue.message : contractMessage(issue) });
   }
   return problems;
 }
 
-function messageOf(issue: z.core.$ZodIssue): string {
+function codeOf(issue: z.core.$ZodIssue): ProblemCode {
+  const missing = 'input' in issue && issue.input === undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+      return missing ? 'required' : 'invalid_type';
+    case 'invalid_value':
+      return missing ? 'required' : 'invalid_value';
+    case 'invalid_union':
+      return 'invalid_type';
+    case 'invalid_format':
+      return 'invalid_format';
+    case 'too_small':
+    case 'too_big':
+      return issue.code;
+    case 'invalid_key':
+    case 'invalid_element':
+    case 'not_multiple_of':
+      return 'invalid_value';
+    default:
+      return missing ? 'required' : 'custom';
+  }
+}
+
+function contractMessage(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'invalid_type':
@@ -61,7 +85,7 @@ function article(type: string): string {
   return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';

@@ -2,15 +2,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../src/core/types.ts';
-import {
-  eventIdentity,
-  hubSpotWebhookBatchSchema,
-  hubSpotWebhookEventSchema,
-  parseEventsText,
-  parseRecordsText,
-  toSignals,
-} from '../../src/adapters/hubspot/webhook-events.ts';
-import type { HubSpotWebhookEvent, ToSignalsResult } from '../../src/adapters/hubspot/webhook-events.ts';
+import { parseEventsText } from '../../src/adapters/hubspot/events-file.ts';
+import { parseRecordsText } from '../../src/adapters/hubspot/records-file.ts';
+import { readWebhookBatch } from '../../src/adapters/hubspot/webhook-batch.ts';
+import { hubSpotWebhookBatchSchema, hubSpotWebhookEventSchema } from '../../src/adapters/hubspot/webhook-events.ts';
+import type { HubSpotWebhookEvent } from '../../src/adapters/hubspot/webhook-events.ts';
+import { eventIdentity, toSignals } from '../../src/adapters/hubspot/webhook-signals.ts';
+import type { ToSignalsResult } from '../../src/adapters/hubspot/webhook-signals.ts';
+import { formatPath } from '../../src/core/problems.ts';
+import type { Problem } from '../../src/core/problems.ts';
+
+/** Problems as printed: the path formatted (`events[1].portalId`), with the message. */
+const shown = (result: { ok: true } | { ok: false; problems: readonly Problem[] }) =>
+  result.ok ? false : result.problems.map((p) => ({ path: formatPath(p.path), message: p.message }));
 
 const EXAMPLE = new URL('../../../shared/examples/ticket-resolved/events.json', import.meta.url);
 
@@ -281,7 +285,7 @@ describe('toSignals: portals and order', () => {
     ];
     const result = toSignals(events);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.problems).toEqual([
+    expect(shown(result)).toEqual([
       { path: 'events[1].portalId', message: 'portal 99 differs from portal 4242 of events[0]: one portal at a time' },
       { path: 'events[3].portalId', message: 'portal 98 differs from portal 4242 of events[0]: one portal at a time' },
     ]);
@@ -289,8 +293,8 @@ describe('toSignals: portals and order', () => {
 
   it('names events by the locations given', () => {
     const events = [parsed({ subscriptionType: 'contact.creation', objectId: 1 }), parsed({ subscriptionType: 'contact.creation', objectId: 2, portalId: 99 })];
-    const result = toSignals(events, { locations: ['line 1', 'line 2[3]'] });
-    expect(!result.ok && result.problems[0]?.path).toBe('line 2[3].portalId');
+    const result = toSignals(events, { locations: [['line 1'], ['line 2', 3]] });
+    expect(!result.ok && result.problems[0]).toEqual({ code: 'conflict', path: ['line 2', 3, 'portalId'], message: expect.stringContaining('one portal at a time') });
   });
 
   it('keeps input order, not time order (the caller sorts)', () => {
@@ -323,7 +327,7 @@ describe('parseEventsText', () => {
     const result = parseEventsText(text, 'events.json');
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.format).toBe(format);
-    expect(result.locations).toEqual(locations);
+    expect(result.locations.map((l) => formatPath(l))).toEqual(locations);
     expect(result.events.map((e) => e.objectId)).toEqual(['1', '2', '3'].slice(0, locations.length));
   });
 
@@ -348,7 +352,7 @@ describe('parseEventsText', () => {
   ])('reports %s', (_name, text, expected) => {
     const result = parseEventsText(text, 'events.json');
     expect(result.ok).toBe(false);
-    const problems = result.ok ? [] : result.problems;
+    const problems = shown(result) || [];
     expect(problems).toHaveLength(expected.length);
     expected.forEach((e, k) => {
       expect(problems[k]?.path).toBe(e.path);
@@ -366,7 +370,7 @@ describe('parseEventsText', () => {
     ]);
     const result = parseEventsText(text, 'events.json');
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.problems).toEqual([
+    expect(shown(result)).toEqual([
       { path: 'events[1].portalId', message: 'expected an integer portal id' },
       { path: 'events[1].occurredAt', message: 'expected epoch milliseconds as an integer' },
       { path: 'events[2][1].objectId', message: 'expected a HubSpot id: a whole number, or a string of digits' },
@@ -379,7 +383,7 @@ describe('parseEventsText', () => {
   it('names JSON Lines problems by line', () => {
     const text = [JSON.stringify(e1), JSON.stringify({ ...e2, eventId: 1.5 }), JSON.stringify([e3, { ...e3, subscriptionType: 'deal.propertyChange' }]), '"text"'].join('\n');
     const result = parseEventsText(text, 'events.jsonl');
-    expect(!result.ok && result.problems).toEqual([
+    expect(shown(result)).toEqual([
       { path: 'line 2.eventId', message: 'expected an integer event id' },
       { path: 'line 3[1].propertyName', message: 'is required for deal.propertyChange' },
       { path: 'line 4', message: 'expected an event object or a batch array' },
@@ -389,7 +393,7 @@ describe('parseEventsText', () => {
   it('reports field problems and action rules of one event together', () => {
     const text = JSON.stringify([{ ...e1, occurredAt: 'soon', subscriptionType: 'contact.propertyChange' }]);
     const result = parseEventsText(text, 'events.json');
-    expect(!result.ok && result.problems.map((p) => p.path)).toEqual(['events[0].occurredAt', 'events[0].propertyName']);
+    expect(!result.ok && result.problems.map((p) => formatPath(p.path))).toEqual(['events[0].occurredAt', 'events[0].propertyName']);
   });
 });
 
@@ -429,7 +433,7 @@ describe('parseRecordsText', () => {
       ]),
       'records.json',
     );
-    expect(!result.ok && result.problems).toEqual([
+    expect(shown(result)).toEqual([
       { path: 'records[1].objectType', message: 'expected contact, deal or ticket' },
       { path: 'records[2].id', message: 'is required' },
       { path: 'records[2].properties.a', message: 'expected a string, number, boolean or null' },
@@ -448,7 +452,7 @@ describe('parseRecordsText', () => {
     ['an empty file', '', { path: 'records.json', message: /is empty/ }],
   ])('reports %s', (_name, text, expected) => {
     const result = parseRecordsText(text, 'records.json');
-    expect(!result.ok && result.problems).toEqual([{ path: expected.path, message: expect.stringMatching(expected.message) }]);
+    expect(shown(result)).toEqual([{ path: expected.path, message: expect.stringMatching(expected.message) }]);
   });
 });
 
@@ -460,5 +464,24 @@ describe('toSignals items: what the live store keeps', () => {
     if (!r.ok) throw new Error('expected ok');
     expect(r.items.map((i) => i.signal)).toEqual(r.signals);
     expect(r.items.map((i) => i.identity)).toEqual([`${eventIdentity(merge)}/0`, `${eventIdentity(merge)}/1`, `${eventIdentity(merge)}/2`, `${eventIdentity(prop)}/0`]);
+  });
+});
+
+describe('readWebhookBatch: one delivery as the receiver hands it to the ingest use case', () => {
+  it('counts events, in-delivery retries and ignored events, and keeps one item per signal', () => {
+    const prop = raw({ subscriptionType: 'contact.propertyChange', objectId: 4, propertyName: 'email', propertyValue: 'a@b.c' });
+    const reading = readWebhookBatch([prop, { ...prop, attemptNumber: 1 }, raw({ subscriptionType: 'company.creation', objectId: 5 })]);
+    if (!reading.ok) throw new Error(JSON.stringify(reading.problems));
+    expect(reading.batch).toMatchObject({ portalId: 4242, events: 3, duplicates: 1, ignored: [{ reason: 'unsupported_object_type' }] });
+    expect(reading.batch.items).toHaveLength(1);
+  });
+
+  it('refuses the whole delivery with every problem, each at its path under events', () => {
+    expect(readWebhookBatch({ events: [] })).toEqual({
+      ok: false,
+      problems: [{ code: 'invalid_type', path: ['events'], message: 'expected a JSON array of HubSpot webhook events' }],
+    });
+    const reading = readWebhookBatch([raw({ subscriptionType: 'contact.creation', objectId: 1, occurredAt: undefined })]);
+    expect(!reading.ok && reading.problems).toEqual([{ code: 'required', path: ['events', 0, 'occurredAt'], message: 'is required' }]);
   });
 });

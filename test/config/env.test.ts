@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatConfigProblems, loadConfig, redactedConfig } from '../../src/config/env.ts';
 import type { Config } from '../../src/config/env.ts';
+import { formatPath } from '../../src/core/problems.ts';
 
 const SECRET = 'client-secret-abc-123';
 const ADMIN = 'admin-token-0123456789';
@@ -19,11 +20,14 @@ function ok(env: Record<string, string | undefined>): Config {
   return r.config;
 }
 
-function problems(env: Record<string, string | undefined>) {
+function rawProblems(env: Record<string, string | undefined>) {
   const r = loadConfig(env);
   if (r.ok) throw new Error('expected problems');
   return r.problems;
 }
+
+/** Each problem as the variable it names (its path) and its message. */
+const problems = (env: Record<string, string | undefined>) => rawProblems(env).map((p) => ({ variable: formatPath(p.path), message: p.message }));
 
 describe('loadConfig', () => {
   it('applies every default', () => {
@@ -147,10 +151,17 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret in a problem', () => {
-    const found = problems({ ...minimal, ADMIN_TOKEN: 'sekrit-short', REDIS_URL: 'ftp://user:hunter2@host' });
+    const found = rawProblems({ ...minimal, ADMIN_TOKEN: 'sekrit-short', REDIS_URL: 'ftp://user:hunter2@host' });
     const text = formatConfigProblems(found);
     expect(text).not.toContain('sekrit-short');
     expect(text).not.toContain('hunter2');
+  });
+
+  it('gives each problem a code and the variable as its path', () => {
+    expect(rawProblems({ ...minimal, HUBSPOT_CLIENT_SECRET: undefined, PORT: 'eighty' })).toEqual([
+      { code: 'custom', path: ['PORT'], message: expect.stringContaining('whole number') },
+      { code: 'required', path: ['HUBSPOT_CLIENT_SECRET'], message: expect.stringMatching(/^is required/) },
+    ]);
   });
 
   it('ignores unrelated variables', () => {
@@ -160,7 +171,7 @@ describe('loadConfig', () => {
 
 describe('formatConfigProblems', () => {
   it('writes one "VARIABLE: message" line per problem', () => {
-    expect(formatConfigProblems([{ variable: 'PORT', message: 'must be a whole number' }, { variable: 'ADMIN_TOKEN', message: 'is required' }])).toBe(
+    expect(formatConfigProblems([{ code: 'custom', path: ['PORT'], message: 'must be a whole number' }, { code: 'required', path: ['ADMIN_TOKEN'], message: 'is required' }])).toBe(
       'PORT: must be a whole number\nADMIN_TOKEN: is required',
     );
   });

@@ -1,7 +1,7 @@
 // Property-based tests of the ledger's invariants (issue 2): order and repeats do not matter, caps hold, one reason each.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toSignals } from '../../src/adapters/hubspot/webhook-events.ts';
+import { toSignals } from '../../src/adapters/hubspot/webhook-signals.ts';
 import type { HubSpotWebhookEvent } from '../../src/adapters/hubspot/webhook-events.ts';
 import { outcomeView } from '../../src/core/ledger-view.ts';
 import { simulate } from '../../src/core/simulate.ts';

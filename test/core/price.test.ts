@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { formatAmount } from '../../src/core/money.ts';
 import { amountFor, parsePrice, priceSchema } from '../../src/core/price.ts';
 import type { Price } from '../../src/core/price.ts';
+import { formatPath } from '../../src/core/problems.ts';
 
 /** The tiers of the contract's example: 100 @ 50, 400 @ 40, the rest @ 30. */
 const CONTRACT_TIERS = [
@@ -251,9 +252,9 @@ describe('priceSchema: every problem, each at its path', () => {
     const result = parsePrice(raw);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    const paths = result.problems.map((p) => p.path);
+    const paths = result.problems.map((p) => formatPath(p.path));
     expect([...paths].sort()).toEqual(Object.keys(problems).sort());
-    for (const problem of result.problems) expect(problem.message).toMatch(problems[problem.path] ?? /^$/);
+    for (const problem of result.problems) expect(problem.message).toMatch(problems[formatPath(problem.path)] ?? /^$/);
   });
 
   it('§1 paths: inside a criteria version the issues carry the full zod path', () => {

@@ -10,7 +10,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { loadCriteriaFiles } from '../../src/adapters/files/criteria-files.ts';
-import { hubSpotWebhookBatchSchema, toSignals } from '../../src/adapters/hubspot/webhook-events.ts';
+import { hubSpotWebhookBatchSchema } from '../../src/adapters/hubspot/webhook-events.ts';
+import { toSignals } from '../../src/adapters/hubspot/webhook-signals.ts';
 import type { CriteriaSet } from '../../src/core/criteria/criteria-set.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';

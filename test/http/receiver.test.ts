@@ -57,7 +57,7 @@ const config = { publicBaseUrl: BASE, hubspotClientSecret: SECRET, adminToken: A
 function makeApp(over: Partial<Parameters<typeof createHttpApp>[0]> = {}) {
   return createHttpApp({
     config,
-    ingest: (body) => ingestBatch({ store, scheduler }, body),
+    ingest: (batch) => ingestBatch({ store, scheduler }, batch),
     reader: createOutcomeReader(store),
     health: {
       ready: async () => {
@@ -150,6 +150,19 @@ function deliver(body: string, d: Delivery = {}, target = app) {
 
 const ref = (recordId: string, objectType: RecordRef['objectType'] = 'contact'): RecordRef => ({ portalId: PORTAL, objectType, recordId });
 
+/** Every error answer's body: `{ error: { code, message, problems } }`. */
+const errorBody = (code: string, message: unknown = expect.any(String), problems: unknown[] = []) => ({ error: { code, message, problems } });
+
+/** A 401 for a signature failure: its one problem names the header at fault and what is wrong with it. */
+const SIGNATURE_FAULTS = {
+  missing_signature: { code: 'required', path: ['x-hubspot-signature-v3'] },
+  missing_timestamp: { code: 'required', path: ['x-hubspot-request-timestamp'] },
+  stale_timestamp: { code: 'invalid_value', path: ['x-hubspot-request-timestamp'] },
+  bad_signature: { code: 'invalid_value', path: ['x-hubspot-signature-v3'] },
+} as const;
+const signatureRefused = (failure: keyof typeof SIGNATURE_FAULTS) =>
+  errorBody('invalid_signature', expect.any(String), [{ ...SIGNATURE_FAULTS[failure], message: expect.any(String) }]);
+
 async function pendingCount(record: RecordRef): Promise<number> {
   return (await store.load(record, Number.POSITIVE_INFINITY)).pending.length;
 }
@@ -221,7 +234,7 @@ describe('POST /webhooks/hubspot', () => {
     ] as const) {
       const res = await deliver(body, { omit });
       expect(res.status, omit).toBe(401);
-      expect(res.body).toEqual({ error: 'invalid_signature', reason });
+      expect(res.body).toEqual(signatureRefused(reason));
     }
     expect(await pendingCount(ref('621'))).toBe(0);
   });
@@ -230,15 +243,15 @@ describe('POST /webhooks/hubspot', () => {
     const body = JSON.stringify([event({ objectId: 622 })]);
     const wrongSecret = await deliver(body, { secret: 'not-the-secret' });
     expect(wrongSecret.status).toBe(401);
-    expect(wrongSecret.body).toEqual({ error: 'invalid_signature', reason: 'bad_signature' });
+    expect(wrongSecret.body).toEqual(signatureRefused('bad_signature'));
 
     const signature = sign('POST', `${BASE}/webhooks/hubspot`, body, String(clock));
     const tampered = await deliver(body.replace('"objectId":622', '"objectId":623'), { signature });
-    expect(tampered.body).toEqual({ error: 'invalid_signature', reason: 'bad_signature' });
+    expect(tampered.body).toEqual(signatureRefused('bad_signature'));
 
     const internal = await deliver(body, { signedUrl: 'http://127.0.0.1:3000/webhooks/hubspot' });
     expect(internal.status).toBe(401);
-    expect(internal.body.reason).toBe('bad_signature');
+    expect(internal.body).toEqual(signatureRefused('bad_signature'));
     expect(await pendingCount(ref('622'))).toBe(0);
     expect(await pendingCount(ref('623'))).toBe(0);
   });
@@ -247,15 +260,15 @@ describe('POST /webhooks/hubspot', () => {
     const body = JSON.stringify([event({ objectId: 624 })]);
     const old = await deliver(body, { timestamp: T - 5 * 60_000 - 1 });
     expect(old.status).toBe(401);
-    expect(old.body).toEqual({ error: 'invalid_signature', reason: 'stale_timestamp' });
+    expect(old.body).toEqual(signatureRefused('stale_timestamp'));
     const ahead = await deliver(body, { timestamp: T + 5 * 60_000 + 1 });
-    expect(ahead.body).toEqual({ error: 'invalid_signature', reason: 'stale_timestamp' });
+    expect(ahead.body).toEqual(signatureRefused('stale_timestamp'));
     const notANumber = await request(app)
       .post('/webhooks/hubspot')
       .set('X-HubSpot-Signature-v3', sign('POST', `${BASE}/webhooks/hubspot`, body, 'yesterday'))
       .set('X-HubSpot-Request-Timestamp', 'yesterday')
       .send(body);
-    expect(notANumber.body).toEqual({ error: 'invalid_signature', reason: 'stale_timestamp' });
+    expect(notANumber.body).toEqual(signatureRefused('stale_timestamp'));
     expect(await pendingCount(ref('624'))).toBe(0);
   });
 
@@ -275,23 +288,22 @@ describe('POST /webhooks/hubspot', () => {
     clock = T + 5 * 60_000 + 1_000;
     const replayed = await replay();
     expect(replayed.status).toBe(401);
-    expect(replayed.body).toEqual({ error: 'invalid_signature', reason: 'stale_timestamp' });
+    expect(replayed.body).toEqual(signatureRefused('stale_timestamp'));
     expect(await pendingCount(ref('625'))).toBe(1);
   });
 
   it('400: a signed body that is not JSON, with where it breaks', async () => {
     const notJson = await deliver('not json');
     expect(notJson.status).toBe(400);
-    expect(notJson.body).toEqual({ error: 'invalid_json', message: 'invalid JSON at line 1, column 1 (position 0): unexpected character' });
+    expect(notJson.body).toEqual(errorBody('invalid_json', 'invalid JSON at line 1, column 1 (position 0): unexpected character'));
 
     const broken = await deliver('[\n  {"eventId": 1,}\n]');
     expect(broken.status).toBe(400);
-    expect(broken.body.error).toBe('invalid_json');
-    expect(broken.body.message).toMatch(/^invalid JSON at line 2, column 17 \(position 18\): expected a property name/);
+    expect(broken.body).toEqual(errorBody('invalid_json', expect.stringMatching(/^invalid JSON at line 2, column 17 \(position 18\): expected a property name/)));
 
     const empty = await deliver('');
     expect(empty.status).toBe(400);
-    expect(empty.body).toEqual({ error: 'invalid_json', message: expect.stringContaining('empty') });
+    expect(empty.body).toEqual(errorBody('invalid_json', expect.stringContaining('empty')));
   });
 
   it('400: a body that is not UTF-8', async () => {
@@ -303,20 +315,26 @@ describe('POST /webhooks/hubspot', () => {
       .set('X-HubSpot-Request-Timestamp', String(T))
       .send(Buffer.from([0x5b, 0xff, 0x5d]));
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'invalid_json', message: 'the body is not UTF-8 text' });
+    expect(res.body).toEqual(errorBody('invalid_json', 'the body is not UTF-8 text'));
   });
 
   it('400: JSON that is not a HubSpot event batch, with the path of every problem', async () => {
     const notArray = await deliver(JSON.stringify({ events: [] }));
     expect(notArray.status).toBe(400);
-    expect(notArray.body).toEqual({ error: 'invalid_batch', problems: [{ path: 'events', message: 'expected a JSON array of HubSpot webhook events' }] });
+    expect(notArray.body).toEqual(
+      errorBody('invalid_batch', expect.any(String), [{ code: 'invalid_type', path: ['events'], message: 'expected a JSON array of HubSpot webhook events' }]),
+    );
 
     const body = JSON.stringify([event({ objectId: 631 }), event({ eventId: 'x', occurredAt: undefined, objectId: 632 })]);
     const res = await deliver(body);
     expect(res.status).toBe(400);
-    expect(res.body.error).toBe('invalid_batch');
-    const paths = (res.body.problems as { path: string; message: string }[]).map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['events[1].eventId', 'events[1].occurredAt']));
+    expect(res.body.error.code).toBe('invalid_batch');
+    expect(res.body.error.problems).toEqual(
+      expect.arrayContaining([
+        { code: 'invalid_type', path: ['events', 1, 'eventId'], message: 'expected an integer event id' },
+        { code: 'required', path: ['events', 1, 'occurredAt'], message: 'is required' },
+      ]),
+    );
     // Nothing of a rejected batch is stored, not even its valid events.
     expect(await pendingCount(ref('631'))).toBe(0);
   });
@@ -325,11 +343,13 @@ describe('POST /webhooks/hubspot', () => {
     const big = JSON.stringify([event({ propertyValue: 'x'.repeat(MAX_BODY) })]);
     const signed = await deliver(big);
     expect(signed.status).toBe(413);
-    expect(signed.body).toEqual({ error: 'payload_too_large', message: expect.stringContaining(String(MAX_BODY)), limitBytes: MAX_BODY });
+    expect(signed.body).toEqual(
+      errorBody('payload_too_large', expect.stringContaining(String(MAX_BODY)), [{ code: 'too_big', path: [], message: expect.stringContaining(String(MAX_BODY)) }]),
+    );
 
     const unsigned = await deliver(big, { omit: 'both' });
     expect(unsigned.status).toBe(413);
-    expect(unsigned.body.error).toBe('payload_too_large');
+    expect(unsigned.body.error.code).toBe('payload_too_large');
   });
 
   it('503 with Retry-After: Redis cannot take the signals, so HubSpot retries', async () => {
@@ -345,11 +365,11 @@ describe('POST /webhooks/hubspot', () => {
     down.on('error', () => {});
     try {
       const downStore = createRedisSignalStore(down, prefix);
-      const downApp = makeApp({ ingest: (body) => ingestBatch({ store: downStore, scheduler }, body) });
+      const downApp = makeApp({ ingest: (batch) => ingestBatch({ store: downStore, scheduler }, batch) });
       const res = await deliver(JSON.stringify([event({ objectId: 641 })]), {}, downApp);
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
-      expect(res.body).toEqual({ error: 'store_unavailable', message: expect.any(String) });
+      expect(res.body).toEqual(errorBody('store_unavailable'));
       expect(wakes).toEqual([]);
       expect(await metricsText()).toMatch(/ob_webhook_rejected_requests_total\{reason="store_unavailable"\} 1/);
     } finally {
@@ -365,7 +385,7 @@ describe('POST /webhooks/hubspot', () => {
     });
     const res = await deliver(JSON.stringify([event()]), {}, broken);
     expect(res.status).toBe(500);
-    expect(res.body).toEqual({ error: 'internal' });
+    expect(res.body).toEqual(errorBody('internal'));
     const line = logLines.find((l) => l['status'] === 500 && l['path'] === '/webhooks/hubspot');
     expect((line?.['err'] as { stack?: string } | undefined)?.stack).toContain('boom in ingest');
   });
@@ -374,7 +394,7 @@ describe('POST /webhooks/hubspot', () => {
     const res = await request(app).get('/webhooks/hubspot');
     expect(res.status).toBe(405);
     expect(res.headers['allow']).toBe('POST');
-    expect(res.body.error).toBe('method_not_allowed');
+    expect(res.body).toEqual(errorBody('method_not_allowed', '/webhooks/hubspot takes POST only'));
   });
 
   it('counts requests by status and events by result', async () => {
@@ -418,7 +438,7 @@ describe('GET /api/outcomes', () => {
   it('401 without a token, with a wrong one, or another scheme', async () => {
     const none = await get('/api/outcomes?objectType=ticket&recordId=9001', null);
     expect(none.status).toBe(401);
-    expect(none.body).toEqual({ error: 'unauthorized' });
+    expect(none.body).toEqual(errorBody('unauthorized'));
     expect(none.headers['www-authenticate']).toMatch(/^Bearer/);
 
     const wrong = await get('/api/outcomes?objectType=ticket&recordId=9001', 'admin-token-for-tests-0123456780');
@@ -466,14 +486,16 @@ describe('GET /api/outcomes', () => {
     for (const [path, param] of cases) {
       const res = await get(path);
       expect(res.status, path).toBe(400);
-      expect(res.body, path).toEqual({ error: 'bad_request', path: param, message: expect.any(String) });
+      expect(res.body, path).toEqual(errorBody('bad_request', expect.any(String), [{ code: expect.any(String), path: [param], message: expect.any(String) }]));
     }
   });
 
   it('404 for an unknown outcome', async () => {
     const res = await get(`/api/outcomes/${encodeURIComponent('resolve:ticket:9001:2020-01-01#7')}?portalId=${PORTAL}`);
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: 'not_found', path: 'outcomeId', message: expect.stringContaining('no outcome') });
+    expect(res.body).toEqual(
+      errorBody('not_found', expect.stringContaining('no outcome'), [{ code: 'not_found', path: ['outcomeId'], message: expect.stringContaining('no outcome') }]),
+    );
   });
 });
 
@@ -533,13 +555,14 @@ describe('operations', () => {
     const res = await request(app).get('/nope/unique-404-path');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(res.body).toEqual({ error: 'not_found', message: 'no route GET /nope/unique-404-path' });
+    expect(res.body).toEqual(errorBody('not_found', 'no route GET /nope/unique-404-path'));
   });
 
   it('400 JSON for a malformed escape in a route parameter', async () => {
     const res = await request(app).get('/api/outcomes/%E0%A4%A').set('Authorization', `Bearer ${ADMIN}`);
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual(errorBody('bad_request'));
   });
 });
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../../src/adapters/http/hubspot-signature.ts';
-import { WEBHOOK_PATH } from '../../src/adapters/http/app.ts';
+import { WEBHOOK_PATH } from '../../src/adapters/http/webhook-receiver.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';

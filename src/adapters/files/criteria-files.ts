@@ -5,6 +5,7 @@ import type { CriteriaLoader } from '../../app/criteria-source.ts';
 import { buildCriteriaSet } from '../../core/criteria/criteria-set.ts';
 import type { CriteriaSet, SourcedProblem, SourcedVersion } from '../../core/criteria/criteria-set.ts';
 import { parseCriteriaText } from '../../core/criteria/parse-file.ts';
+import { formatProblem } from '../../core/problems.ts';
 
 const CRITERIA_FILE = /\.(ya?ml|json)$/i;
 
@@ -24,11 +25,11 @@ export async function loadCriteriaFiles(paths: readonly string[]): Promise<LoadC
       const info = await stat(path);
       if (info.isDirectory()) {
         const names = (await readdir(path)).filter((n) => CRITERIA_FILE.test(n)).sort();
-        if (names.length === 0) problems.push({ source: path, path: '(folder)', message: 'holds no .yaml, .yml or .json criteria file' });
+        if (names.length === 0) problems.push({ source: path, code: 'required', path: ['(folder)'], message: 'holds no .yaml, .yml or .json criteria file' });
         files.push(...names.map((n) => join(path, n)));
       } else files.push(path);
     } catch (e) {
-      problems.push({ source: path, path: '(file)', message: readError(e) });
+      problems.push({ source: path, code: 'unreadable', path: ['(file)'], message: readError(e) });
     }
   }
   const versions: SourcedVersion[] = [];
@@ -37,7 +38,7 @@ export async function loadCriteriaFiles(paths: readonly string[]): Promise<LoadC
     try {
       text = await readFile(file, 'utf8');
     } catch (e) {
-      problems.push({ source: file, path: '(file)', message: readError(e) });
+      problems.push({ source: file, code: 'unreadable', path: ['(file)'], message: readError(e) });
       continue;
     }
     const parsed = parseCriteriaText(text);
@@ -66,5 +67,5 @@ export function readError(e: unknown): string {
 }
 
 export function formatSourcedProblem(p: SourcedProblem): string {
-  return `${p.source}: ${p.path}: ${p.message}`;
+  return `${p.source}: ${formatProblem(p)}`;
 }

@@ -9,6 +9,8 @@ import {
   HubSpotUnexpectedResponseError,
 } from '../../app/hubspot-errors.ts';
 import type { HubSpotError, HubSpotMethod } from '../../app/hubspot-errors.ts';
+import { formatProblem } from '../../core/problems.ts';
+import { problemsFromZod } from '../../core/zod-problems.ts';
 
 /**
  * The one API version every call uses. Numbered paths (/crm/v3, /crm/v4) go unsupported in 2027, and a
@@ -91,9 +93,9 @@ export function createHubSpotRequest(options: HubSpotClientOptions): HubSpotRequ
 
 /** Checks a 2xx body at the call site; a mismatch is a HubSpotUnexpectedResponseError naming every problem. */
 export function readBody<T>(response: HubSpotResponse, schema: z.ZodType<T>, method: HubSpotMethod, path: string): T {
-  const result = schema.safeParse(response.body);
+  const result = schema.safeParse(response.body, { reportInput: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => `${i.path.length === 0 ? '(body)' : i.path.join('.')}: ${i.message}`);
+  const problems = problemsFromZod(result.error, { wording: 'schema' }).map((p) => formatProblem(p, '(body)'));
   throw new HubSpotUnexpectedResponseError(method, path, response.status, problems);
 }
 

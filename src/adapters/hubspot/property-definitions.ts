@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { BILLING_PREFIX } from '../../app/hubspot-ports.ts';
 import type { CrmObjectType } from '../../app/hubspot-ports.ts';
 import { OBJECT_TYPES, REASONS, STATUSES } from '../../core/types.ts';
-import type { Problem } from '../../core/types.ts';
-import { zodProblems } from '../../core/zod-problems.ts';
+import type { Problem } from '../../core/problems.ts';
+import { problemsFromZod } from '../../core/zod-problems.ts';
 
 export const PROPERTY_DEFINITIONS_DIR = fileURLToPath(new URL('../../../property-definitions/', import.meta.url));
 export const BILLING_PROPERTIES_FILE = 'billing-properties.json';
@@ -147,12 +147,12 @@ export async function loadPropertyDefinitions(dir: string = PROPERTY_DEFINITIONS
     try {
       raw = JSON.parse(await readFile(source, 'utf8'));
     } catch (e) {
-      problems.push({ source, path: '(file)', message: e instanceof Error ? e.message : String(e) });
+      problems.push({ source, code: 'unreadable', path: ['(file)'], message: e instanceof Error ? e.message : String(e) });
       return null;
     }
-    const parsed = schema.safeParse(raw);
+    const parsed = schema.safeParse(raw, { reportInput: true });
     if (parsed.success) return parsed.data;
-    problems.push(...zodProblems(parsed.error).map((p) => ({ ...p, source })));
+    problems.push(...problemsFromZod(parsed.error).map((p) => ({ ...p, source })));
     return null;
   };
   const billing = await read(BILLING_PROPERTIES_FILE, billingPropertiesSchema);

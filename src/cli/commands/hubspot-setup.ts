@@ -6,6 +6,7 @@ import { createSetupApi } from '../../adapters/hubspot/setup-api.ts';
 import { HubSpotRateLimitedError, HubSpotRejectedError, HubSpotServerError, HubSpotUnavailableError } from '../../app/hubspot-errors.ts';
 import { formatSetupAction, runHubSpotSetup } from '../../app/hubspot-setup.ts';
 import type { SetupFailure } from '../../app/hubspot-setup.ts';
+import { formatProblem } from '../../core/problems.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -63,7 +64,7 @@ export async function hubspotSetupCommand(args: readonly string[], io: CliIo, en
 
   const definitions = await loadPropertyDefinitions();
   if (!definitions.ok) {
-    for (const p of definitions.problems) io.err(`${p.source}: ${p.path}: ${p.message}`);
+    for (const p of definitions.problems) io.err(`${p.source}: ${formatProblem(p)}`);
     return EXIT.badInput;
   }
 

@@ -11,6 +11,8 @@ import {
   webhooksComponentSchema,
 } from '../../app/hubspot-subscriptions.ts';
 import type { WebhooksComponent } from '../../app/hubspot-subscriptions.ts';
+import { formatProblem } from '../../core/problems.ts';
+import { problemsFromZod } from '../../core/zod-problems.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -109,6 +111,6 @@ async function readWebhooksFile(file: string): Promise<{ component: WebhooksComp
     return { problem: `not JSON: ${e instanceof Error ? e.message : String(e)}`, missing: false };
   }
   const parsed = webhooksComponentSchema.safeParse(raw);
-  if (!parsed.success) return { problem: `not a webhooks component: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`, missing: false };
+  if (!parsed.success) return { problem: `not a webhooks component: ${problemsFromZod(parsed.error, { wording: 'schema' }).map((p) => formatProblem(p)).join('; ')}`, missing: false };
   return { component: parsed.data };
 }

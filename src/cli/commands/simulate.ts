@@ -1,11 +1,14 @@
 // `outcome-billing simulate`: replays recorded HubSpot events through the decision core with virtual time.
 import { readFile } from 'node:fs/promises';
 import { formatSourcedProblem, loadCriteriaFiles, readError } from '../../adapters/files/criteria-files.ts';
-import { parseEventsText, parseRecordsText, toSignals } from '../../adapters/hubspot/webhook-events.ts';
+import { parseEventsText } from '../../adapters/hubspot/events-file.ts';
+import { parseRecordsText } from '../../adapters/hubspot/records-file.ts';
+import { toSignals } from '../../adapters/hubspot/webhook-signals.ts';
 import { outcomeView } from '../../core/ledger-view.ts';
 import { simulate } from '../../core/simulate.ts';
 import { isoUtc, parseInstant } from '../../core/time.ts';
-import type { Problem } from '../../core/types.ts';
+import { formatProblem } from '../../core/problems.ts';
+import type { Problem } from '../../core/problems.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
@@ -100,5 +103,5 @@ async function readInput<T>(path: string, problems: string[], parse: (text: stri
 }
 
 function collect(problems: string[], source: string, result: { ok: boolean; problems?: readonly Problem[] } | null): void {
-  if (result && !result.ok) for (const p of result.problems ?? []) problems.push(`${source}: ${p.path}: ${p.message}`);
+  if (result && !result.ok) for (const p of result.problems ?? []) problems.push(`${source}: ${formatProblem(p)}`);
 }

@@ -1,5 +1,7 @@
 // The criteria in force: every version of every id, which one applies at an instant, and set-wide rules.
-import type { ObjectType, Problem } from '../types.ts';
+import { formatPath } from '../problems.ts';
+import type { Problem } from '../problems.ts';
+import type { ObjectType } from '../types.ts';
 import type { LocatedVersion } from './parse-file.ts';
 import type { CriteriaVersion } from './types.ts';
 
@@ -41,22 +43,22 @@ export function buildCriteriaSet(all: readonly SourcedVersion[]): CriteriaSetRes
     list.push(v);
     byId.set(v.criteria.id, list);
   }
-  const where = (v: SourcedVersion) => (v.path === '' ? v.source : `${v.source} ${v.path}`);
-  const at = (v: SourcedVersion, field: string) => ({ source: v.source, path: v.path === '' ? field : `${v.path}.${field}` });
+  const where = (v: SourcedVersion) => (v.path.length === 0 ? v.source : `${v.source} ${formatPath(v.path)}`);
+  const at = (v: SourcedVersion, field: string) => ({ source: v.source, path: [...v.path, field] });
   for (const [id, list] of byId) {
     list.sort((a, b) => a.criteria.version - b.criteria.version);
     for (let i = 1; i < list.length; i++) {
       const prev = list[i - 1]!;
       const cur = list[i]!;
       if (cur.criteria.version === prev.criteria.version) {
-        problems.push({ ...at(cur, 'version'), message: `${id} v${cur.criteria.version} is defined twice (also in ${where(prev)}); a version never changes once written: add a new version` });
+        problems.push({ code: 'duplicate', ...at(cur, 'version'), message: `${id} v${cur.criteria.version} is defined twice (also in ${where(prev)}); a version never changes once written: add a new version` });
         continue;
       }
       if (cur.criteria.object !== prev.criteria.object) {
-        problems.push({ ...at(cur, 'object'), message: `${id} watches ${prev.criteria.object} in v${prev.criteria.version}; every version of an id must watch the same object (use a new id)` });
+        problems.push({ code: 'conflict', ...at(cur, 'object'), message: `${id} watches ${prev.criteria.object} in v${prev.criteria.version}; every version of an id must watch the same object (use a new id)` });
       }
       if (cur.criteria.effectiveFrom < prev.criteria.effectiveFrom) {
-        problems.push({ ...at(cur, 'effective_from'), message: `is earlier than v${prev.criteria.version}'s effective_from, which would never be in force then` });
+        problems.push({ code: 'conflict', ...at(cur, 'effective_from'), message: `is earlier than v${prev.criteria.version}'s effective_from, which would never be in force then` });
       }
     }
   }

@@ -1,8 +1,8 @@
 // Reads a criteria file (YAML or JSON; one version or a `criteria:` list) into checked versions, or every problem.
 import { parseDocument } from 'yaml';
 import { isValidTimeZone, parseInstant } from '../time.ts';
-import type { Problem } from '../types.ts';
-import { joinPath, zodProblems } from '../zod-problems.ts';
+import type { Problem, ProblemPath } from '../problems.ts';
+import { problemsFromZod } from '../zod-problems.ts';
 import { criteriaVersionSchema } from './schema.ts';
 import type { CriteriaVersionParsed } from './schema.ts';
 import type { CriteriaVersion } from './types.ts';
@@ -10,7 +10,8 @@ import type { CriteriaVersion } from './types.ts';
 /** A version together with where it was written, so set-level problems can point at it. */
 export interface LocatedVersion {
   readonly criteria: CriteriaVersion;
-  readonly path: string;
+  /** `[]` for a file of one version, `['criteria', i]` inside a list. */
+  readonly path: ProblemPath;
   /** The version as written, keys sorted: equal texts mean an unchanged version, however the file is laid out. */
   readonly canonical: string;
 }
@@ -26,7 +27,8 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
     return {
       ok: false,
       problems: doc.errors.map((e) => ({
-        path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)',
+        code: 'syntax',
+        path: [e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)'],
         message: firstLine(e.message),
       })),
     };
@@ -39,7 +41,7 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
   const versions: LocatedVersion[] = [];
   for (const { value, path } of entries.entries) {
     const parsed = criteriaVersionSchema.safeParse(value, { reportInput: true });
-    if (!parsed.success) problems.push(...zodProblems(parsed.error, path));
+    if (!parsed.success) problems.push(...problemsFromZod(parsed.error, { at: path }));
     const crossField = checkAcrossFields(value, path);
     problems.push(...crossField.problems);
     if (parsed.success && crossField.effectiveFrom !== null) {
@@ -49,33 +51,33 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
   return problems.length > 0 ? { ok: false, problems } : { ok: true, versions };
 }
 
-type Entries = { ok: true; entries: { value: unknown; path: string }[] } | { ok: false; problems: Problem[] };
+type Entries = { ok: true; entries: { value: unknown; path: ProblemPath }[] } | { ok: false; problems: Problem[] };
 
 function splitEntries(root: unknown): Entries {
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    return { ok: false, problems: [{ path: '(top level)', message: 'expected a criteria version (a mapping of fields) or `criteria:` with a list of them' }] };
+    return { ok: false, problems: [{ code: 'invalid_type', path: [], message: 'expected a criteria version (a mapping of fields) or `criteria:` with a list of them' }] };
   }
-  if (!('criteria' in root)) return { ok: true, entries: [{ value: root, path: '' }] };
+  if (!('criteria' in root)) return { ok: true, entries: [{ value: root, path: [] }] };
   const problems: Problem[] = [];
   for (const key of Object.keys(root)) {
-    if (key !== 'criteria') problems.push({ path: key, message: 'unknown field: a file with `criteria:` holds only that list' });
+    if (key !== 'criteria') problems.push({ code: 'unknown_field', path: [key], message: 'unknown field: a file with `criteria:` holds only that list' });
   }
   const list = (root as { criteria: unknown }).criteria;
   if (!Array.isArray(list) || list.length === 0) {
-    problems.push({ path: 'criteria', message: 'expected a list of one or more criteria versions' });
+    problems.push({ code: Array.isArray(list) ? 'too_small' : 'invalid_type', path: ['criteria'], message: 'expected a list of one or more criteria versions' });
     return { ok: false, problems };
   }
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, entries: list.map((value, i) => ({ value, path: `criteria[${i}]` })) };
+  return { ok: true, entries: list.map((value, i) => ({ value, path: ['criteria', i] })) };
 }
 
 /** Rules that tie two fields together, checked on the raw input so they are reported even when other fields are wrong. */
-function checkAcrossFields(value: unknown, path: string): { problems: Problem[]; effectiveFrom: number | null } {
+function checkAcrossFields(value: unknown, path: ProblemPath): { problems: Problem[]; effectiveFrom: number | null } {
   const problems: Problem[] = [];
   if (value === null || typeof value !== 'object') return { problems, effectiveFrom: null };
   const raw = value as Record<string, unknown>;
   if (typeof raw.version === 'number' && raw.version > 1 && (raw.change_notes === undefined || raw.change_notes === '')) {
-    problems.push({ path: joinPath(path, 'change_notes'), message: `is required when version is more than 1 (say what changed since version ${raw.version - 1})` });
+    problems.push({ code: 'required', path: [...path, 'change_notes'], message: `is required when version is more than 1 (say what changed since version ${raw.version - 1})` });
   }
   let effectiveFrom: number | null = null;
   if (typeof raw.effective_from === 'string') {
@@ -83,7 +85,7 @@ function checkAcrossFields(value: unknown, path: string): { problems: Problem[];
     const zone = typeof raw.timezone === 'string' && isValidTimeZone(raw.timezone) ? raw.timezone : 'UTC';
     const parsed = parseInstant(raw.effective_from, zone);
     if (parsed.ok) effectiveFrom = parsed.ms;
-    else problems.push({ path: joinPath(path, 'effective_from'), message: parsed.message });
+    else problems.push({ code: 'invalid_format', path: [...path, 'effective_from'], message: parsed.message });
   }
   return { problems, effectiveFrom };
 }

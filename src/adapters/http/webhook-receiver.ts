@@ -1,0 +1,137 @@
+// HubSpot's webhook receiver: a signed delivery checked, mapped and stored before the answer, every refusal counted.
+import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
+import { StoreUnavailableError } from '../../app/ports.ts';
+import type { Config } from '../../config/env.ts';
+import { formatPath } from '../../core/problems.ts';
+import { readWebhookBatch } from '../hubspot/webhook-batch.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import { HttpError, httpFailure } from './errors.ts';
+import { InvalidSignatureError, hubspotSigned, signedRequest } from './hubspot-signed.ts';
+import { parseJsonBody } from './json-body.ts';
+import { context } from './request-log.ts';
+
+export const WEBHOOK_PATH = '/webhooks/hubspot';
+/** Seconds HubSpot is asked to wait after a 503; it retries on its own schedule anyway. */
+const RETRY_AFTER_SECONDS = 5;
+
+export interface WebhookReceiverDeps {
+  readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'maxBodyBytes'>;
+  readonly ingest: (batch: SignalBatch) => Promise<IngestBatchResult>;
+  readonly metrics: Metrics;
+  readonly clock: () => number;
+}
+
+export function webhookReceiver(deps: WebhookReceiverDeps): express.Router {
+  const { config, metrics } = deps;
+  const router = express.Router();
+  const signed = hubspotSigned({
+    publicBaseUrl: config.publicBaseUrl,
+    secret: config.hubspotClientSecret,
+    clock: deps.clock,
+    maxBodyBytes: config.maxBodyBytes,
+    caller: 'webhook',
+  });
+  const markWebhook = (_req: Request, res: Response, next: NextFunction) => {
+    context(res).webhook = true;
+    next();
+  };
+  router.post(WEBHOOK_PATH, markWebhook, signed, (_req, res) => receive(deps, res));
+  router.all(WEBHOOK_PATH, () => {
+    throw new HttpError(405, 'method_not_allowed', `${WEBHOOK_PATH} takes POST only`, { headers: { Allow: 'POST' } });
+  });
+  // Refusals the route did not count itself (a signature, a body too large, a broken upload, a bug)
+  // are counted here; the app's error handler answers them all.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    const ctx = context(res);
+    if (ctx.webhook && ctx.fields['reason'] === undefined && !res.headersSent) {
+      if (Buffer.isBuffer(req.body)) ctx.fields['bytes'] = req.body.length;
+      reject(metrics, res, rejectionReason(error));
+    }
+    next(error);
+  });
+  return router;
+}
+
+function rejectionReason(error: unknown): string {
+  if (error instanceof InvalidSignatureError) return `invalid_signature:${error.failure}`;
+  const failure = httpFailure(error);
+  if (failure?.type === 'entity.too.large') return 'payload_too_large';
+  if (failure !== null && failure.status >= 400 && failure.status < 500) return failure.type ?? 'bad_request';
+  return 'internal';
+}
+
+async function receive(deps: WebhookReceiverDeps, res: Response): Promise<void> {
+  const { metrics } = deps;
+  const ctx = context(res);
+  const { body } = signedRequest(res);
+  ctx.fields['bytes'] = body.length;
+  const parsed = parseJsonBody(body);
+  if (!parsed.ok) {
+    reject(metrics, res, 'invalid_json');
+    throw new HttpError(400, 'invalid_json', parsed.message);
+  }
+  const received = countReceived(metrics, res, parsed.value);
+  const reading = readWebhookBatch(parsed.value);
+  if (!reading.ok) {
+    reject(metrics, res, 'invalid_batch', received);
+    // Paths only: a problem's message may quote a value.
+    ctx.fields['problems'] = reading.problems.length;
+    ctx.fields['problemPaths'] = reading.problems.slice(0, 5).map((p) => formatPath(p.path));
+    const count = `${reading.problems.length} problem${reading.problems.length === 1 ? '' : 's'}`;
+    throw new HttpError(400, 'invalid_batch', `the body is not a batch of HubSpot webhook events (${count}): nothing of it was stored`, { problems: reading.problems });
+  }
+  let result: IngestBatchResult;
+  try {
+    result = await deps.ingest(reading.batch);
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    reject(metrics, res, 'store_unavailable', received);
+    ctx.fields['cause'] = error.message.slice(0, 300);
+    throw new HttpError(503, 'store_unavailable', 'the event store cannot take the events now: retry later', {
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      cause: error,
+    });
+  }
+  res.status(200).json(accepted(metrics, res, result));
+}
+
+/** Logs and counts the events of a JSON array before validation, so a refused delivery is still traceable to its account. */
+function countReceived(metrics: Metrics, res: Response, value: unknown): number {
+  const ctx = context(res);
+  const received = Array.isArray(value) ? value.length : 0;
+  ctx.fields['events'] = received;
+  const portalId = Array.isArray(value) ? (value[0] as { portalId?: unknown } | undefined)?.portalId : undefined;
+  if (typeof portalId === 'number') ctx.fields['portalId'] = portalId;
+  if (received > 0) metrics.webhookEvents.inc({ result: 'received' }, received);
+  return received;
+}
+
+/** Counts and logs a stored delivery; the answer HubSpot gets. */
+function accepted(metrics: Metrics, res: Response, result: IngestBatchResult) {
+  const accepted = result.events - result.ignored.length;
+  if (accepted > 0) metrics.webhookEvents.inc({ result: 'accepted' }, accepted);
+  if (result.duplicates > 0) metrics.webhookEvents.inc({ result: 'duplicate' }, result.duplicates);
+  const ignoredByReason: Record<string, number> = {};
+  for (const e of result.ignored) ignoredByReason[e.reason] = (ignoredByReason[e.reason] ?? 0) + 1;
+  for (const [reason, n] of Object.entries(ignoredByReason)) metrics.webhookEvents.inc({ result: 'ignored', reason }, n);
+  Object.assign(context(res).fields, {
+    portalId: result.portalId,
+    accepted,
+    stored: result.stored,
+    duplicates: result.duplicates,
+    ignored: result.ignored.length,
+    ...(result.ignored.length > 0 ? { ignoredReasons: ignoredByReason } : {}),
+  });
+  return { accepted, stored: result.stored, duplicates: result.duplicates, ignored: result.ignored.length };
+}
+
+/** Counts a refused webhook request, and its events when they could be counted. */
+function reject(metrics: Metrics, res: Response, reason: string, events = 0): void {
+  metrics.webhookRejections.inc({ reason });
+  const top = reason.split(':')[0] ?? reason;
+  if (events > 0) metrics.webhookEvents.inc({ result: 'rejected', reason: top }, events);
+  context(res).fields['reason'] = reason;
+}
+

@@ -1,0 +1,31 @@
+// What the web and worker roles share once the process is up: configuration, logger, Redis, criteria, store, queue, metrics.
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { CriteriaSource } from '../app/criteria-source.ts';
+import type { createRecordScheduler } from '../adapters/queue/record-queue.ts';
+import type { Logger } from '../adapters/logging/logger.ts';
+import type { Metrics } from '../adapters/metrics/metrics.ts';
+import type { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
+import type { Config } from '../config/env.ts';
+
+export interface Roles {
+  readonly web: boolean;
+  readonly worker: boolean;
+}
+
+export interface Runtime {
+  readonly config: Config;
+  readonly roles: Roles;
+  readonly logger: Logger;
+  /** Fails fast while Redis is down (requests answer 503 and HubSpot retries). */
+  readonly fastRedis: Redis;
+  /** Waits for Redis instead: BullMQ workers must not give up on a blip. */
+  readonly workerRedis: Redis;
+  readonly criteria: CriteriaSource;
+  /** The receiver's store, over `fastRedis`. */
+  readonly store: ReturnType<typeof createRedisSignalStore>;
+  readonly queue: Queue;
+  readonly scheduler: ReturnType<typeof createRecordScheduler>;
+  readonly metrics: Metrics;
+  readonly clock: () => number;
+}

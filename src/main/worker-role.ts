@@ -1,0 +1,97 @@
+// The worker role: BullMQ workers deciding records, the sweeper, the HubSpot drains and a heartbeat, closed in order on shutdown.
+import { randomUUID } from 'node:crypto';
+import { processRecord } from '../app/process-record.ts';
+import type { RecordRef, SignalStore } from '../app/ports.ts';
+import { createRecordWorker, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
+import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
+import { beat, forget } from '../adapters/redis/heartbeat.ts';
+import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
+import { createHubSpotDrains } from './hubspot-drains.ts';
+import type { HubSpotDrains } from './hubspot-drains.ts';
+import type { Runtime } from './runtime.ts';
+import type { ShutdownStep } from './shutdown.ts';
+
+const HEARTBEAT_MS = 2_000;
+/** A record waiting for its HubSpot read looks again this often, and settles on signals alone after the longer wait. */
+const CRM_WAIT_RETRY_MS = 500;
+const CRM_MAX_WAIT_MS = 60_000;
+
+/** Starts the workers and their schedules; the step it returns lets running jobs finish, then leaves. */
+export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
+  const { config, logger, workerRedis, queue, clock } = rt;
+  const prefix = config.redisPrefix;
+  const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const store = createRedisSignalStore(workerRedis, prefix);
+  const drains = hubspotDrains(rt);
+  const worker = createRecordWorker(
+    { connection: workerRedis, prefix, holdMs: config.signalHoldMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs },
+    {
+      store,
+      overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
+      onParked: (record, at) =>
+        logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
+      scheduler: rt.scheduler,
+      ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
+      process: recordProcessor(rt, store),
+    },
+  );
+  worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'job failed'));
+  await scheduleSweeper(queue, config.sweepIntervalMs);
+  await scheduleHubSpotDrains(queue, drains ? { writebackEveryMs: config.writebackIntervalMs, crmReadEveryMs: config.crmReadIntervalMs } : null);
+  await beat(workerRedis, prefix, workerId, clock());
+  const heartbeat = setInterval(() => void beat(workerRedis, prefix, workerId, clock()).catch(() => undefined), HEARTBEAT_MS);
+  logger.info({ workerId, concurrency: config.workerConcurrency }, 'worker started');
+  return async () => {
+    clearInterval(heartbeat);
+    await worker.close();
+    await forget(workerRedis, prefix, workerId).catch(() => undefined);
+  };
+}
+
+/** Without a token no HubSpot call is made at all: the drains are neither built nor scheduled. */
+function hubspotDrains(rt: Runtime): HubSpotDrains | null {
+  const { config } = rt;
+  if (!config.hubspotAccessToken) return null;
+  return createHubSpotDrains({
+    redis: rt.workerRedis,
+    prefix: config.redisPrefix,
+    accessToken: config.hubspotAccessToken,
+    apiBaseUrl: config.hubspotApiBaseUrl,
+    burstLimit: config.hubspotBurstLimit,
+    criteria: rt.criteria.current,
+    clock: rt.clock,
+    metrics: rt.metrics,
+    logger: rt.logger,
+  });
+}
+
+/** Decides one record's due work, logging and counting what changed. */
+function recordProcessor(rt: Runtime, store: SignalStore) {
+  const { config, logger, metrics } = rt;
+  const crm = config.hubspotAccessToken ? { snapshots: createCrmSnapshotStore(rt.workerRedis, config.redisPrefix), maxWaitMs: CRM_MAX_WAIT_MS } : null;
+  const deps = {
+    store,
+    scheduler: rt.scheduler,
+    criteria: rt.criteria.current,
+    clock: rt.clock,
+    holdMs: config.signalHoldMs,
+    pendingWriteDelayMs: config.writebackPendingDelayMs,
+    ...(crm ? { crm } : {}),
+  };
+  return async (record: RecordRef) => {
+    const stop = metrics.decisionDuration.startTimer();
+    const result = await processRecord(deps, record);
+    stop();
+    if (result.kind === 'waiting_for_crm') return { retryInMs: CRM_WAIT_RETRY_MS };
+    if (result.unverified.length > 0) logger.warn({ record, at: result.unverified }, 'settled on signals alone: the HubSpot read did not come in time');
+    metrics.signalsApplied.inc(result.applied);
+    if (result.late.length > 0) {
+      metrics.lateSignals.inc(result.late.length);
+      logger.warn({ record, late: result.late.map((s) => ({ at: s.at, kind: s.kind, ref: s.ref })) }, 'late signals recorded: they changed no settled outcome');
+    }
+    for (const o of result.changed) {
+      logger.info({ outcomeId: o.outcomeId, status: o.status, reason: o.reason, version: o.criteriaVersion }, 'outcome changed');
+    }
+    return undefined;
+  };
+}
