@@ -70,7 +70,7 @@ describe('HubSpot drain jobs', () => {
     });
     const signals = createRedisSignalStore(redis, prefix);
     const record = { portalId: 42, objectType: 'ticket' as const, recordId: '11' };
-    await signals.commit(record, 0, stateWith('ticket', '11', [outcomeFixture({ recordId: '11', status: 'billable' })]), [], null, Date.now(), []);
+    await signals.commit({ record, version: 0, state: stateWith('ticket', '11', [outcomeFixture({ recordId: '11', status: 'billable' })]), applied: [], nextTimerAt: null, writeDueAt: Date.now(), statusesBefore: [] });
     const snapshots = createCrmSnapshotStore(redis, prefix);
     await snapshots.request({ portalId: 42, objectType: 'ticket', recordId: '12' }, Date.now());
     expect(await hubspotBacklog(redis, prefix)).toEqual({ outbox: 1, crm_read_requests: 1, dead_letters: 0 });

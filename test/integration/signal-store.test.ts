@@ -36,15 +36,15 @@ describe('Redis signal store', () => {
   it('commits only over the version it loaded, and reports the new due time', async () => {
     const loaded = await store().load(record, 2_500);
     const state = newRecordState('ticket', '42');
-    const first = await store().commit(record, loaded.version, state, loaded.pending, null, null, []);
+    const first = await store().commit({ record, version: loaded.version, state, applied: loaded.pending, nextTimerAt: null, writeDueAt: null, statusesBefore: [] });
     expect(first).toEqual({ ok: true, nextPendingAt: 3_000, dueAt: 3_000, dueChanged: true });
     // A second worker that loaded the same version loses: nothing is written twice.
-    expect((await store().commit(record, loaded.version, state, loaded.pending, null, null, [])).ok).toBe(false);
+    expect((await store().commit({ record, version: loaded.version, state, applied: loaded.pending, nextTimerAt: null, writeDueAt: null, statusesBefore: [] })).ok).toBe(false);
     expect((await store().load(record, Number.POSITIVE_INFINITY)).pending.map((p) => p.signal.at)).toEqual([3_000]);
     // A timer earlier than the pending signal becomes the due time.
     const again = await store().load(record, 2_500);
-    expect(await store().commit(record, again.version, state, [], 2_800, null, [])).toEqual({ ok: true, nextPendingAt: 3_000, dueAt: 2_800, dueChanged: true });
+    expect(await store().commit({ record, version: again.version, state, applied: [], nextTimerAt: 2_800, writeDueAt: null, statusesBefore: [] })).toEqual({ ok: true, nextPendingAt: 3_000, dueAt: 2_800, dueChanged: true });
     const third = await store().load(record, 2_500);
-    expect(await store().commit(record, third.version, state, [], 2_800, null, [])).toMatchObject({ dueAt: 2_800, dueChanged: false });
+    expect(await store().commit({ record, version: third.version, state, applied: [], nextTimerAt: 2_800, writeDueAt: null, statusesBefore: [] })).toMatchObject({ dueAt: 2_800, dueChanged: false });
   });
 });

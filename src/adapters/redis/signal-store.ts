@@ -2,11 +2,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import type { RecordState } from '../../core/engine/record-state.ts';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
 import { StoreUnavailableError, recordRefKey } from '../../app/ports.ts';
-import type { CommitResult, IngestItem, IngestResult, LoadedRecord, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
+import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
 import { decodeRecord, decodeSignal, encodeRecord, encodeSignal } from './record-codec.ts';
 
 const lua = (name: string): string => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
@@ -115,12 +114,12 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
       return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending };
     },
 
-    async commit(record, version, state: RecordState, applied, nextWakeAt, writeDueAt, statusesBefore): Promise<CommitResult> {
+    async commit({ record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore }: CommitRequest): Promise<CommitResult> {
       const statusDelta: Record<string, number> = {};
       for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
       for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
       const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues];
-      const args = [version, encodeRecord(state), recordRefKey(record), nextWakeAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
+      const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
       const [ok, nextPending, due, changed] = await r.obCommit(ks.length, ...ks, ...args);
       if (ok !== 1) return { ok: false, nextPendingAt: null, dueAt: null, dueChanged: false };
       return { ok: true, nextPendingAt: nextPending === '' ? null : Number(nextPending), dueAt: due === '' ? null : Number(due), dueChanged: changed === 1 };
