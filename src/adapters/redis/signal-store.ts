@@ -1,16 +1,12 @@
 // The Redis store of signals, record states and their indexes; every change goes through one Lua script.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
-import { StoreUnavailableError, recordRefKey } from '../../app/ports.ts';
+import { recordRefKey } from '../../app/ports.ts';
 import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
 import { decodeRecord, decodeSignal, encodeRecord, encodeSignal } from './record-codec.ts';
-
-const lua = (name: string): string => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
-const INGEST = lua('ingest');
-const COMMIT = lua('commit');
+import { SCRIPTS, runScript } from './scripts.ts';
 
 /** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
 const SEEN_TTL_MS = 3 * 24 * 3_600_000;
@@ -54,27 +50,8 @@ export function parseRecordKey(key: string): RecordRef | null {
   return { portalId: Number(portal), objectType: objectType as ObjectType, recordId };
 }
 
-type Commands = {
-  obIngest(numKeys: number, ...args: (string | number)[]): Promise<[number, number, ...string[]]>;
-  obCommit(numKeys: number, ...args: (string | number)[]): Promise<[number, string, string, number]>;
-};
-
-/** Any Redis failure while storing becomes StoreUnavailableError: the receiver answers 503 and HubSpot retries. */
-async function unavailable<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    throw new StoreUnavailableError(e instanceof Error ? e.message : String(e), { cause: e });
-  }
-}
-
 export function createRedisSignalStore(redis: Redis, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>> } {
   const keys = redisKeys(prefix);
-  const r = redis as Redis & Commands;
-  if (!('obIngest' in r)) {
-    redis.defineCommand('obIngest', { lua: INGEST });
-    redis.defineCommand('obCommit', { lua: COMMIT });
-  }
 
   return {
     keys,
@@ -87,11 +64,12 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
         ks.push(keys.seen(`${portalId}|${identity}`), keys.pending(record));
         args.push(signal.at, encodeSignal(signal), recordRefKey(record));
       }
-      const [stored, duplicates, ...moved] = await unavailable(() => r.obIngest(ks.length, ...ks, ...args));
+      // A Redis failure here becomes StoreUnavailableError (scripts.ts): the receiver answers 503 and HubSpot retries.
+      const { stored, duplicates, moved } = await runScript(redis, SCRIPTS.ingest, ks, args);
       const wake: { record: RecordRef; at: number }[] = [];
-      for (let i = 0; i + 1 < moved.length; i += 2) {
-        const record = parseRecordKey(moved[i]!);
-        if (record) wake.push({ record, at: Number(moved[i + 1]) });
+      for (const { recordKey, at } of moved) {
+        const record = parseRecordKey(recordKey);
+        if (record) wake.push({ record, at });
       }
       return { stored, duplicates, wake };
     },
@@ -120,9 +98,7 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
       for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
       const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues];
       const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
-      const [ok, nextPending, due, changed] = await r.obCommit(ks.length, ...ks, ...args);
-      if (ok !== 1) return { ok: false, nextPendingAt: null, dueAt: null, dueChanged: false };
-      return { ok: true, nextPendingAt: nextPending === '' ? null : Number(nextPending), dueAt: due === '' ? null : Number(due), dueChanged: changed === 1 };
+      return runScript(redis, SCRIPTS.commit, ks, args);
     },
 
     async *listRecords(portalId?: number): AsyncIterable<RecordRef> {
