@@ -1,6 +1,7 @@
 // The write-back's Redis side: the outbox the commit script fills, hashes of what was last written, the compare-and-remove, and the dead-letter list.
 import type { Redis } from 'ioredis';
 import { recordRefKey } from '../../app/ports.ts';
+import type { RecordRef } from '../../app/ports.ts';
 import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback.ts';
 import { decodeRecord } from './record-codec.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
@@ -72,15 +73,7 @@ export function createRedisWritebackStore(
     },
 
     async finish(done) {
-      const args: (string | number)[] = [done.outcomes.length];
-      for (const [field, hash] of done.outcomes) args.push(field, hash);
-      args.push(done.records.length);
-      for (const [record, hash] of done.records) args.push(recordRefKey(record), hash);
-      const stateKeys: string[] = [];
-      for (const { entry, version } of done.remove) {
-        stateKeys.push(stateKey(entry.record));
-        args.push(recordRefKey(entry.record), entry.score, version);
-      }
+      const { stateKeys, args } = finishArgs(done, stateKey);
       return runScript(redis, SCRIPTS.writebackFinish, [keys.outbox, keys.writtenOutcomes, keys.writtenRecords, ...stateKeys], args);
     },
 
@@ -101,4 +94,18 @@ export function createRedisWritebackStore(
       return redis.zcard(keys.outbox);
     },
   };
+}
+
+/** The finish script's ARGV, in its header's order, and the state key of each record it may take off the outbox. */
+function finishArgs(done: Parameters<WritebackStore['finish']>[0], stateKey: (r: RecordRef) => string): { stateKeys: string[]; args: (string | number)[] } {
+  const args: (string | number)[] = [done.outcomes.length];
+  for (const [field, hash] of done.outcomes) args.push(field, hash);
+  args.push(done.records.length);
+  for (const [record, hash] of done.records) args.push(recordRefKey(record), hash);
+  const stateKeys: string[] = [];
+  for (const { entry, version } of done.remove) {
+    stateKeys.push(stateKey(entry.record));
+    args.push(recordRefKey(entry.record), entry.score, version);
+  }
+  return { stateKeys, args };
 }
