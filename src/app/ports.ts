@@ -101,6 +101,26 @@ export interface RecordScheduler {
   wakeMany(items: readonly { readonly record: RecordRef; readonly at: number }[]): Promise<void>;
 }
 
+/** Where a record's own job for a due time stands: all the sweeper needs to know of the queue. */
+export type JobStanding =
+  /** Waiting or delayed: only behind a backlog, it will run. */
+  | 'queued'
+  /** Held by a worker, which may have died with it. */
+  | 'running'
+  /** Failed for good; its id would block the record's usual wake. */
+  | 'failed'
+  /** No such job (done and removed, or never queued). */
+  | 'gone';
+
+/**
+ * The sweeper's way past a record whose own job is stuck: held by a worker that died, or failed for
+ * good. A rescue job has an id of its own per sweep slot; running it twice is harmless (compare-and-set).
+ */
+export interface RescueScheduler {
+  rescue(items: readonly { readonly record: RecordRef; readonly at: number }[], slot: number): Promise<void>;
+  jobStanding(record: RecordRef, at: number): Promise<JobStanding>;
+}
+
 /** A record's properties as HubSpot returned them at `readAt` (null values as ''); `found` false when HubSpot has no such record. */
 export interface CrmSnapshot {
   readonly readAt: number;

@@ -6,6 +6,7 @@ import { CriteriaInvalidError, loadCriteriaSource } from '../app/criteria-source
 import { ingestBatch } from '../app/ingest-batch.ts';
 import { processRecord } from '../app/process-record.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
+import { sweep } from '../app/sweep.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
 import { createLogger } from '../adapters/logging/logger.ts';
 import { createMetrics } from '../adapters/metrics/metrics.ts';
@@ -145,11 +146,16 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void>
     const worker = createRecordWorker(
       { connection: workerRedis, prefix, holdMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs },
       {
-        store: workerStore,
-        overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
-        onParked: (record, at) =>
-          logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
-        scheduler: scheduler,
+        sweep: () =>
+          sweep({
+            store: workerStore,
+            scheduler,
+            clock,
+            holdMs,
+            overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
+            onParked: (record, at) =>
+              logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
+          }),
         ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
         process: async (record) => {
           const stop = metrics.decisionDuration.startTimer();

@@ -5,7 +5,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/logger.ts';
 import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
-import { CRM_READ_JOB, WRITEBACK_JOB, createRecordQueue, createRecordScheduler, createRecordWorker, scheduleHubSpotDrains } from '../../src/adapters/queue/record-queue.ts';
+import { CRM_READ_JOB, WRITEBACK_JOB, createRecordQueue, createRecordWorker, scheduleHubSpotDrains } from '../../src/adapters/queue/record-queue.ts';
 import { createCrmSnapshotStore } from '../../src/adapters/redis/crm-snapshots.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
 import { createHubSpotDrains, hubspotBacklog } from '../../src/main/hubspot-drains.ts';
@@ -48,8 +48,7 @@ afterEach(async () => {
 
 function startWorker(handlers: { writeback?: () => Promise<unknown>; crmRead?: () => Promise<unknown> }): Worker {
   const settings = { connection: redis, prefix, holdMs: 0, clock: Date.now };
-  const store = createRedisSignalStore(redis, prefix);
-  return createRecordWorker({ ...settings, concurrency: 2 }, { store, scheduler: createRecordScheduler(queue, settings), process: async () => undefined, ...handlers });
+  return createRecordWorker({ ...settings, concurrency: 2 }, { sweep: async () => null, process: async () => undefined, ...handlers });
 }
 
 describe('HubSpot drain jobs', () => {
