@@ -1,5 +1,5 @@
 // BullMQ adapter: record wake-ups as delayed jobs with deterministic ids, the worker that runs them, and the repeating jobs' schedules.
-import { DelayedError, Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { ConnectionOptions, Job } from 'bullmq';
 import { z } from 'zod';
 import type { JobStanding, RecordRef, RecordScheduler, RescueScheduler } from '../../app/ports.ts';
@@ -108,7 +108,7 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
         await drain();
         return null;
       }
-      const data = recordJobSchema.parse(job.data);
+      const data = recordJobData(job);
       const dueAt = data.at + s.holdMs;
       if (s.clock() < dueAt) {
         await job.moveToDelayed(dueAt, token);
@@ -130,6 +130,13 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
       ...(s.lockDurationMs ? { lockDuration: s.lockDurationMs, stalledInterval: s.lockDurationMs } : {}),
     },
   );
+}
+
+/** A payload that does not parse will never parse: the job fails at once instead of retrying. */
+function recordJobData(job: Job): RecordJob {
+  const parsed = recordJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`record job ${job.id ?? '?'} has an invalid payload: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 export async function scheduleSweeper(queue: Queue, everyMs: number): Promise<void> {
