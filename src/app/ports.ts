@@ -41,6 +41,22 @@ export interface LoadedRecord {
   readonly pending: readonly PendingSignal[];
 }
 
+/** One processing run's result, to save over the state it loaded. */
+export interface CommitRequest {
+  readonly record: RecordRef;
+  /** The version the state was loaded at: the commit is a compare-and-set on it. */
+  readonly version: number;
+  readonly state: RecordState;
+  /** The pending signals the run applied, to remove. */
+  readonly applied: readonly PendingSignal[];
+  /** The earliest timer still to fire (event time), or null. */
+  readonly nextTimerAt: number | null;
+  /** When an outcome changed: the time its write to the CRM is due; else null. */
+  readonly writeDueAt: number | null;
+  /** The statuses of the loaded state's outcomes, for the outcome counts by status. */
+  readonly statusesBefore: readonly Status[];
+}
+
 export interface CommitResult {
   /** False when another worker changed the record since it was loaded: load again and retry. */
   readonly ok: boolean;
@@ -65,16 +81,7 @@ export interface SignalStore {
    * indexes the next wake, and when an outcome changed puts the record in the write-back outbox, due
    * at `writeDueAt` (an earlier due time already there wins).
    */
-  commit(
-    record: RecordRef,
-    version: number,
-    state: RecordState,
-    applied: readonly PendingSignal[],
-    nextWakeAt: number | null,
-    writeDueAt: number | null,
-    /** The statuses of the loaded state's outcomes, for the outcome counts by status. */
-    statusesBefore: readonly Status[],
-  ): Promise<CommitResult>;
+  commit(request: CommitRequest): Promise<CommitResult>;
   /** Every record with state (for the ledger), in no particular order. */
   listRecords(portalId?: number): AsyncIterable<RecordRef>;
   portals(): Promise<number[]>;
@@ -92,6 +99,26 @@ export interface SignalStore {
 export interface RecordScheduler {
   wake(record: RecordRef, at: number): Promise<void>;
   wakeMany(items: readonly { readonly record: RecordRef; readonly at: number }[]): Promise<void>;
+}
+
+/** Where a record's own job for a due time stands: all the sweeper needs to know of the queue. */
+export type JobStanding =
+  /** Waiting or delayed: only behind a backlog, it will run. */
+  | 'queued'
+  /** Held by a worker, which may have died with it. */
+  | 'running'
+  /** Failed for good; its id would block the record's usual wake. */
+  | 'failed'
+  /** No such job (done and removed, or never queued). */
+  | 'gone';
+
+/**
+ * The sweeper's way past a record whose own job is stuck: held by a worker that died, or failed for
+ * good. A rescue job has an id of its own per sweep slot; running it twice is harmless (compare-and-set).
+ */
+export interface RescueScheduler {
+  rescue(items: readonly { readonly record: RecordRef; readonly at: number }[], slot: number): Promise<void>;
+  jobStanding(record: RecordRef, at: number): Promise<JobStanding>;
 }
 
 /** A record's properties as HubSpot returned them at `readAt` (null values as ''); `found` false when HubSpot has no such record. */

@@ -96,15 +96,15 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     if (signals.length === 0 && !effects.some((e) => e.type === 'outcome_changed')) {
       return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt: nextTimerAt, conflicts, unverified };
     }
-    const committed = await deps.store.commit(
+    const committed = await deps.store.commit({
       record,
-      loaded.version,
+      version: loaded.version,
       state,
-      loaded.pending,
+      applied: loaded.pending,
       nextTimerAt,
-      writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0),
+      writeDueAt: writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0),
       statusesBefore,
-    );
+    });
     if (!committed.ok) {
       conflicts++;
       continue;

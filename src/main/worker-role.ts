@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { processRecord } from '../app/process-record.ts';
 import type { RecordRef, SignalStore } from '../app/ports.ts';
+import { sweep } from '../app/sweep.ts';
 import { createRecordWorker, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
 import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
 import { beat, forget } from '../adapters/redis/heartbeat.ts';
@@ -26,11 +27,16 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
   const worker = createRecordWorker(
     { connection: workerRedis, prefix, holdMs: config.signalHoldMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs },
     {
-      store,
-      overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
-      onParked: (record, at) =>
-        logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
-      scheduler: rt.scheduler,
+      sweep: () =>
+        sweep({
+          store,
+          scheduler: rt.scheduler,
+          clock,
+          holdMs: config.signalHoldMs,
+          overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
+          onParked: (record, at) =>
+            logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
+        }),
       ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
       process: recordProcessor(rt, store),
     },

@@ -28,7 +28,7 @@ describe('outcome-billing ledger', () => {
     writeFileSync(criteriaFile, stringify(BASE_CRITERIA));
     const sim = run([{ at: 0, set: { agent_started_at: 'x' } }, { at: 5, set: { stage: 'closed' } }], { criteria: criteriaSet() });
     const state = sim.states.get('ticket:1')!;
-    await createRedisSignalStore(redis, prefix).commit({ portalId: 11, objectType: 'ticket', recordId: '1' }, 0, state, [], null, null, []);
+    await createRedisSignalStore(redis, prefix).commit({ record: { portalId: 11, objectType: 'ticket', recordId: '1' }, version: 0, state, applied: [], nextTimerAt: null, writeDueAt: null, statusesBefore: [] });
   });
   afterAll(async () => {
     await deletePrefix(redis, prefix);

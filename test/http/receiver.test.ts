@@ -1,17 +1,16 @@
-// The HTTP edge end to end (supertest): every receiver answer against a real Redis store, the read API, health, metrics, logs.
-import { createHmac, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+// The HTTP edge end to end (supertest): every receiver answer over the in-memory store (the Redis store passes the same conformance suite), the read API, health, metrics, logs.
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/adapters/http/app.ts';
 import type { HealthProbe } from '../../src/adapters/http/app.ts';
 import { createLogger } from '../../src/adapters/logging/logger.ts';
 import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
 import type { Metrics } from '../../src/adapters/metrics/metrics.ts';
-import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
+import type { MemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import { ingestBatch } from '../../src/app/ingest-batch.ts';
-import type { RecordRef, RecordScheduler, SignalStore } from '../../src/app/ports.ts';
+import type { RecordRef, RecordScheduler } from '../../src/app/ports.ts';
 import { createOutcomeReader } from '../../src/app/read-outcomes.ts';
 import { run } from '../support/scenario.ts';
 
@@ -24,12 +23,10 @@ const PERSONAL = 'jane.doe+private@example.com';
 const MAX_BODY = 4096;
 
 // -------------------------------------------------------------------------------------------------
-// Wiring: the real ingest use case and reader over the real Redis store, under a prefix of our own
+// Wiring: the real ingest use case and reader over the in-memory store
 // -------------------------------------------------------------------------------------------------
 
-const prefix = `ob-test-${randomBytes(6).toString('hex')}`;
-let redis: Redis;
-let store: SignalStore & { outcomeCounts(): Promise<Record<string, number>> };
+let store: MemorySignalStore;
 let clock = T;
 const wakes: { record: RecordRef; at: number }[] = [];
 const logLines: Record<string, unknown>[] = [];
@@ -72,25 +69,10 @@ function makeApp(over: Partial<Parameters<typeof createHttpApp>[0]> = {}) {
   });
 }
 
-async function deleteOwnKeys(client: Redis, keyPrefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}:*`, 'COUNT', 500);
-    cursor = next;
-    if (keys.length > 0) await client.del(...keys);
-  } while (cursor !== '0');
-}
-
 beforeAll(async () => {
-  redis = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 });
-  store = createRedisSignalStore(redis, prefix);
+  store = createMemorySignalStore({ clock: () => clock });
   metrics = createMetrics({ queueCounts: async () => ({ waiting: 2, active: 1 }), outcomeCounts: () => store.outcomeCounts() });
   app = makeApp();
-});
-
-afterAll(async () => {
-  await deleteOwnKeys(redis, prefix);
-  await redis.quit();
 });
 
 beforeEach(() => {
@@ -352,29 +334,17 @@ describe('POST /webhooks/hubspot', () => {
     expect(unsigned.body.error.code).toBe('payload_too_large');
   });
 
-  it('503 with Retry-After: Redis cannot take the signals, so HubSpot retries', async () => {
-    const port = await unusedPort();
-    const down = new Redis({
-      host: '127.0.0.1',
-      port,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      connectTimeout: 200,
-      retryStrategy: () => null,
-    });
-    down.on('error', () => {});
-    try {
-      const downStore = createRedisSignalStore(down, prefix);
-      const downApp = makeApp({ ingest: (batch) => ingestBatch({ store: downStore, scheduler }, batch) });
-      const res = await deliver(JSON.stringify([event({ objectId: 641 })]), {}, downApp);
-      expect(res.status).toBe(503);
-      expect(res.headers['retry-after']).toBe('5');
-      expect(res.body).toEqual(errorBody('store_unavailable'));
-      expect(wakes).toEqual([]);
-      expect(await metricsText()).toMatch(/ob_webhook_rejected_requests_total\{reason="store_unavailable"\} 1/);
-    } finally {
-      down.disconnect();
-    }
+  it('503 with Retry-After: the store cannot take the signals, so HubSpot retries', async () => {
+    // The Redis store's own refusal while Redis is unreachable is in the store conformance suite.
+    const downStore = createMemorySignalStore();
+    downStore.simulateOutage(true);
+    const downApp = makeApp({ ingest: (batch) => ingestBatch({ store: downStore, scheduler }, batch) });
+    const res = await deliver(JSON.stringify([event({ objectId: 641 })]), {}, downApp);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.body).toEqual(errorBody('store_unavailable'));
+    expect(wakes).toEqual([]);
+    expect(await metricsText()).toMatch(/ob_webhook_rejected_requests_total\{reason="store_unavailable"\} 1/);
   });
 
   it('500 JSON, logged with its stack, when ingest fails unexpectedly', async () => {
@@ -426,7 +396,7 @@ describe('GET /api/outcomes', () => {
     ]);
     const state = sim.states.get('ticket:9001')!;
     outcomeId = state.outcomes[0]!.outcomeId;
-    const committed = await store.commit({ portalId: PORTAL, objectType: 'ticket', recordId: '9001' }, 0, state, [], null, Date.now(), []);
+    const committed = await store.commit({ record: { portalId: PORTAL, objectType: 'ticket', recordId: '9001' }, version: 0, state, applied: [], nextTimerAt: null, writeDueAt: clock, statusesBefore: [] });
     expect(committed.ok).toBe(true);
   });
 
@@ -600,14 +570,3 @@ describe('logs', () => {
   });
 });
 
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -5,7 +5,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/logger.ts';
 import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
-import { CRM_READ_JOB, WRITEBACK_JOB, createRecordQueue, createRecordScheduler, createRecordWorker, scheduleHubSpotDrains } from '../../src/adapters/queue/record-queue.ts';
+import { CRM_READ_JOB, WRITEBACK_JOB, createRecordQueue, createRecordWorker, scheduleHubSpotDrains } from '../../src/adapters/queue/record-queue.ts';
 import { createCrmSnapshotStore } from '../../src/adapters/redis/crm-snapshots.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
 import { createHubSpotDrains, hubspotBacklog } from '../../src/main/hubspot-drains.ts';
@@ -48,8 +48,7 @@ afterEach(async () => {
 
 function startWorker(handlers: { writeback?: () => Promise<unknown>; crmRead?: () => Promise<unknown> }): Worker {
   const settings = { connection: redis, prefix, holdMs: 0, clock: Date.now };
-  const store = createRedisSignalStore(redis, prefix);
-  return createRecordWorker({ ...settings, concurrency: 2 }, { store, scheduler: createRecordScheduler(queue, settings), process: async () => undefined, ...handlers });
+  return createRecordWorker({ ...settings, concurrency: 2 }, { sweep: async () => null, process: async () => undefined, ...handlers });
 }
 
 describe('HubSpot drain jobs', () => {
@@ -70,7 +69,7 @@ describe('HubSpot drain jobs', () => {
     });
     const signals = createRedisSignalStore(redis, prefix);
     const record = { portalId: 42, objectType: 'ticket' as const, recordId: '11' };
-    await signals.commit(record, 0, stateWith('ticket', '11', [outcomeFixture({ recordId: '11', status: 'billable' })]), [], null, Date.now(), []);
+    await signals.commit({ record, version: 0, state: stateWith('ticket', '11', [outcomeFixture({ recordId: '11', status: 'billable' })]), applied: [], nextTimerAt: null, writeDueAt: Date.now(), statusesBefore: [] });
     const snapshots = createCrmSnapshotStore(redis, prefix);
     await snapshots.request({ portalId: 42, objectType: 'ticket', recordId: '12' }, Date.now());
     expect(await hubspotBacklog(redis, prefix)).toEqual({ outbox: 1, crm_read_requests: 1, dead_letters: 0 });

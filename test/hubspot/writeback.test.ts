@@ -82,7 +82,7 @@ async function commit(recordId: string, outcomes: readonly Outcome[], objectType
   const signals = createRedisSignalStore(redis, prefix);
   const ref = { portalId: PORTAL, objectType, recordId };
   const loaded = await signals.load(ref, Number.POSITIVE_INFINITY);
-  const result = await signals.commit(ref, loaded.version, stateWith(objectType, recordId, outcomes), [], null, at, []);
+  const result = await signals.commit({ record: ref, version: loaded.version, state: stateWith(objectType, recordId, outcomes), applied: [], nextTimerAt: null, writeDueAt: at, statusesBefore: [] });
   expect(result.ok).toBe(true);
 }
 
@@ -354,7 +354,7 @@ describe('write-back', () => {
     const ids = Array.from({ length: 1_000 }, (_, i) => String(10_000 + i));
     // Committed as workers do: the commit script is what fills the outbox.
     const signals = createRedisSignalStore(redis, prefix);
-    for (const id of ids) await signals.commit({ portalId: PORTAL, objectType: 'ticket', recordId: id }, 0, stateWith('ticket', id, [billable(id)]), [], null, now, []);
+    for (const id of ids) await signals.commit({ record: { portalId: PORTAL, objectType: 'ticket', recordId: id }, version: 0, state: stateWith('ticket', id, [billable(id)]), applied: [], nextTimerAt: null, writeDueAt: now, statusesBefore: [] });
     let drains = 0;
     while ((await outbox()).length > 0 && drains < 10) {
       await drainWriteback(deps());
@@ -372,7 +372,7 @@ describe('write-back', () => {
         dispute: { status: 'open', reason: 'customer says no', openedBy: 'a@example.com', openedAt: now, resolvedBy: null, resolvedAt: null },
         trail: [...o.trail, { at: now, version: 1, type: 'dispute_opened', by: 'a@example.com', note: 'customer says no' }],
       };
-      await signals.commit({ portalId: PORTAL, objectType: 'ticket', recordId: id }, 1, stateWith('ticket', id, [disputed]), [], null, now, []);
+      await signals.commit({ record: { portalId: PORTAL, objectType: 'ticket', recordId: id }, version: 1, state: stateWith('ticket', id, [disputed]), applied: [], nextTimerAt: null, writeDueAt: now, statusesBefore: [] });
     }
     while ((await outbox()).length > 0 && drains < 20) {
       await drainWriteback(deps());

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestBatch } from '../../src/app/ingest-batch.ts';
 import { processRecord } from '../../src/app/process-record.ts';
+import { sweep } from '../../src/app/sweep.ts';
 import { createRecordQueue, createRecordScheduler, createRecordWorker, scheduleSweeper } from '../../src/adapters/queue/record-queue.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
 import { readWebhookBatch } from '../../src/adapters/hubspot/webhook-batch.ts';
@@ -32,7 +33,10 @@ describe('live pipeline, one worker in process', () => {
     const s = store();
     worker = createRecordWorker(
       { ...settings, concurrency: 4 },
-      { store: s, scheduler, process: async (record) => void (await processRecord({ store: s, scheduler, criteria: () => criteria, clock: Date.now, holdMs: HOLD }, record)) },
+      {
+        sweep: () => sweep({ store: s, scheduler, clock: Date.now, holdMs: HOLD }),
+        process: async (record) => void (await processRecord({ store: s, scheduler, criteria: () => criteria, clock: Date.now, holdMs: HOLD }, record)),
+      },
     );
     await scheduleSweeper(queue, 500);
   });

@@ -1,4 +1,4 @@
-// Processing one record against real Redis: the due index always reflects the state just committed.
+// Processing one record against real Redis: the due index always reflects the state just committed (test/app/process-record.test.ts covers the use case on the in-memory store).
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,11 +1,14 @@
-// The Redis signal store's scripts: ingest stores once and says which records need a job; commit is a compare-and-set.
-import type { Redis } from 'ioredis';
+// The Redis signal store: the conformance suite the in-memory store passes too, and its scripts' own cases.
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordRefKey } from '../../src/app/ports.ts';
 import type { RecordRef } from '../../src/app/ports.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
 import { newRecordState } from '../../src/core/engine/record-state.ts';
 import type { Signal } from '../../src/core/types.ts';
 import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
+import { describeSignalStore } from '../support/signal-store-conformance.ts';
 
 const record: RecordRef = { portalId: 3, objectType: 'ticket', recordId: '42' };
 const signal = (at: number, value = 'x'): Signal => ({ kind: 'property', objectType: 'ticket', recordId: '42', at, property: 'stage', value });
@@ -36,15 +39,54 @@ describe('Redis signal store', () => {
   it('commits only over the version it loaded, and reports the new due time', async () => {
     const loaded = await store().load(record, 2_500);
     const state = newRecordState('ticket', '42');
-    const first = await store().commit(record, loaded.version, state, loaded.pending, null, null, []);
+    const first = await store().commit({ record, version: loaded.version, state, applied: loaded.pending, nextTimerAt: null, writeDueAt: null, statusesBefore: [] });
     expect(first).toEqual({ ok: true, nextPendingAt: 3_000, dueAt: 3_000, dueChanged: true });
     // A second worker that loaded the same version loses: nothing is written twice.
-    expect((await store().commit(record, loaded.version, state, loaded.pending, null, null, [])).ok).toBe(false);
+    expect((await store().commit({ record, version: loaded.version, state, applied: loaded.pending, nextTimerAt: null, writeDueAt: null, statusesBefore: [] })).ok).toBe(false);
     expect((await store().load(record, Number.POSITIVE_INFINITY)).pending.map((p) => p.signal.at)).toEqual([3_000]);
     // A timer earlier than the pending signal becomes the due time.
     const again = await store().load(record, 2_500);
-    expect(await store().commit(record, again.version, state, [], 2_800, null, [])).toEqual({ ok: true, nextPendingAt: 3_000, dueAt: 2_800, dueChanged: true });
+    expect(await store().commit({ record, version: again.version, state, applied: [], nextTimerAt: 2_800, writeDueAt: null, statusesBefore: [] })).toEqual({ ok: true, nextPendingAt: 3_000, dueAt: 2_800, dueChanged: true });
     const third = await store().load(record, 2_500);
-    expect(await store().commit(record, third.version, state, [], 2_800, null, [])).toMatchObject({ dueAt: 2_800, dueChanged: false });
+    expect(await store().commit({ record, version: third.version, state, applied: [], nextTimerAt: 2_800, writeDueAt: null, statusesBefore: [] })).toMatchObject({ dueAt: 2_800, dueChanged: false });
   });
+});
+
+const conformance = { redis: null as Redis | null, down: [] as Redis[], prefixes: [] as string[] };
+const client = () => (conformance.redis ??= connect());
+const score = async (key: string, record: RecordRef) => {
+  const s = await client().zscore(key, recordRefKey(record));
+  return s === null ? null : Number(s);
+};
+
+describeSignalStore('Redis', {
+  async create() {
+    const prefix = testPrefix('store-conformance');
+    conformance.prefixes.push(prefix);
+    const store = createRedisSignalStore(client(), prefix);
+    return {
+      store,
+      outcomeCounts: () => store.outcomeCounts(),
+      outboxDueAt: (record) => score(store.keys.outbox, record),
+      parkedAt: (record) => score(store.keys.parked, record),
+    };
+  },
+  async unavailable() {
+    // A port nothing listens on, and no retries: what the receiver's connection does while Redis is down.
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const address = s.address();
+        s.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 1));
+      });
+    });
+    const down = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 200, retryStrategy: () => null });
+    down.on('error', () => undefined);
+    conformance.down.push(down);
+    return createRedisSignalStore(down, testPrefix('store-down'));
+  },
+  async cleanup() {
+    for (const d of conformance.down) d.disconnect();
+    for (const prefix of conformance.prefixes) await deletePrefix(client(), prefix);
+    await conformance.redis?.quit();
+  },
 });

@@ -3,6 +3,7 @@ import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processRecord } from '../../src/app/process-record.ts';
+import { sweep } from '../../src/app/sweep.ts';
 import type { RecordRef } from '../../src/app/ports.ts';
 import { createRecordQueue, createRecordScheduler, createRecordWorker, recordJobId, scheduleSweeper } from '../../src/adapters/queue/record-queue.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
@@ -38,11 +39,16 @@ describe('sweeper', () => {
     worker = createRecordWorker(
       { ...settings, concurrency: 2 },
       {
-        store,
-        scheduler,
-        overdueMs,
-        ...(extra.maxRescues ? { maxRescues: extra.maxRescues } : {}),
-        ...(extra.onParked ? { onParked: extra.onParked } : {}),
+        sweep: () =>
+          sweep({
+            store,
+            scheduler,
+            clock: Date.now,
+            holdMs: 0,
+            overdueMs,
+            ...(extra.maxRescues ? { maxRescues: extra.maxRescues } : {}),
+            ...(extra.onParked ? { onParked: extra.onParked } : {}),
+          }),
         process: async (record) => {
           if (record.recordId === extra.poisoned) throw new Error('this record always fails');
           await processRecord({ store, scheduler, criteria: () => criteria, clock: Date.now, holdMs: 0 }, record);

@@ -1,8 +1,8 @@
-// BullMQ adapter: record wake-ups as delayed jobs with deterministic ids, the worker that runs them, and the sweeper.
-import { DelayedError, Queue, Worker } from 'bullmq';
+// BullMQ adapter: record wake-ups as delayed jobs with deterministic ids, the worker that runs them, and the repeating jobs' schedules.
+import { DelayedError, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { ConnectionOptions, Job } from 'bullmq';
 import { z } from 'zod';
-import type { RecordRef, RecordScheduler, SignalStore } from '../../app/ports.ts';
+import type { JobStanding, RecordRef, RecordScheduler, RescueScheduler } from '../../app/ports.ts';
 import { OBJECT_TYPES } from '../../core/types.ts';
 
 export const RECORD_QUEUE = 'outcome-records';
@@ -46,7 +46,7 @@ export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'hold
   // Delayed jobs fire by this clock; the worker re-checks and re-delays one that fires early.
   const jobOf = (record: RecordRef, at: number) => ({ name: 'record', data: dataOf(record, at), opts: { jobId: recordJobId(record, at), delay: Math.max(0, at + s.holdMs - s.clock()) } });
   return {
-    jobState: (record, at) => queue.getJobState(recordJobId(record, at)),
+    jobStanding: async (record, at) => standingOf(await queue.getJobState(recordJobId(record, at))),
     async rescue(items, slot) {
       if (items.length === 0) return;
       await queue.addBulk(
@@ -67,34 +67,20 @@ export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'hold
   };
 }
 
-/**
- * The sweeper's way past a record whose own job is stuck: locked by a worker that died, or failed for
- * good. A rescue job has an id of its own per sweep slot; running it twice is harmless (compare-and-set).
- */
-export interface RescueScheduler {
-  rescue(items: readonly { readonly record: RecordRef; readonly at: number }[], slot: number): Promise<void>;
-  /** The state of the record's own job for `at` (BullMQ's: waiting, delayed, active, failed, unknown, ...). */
-  jobState(record: RecordRef, at: number): Promise<string>;
+/** BullMQ's job states as the sweeper sees them: a job waiting in any form is queued, and will run. */
+function standingOf(state: string): JobStanding {
+  if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return 'queued';
+  if (state === 'active') return 'running';
+  if (state === 'failed') return 'failed';
+  // 'completed' and 'unknown': done (completed jobs are removed), or never there.
+  return 'gone';
 }
-
-/** Overdue records looked into per sweep: enough to recover from a crash, little enough not to add to a backlog. */
-const RESCUE_CHECKS_PER_SWEEP = 100;
-/** A record's own job in one of these states is simply behind a backlog: it needs no rescue. */
-const QUEUED_STATES: ReadonlySet<string> = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 export interface WorkerHandlers {
   /** Returns `retryInMs` when the record must wait (for a CRM read): the job re-delays itself. */
   readonly process: (record: RecordRef) => Promise<{ readonly retryInMs: number } | undefined>;
-  readonly store: SignalStore;
-  readonly scheduler: RecordScheduler & RescueScheduler;
-  /** Due records the sweeper looks at per run, oldest first (default 5,000). */
-  readonly sweepLimit?: number;
-  /** A record this long past its due time (plus the hold) gets a rescue job (default 5 s). */
-  readonly overdueMs?: number;
-  /** Rescues without a commit before a record is parked (default 20). */
-  readonly maxRescues?: number;
-  /** Told about each record parked, to log it. */
-  readonly onParked?: (record: RecordRef, at: number) => void;
+  /** The sweeper's run (src/app/sweep.ts); its result is kept as the job's return value. */
+  readonly sweep: () => Promise<unknown>;
   /** Drains the write-back outbox to HubSpot; absent without an access token. */
   readonly writeback?: () => Promise<unknown>;
   /** Answers queued CRM read requests; absent without an access token. */
@@ -115,30 +101,14 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
   return new Worker(
     RECORD_QUEUE,
     async (job: Job, token?: string) => {
-      if (job.name === 'sweep') {
-        const now = s.clock();
-        const due = await h.store.dueRecords(now - s.holdMs, h.sweepLimit ?? 5_000);
-        // Due records with no job get their usual one; long-overdue ones may have a stuck job under that id.
-        const overdueBefore = now - s.holdMs - (h.overdueMs ?? 5_000);
-        const overdue = due.filter((d) => d.at < overdueBefore).slice(0, RESCUE_CHECKS_PER_SWEEP);
-        const fresh = due.filter((d) => d.at >= overdueBefore);
-        await h.scheduler.wakeMany(fresh);
-        // Only a job that is gone, failed, or held by a worker that may have died needs a rescue.
-        const states = await Promise.all(overdue.map((d) => h.scheduler.jobState(d.record, d.at)));
-        const stuck = overdue.filter((_, i) => !QUEUED_STATES.has(states[i]!));
-        const parked = await Promise.all(stuck.map((d) => h.store.noteRescue(d.record, d.at, h.maxRescues ?? 20)));
-        stuck.forEach((d, i) => parked[i] && h.onParked?.(d.record, d.at));
-        const rescue = stuck.filter((_, i) => !parked[i]);
-        await h.scheduler.rescue(rescue, Math.floor(now / (h.overdueMs ?? 5_000)));
-        return { woke: fresh.length, rescued: rescue.length, parked: stuck.length - rescue.length };
-      }
+      if (job.name === 'sweep') return h.sweep();
       if (job.name === WRITEBACK_JOB || job.name === CRM_READ_JOB) {
         const drain = job.name === WRITEBACK_JOB ? h.writeback : h.crmRead;
         if (drain === undefined) return { skipped: 'no HubSpot access token' };
         await drain();
         return null;
       }
-      const data = recordJobSchema.parse(job.data);
+      const data = recordJobData(job);
       const dueAt = data.at + s.holdMs;
       if (s.clock() < dueAt) {
         await job.moveToDelayed(dueAt, token);
@@ -160,6 +130,13 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
       ...(s.lockDurationMs ? { lockDuration: s.lockDurationMs, stalledInterval: s.lockDurationMs } : {}),
     },
   );
+}
+
+/** A payload that does not parse will never parse: the job fails at once instead of retrying. */
+function recordJobData(job: Job): RecordJob {
+  const parsed = recordJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`record job ${job.id ?? '?'} has an invalid payload: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 export async function scheduleSweeper(queue: Queue, everyMs: number): Promise<void> {

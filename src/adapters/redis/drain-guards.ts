@@ -1,23 +1,17 @@
 // What keeps the HubSpot drains orderly across processes: a lock so one drain runs at a time, and a shared backoff after failures.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Backoff, DrainLock } from '../../app/hubspot-calls.ts';
-
-const UNLOCK = readFileSync(new URL('./lua/unlock.lua', import.meta.url), 'utf8');
-
-type Commands = { obUnlock(numKeys: number, ...args: string[]): Promise<number> };
+import { SCRIPTS, runScript } from './scripts.ts';
 
 export function createRedisDrainLock(redis: Redis, key: string): DrainLock {
-  const r = redis as Redis & Commands;
-  if (!('obUnlock' in r)) redis.defineCommand('obUnlock', { lua: UNLOCK });
   return {
     async take(ttlMs) {
       const token = randomUUID();
       return (await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null;
     },
     async release(token) {
-      await r.obUnlock(1, key, token);
+      await runScript(redis, SCRIPTS.unlock, [key], [token]);
     },
   };
 }

@@ -1,10 +1,8 @@
 // The global HubSpot rate limit on Redis: one sliding window of calls shared by every process, sized to the app's burst limit with a safety margin.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Grant, RateLimiter } from '../../app/hubspot-calls.ts';
-
-const RATE_LIMIT = readFileSync(new URL('./lua/rate-limit.lua', import.meta.url), 'utf8');
+import { SCRIPTS, runScript } from './scripts.ts';
 
 /** The burst limits HubSpot gives a privately distributed app, per 10 s: Free/Starter, Professional/Enterprise, with the API limit increase. */
 export const HUBSPOT_BURST_LIMITS = [100, 190, 250] as const;
@@ -48,11 +46,7 @@ export interface RedisRateLimiter extends RateLimiter {
   readonly windowMs: number;
 }
 
-type Commands = { obRateLimit(numKeys: number, ...args: (string | number)[]): Promise<[number, number]> };
-
 export function createRedisRateLimiter(redis: Redis, prefix: string, options: RateLimiterOptions = {}): RedisRateLimiter {
-  const r = redis as Redis & Commands;
-  if (!('obRateLimit' in r)) redis.defineCommand('obRateLimit', { lua: RATE_LIMIT });
   const calls = `${prefix}:hubspot:calls`;
   const blocked = `${prefix}:hubspot:blocked-until`;
   const max = options.max ?? callBudget(options.burstLimit ?? 100);
@@ -61,11 +55,11 @@ export function createRedisRateLimiter(redis: Redis, prefix: string, options: Ra
     max,
     windowMs,
     async acquire(now): Promise<Grant> {
-      const [ok, waitMs] = await r.obRateLimit(2, calls, blocked, 'acquire', Math.floor(now), windowMs, max, randomUUID());
-      return ok === 1 ? { ok: true } : { ok: false, waitMs };
+      const reply = await runScript(redis, SCRIPTS.rateLimit, [calls, blocked], ['acquire', Math.floor(now), windowMs, max, randomUUID()]);
+      return reply.ok ? { ok: true } : { ok: false, waitMs: reply.waitMs };
     },
     async blockUntil(until) {
-      await r.obRateLimit(2, calls, blocked, 'block', Math.ceil(until), BLOCK_KEY_TTL_MS);
+      await runScript(redis, SCRIPTS.rateLimit, [calls, blocked], ['block', Math.ceil(until), BLOCK_KEY_TTL_MS]);
     },
   };
 }

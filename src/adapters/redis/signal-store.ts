@@ -1,17 +1,12 @@
 // The Redis store of signals, record states and their indexes; every change goes through one Lua script.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import type { RecordState } from '../../core/engine/record-state.ts';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
-import { StoreUnavailableError, recordRefKey } from '../../app/ports.ts';
-import type { CommitResult, IngestItem, IngestResult, LoadedRecord, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
+import { recordRefKey } from '../../app/ports.ts';
+import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
 import { decodeRecord, decodeSignal, encodeRecord, encodeSignal } from './record-codec.ts';
-
-const lua = (name: string): string => readFileSync(new URL(`./lua/${name}.lua`, import.meta.url), 'utf8');
-const INGEST = lua('ingest');
-const COMMIT = lua('commit');
+import { SCRIPTS, runScript } from './scripts.ts';
 
 /** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
 const SEEN_TTL_MS = 3 * 24 * 3_600_000;
@@ -55,114 +50,101 @@ export function parseRecordKey(key: string): RecordRef | null {
   return { portalId: Number(portal), objectType: objectType as ObjectType, recordId };
 }
 
-type Commands = {
-  obIngest(numKeys: number, ...args: (string | number)[]): Promise<[number, number, ...string[]]>;
-  obCommit(numKeys: number, ...args: (string | number)[]): Promise<[number, string, string, number]>;
-};
-
-/** Any Redis failure while storing becomes StoreUnavailableError: the receiver answers 503 and HubSpot retries. */
-async function unavailable<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    throw new StoreUnavailableError(e instanceof Error ? e.message : String(e), { cause: e });
-  }
+/** What every operation needs: the connection and the key names under the prefix. */
+interface Ctx {
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
 }
 
 export function createRedisSignalStore(redis: Redis, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>> } {
-  const keys = redisKeys(prefix);
-  const r = redis as Redis & Commands;
-  if (!('obIngest' in r)) {
-    redis.defineCommand('obIngest', { lua: INGEST });
-    redis.defineCommand('obCommit', { lua: COMMIT });
-  }
-
+  const ctx: Ctx = { redis, keys: redisKeys(prefix) };
   return {
-    keys,
-
-    async ingest(portalId: number, items: readonly IngestItem[]): Promise<IngestResult> {
-      const ks: string[] = [keys.seq, keys.due, keys.portals];
-      const args: (string | number)[] = [SEEN_TTL_MS, portalId];
-      for (const { identity, signal } of items) {
-        const record: RecordRef = { portalId, objectType: signal.objectType, recordId: signal.recordId };
-        ks.push(keys.seen(`${portalId}|${identity}`), keys.pending(record));
-        args.push(signal.at, encodeSignal(signal), recordRefKey(record));
-      }
-      const [stored, duplicates, ...moved] = await unavailable(() => r.obIngest(ks.length, ...ks, ...args));
-      const wake: { record: RecordRef; at: number }[] = [];
-      for (let i = 0; i + 1 < moved.length; i += 2) {
-        const record = parseRecordKey(moved[i]!);
-        if (record) wake.push({ record, at: Number(moved[i + 1]) });
-      }
-      return { stored, duplicates, wake };
-    },
-
-    async load(record: RecordRef, watermark: number): Promise<LoadedRecord> {
-      const max = Number.isFinite(watermark) ? String(watermark) : watermark > 0 ? '+inf' : '-inf';
-      // One round trip for both reads; the commit's compare-and-set catches anything that changes in between.
-      const replies = await redis.pipeline().hmget(keys.state(record), 'v', 's').zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES').exec();
-      const [stateReply, pendingReply] = replies ?? [];
-      if (!stateReply || !pendingReply || stateReply[0] || pendingReply[0]) throw stateReply?.[0] ?? pendingReply?.[0] ?? new Error('Redis gave no reply');
-      const [v, s] = stateReply[1] as (string | null)[];
-      const members = pendingReply[1] as string[];
-      const pending: PendingSignal[] = [];
-      for (let i = 0; i < members.length; i += 2) {
-        const member = members[i]!;
-        const bar = member.indexOf('|');
-        pending.push({ member, seq: Number(member.slice(0, bar)), signal: decodeSignal(member.slice(bar + 1)) });
-      }
-      // ZRANGEBYSCORE already orders by (score, member), and members start with the zero-padded sequence.
-      return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending };
-    },
-
-    async commit(record, version, state: RecordState, applied, nextWakeAt, writeDueAt, statusesBefore): Promise<CommitResult> {
-      const statusDelta: Record<string, number> = {};
-      for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
-      for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
-      const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues];
-      const args = [version, encodeRecord(state), recordRefKey(record), nextWakeAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
-      const [ok, nextPending, due, changed] = await r.obCommit(ks.length, ...ks, ...args);
-      if (ok !== 1) return { ok: false, nextPendingAt: null, dueAt: null, dueChanged: false };
-      return { ok: true, nextPendingAt: nextPending === '' ? null : Number(nextPending), dueAt: due === '' ? null : Number(due), dueChanged: changed === 1 };
-    },
-
-    async *listRecords(portalId?: number): AsyncIterable<RecordRef> {
-      let cursor = '0';
-      do {
-        const [next, members] = await redis.sscan(keys.records, cursor, 'COUNT', 500);
-        cursor = next;
-        for (const m of members) {
-          const ref = parseRecordKey(m);
-          if (ref && (portalId === undefined || ref.portalId === portalId)) yield ref;
-        }
-      } while (cursor !== '0');
-    },
-
-    async portals(): Promise<number[]> {
-      return (await redis.smembers(keys.portals)).map(Number).sort((a, b) => a - b);
-    },
-
-    async dueRecords(dueBy: number, limit: number) {
-      const raw = await redis.zrangebyscore(keys.due, '-inf', String(dueBy), 'WITHSCORES', 'LIMIT', 0, limit);
-      const due: { record: RecordRef; at: number }[] = [];
-      for (let i = 0; i < raw.length; i += 2) {
-        const record = parseRecordKey(raw[i]!);
-        if (record) due.push({ record, at: Number(raw[i + 1]) });
-      }
-      return due;
-    },
-
-    async noteRescue(record, at, maxRescues) {
-      const key = recordRefKey(record);
-      const count = await redis.hincrby(keys.rescues, key, 1);
-      if (count <= maxRescues) return false;
-      await redis.multi().zadd(keys.parked, at, key).zrem(keys.due, key).hdel(keys.rescues, key).exec();
-      return true;
-    },
-
-    async outcomeCounts(): Promise<Record<string, number>> {
-      const raw = await redis.hgetall(keys.statusCounts);
+    keys: ctx.keys,
+    ingest: (portalId, items) => ingest(ctx, portalId, items),
+    load: (record, watermark) => load(ctx, record, watermark),
+    commit: (request) => commit(ctx, request),
+    listRecords: (portalId) => listRecords(ctx, portalId),
+    portals: async () => (await redis.smembers(ctx.keys.portals)).map(Number).sort((a, b) => a - b),
+    dueRecords: (dueBy, limit) => dueRecords(ctx, dueBy, limit),
+    noteRescue: (record, at, maxRescues) => noteRescue(ctx, record, at, maxRescues),
+    async outcomeCounts() {
+      const raw = await redis.hgetall(ctx.keys.statusCounts);
       return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
     },
   };
+}
+
+async function ingest({ redis, keys }: Ctx, portalId: number, items: readonly IngestItem[]): Promise<IngestResult> {
+  const ks: string[] = [keys.seq, keys.due, keys.portals];
+  const args: (string | number)[] = [SEEN_TTL_MS, portalId];
+  for (const { identity, signal } of items) {
+    const record: RecordRef = { portalId, objectType: signal.objectType, recordId: signal.recordId };
+    ks.push(keys.seen(`${portalId}|${identity}`), keys.pending(record));
+    args.push(signal.at, encodeSignal(signal), recordRefKey(record));
+  }
+  // A Redis failure here becomes StoreUnavailableError (scripts.ts): the receiver answers 503 and HubSpot retries.
+  const { stored, duplicates, moved } = await runScript(redis, SCRIPTS.ingest, ks, args);
+  const wake: { record: RecordRef; at: number }[] = [];
+  for (const { recordKey, at } of moved) {
+    const record = parseRecordKey(recordKey);
+    if (record) wake.push({ record, at });
+  }
+  return { stored, duplicates, wake };
+}
+
+async function load({ redis, keys }: Ctx, record: RecordRef, watermark: number): Promise<LoadedRecord> {
+  const max = Number.isFinite(watermark) ? String(watermark) : watermark > 0 ? '+inf' : '-inf';
+  // One round trip for both reads; the commit's compare-and-set catches anything that changes in between.
+  const replies = await redis.pipeline().hmget(keys.state(record), 'v', 's').zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES').exec();
+  const [stateReply, pendingReply] = replies ?? [];
+  if (!stateReply || !pendingReply || stateReply[0] || pendingReply[0]) throw stateReply?.[0] ?? pendingReply?.[0] ?? new Error('Redis gave no reply');
+  const [v, s] = stateReply[1] as (string | null)[];
+  const members = pendingReply[1] as string[];
+  const pending: PendingSignal[] = [];
+  for (let i = 0; i < members.length; i += 2) {
+    const member = members[i]!;
+    const bar = member.indexOf('|');
+    pending.push({ member, seq: Number(member.slice(0, bar)), signal: decodeSignal(member.slice(bar + 1)) });
+  }
+  // ZRANGEBYSCORE already orders by (score, member), and members start with the zero-padded sequence.
+  return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending };
+}
+
+function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore }: CommitRequest): Promise<CommitResult> {
+  const statusDelta: Record<string, number> = {};
+  for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
+  for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
+  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues];
+  const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
+  return runScript(redis, SCRIPTS.commit, ks, args);
+}
+
+async function* listRecords({ redis, keys }: Ctx, portalId: number | undefined): AsyncIterable<RecordRef> {
+  let cursor = '0';
+  do {
+    const [next, members] = await redis.sscan(keys.records, cursor, 'COUNT', 500);
+    cursor = next;
+    for (const m of members) {
+      const ref = parseRecordKey(m);
+      if (ref && (portalId === undefined || ref.portalId === portalId)) yield ref;
+    }
+  } while (cursor !== '0');
+}
+
+async function dueRecords({ redis, keys }: Ctx, dueBy: number, limit: number): Promise<{ record: RecordRef; at: number }[]> {
+  const raw = await redis.zrangebyscore(keys.due, '-inf', String(dueBy), 'WITHSCORES', 'LIMIT', 0, limit);
+  const due: { record: RecordRef; at: number }[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const record = parseRecordKey(raw[i]!);
+    if (record) due.push({ record, at: Number(raw[i + 1]) });
+  }
+  return due;
+}
+
+async function noteRescue({ redis, keys }: Ctx, record: RecordRef, at: number, maxRescues: number): Promise<boolean> {
+  const key = recordRefKey(record);
+  const count = await redis.hincrby(keys.rescues, key, 1);
+  if (count <= maxRescues) return false;
+  await redis.multi().zadd(keys.parked, at, key).zrem(keys.due, key).hdel(keys.rescues, key).exec();
+  return true;
 }

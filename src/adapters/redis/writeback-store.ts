@@ -1,12 +1,11 @@
 // The write-back's Redis side: the outbox the commit script fills, hashes of what was last written, the compare-and-remove, and the dead-letter list.
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { recordRefKey } from '../../app/ports.ts';
+import type { RecordRef } from '../../app/ports.ts';
 import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback-ports.ts';
 import { decodeRecord } from './record-codec.ts';
+import { SCRIPTS, runScript } from './scripts.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
-
-const FINISH = readFileSync(new URL('./lua/writeback-finish.lua', import.meta.url), 'utf8');
 
 /**
  * Dead letters are also logged one by one; the list keeps the latest ones for a person to look at, and
@@ -33,16 +32,12 @@ export function writebackKeys(prefix: string): WritebackKeys {
   };
 }
 
-type Commands = { obWritebackFinish(numKeys: number, ...args: (string | number)[]): Promise<number> };
-
 export function createRedisWritebackStore(
   redis: Redis,
   prefix: string,
 ): WritebackStore & { readonly keys: WritebackKeys; deadLetters(limit?: number): Promise<DeadLetter[]>; outboxSize(): Promise<number> } {
   const keys = writebackKeys(prefix);
   const stateKey = redisKeys(prefix).state;
-  const r = redis as Redis & Commands;
-  if (!('obWritebackFinish' in r)) redis.defineCommand('obWritebackFinish', { lua: FINISH });
 
   return {
     keys,
@@ -78,16 +73,8 @@ export function createRedisWritebackStore(
     },
 
     async finish(done) {
-      const args: (string | number)[] = [done.outcomes.length];
-      for (const [field, hash] of done.outcomes) args.push(field, hash);
-      args.push(done.records.length);
-      for (const [record, hash] of done.records) args.push(recordRefKey(record), hash);
-      const stateKeys: string[] = [];
-      for (const { entry, version } of done.remove) {
-        stateKeys.push(stateKey(entry.record));
-        args.push(recordRefKey(entry.record), entry.score, version);
-      }
-      return r.obWritebackFinish(3 + stateKeys.length, keys.outbox, keys.writtenOutcomes, keys.writtenRecords, ...stateKeys, ...args);
+      const { stateKeys, args } = finishArgs(done, stateKey);
+      return runScript(redis, SCRIPTS.writebackFinish, [keys.outbox, keys.writtenOutcomes, keys.writtenRecords, ...stateKeys], args);
     },
 
     async deadLetter(letters) {
@@ -107,4 +94,18 @@ export function createRedisWritebackStore(
       return redis.zcard(keys.outbox);
     },
   };
+}
+
+/** The finish script's ARGV, in its header's order, and the state key of each record it may take off the outbox. */
+function finishArgs(done: Parameters<WritebackStore['finish']>[0], stateKey: (r: RecordRef) => string): { stateKeys: string[]; args: (string | number)[] } {
+  const args: (string | number)[] = [done.outcomes.length];
+  for (const [field, hash] of done.outcomes) args.push(field, hash);
+  args.push(done.records.length);
+  for (const [record, hash] of done.records) args.push(recordRefKey(record), hash);
+  const stateKeys: string[] = [];
+  for (const { entry, version } of done.remove) {
+    stateKeys.push(stateKey(entry.record));
+    args.push(recordRefKey(entry.record), entry.score, version);
+  }
+  return { stateKeys, args };
 }

@@ -1,42 +1,35 @@
-// Issue 4 §4: HubSpot reads when a record is first seen and just before billing, through the real Redis store.
-import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Issue 4 §4: HubSpot reads when a record is first seen and just before billing, on the in-memory stores (both pass the Redis stores' conformance suites).
+import { describe, expect, it } from 'vitest';
 import { processRecord } from '../../src/app/process-record.ts';
 import type { ProcessDeps } from '../../src/app/process-record.ts';
 import type { RecordRef } from '../../src/app/ports.ts';
-import { createRecordQueue, createRecordScheduler } from '../../src/adapters/queue/record-queue.ts';
-import { createCrmSnapshotStore } from '../../src/adapters/redis/crm-snapshots.ts';
-import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { createMemoryCrmSnapshotStore } from '../../src/adapters/memory/crm-snapshots.ts';
+import { createMemoryScheduler } from '../../src/adapters/memory/scheduler.ts';
+import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import { outcomeView } from '../../src/core/ledger-view.ts';
 import { criteriaSet, T0 } from '../support/scenario.ts';
-import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
 
 const HOLD = 1_000;
 const criteria = criteriaSet({ success: "stage = 'closed' AND company IS KNOWN", review_window: '1m' });
 
 describe('CRM reads before billing (issue 4 §4)', () => {
-  const prefix = testPrefix('crm-verify');
-  let redis: Redis;
-  let queue: Queue;
+  const store = createMemorySignalStore();
+  const crmSnapshots = createMemoryCrmSnapshotStore();
   let now = T0;
   let recordSeq = 0;
-  const deps = (): ProcessDeps => {
-    const store = createRedisSignalStore(redis, prefix);
-    return {
-      store,
-      scheduler: createRecordScheduler(queue, { holdMs: HOLD, clock: () => now }),
-      criteria: () => criteria,
-      clock: () => now,
-      holdMs: HOLD,
-      crm: { snapshots: createCrmSnapshotStore(redis, prefix), maxWaitMs: 30_000 },
-    };
-  };
+  const deps = (): ProcessDeps => ({
+    store,
+    scheduler: createMemoryScheduler(),
+    criteria: () => criteria,
+    clock: () => now,
+    holdMs: HOLD,
+    crm: { snapshots: crmSnapshots, maxWaitMs: 30_000 },
+  });
   const ingest = (record: RecordRef, at: number, property: string, value: string) =>
-    createRedisSignalStore(redis, prefix).ingest(record.portalId, [{ identity: `${record.recordId}/${at}/${property}`, signal: { kind: 'property', objectType: 'ticket', recordId: record.recordId, at, property, value } }]);
+    store.ingest(record.portalId, [{ identity: `${record.recordId}/${at}/${property}`, signal: { kind: 'property', objectType: 'ticket', recordId: record.recordId, at, property, value } }]);
   const newRecord = (): RecordRef => ({ portalId: 5, objectType: 'ticket', recordId: String(100 + recordSeq++) });
-  const outcomesOf = async (record: RecordRef) => ((await createRedisSignalStore(redis, prefix).load(record, Number.NEGATIVE_INFINITY)).state?.outcomes ?? []).map((o) => outcomeView(o, true));
-  const snapshots = () => createCrmSnapshotStore(redis, prefix);
+  const outcomesOf = async (record: RecordRef) => ((await store.load(record, Number.NEGATIVE_INFINITY)).state?.outcomes ?? []).map((o) => outcomeView(o, true));
+  const snapshots = () => crmSnapshots;
 
   /** A record seen before (its snapshot read at T0), pressed at T0, closed at T0 + 1 s: in review until T0 + 61 s. */
   async function inReview(): Promise<RecordRef> {
@@ -49,17 +42,6 @@ describe('CRM reads before billing (issue 4 §4)', () => {
     expect(await outcomesOf(record)).toMatchObject([{ status: 'in_review' }]);
     return record;
   }
-
-  beforeAll(() => {
-    redis = connect();
-    queue = createRecordQueue({ connection: redis, prefix, holdMs: HOLD, clock: () => now });
-  });
-  afterAll(async () => {
-    await queue.obliterate({ force: true });
-    await queue.close();
-    await deletePrefix(redis, prefix);
-    await redis.quit();
-  });
 
   it('a record seen for the first time waits for its read, then starts from HubSpot’s values', async () => {
     const record = newRecord();

@@ -1,0 +1,28 @@
+// The in-memory stores pass the same conformance suites as the Redis ones.
+import { createMemoryCrmSnapshotStore } from '../../../src/adapters/memory/crm-snapshots.ts';
+import { createMemorySignalStore } from '../../../src/adapters/memory/signal-store.ts';
+import { recordRefKey } from '../../../src/app/ports.ts';
+import type { RecordRef } from '../../../src/app/ports.ts';
+import { describeCrmSnapshotStore } from '../../support/crm-snapshot-store-conformance.ts';
+import { describeSignalStore } from '../../support/signal-store-conformance.ts';
+
+const entryOf = <T extends { record: RecordRef }>(entries: readonly T[], record: RecordRef): T | undefined => entries.find((e) => recordRefKey(e.record) === recordRefKey(record));
+
+describeSignalStore('in memory', {
+  async create() {
+    const store = createMemorySignalStore();
+    return {
+      store,
+      outcomeCounts: () => store.outcomeCounts(),
+      outboxDueAt: async (record) => entryOf(await store.outbox(), record)?.dueAt ?? null,
+      parkedAt: async (record) => entryOf(await store.parked(), record)?.at ?? null,
+    };
+  },
+  async unavailable() {
+    const store = createMemorySignalStore();
+    store.simulateOutage(true);
+    return store;
+  },
+});
+
+describeCrmSnapshotStore('in memory', { create: async () => createMemoryCrmSnapshotStore() });
