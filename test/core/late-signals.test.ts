@@ -12,7 +12,7 @@ const kind = (t: number, k: 'deleted' | 'restored'): Signal => ({ kind: k, objec
 
 function run(state: RecordState, inputs: (Signal | { tick: number })[]): RecordState {
   for (const i of inputs) {
-    const d = 'tick' in i ? decide(state, { type: 'tick' }, at(i.tick), criteria) : decide(state, { type: 'signal', signal: i }, i.at, criteria);
+    const d = decide(state, 'tick' in i ? { type: 'tick', at: at(i.tick) } : i, criteria);
     if (!d.ok) throw new Error(d.error.message);
   }
   return state;

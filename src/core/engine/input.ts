@@ -1,0 +1,36 @@
+// What the core is given, each at its own event time `at`: signals, operator actions, the clock.
+import type { Signal } from '../types.ts';
+
+/**
+ * An operator action (contract §7): what a person did at `at`. `by` names the user; refusals are
+ * decided by the core, at the action's instant, so that replay refuses exactly what the live run did.
+ */
+export type Action =
+  | { readonly type: 'open_dispute'; readonly at: number; readonly outcomeId: string; readonly by: string; readonly reason: string }
+  | {
+      readonly type: 'resolve_dispute';
+      readonly at: number;
+      readonly outcomeId: string;
+      readonly by: string;
+      readonly resolution: 'upheld' | 'rejected';
+      readonly note: string;
+    };
+
+/** The clock reached `at`: every timer due at or before it fires. */
+export interface Tick {
+  readonly type: 'tick';
+  readonly at: number;
+}
+
+/**
+ * What happens to a record: a signal or an action. A signal is its own input, unwrapped, so the hot
+ * path allocates nothing per signal; it is told apart by `kind`, actions and the tick by `type`.
+ */
+export type RecordInput = Signal | Action;
+
+/** One input to decide(). Its `at` is the only time the core knows: it reads no clock. */
+export type Input = RecordInput | Tick;
+
+export function isSignal(input: Input): input is Signal {
+  return 'kind' in input;
+}
