@@ -1,6 +1,8 @@
 // The simulator: replays recorded signals through decide() with virtual time, record by record.
 import type { CriteriaSet } from './criteria/criteria-set.ts';
 import { advance } from './engine/advance.ts';
+import { inTimeOrder } from './engine/input.ts';
+import type { Action } from './engine/input.ts';
 import type { Outcome } from './engine/outcome.ts';
 import { newRecordState } from './engine/record-state.ts';
 import type { RecordState } from './engine/record-state.ts';
@@ -31,6 +33,8 @@ export interface SimulationResult {
   readonly states: ReadonlyMap<string, RecordState>;
 }
 
+const NO_ACTIONS: readonly Action[] = [];
+
 const recordKey = (objectType: string, id: string): string => `${objectType}:${id}`;
 
 /**
@@ -52,11 +56,10 @@ export function simulate(input: SimulationInput): SimulationResult {
   const outcomes: Outcome[] = [];
   const end = until ?? Number.POSITIVE_INFINITY;
   for (const [key, signals] of timelines) {
-    // Array.prototype.sort is stable: ties in event time stay in file order.
-    signals.sort((a, b) => a.at - b.at);
     const first = signals[0]!;
     const state = newRecordState(first.objectType, first.recordId, initial.get(key)?.properties);
-    advance(state, signals, end, criteria);
+    // inTimeOrder's sort is stable: ties in event time stay in file order.
+    advance(state, inTimeOrder(signals, NO_ACTIONS), end, criteria);
     states.set(key, state);
     outcomes.push(...state.outcomes);
   }

@@ -34,3 +34,16 @@ export type Input = RecordInput | Tick;
 export function isSignal(input: Input): input is Signal {
   return 'kind' in input;
 }
+
+/** At one instant signals come before actions (contract §7); timers come after both, in decide(). */
+const rank = (input: RecordInput): number => (isSignal(input) ? 0 : 1);
+
+/**
+ * Signals and actions as the one stream advance() applies: by event time, and at one instant every
+ * signal before every action. Ties otherwise keep the order given (signals as they arrived, actions
+ * as they were taken), since the sort is stable. Returns a new array; the lists are not changed.
+ */
+export function inTimeOrder(signals: readonly Signal[], actions: readonly Action[]): RecordInput[] {
+  const all: RecordInput[] = actions.length === 0 ? signals.slice() : [...signals, ...actions];
+  return all.sort((x, y) => x.at - y.at || rank(x) - rank(y));
+}
