@@ -1,23 +1,17 @@
 // Table-driven tests of outcome-contract.md §5 (disputes and credits), through decide() on a record
 // state taken from a simulation, plus the §3 rules that meet a disputed or credited outcome.
 import { describe, expect, it } from 'vitest';
-import type { CriteriaSet } from '../../src/core/criteria/criteria-set.ts';
-import { decide } from '../../src/core/engine/decide.ts';
-import type { DecideError, Effect } from '../../src/core/engine/decide.ts';
-import type { Input } from '../../src/core/engine/input.ts';
-import type { RecordState } from '../../src/core/engine/record-state.ts';
-import { invoiceOf, outcomeView } from '../../src/core/ledger-view.ts';
-import type { OutcomeView } from '../../src/core/ledger-view.ts';
-import type { InvoiceLine } from '../../src/core/rating.ts';
-import { at, criteriaSet, iso, run, signalsOf } from '../support/scenario.ts';
-import type { Step } from '../support/scenario.ts';
-
-const TRIGGER = 'agent_started_at';
-const press = (t: string | number, record?: string): Step => ({ at: t, set: { [TRIGGER]: 'x' }, ...(record === undefined ? {} : { record }) });
-const put = (t: string | number, props: Record<string, string>, record?: string): Step => ({ at: t, set: props, ...(record === undefined ? {} : { record }) });
-const closed = (t: string | number, record?: string): Step => put(t, { stage: 'closed' }, record);
-const reopened = (t: string | number): Step => put(t, { stage: 'open' });
-const v2 = (from: string | number, o: Record<string, unknown> = {}): Record<string, unknown> => ({ version: 2, change_notes: 'Second version.', effective_from: iso(from), ...o });
+import type { CriteriaSet } from '../../../src/core/criteria/criteria-set.ts';
+import { decide } from '../../../src/core/engine/decide.ts';
+import type { DecideError, Effect } from '../../../src/core/engine/decide.ts';
+import type { Input } from '../../../src/core/engine/input.ts';
+import type { RecordState } from '../../../src/core/engine/record-state.ts';
+import { invoiceOf, outcomeView } from '../../../src/core/ledger-view.ts';
+import type { OutcomeView } from '../../../src/core/ledger-view.ts';
+import type { InvoiceLine } from '../../../src/core/rating.ts';
+import { at, criteriaSet, iso, run, signalsOf } from '../../support/scenario.ts';
+import type { Step } from '../../support/scenario.ts';
+import { closed, press, reopened, v2 } from './lifecycle-cases.ts';
 
 const K1 = 'resolve:ticket:1:2026-11-03#1';
 const BY = 'ann@example.com';
