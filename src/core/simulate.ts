@@ -1,8 +1,7 @@
 // The simulator: replays recorded signals through decide() with virtual time, record by record.
 import type { CriteriaSet } from './criteria/criteria-set.ts';
 import { advance } from './engine/advance.ts';
-import { inTimeOrder } from './engine/input.ts';
-import type { Action } from './engine/input.ts';
+import { sortInTimeOrder } from './engine/input.ts';
 import type { Outcome } from './engine/outcome.ts';
 import { newRecordState } from './engine/record-state.ts';
 import type { RecordState } from './engine/record-state.ts';
@@ -33,8 +32,6 @@ export interface SimulationResult {
   readonly states: ReadonlyMap<string, RecordState>;
 }
 
-const NO_ACTIONS: readonly Action[] = [];
-
 const recordKey = (objectType: string, id: string): string => `${objectType}:${id}`;
 
 /**
@@ -58,8 +55,8 @@ export function simulate(input: SimulationInput): SimulationResult {
   for (const [key, signals] of timelines) {
     const first = signals[0]!;
     const state = newRecordState(first.objectType, first.recordId, initial.get(key)?.properties);
-    // inTimeOrder's sort is stable: ties in event time stay in file order.
-    advance(state, inTimeOrder(signals, NO_ACTIONS), end, criteria);
+    // The list is this run's own, so it is sorted in place; the sort is stable: ties stay in file order.
+    advance(state, sortInTimeOrder(signals), end, criteria);
     states.set(key, state);
     outcomes.push(...state.outcomes);
   }

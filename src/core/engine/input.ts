@@ -37,13 +37,18 @@ export function isSignal(input: Input): input is Signal {
 
 /** At one instant signals come before actions (contract §7); timers come after both, in decide(). */
 const rank = (input: RecordInput): number => (isSignal(input) ? 0 : 1);
+const byTime = (x: RecordInput, y: RecordInput): number => x.at - y.at || rank(x) - rank(y);
 
 /**
- * Signals and actions as the one stream advance() applies: by event time, and at one instant every
- * signal before every action. Ties otherwise keep the order given (signals as they arrived, actions
- * as they were taken), since the sort is stable. Returns a new array; the lists are not changed.
+ * Puts inputs in the order advance() applies them: by event time, and at one instant every signal
+ * before every action. Ties otherwise keep the order given (signals as they arrived, actions as they
+ * were taken): the sort is stable. Sorts in place, for a caller that owns the list; see inTimeOrder().
  */
+export function sortInTimeOrder<T extends RecordInput>(inputs: T[]): T[] {
+  return inputs.sort(byTime);
+}
+
+/** Signals and actions merged into one new list in the order advance() applies them; the lists are not changed. */
 export function inTimeOrder(signals: readonly Signal[], actions: readonly Action[]): RecordInput[] {
-  const all: RecordInput[] = actions.length === 0 ? signals.slice() : [...signals, ...actions];
-  return all.sort((x, y) => x.at - y.at || rank(x) - rank(y));
+  return sortInTimeOrder<RecordInput>([...signals, ...actions]);
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { advance } from '../../../src/core/engine/advance.ts';
 import { decide } from '../../../src/core/engine/decide.ts';
-import { inTimeOrder } from '../../../src/core/engine/input.ts';
+import { inTimeOrder, sortInTimeOrder } from '../../../src/core/engine/input.ts';
 import type { Action, RecordInput } from '../../../src/core/engine/input.ts';
 import { newRecordState } from '../../../src/core/engine/record-state.ts';
 import type { RecordState } from '../../../src/core/engine/record-state.ts';
@@ -54,6 +54,14 @@ describe('inTimeOrder: signals and actions as one stream', () => {
     expect(out).not.toBe(signals);
     expect(signals).toEqual(copy);
     expect(inTimeOrder(signals, [])).not.toBe(signals);
+  });
+
+  it('sortInTimeOrder puts a list its caller owns in the same order, in place', () => {
+    const s = prop(5, 'a', 's');
+    const a = open(5);
+    const list: RecordInput[] = [a, prop(9, 'a', 'later'), s];
+    expect(sortInTimeOrder(list)).toBe(list);
+    expect(list.slice(0, 2)).toEqual([s, a]);
   });
 });
 
