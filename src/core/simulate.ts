@@ -1,6 +1,7 @@
 // The simulator: replays recorded signals through decide() with virtual time, record by record.
 import type { CriteriaSet } from './criteria/criteria-set.ts';
 import { advance } from './engine/advance.ts';
+import { sortInTimeOrder } from './engine/input.ts';
 import type { Outcome } from './engine/outcome.ts';
 import { newRecordState } from './engine/record-state.ts';
 import type { RecordState } from './engine/record-state.ts';
@@ -52,11 +53,10 @@ export function simulate(input: SimulationInput): SimulationResult {
   const outcomes: Outcome[] = [];
   const end = until ?? Number.POSITIVE_INFINITY;
   for (const [key, signals] of timelines) {
-    // Array.prototype.sort is stable: ties in event time stay in file order.
-    signals.sort((a, b) => a.at - b.at);
     const first = signals[0]!;
     const state = newRecordState(first.objectType, first.recordId, initial.get(key)?.properties);
-    advance(state, signals, end, criteria);
+    // The list is this run's own, so it is sorted in place; the sort is stable: ties stay in file order.
+    advance(state, sortInTimeOrder(signals), end, criteria);
     states.set(key, state);
     outcomes.push(...state.outcomes);
   }

@@ -1,28 +1,38 @@
-// The one sequence the simulator and the live service both run: signals in order, then the clock up to a time.
+// The one sequence the simulator and the live service both run: inputs in time order, then the clock up to a time.
 import type { CriteriaSet } from '../criteria/criteria-set.ts';
-import type { Signal } from '../types.ts';
 import { decide } from './decide.ts';
-import type { Effect } from './decide.ts';
+import type { DecideError, Effect } from './decide.ts';
+import { isSignal } from './input.ts';
+import type { Action, RecordInput } from './input.ts';
 import type { RecordState } from './record-state.ts';
+
+/** An action that did not apply (contract §7): reported with its reason, never fatal to the run. */
+export interface Refusal {
+  readonly action: Action;
+  readonly error: DecideError;
+}
 
 export interface Advanced {
   readonly effects: readonly Effect[];
   /** The record's next timer after the run: only the last decision knows it (earlier wake-ups may be settled away). */
   readonly nextTimerAt: number | null;
+  readonly refused: readonly Refusal[];
 }
 
-/** Applies `signals` (already in event-time order) to `state`, which it updates in place, then fires every timer up to `until`. */
-export function advance(state: RecordState, signals: Iterable<Signal>, until: number, criteria: CriteriaSet): Advanced {
+/**
+ * Applies `inputs` (in the order of inTimeOrder(): by event time, signals before actions at one
+ * instant) to `state`, which it updates in place, each at its own time, then fires every timer up to `until`.
+ */
+export function advance(state: RecordState, inputs: Iterable<RecordInput>, until: number, criteria: CriteriaSet): Advanced {
   const effects: Effect[] = [];
-  for (const signal of signals) effects.push(...decided(decide(state, { type: 'signal', signal }, signal.at, criteria)));
-  const tick = decided(decide(state, { type: 'tick' }, until, criteria));
-  effects.push(...tick);
+  const refused: Refusal[] = [];
+  for (const input of inputs) {
+    const d = decide(state, input, criteria);
+    for (const e of d.effects) effects.push(e);
+    if (!d.ok && !isSignal(input)) refused.push({ action: input, error: d.error });
+  }
+  const tick = decide(state, { type: 'tick', at: until }, criteria).effects;
+  for (const e of tick) effects.push(e);
   const timer = tick.find((e) => e.type === 'wake_at');
-  return { effects, nextTimerAt: timer?.type === 'wake_at' ? timer.at : null };
-}
-
-function decided(d: ReturnType<typeof decide>): readonly Effect[] {
-  // Signals and ticks have no failure case; only dispute inputs do.
-  if (!d.ok) throw new Error(d.error.message);
-  return d.effects;
+  return { effects, nextTimerAt: timer?.type === 'wake_at' ? timer.at : null, refused };
 }

@@ -1,8 +1,10 @@
-// The decision core's one entry point: decide(state, input, now) → the next state and its effects.
+// The decision core's one entry point: decide(state, input) → the next state and its effects.
 import type { CriteriaSet } from '../criteria/criteria-set.ts';
 import type { Signal } from '../types.ts';
 import { openDispute, resolveDispute } from './disputes.ts';
 import type { DisputeError } from './disputes.ts';
+import { isSignal } from './input.ts';
+import type { Action, Input } from './input.ts';
 import { isSettled } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
 import { applyPress, idempotencyKeyOf, latestWithKey, pressesOf } from './press.ts';
@@ -10,20 +12,6 @@ import { recheckAll } from './recheck.ts';
 import type { RecordState } from './record-state.ts';
 import { applyChange } from './record-state.ts';
 import { fireTimers, nextTimer } from './timers.ts';
-
-export type Input =
-  /** A change to the record at `signal.at` (event time). */
-  | { readonly type: 'signal'; readonly signal: Signal }
-  /** The clock reached `now`: fire every timer due at or before it. */
-  | { readonly type: 'tick' }
-  | { readonly type: 'open_dispute'; readonly outcomeId: string; readonly by: string; readonly reason: string }
-  | {
-      readonly type: 'resolve_dispute';
-      readonly outcomeId: string;
-      readonly by: string;
-      readonly resolution: 'upheld' | 'rejected';
-      readonly note: string;
-    };
 
 export type Effect =
   /** The outcome changed: write it back (idempotently: it carries its whole state). */
@@ -37,52 +25,62 @@ export type DecideError = DisputeError | { code: 'unknown_outcome'; path: string
 
 export type Decision =
   | { readonly ok: true; readonly state: RecordState; readonly effects: Effect[] }
-  | { readonly ok: false; readonly error: DecideError };
+  /**
+   * The action was refused and changed nothing. Time still reached its instant: the timers due
+   * before it fired all the same, and `effects` reports what they changed.
+   */
+  | { readonly ok: false; readonly error: DecideError; readonly state: RecordState; readonly effects: Effect[] };
 
 /**
- * Applies one input. Takes ownership of `state` (it is updated in place and returned), reads no
- * clock: `now` is the caller's, and signals carry their own event time.
+ * Applies one input at its event time `at`. Takes ownership of `state` (it is updated in place and
+ * returned) and reads no clock. Only an action can be refused; signals and ticks always apply.
  */
-export function decide(state: RecordState, input: Input, now: number, criteria: CriteriaSet): Decision {
+export function decide(state: RecordState, input: Input, criteria: CriteriaSet): Decision {
   const before = state.outcomes.map((o) => o.trail.length);
   const effects: Effect[] = [];
-  switch (input.type) {
-    case 'signal': {
-      const { signal } = input;
-      if (signal.at < state.clock) {
-        applyLate(state, signal, criteria);
-        effects.push({ type: 'late_signal', signal });
-        break;
-      }
-      // Timers due strictly before the signal come first; at its own instant, signals come first.
-      fireTimers(state, criteria, signal.at, false);
-      applySignal(state, signal, criteria);
-      state.clock = signal.at;
-      break;
-    }
-    case 'tick':
-      fireTimers(state, criteria, now, true);
-      // Every timer at `now` has fired, so a signal at `now` arriving after this is out of order.
-      state.clock = Math.max(state.clock, now + 1);
-      break;
-    case 'open_dispute':
-    case 'resolve_dispute': {
-      const o = state.outcomes.find((x) => x.outcomeId === input.outcomeId);
-      if (!o) return { ok: false, error: { code: 'unknown_outcome', path: 'outcomeId', message: `no outcome ${input.outcomeId} on this record` } };
-      const error =
-        input.type === 'open_dispute'
-          ? openDispute(o, now, input.by, input.reason)
-          : resolveDispute(o, criteria.get(o.criteriaId, o.criteriaVersion), now, input.by, input.resolution, input.note);
-      if (error) return { ok: false, error };
-      break;
-    }
+  let error: DecideError | null = null;
+  if (isSignal(input)) {
+    if (!decideSignal(state, input, criteria)) effects.push({ type: 'late_signal', signal: input });
+  } else if (input.type === 'tick') {
+    fireTimers(state, criteria, input.at, true);
+    // Every timer at `at` has fired, so a signal at `at` arriving after this is out of order.
+    state.clock = Math.max(state.clock, input.at + 1);
+  } else {
+    error = decideAction(state, input, criteria);
   }
   state.outcomes.forEach((o, i) => {
     if (o.trail.length !== (before[i] ?? 0)) effects.push({ type: 'outcome_changed', outcome: o });
   });
   const next = nextTimer(state, criteria);
   if (next !== null) effects.push({ type: 'wake_at', at: next.at });
-  return { ok: true, state, effects };
+  return error === null ? { ok: true, state, effects } : { ok: false, error, state, effects };
+}
+
+/** Applies a signal at its event time; false when it is behind the record's clock (late). */
+function decideSignal(state: RecordState, signal: Signal, criteria: CriteriaSet): boolean {
+  if (signal.at < state.clock) {
+    applyLate(state, signal, criteria);
+    return false;
+  }
+  // Timers due strictly before the signal come first; at its own instant, signals come first.
+  fireTimers(state, criteria, signal.at, false);
+  applySignal(state, signal, criteria);
+  state.clock = signal.at;
+  return true;
+}
+
+/**
+ * Applies an action at its time, after the timers due strictly before it (at one instant: signals,
+ * actions, then timers). An action behind the clock still applies at its own time: it records when a
+ * person acted, and the timers it could have preceded have already fired.
+ */
+function decideAction(state: RecordState, action: Action, criteria: CriteriaSet): DecideError | null {
+  fireTimers(state, criteria, action.at, false);
+  state.clock = Math.max(state.clock, action.at);
+  const o = state.outcomes.find((x) => x.outcomeId === action.outcomeId);
+  if (!o) return { code: 'unknown_outcome', path: 'outcomeId', message: `no outcome ${action.outcomeId} on this record` };
+  if (action.type === 'open_dispute') return openDispute(o, action.at, action.by, action.reason);
+  return resolveDispute(o, criteria.get(o.criteriaId, o.criteriaVersion), action.at, action.by, action.resolution, action.note);
 }
 
 /** Applies a signal in order: the change, then any press it is, then the re-check of every unsettled attempt. */

@@ -1,22 +1,17 @@
 // Table-driven tests of outcome-contract.md §5 (disputes and credits), through decide() on a record
 // state taken from a simulation, plus the §3 rules that meet a disputed or credited outcome.
 import { describe, expect, it } from 'vitest';
-import type { CriteriaSet } from '../../src/core/criteria/criteria-set.ts';
-import { decide } from '../../src/core/engine/decide.ts';
-import type { DecideError, Effect, Input } from '../../src/core/engine/decide.ts';
-import type { RecordState } from '../../src/core/engine/record-state.ts';
-import { invoiceOf, outcomeView } from '../../src/core/ledger-view.ts';
-import type { OutcomeView } from '../../src/core/ledger-view.ts';
-import type { InvoiceLine } from '../../src/core/rating.ts';
-import { at, criteriaSet, iso, run, signalsOf } from '../support/scenario.ts';
-import type { Step } from '../support/scenario.ts';
-
-const TRIGGER = 'agent_started_at';
-const press = (t: string | number, record?: string): Step => ({ at: t, set: { [TRIGGER]: 'x' }, ...(record === undefined ? {} : { record }) });
-const put = (t: string | number, props: Record<string, string>, record?: string): Step => ({ at: t, set: props, ...(record === undefined ? {} : { record }) });
-const closed = (t: string | number, record?: string): Step => put(t, { stage: 'closed' }, record);
-const reopened = (t: string | number): Step => put(t, { stage: 'open' });
-const v2 = (from: string | number, o: Record<string, unknown> = {}): Record<string, unknown> => ({ version: 2, change_notes: 'Second version.', effective_from: iso(from), ...o });
+import type { CriteriaSet } from '../../../src/core/criteria/criteria-set.ts';
+import { decide } from '../../../src/core/engine/decide.ts';
+import type { DecideError, Effect } from '../../../src/core/engine/decide.ts';
+import type { Input } from '../../../src/core/engine/input.ts';
+import type { RecordState } from '../../../src/core/engine/record-state.ts';
+import { invoiceOf, outcomeView } from '../../../src/core/ledger-view.ts';
+import type { OutcomeView } from '../../../src/core/ledger-view.ts';
+import type { InvoiceLine } from '../../../src/core/rating.ts';
+import { at, criteriaSet, iso, run, signalsOf } from '../../support/scenario.ts';
+import type { Step } from '../../support/scenario.ts';
+import { closed, press, reopened, v2 } from './lifecycle-cases.ts';
 
 const K1 = 'resolve:ticket:1:2026-11-03#1';
 const BY = 'ann@example.com';
@@ -63,21 +58,15 @@ function apply(c: Pick<DisputeCase, 'criteria' | 'steps' | 'until' | 'actions'>)
   let trailBefore: number[] = [];
   c.actions.forEach((a, i) => {
     if (error) throw new Error(`action ${i - 1} failed: ${error.message}`);
-    const inputs: { input: Input; now: number }[] =
+    const inputs: Input[] =
       a.do === 'signal'
-        ? signalsOf([a.step]).map((signal) => ({ input: { type: 'signal', signal }, now: signal.at }))
-        : [
-            {
-              now: at(a.at),
-              input:
-                a.do === 'open'
-                  ? { type: 'open_dispute', outcomeId: a.outcomeId ?? K1, by: a.by ?? BY, reason: a.reason ?? 'The ticket was reopened by the customer.' }
-                  : { type: 'resolve_dispute', outcomeId: a.outcomeId ?? K1, by: 'finance@example.com', resolution: a.resolution, note: a.note ?? 'Checked.' },
-            },
-          ];
+        ? signalsOf([a.step])
+        : a.do === 'open'
+          ? [{ type: 'open_dispute', at: at(a.at), outcomeId: a.outcomeId ?? K1, by: a.by ?? BY, reason: a.reason ?? 'The ticket was reopened by the customer.' }]
+          : [{ type: 'resolve_dispute', at: at(a.at), outcomeId: a.outcomeId ?? K1, by: 'finance@example.com', resolution: a.resolution, note: a.note ?? 'Checked.' }];
     trailBefore = state.outcomes.map((o) => o.trail.length);
-    for (const { input, now } of inputs) {
-      const d = decide(state, input, now, criteria);
+    for (const input of inputs) {
+      const d = decide(state, input, criteria);
       if (d.ok) effects.push(d.effects);
       else error = d.error;
     }
@@ -303,8 +292,8 @@ describe('§5 disputes and credits', () => {
     });
     const r = run([press(0, '1'), press(0, '2'), press(0, '3'), closed(5, '1'), closed(5, '2'), closed(5, '3')], { criteria, until: 10 });
     const state = r.states.get('ticket:1')!;
-    expect(decide(state, { type: 'open_dispute', outcomeId: K1, by: BY, reason: 'x' }, at(20), criteria).ok).toBe(true);
-    expect(decide(state, { type: 'resolve_dispute', outcomeId: K1, by: BY, resolution: 'upheld', note: 'y' }, at(30), criteria).ok).toBe(true);
+    expect(decide(state, { type: 'open_dispute', at: at(20), outcomeId: K1, by: BY, reason: 'x' }, criteria).ok).toBe(true);
+    expect(decide(state, { type: 'resolve_dispute', at: at(30), outcomeId: K1, by: BY, resolution: 'upheld', note: 'y' }, criteria).ok).toBe(true);
     expect(invoiceOf(r.outcomes, criteria).map((l) => [l.kind, l.period, l.quantity, l.amount])).toEqual([
       ['charge', '2026-11', 3, '25.00'],
       ['credit', '2026-11', -1, '-5.00'],

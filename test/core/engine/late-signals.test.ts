@@ -1,10 +1,10 @@
 // Signals that reach the live service later than its hold (decide() with a signal behind the record's clock).
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/engine/decide.ts';
-import { newRecordState } from '../../src/core/engine/record-state.ts';
-import type { RecordState } from '../../src/core/engine/record-state.ts';
-import type { Signal } from '../../src/core/types.ts';
-import { at, criteriaSet } from '../support/scenario.ts';
+import { decide } from '../../../src/core/engine/decide.ts';
+import { newRecordState } from '../../../src/core/engine/record-state.ts';
+import type { RecordState } from '../../../src/core/engine/record-state.ts';
+import type { Signal } from '../../../src/core/types.ts';
+import { at, criteriaSet } from '../../support/scenario.ts';
 
 const criteria = criteriaSet({ within: '10m', review_window: '1h', cooldown: '30s' });
 const prop = (t: number, property: string, value: string): Signal => ({ kind: 'property', objectType: 'ticket', recordId: '1', at: at(t), property, value, ref: `${property}@${t}` });
@@ -12,7 +12,7 @@ const kind = (t: number, k: 'deleted' | 'restored'): Signal => ({ kind: k, objec
 
 function run(state: RecordState, inputs: (Signal | { tick: number })[]): RecordState {
   for (const i of inputs) {
-    const d = 'tick' in i ? decide(state, { type: 'tick' }, at(i.tick), criteria) : decide(state, { type: 'signal', signal: i }, i.at, criteria);
+    const d = decide(state, 'tick' in i ? { type: 'tick', at: at(i.tick) } : i, criteria);
     if (!d.ok) throw new Error(d.error.message);
   }
   return state;

@@ -1,8 +1,8 @@
 // Contract §2 (conditions): evaluation, errors with columns, and algebraic laws over random records.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareValues, parseCondition } from '../../src/core/conditions/index.ts';
-import type { Condition, Properties } from '../../src/core/types.ts';
+import { compareValues, parseCondition } from '../../../src/core/conditions/index.ts';
+import type { Condition, Properties } from '../../../src/core/types.ts';
 
 function compiled(source: string): Condition {
   const r = parseCondition(source);
