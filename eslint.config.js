@@ -114,6 +114,8 @@ export default defineConfig([
     rules: {
       // Node and packages first, then the project's own modules; `eslint --fix` sorts them.
       'import-x/order': ['error', { groups: ['builtin', 'external', ['parent', 'sibling', 'index']] }],
+      // A variable a callback reads before its one assignment (a test's failure report) cannot be const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // Aligned with tsc's noUnusedLocals/noUnusedParameters: a leading underscore marks a deliberately unused name.
       '@typescript-eslint/no-unused-vars': [
         'error',
@@ -135,7 +137,8 @@ export default defineConfig([
     name: 'project/size',
     files: ['src/**/*.ts'],
     rules: {
-      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      // A file is counted as it stands (issue 12: no file over 300 lines); a function without blanks and comments.
+      'max-lines': ['error', { max: 300 }],
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
     },
   },

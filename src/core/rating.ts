@@ -104,59 +104,12 @@ function compareLines(a: InvoiceLine, b: InvoiceLine): number {
  * id, version, then charges before credits (credits by the period they are for).
  */
 export function buildInvoice(items: Iterable<BilledItem>, priceOf: PriceOf): InvoiceLine[] {
-  // JSON keeps the key unambiguous whatever characters an id or period holds.
-  const lines = new Map<string, Line>();
-  let seq = 0;
-  for (const item of items) {
-    const key = JSON.stringify([item.billingPeriod, item.criteriaId, item.criteriaVersion]);
-    let line = lines.get(key);
-    if (line === undefined) {
-      line = {
-        period: item.billingPeriod,
-        criteriaId: item.criteriaId,
-        criteriaVersion: item.criteriaVersion,
-        count: 0,
-        credits: [],
-      };
-      lines.set(key, line);
-    }
-    // A credited outcome was billed in its period all the same: it counts on the charge line.
-    line.count += 1;
-    if (item.credit !== null) line.credits.push({ period: item.credit.period, at: item.credit.at, seq: seq++ });
-  }
-
-  const prices = new Map<string, Price>();
-  const priceFor = (criteriaId: string, version: number): Price => {
-    const key = JSON.stringify([criteriaId, version]);
-    let price = prices.get(key);
-    if (price === undefined) {
-      price = priceOf(criteriaId, version);
-      prices.set(key, price);
-    }
-    return price;
-  };
-
+  const priceFor = memoPrices(priceOf);
   const out: InvoiceLine[] = [];
-  for (const line of lines.values()) {
+  for (const line of chargeLines(items)) {
     const price = priceFor(line.criteriaId, line.criteriaVersion);
-    const rated = amountFor(price, line.count);
     const currency = { code: price.currency, digits: price.digits };
-    out.push({
-      kind: 'charge',
-      period: line.period,
-      criteriaId: line.criteriaId,
-      criteriaVersion: line.criteriaVersion,
-      currency: price.currency,
-      quantity: line.count,
-      amount: formatAmount(rated.amountMinor, currency),
-      tiers: rated.tiers.map((t) => ({
-        from: t.from,
-        to: t.to,
-        quantity: t.quantity,
-        unitAmount: formatAmount(t.unitMinor, currency),
-        amount: formatAmount(t.amountMinor, currency),
-      })),
-    });
+    out.push(chargeLine(line, price));
     for (const group of creditGroups(line, price)) {
       out.push({
         kind: 'credit',
@@ -171,6 +124,60 @@ export function buildInvoice(items: Iterable<BilledItem>, priceOf: PriceOf): Inv
     }
   }
   return out.sort(compareLines);
+}
+
+/** The billed outcomes counted per (period, criteria id, version), each with its credits in arrival order. */
+function chargeLines(items: Iterable<BilledItem>): Iterable<Line> {
+  // JSON keeps the key unambiguous whatever characters an id or period holds.
+  const lines = new Map<string, Line>();
+  let seq = 0;
+  for (const item of items) {
+    const key = JSON.stringify([item.billingPeriod, item.criteriaId, item.criteriaVersion]);
+    let line = lines.get(key);
+    if (line === undefined) {
+      line = { period: item.billingPeriod, criteriaId: item.criteriaId, criteriaVersion: item.criteriaVersion, count: 0, credits: [] };
+      lines.set(key, line);
+    }
+    // A credited outcome was billed in its period all the same: it counts on the charge line.
+    line.count += 1;
+    if (item.credit !== null) line.credits.push({ period: item.credit.period, at: item.credit.at, seq: seq++ });
+  }
+  return lines.values();
+}
+
+/** Each version's price is looked up once per invoice. */
+function memoPrices(priceOf: PriceOf): PriceOf {
+  const prices = new Map<string, Price>();
+  return (criteriaId, version) => {
+    const key = JSON.stringify([criteriaId, version]);
+    let price = prices.get(key);
+    if (price === undefined) {
+      price = priceOf(criteriaId, version);
+      prices.set(key, price);
+    }
+    return price;
+  };
+}
+
+function chargeLine(line: Line, price: Price): InvoiceLine {
+  const rated = amountFor(price, line.count);
+  const currency = { code: price.currency, digits: price.digits };
+  return {
+    kind: 'charge',
+    period: line.period,
+    criteriaId: line.criteriaId,
+    criteriaVersion: line.criteriaVersion,
+    currency: price.currency,
+    quantity: line.count,
+    amount: formatAmount(rated.amountMinor, currency),
+    tiers: rated.tiers.map((t) => ({
+      from: t.from,
+      to: t.to,
+      quantity: t.quantity,
+      unitAmount: formatAmount(t.unitMinor, currency),
+      amount: formatAmount(t.amountMinor, currency),
+    })),
+  };
 }
 
 /**

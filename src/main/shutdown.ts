@@ -46,21 +46,7 @@ export function onShutdown(logger: Logger, timeoutMs: number, steps: readonly Sh
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const work = (async () => {
-      let failed = 0;
-      for (const [index, step] of steps.entries()) {
-        if (exited) return failed;
-        const name = step.name === '' ? `step ${index + 1}` : step.name;
-        try {
-          await step();
-          logger.debug({ step: name }, 'shutdown step done');
-        } catch (err) {
-          failed += 1;
-          logger.error({ step: name, err }, 'shutdown step failed');
-        }
-      }
-      return failed;
-    })();
+    const work = runSteps(logger, steps, () => exited);
     const outcome = await Promise.race([work, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
@@ -93,4 +79,21 @@ export function onShutdown(logger: Logger, timeoutMs: number, steps: readonly Sh
       for (const signal of signals) emitter.off(signal, onSignal);
     },
   };
+}
+
+/** Runs the steps in order, each even when an earlier one failed; returns how many failed. */
+async function runSteps(logger: Logger, steps: readonly ShutdownStep[], exited: () => boolean): Promise<number> {
+  let failed = 0;
+  for (const [index, step] of steps.entries()) {
+    if (exited()) return failed;
+    const name = step.name === '' ? `step ${index + 1}` : step.name;
+    try {
+      await step();
+      logger.debug({ step: name }, 'shutdown step done');
+    } catch (err) {
+      failed += 1;
+      logger.error({ step: name, err }, 'shutdown step failed');
+    }
+  }
+  return failed;
 }

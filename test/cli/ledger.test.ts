@@ -1,8 +1,8 @@
 // `outcome-billing ledger`: the live ledger from Redis in simulate's shapes, one portal at a time.
-import type { Redis } from 'ioredis';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';

@@ -243,7 +243,7 @@ function buildWorkload(base: number, random: () => number): Workload {
 
   // A merge: contact B is in review when it is merged into A (B reads as gone: reversed); A gets `merged`.
   const a = contactId++;
-  const b = contactId++;
+  const b = contactId;
   const sb = start();
   tell('contact', a, [set(0, 'agent_action', 'enrich_route'), set(300, 'company', 'Acme')], sb);
   tell('contact', b, [set(0, 'agent_action', 'enrich_route'), set(50, 'hubspot_owner_id', '1'), press(100), set(400, 'lifecyclestage', 'marketingqualifiedlead'), { dt: 1000, mergeInto: String(a) }], sb);

@@ -12,7 +12,7 @@ export const HUBSPOT_TOKEN = 'pat-na1-writeback-test-token';
 export interface RecordedCall {
   readonly method: string;
   readonly path: string;
-  // Bodies are JSON the test inspects freely.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are JSON the test inspects freely
   readonly body: any;
 }
 

@@ -1,7 +1,6 @@
 // Test support for end-to-end tests: spawns the real receiver and worker processes, signs and posts
 // webhook batches as HubSpot would, waits for settlement, reads the ledger from Redis, cleans up.
 import { spawn } from 'node:child_process';
-import { seededRandom } from './seeded-random.ts';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { seededRandom } from './seeded-random.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../../src/adapters/http/hubspot-signature.ts';
 import { WEBHOOK_PATH } from '../../src/adapters/http/webhook-receiver.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
@@ -216,7 +216,7 @@ export async function startService(s: ServiceSettings, track: (p: ServiceProcess
  */
 export async function waitReady(svc: Service, redis: Redis, prefix: string, workers: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     const dead = svc.all().find((p) => p.hasExited());
     if (dead) throw new Error(`${dead.name} exited while starting`);

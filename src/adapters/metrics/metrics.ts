@@ -56,46 +56,21 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  return { registry, ...eventCounters(registry), ...scrapeGauges(registry, options), contentType: registry.contentType, render: () => registry.metrics() };
+}
 
-  const collectFailures = new Counter({
-    name: 'ob_metrics_collect_failures_total',
-    help: 'Scrape-time reads (queue depth, outcome counts) that failed; the gauge is then reported empty.',
-    labelNames: ['gauge'] as const,
-    registers: [registry],
-    collect: () => readGauges(),
-  });
-  const queueJobs = new Gauge({
-    name: 'ob_queue_jobs',
-    help: 'Jobs in the record queue, by state.',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    collect: () => readGauges(),
-  });
-  const outcomes = new Gauge({
-    name: 'ob_outcomes',
-    help: 'Outcomes in the ledger, by status.',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    collect: () => readGauges(),
-  });
-  const hubspotBacklog = new Gauge({
-    name: 'ob_hubspot_backlog',
-    help: 'Work waiting for HubSpot: outbox (records with unwritten outcome changes), crm_read_requests, dead_letters (kept in Redis).',
-    labelNames: ['queue'] as const,
-    registers: [registry],
-    collect: () => readGauges(),
-  });
+type ScrapeGauges = Pick<Metrics, 'queueJobs' | 'outcomes' | 'hubspotBacklog' | 'collectFailures'>;
 
-  /**
-   * The registry collects every metric at once; the three collect hooks share one read per scrape,
-   * so a failure is counted in the same scrape that shows its gauge empty, and the reads run once.
-   */
+/** Gauges read at scrape time from the store and the queue, and the counter of reads that failed. */
+function scrapeGauges(registry: Registry, options: MetricsOptions): ScrapeGauges {
+  // The registry collects every metric at once; the collect hooks share one read per scrape, so a failure
+  // is counted in the same scrape that shows its gauge empty, and the reads run once.
   let reading: Promise<void> | null = null;
-  function readGauges(): Promise<void> {
+  const collect = (): Promise<void> => {
     reading ??= Promise.all([
-      fill(queueJobs, 'ob_queue_jobs', 'state', options.queueCounts),
-      fill(outcomes, 'ob_outcomes', 'status', options.outcomeCounts),
-      fill(hubspotBacklog, 'ob_hubspot_backlog', 'queue', options.hubspotBacklog),
+      fill(gauges.queueJobs, 'ob_queue_jobs', 'state', options.queueCounts),
+      fill(gauges.outcomes, 'ob_outcomes', 'status', options.outcomeCounts),
+      fill(gauges.hubspotBacklog, 'ob_hubspot_backlog', 'queue', options.hubspotBacklog),
     ]).then(
       () => {
         reading = null;
@@ -105,7 +80,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       },
     );
     return reading;
-  }
+  };
+  const gauges: ScrapeGauges = {
+    collectFailures: new Counter({
+      name: 'ob_metrics_collect_failures_total',
+      help: 'Scrape-time reads (queue depth, outcome counts) that failed; the gauge is then reported empty.',
+      labelNames: ['gauge'] as const,
+      registers: [registry],
+      collect,
+    }),
+    queueJobs: new Gauge({ name: 'ob_queue_jobs', help: 'Jobs in the record queue, by state.', labelNames: ['state'] as const, registers: [registry], collect }),
+    outcomes: new Gauge({ name: 'ob_outcomes', help: 'Outcomes in the ledger, by status.', labelNames: ['status'] as const, registers: [registry], collect }),
+    hubspotBacklog: new Gauge({
+      name: 'ob_hubspot_backlog',
+      help: 'Work waiting for HubSpot: outbox (records with unwritten outcome changes), crm_read_requests, dead_letters (kept in Redis).',
+      labelNames: ['queue'] as const,
+      registers: [registry],
+      collect,
+    }),
+  };
 
   async function fill<L extends string>(gauge: Gauge<L>, name: string, label: L, read: (() => Promise<Record<string, number>>) | undefined) {
     if (read === undefined) return;
@@ -115,7 +108,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     } catch {
       // A failing read must not fail the scrape, and an old value must not pass for a current one.
       gauge.reset();
-      collectFailures.inc({ gauge: name });
+      gauges.collectFailures.inc({ gauge: name });
       return;
     }
     // Reset first: a state that has emptied must disappear, not keep its last value.
@@ -124,9 +117,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (Number.isFinite(value)) gauge.set({ [label]: key } as Partial<Record<L, string>>, value);
     }
   }
+  return gauges;
+}
 
+type EventCounters = Omit<Metrics, keyof ScrapeGauges | 'registry' | 'contentType' | 'render'>;
+
+/** Counters and the histogram the receiver, the workers and the HubSpot drains move as things happen. */
+function eventCounters(registry: Registry): EventCounters {
   return {
-    registry,
     webhookRequests: new Counter({
       name: 'ob_webhook_requests_total',
       help: 'Webhook requests answered, by HTTP status.',
@@ -181,12 +179,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
-    queueJobs,
-    outcomes,
-    hubspotBacklog,
-    collectFailures,
-    contentType: registry.contentType,
-    render: () => registry.metrics(),
   };
 }
 

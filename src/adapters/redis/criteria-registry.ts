@@ -1,7 +1,7 @@
 // The criteria versions the ledger has run with, in Redis, so every process and every restart checks changes against them.
 import type { Redis } from 'ioredis';
-import { versionKey } from '../../core/criteria/criteria-set.ts';
 import { z } from 'zod';
+import { versionKey } from '../../core/criteria/criteria-set.ts';
 import type { KnownVersion } from '../../app/criteria-changes.ts';
 
 const entrySchema = z.strictObject({ canonical: z.string(), effectiveFrom: z.number() });

@@ -105,12 +105,7 @@ export function hubspotConnection(env: NodeJS.ProcessEnv): { accessToken: string
   }
   const raw = env.HUBSPOT_API_BASE_URL?.trim() ?? '';
   if (raw === '') return { accessToken, baseUrl: DEFAULT_HUBSPOT_API_BASE_URL };
-  let url: URL | null = null;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = null;
-  }
+  const url = URL.parse(raw);
   if (url === null || !(url.protocol === 'https:' || (url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)))) {
     return { problem: 'HUBSPOT_API_BASE_URL: must be an https URL (http only for localhost and 127.0.0.1, for test doubles)' };
   }
