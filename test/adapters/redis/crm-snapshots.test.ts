@@ -1,9 +1,9 @@
 // The Redis CRM snapshot store passes the conformance suite the in-memory one passes.
 import type { Redis } from 'ioredis';
 import { beforeAll } from 'vitest';
-import { createCrmSnapshotStore } from '../../src/adapters/redis/crm-snapshots.ts';
-import { describeCrmSnapshotStore } from '../support/crm-snapshot-store-conformance.ts';
-import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
+import { createCrmSnapshotStore } from '../../../src/adapters/redis/crm-snapshots.ts';
+import { describeCrmSnapshotStore } from '../../support/crm-snapshot-store-conformance.ts';
+import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
 
 let redis: Redis;
 const prefixes: string[] = [];

@@ -2,14 +2,14 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHubSpotRequest, HUBSPOT_API_VERSION, requestJson, versionedPath } from '../../src/adapters/hubspot/client.ts';
+import { createHubSpotRequest, HUBSPOT_API_VERSION, requestJson, versionedPath } from '../../../src/adapters/hubspot/client.ts';
 import {
   HubSpotRateLimitedError,
   HubSpotRejectedError,
   HubSpotServerError,
   HubSpotUnavailableError,
   HubSpotUnexpectedResponseError,
-} from '../../src/app/hubspot-errors.ts';
+} from '../../../src/app/hubspot-errors.ts';
 
 const BASE = 'https://api.hubapi.com';
 const TOKEN = 'pat-na1-client-test-token';

@@ -3,10 +3,10 @@ import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/adapters/http/errors.ts';
-import { InvalidSignatureError, hubspotSigned, signedRequest } from '../../src/adapters/http/hubspot-signed.ts';
-import type { HubSpotSignedOptions } from '../../src/adapters/http/hubspot-signed.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../../src/adapters/http/hubspot-signature.ts';
+import { HttpError } from '../../../src/adapters/http/errors.ts';
+import { InvalidSignatureError, hubspotSigned, signedRequest } from '../../../src/adapters/http/hubspot-signed.ts';
+import type { HubSpotSignedOptions } from '../../../src/adapters/http/hubspot-signed.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../../../src/adapters/http/hubspot-signature.ts';
 
 const SECRET = 'client-secret-for-signed-tests';
 const BASE = 'https://billing.example.com/prefix';

@@ -1,7 +1,7 @@
 // HubSpot v3 signatures: vectors computed independently (openssl, node:crypto), URI decoding, every failure reason.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_SIGNATURE_AGE_MS, signHubSpotV3, signedUri, verifyHubSpotV3 } from '../../src/adapters/http/hubspot-signature.ts';
+import { MAX_SIGNATURE_AGE_MS, signHubSpotV3, signedUri, verifyHubSpotV3 } from '../../../src/adapters/http/hubspot-signature.ts';
 
 // Wrapped, not replaced: the verifier must still compare for real, and the test sees each call.
 vi.mock('node:crypto', async (importOriginal) => {

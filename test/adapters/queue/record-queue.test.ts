@@ -2,9 +2,9 @@
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordRef } from '../../src/app/ports.ts';
-import { createRecordQueue, createRecordWorker } from '../../src/adapters/queue/record-queue.ts';
-import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
+import type { RecordRef } from '../../../src/app/ports.ts';
+import { createRecordQueue, createRecordWorker } from '../../../src/adapters/queue/record-queue.ts';
+import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

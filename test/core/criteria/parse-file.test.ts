@@ -1,9 +1,9 @@
 // Contract §1: the criteria file. Every rule rejects the whole file, with each problem at its field path.
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { parseCriteriaText } from '../../src/core/criteria/parse-file.ts';
-import { formatPath } from '../../src/core/problems.ts';
-import { BASE_CRITERIA } from '../support/scenario.ts';
+import { parseCriteriaText } from '../../../src/core/criteria/parse-file.ts';
+import { formatPath } from '../../../src/core/problems.ts';
+import { BASE_CRITERIA } from '../../support/scenario.ts';
 
 const ok = (doc: object) => {
   const r = parseCriteriaText(stringify(doc));

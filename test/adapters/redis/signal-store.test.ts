@@ -2,13 +2,13 @@
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordRefKey } from '../../src/app/ports.ts';
-import type { RecordRef } from '../../src/app/ports.ts';
-import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
-import { newRecordState } from '../../src/core/engine/record-state.ts';
-import type { Signal } from '../../src/core/types.ts';
-import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
-import { describeSignalStore } from '../support/signal-store-conformance.ts';
+import { recordRefKey } from '../../../src/app/ports.ts';
+import type { RecordRef } from '../../../src/app/ports.ts';
+import { createRedisSignalStore } from '../../../src/adapters/redis/signal-store.ts';
+import { newRecordState } from '../../../src/core/engine/record-state.ts';
+import type { Signal } from '../../../src/core/types.ts';
+import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
+import { describeSignalStore } from '../../support/signal-store-conformance.ts';
 
 const record: RecordRef = { portalId: 3, objectType: 'ticket', recordId: '42' };
 const signal = (at: number, value = 'x'): Signal => ({ kind: 'property', objectType: 'ticket', recordId: '42', at, property: 'stage', value });

@@ -3,11 +3,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../src/app/ports.ts';
-import { SCRIPTS, ScriptReplyError, runScript } from '../../src/adapters/redis/scripts.ts';
-import { connect } from '../support/redis.ts';
+import { StoreUnavailableError } from '../../../src/app/ports.ts';
+import { SCRIPTS, ScriptReplyError, runScript } from '../../../src/adapters/redis/scripts.ts';
+import { connect } from '../../support/redis.ts';
 
-const LUA_DIR = new URL('../../src/adapters/redis/lua/', import.meta.url);
+const LUA_DIR = new URL('../../../src/adapters/redis/lua/', import.meta.url);
 
 async function unusedPort(): Promise<number> {
   return new Promise((resolve) => {

@@ -1,11 +1,11 @@
 // The typed CRM batch calls: date-based paths and bodies, 207 answers split per input, answers checked before use.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHubSpotRequest } from '../../src/adapters/hubspot/client.ts';
-import { HubSpotUnexpectedResponseError } from '../../src/app/hubspot-errors.ts';
-import { createCrmApi } from '../../src/adapters/hubspot/crm-api.ts';
-import { MAX_BATCH_INPUTS, verificationLogObjectType } from '../../src/app/hubspot-ports.ts';
-import { HUBSPOT_TOKEN, hubspotDouble } from '../support/hubspot-double.ts';
+import { createHubSpotRequest } from '../../../src/adapters/hubspot/client.ts';
+import { HubSpotUnexpectedResponseError } from '../../../src/app/hubspot-errors.ts';
+import { createCrmApi } from '../../../src/adapters/hubspot/crm-api.ts';
+import { MAX_BATCH_INPUTS, verificationLogObjectType } from '../../../src/app/hubspot-ports.ts';
+import { HUBSPOT_TOKEN, hubspotDouble } from '../../support/hubspot-double.ts';
 
 const api = createCrmApi(createHubSpotRequest({ accessToken: HUBSPOT_TOKEN }));
 let hubspot: ReturnType<typeof hubspotDouble>;

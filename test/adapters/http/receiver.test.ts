@@ -2,17 +2,17 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../../src/adapters/http/app.ts';
-import type { HealthProbe } from '../../src/adapters/http/app.ts';
-import { createLogger } from '../../src/adapters/logging/logger.ts';
-import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
-import type { Metrics } from '../../src/adapters/metrics/metrics.ts';
-import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
-import type { MemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
-import { ingestBatch } from '../../src/app/ingest-batch.ts';
-import type { RecordRef, RecordScheduler } from '../../src/app/ports.ts';
-import { createOutcomeReader } from '../../src/app/read-outcomes.ts';
-import { run } from '../support/scenario.ts';
+import { createHttpApp } from '../../../src/adapters/http/app.ts';
+import type { HealthProbe } from '../../../src/adapters/http/app.ts';
+import { createLogger } from '../../../src/adapters/logging/logger.ts';
+import { createMetrics } from '../../../src/adapters/metrics/metrics.ts';
+import type { Metrics } from '../../../src/adapters/metrics/metrics.ts';
+import { createMemorySignalStore } from '../../../src/adapters/memory/signal-store.ts';
+import type { MemorySignalStore } from '../../../src/adapters/memory/signal-store.ts';
+import { ingestBatch } from '../../../src/app/ingest-batch.ts';
+import type { RecordRef, RecordScheduler } from '../../../src/app/ports.ts';
+import { createOutcomeReader } from '../../../src/app/read-outcomes.ts';
+import { run } from '../../support/scenario.ts';
 
 const SECRET = 'client-secret-for-tests-0001';
 const ADMIN = 'admin-token-for-tests-0123456789';

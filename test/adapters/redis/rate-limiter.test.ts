@@ -1,8 +1,8 @@
 // The global HubSpot rate limit: one sliding window in Redis shared by every process, the budget under HubSpot's burst limits, and the pause a 429 imposes on all.
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CALL_BUDGET_SHARE, LIMIT_WINDOW_MS, callBudget, createRedisRateLimiter } from '../../src/adapters/redis/rate-limiter.ts';
-import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
+import { CALL_BUDGET_SHARE, LIMIT_WINDOW_MS, callBudget, createRedisRateLimiter } from '../../../src/adapters/redis/rate-limiter.ts';
+import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
 
 let a: Redis;
 let b: Redis;
