@@ -1,4 +1,6 @@
 // The failures of a HubSpot call the use cases tell apart (wait, back off, split, dead-letter, ask a person): part of the HubSpot port, thrown by its adapters.
+import { formatProblem } from '../core/problems.ts';
+import type { Problem } from '../core/problems.ts';
 
 export type HubSpotMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -95,9 +97,9 @@ export class HubSpotUnavailableError extends HubSpotError {
 export class HubSpotUnexpectedResponseError extends HubSpotError {
   override readonly name = 'HubSpotUnexpectedResponseError';
   readonly status: number;
-  readonly problems: readonly string[];
-  constructor(method: HubSpotMethod, path: string, status: number, problems: readonly string[]) {
-    super(method, path, `unexpected answer (${status}): ${problems.join('; ')}`);
+  readonly problems: readonly Problem[];
+  constructor(method: HubSpotMethod, path: string, status: number, problems: readonly Problem[]) {
+    super(method, path, `unexpected answer (${status}): ${problems.map((p) => formatProblem(p, '(body)')).join('; ')}`);
     this.status = status;
     this.problems = problems;
   }

@@ -19,20 +19,24 @@ export type ProblemPath = readonly PathSegment[];
  * - `unreadable`: a file or folder that cannot be read.
  * - `custom`: any other rule, said by the message.
  */
-export type ProblemCode =
-  | 'required'
-  | 'invalid_type'
-  | 'invalid_value'
-  | 'invalid_format'
-  | 'unknown_field'
-  | 'too_small'
-  | 'too_big'
-  | 'not_found'
-  | 'duplicate'
-  | 'conflict'
-  | 'syntax'
-  | 'unreadable'
-  | 'custom';
+export const PROBLEM_CODES = [
+  'required',
+  'invalid_type',
+  'invalid_value',
+  'invalid_format',
+  'unknown_field',
+  'too_small',
+  'too_big',
+  'not_found',
+  'duplicate',
+  'conflict',
+  'syntax',
+  'unreadable',
+  'custom',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export const isProblemCode = (value: unknown): value is ProblemCode => (PROBLEM_CODES as readonly unknown[]).includes(value);
 
 /** An error as data: what is wrong and where, e.g. `{ code: 'required', path: ['criteria', 1, 'success'], message: 'is required' }`. */
 export interface Problem {

@@ -1,5 +1,6 @@
 // The one converter from zod issues to problems: a code, a path of segments and a message a person can act on.
 import type { z } from 'zod';
+import { isProblemCode } from './problems.ts';
 import type { Problem, ProblemCode, ProblemPath } from './problems.ts';
 
 export interface ZodProblemOptions {
@@ -55,8 +56,12 @@ function codeOf(issue: z.core.$ZodIssue): ProblemCode {
     case 'invalid_element':
     case 'not_multiple_of':
       return 'invalid_value';
-    default:
+    default: {
+      // A custom check names its code in `params.problem` (e.g. `invalid_value`); otherwise it is `custom`.
+      const named = issue.code === 'custom' ? (issue.params as { problem?: unknown } | undefined)?.problem : undefined;
+      if (isProblemCode(named)) return named;
       return missing ? 'required' : 'custom';
+    }
   }
 }
 

@@ -9,7 +9,6 @@ import {
   HubSpotUnexpectedResponseError,
 } from '../../app/hubspot-errors.ts';
 import type { HubSpotError, HubSpotMethod } from '../../app/hubspot-errors.ts';
-import { formatProblem } from '../../core/problems.ts';
 import { problemsFromZod } from '../../core/zod-problems.ts';
 
 /**
@@ -95,8 +94,7 @@ export function createHubSpotRequest(options: HubSpotClientOptions): HubSpotRequ
 export function readBody<T>(response: HubSpotResponse, schema: z.ZodType<T>, method: HubSpotMethod, path: string): T {
   const result = schema.safeParse(response.body, { reportInput: true });
   if (result.success) return result.data;
-  const problems = problemsFromZod(result.error, { wording: 'schema' }).map((p) => formatProblem(p, '(body)'));
-  throw new HubSpotUnexpectedResponseError(method, path, response.status, problems);
+  throw new HubSpotUnexpectedResponseError(method, path, response.status, problemsFromZod(result.error, { wording: 'schema' }));
 }
 
 /** Sends and checks the body in one step: the common case. */

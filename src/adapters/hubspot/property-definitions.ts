@@ -145,7 +145,13 @@ export async function loadPropertyDefinitions(dir: string = PROPERTY_DEFINITIONS
     const source = join(dir, file);
     let raw: unknown;
     try {
-      raw = JSON.parse(await readFile(source, 'utf8'));
+      const text = await readFile(source, 'utf8');
+      try {
+        raw = JSON.parse(text);
+      } catch (e) {
+        problems.push({ source, code: 'syntax', path: ['(file)'], message: e instanceof Error ? e.message : String(e) });
+        return null;
+      }
     } catch (e) {
       problems.push({ source, code: 'unreadable', path: ['(file)'], message: e instanceof Error ? e.message : String(e) });
       return null;

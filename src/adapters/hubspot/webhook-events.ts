@@ -64,7 +64,7 @@ function readObjectId(value: unknown): string | { error: string } {
 export const requiredIdSchema = z.unknown().transform((value, ctx): string => {
   const id = value === undefined ? { error: 'is required' } : readObjectId(value);
   if (typeof id === 'string') return id;
-  ctx.issues.push({ code: 'custom', message: id.error, input: value });
+  ctx.issues.push({ code: 'custom', message: id.error, input: value, params: { problem: value === undefined ? 'required' : 'invalid_value' } });
   return z.NEVER;
 });
 // `.nullish()` outside the transform: an absent key must skip it, not produce a value.
@@ -120,17 +120,18 @@ function checkActionFields(event: Record<string, unknown>, ctx: z.RefinementCtx)
   const typeId = event['objectTypeId'];
   const legacy = LEGACY_PREFIXES[prefix];
   if (legacy !== undefined && typeof typeId === 'string' && /^\d+-\d+$/.test(typeId) && typeId !== TYPE_ID_OF[legacy]) {
-    ctx.addIssue({ code: 'custom', path: ['objectTypeId'], message: `${typeId} contradicts ${type} (expected ${TYPE_ID_OF[legacy]})` });
+    ctx.addIssue({ code: 'custom', path: ['objectTypeId'], message: `${typeId} contradicts ${type} (expected ${TYPE_ID_OF[legacy]})`, params: { problem: 'conflict' } });
     return;
   }
   if (prefix === 'object' && typeId == null) {
-    ctx.addIssue({ code: 'custom', path: ['objectTypeId'], message: `is required for ${type}` });
+    ctx.addIssue({ code: 'custom', path: ['objectTypeId'], message: `is required for ${type}`, input: undefined });
     return;
   }
   const objectType = legacy ?? (prefix === 'object' && typeof typeId === 'string' ? OBJECT_TYPE_IDS[typeId] : undefined);
   if (objectType === undefined) return;
   const need = (field: 'objectId' | 'propertyName' | 'primaryObjectId') => {
-    if (event[field] == null) ctx.addIssue({ code: 'custom', path: [field], message: `is required for ${type}` });
+    // input: undefined marks the value as missing, so its problem's code is `required`.
+    if (event[field] == null) ctx.addIssue({ code: 'custom', path: [field], message: `is required for ${type}`, input: undefined });
   };
   need(action === 'merge' ? 'primaryObjectId' : 'objectId');
   if (action === 'propertyChange') need('propertyName');

@@ -4,6 +4,8 @@ import type { ConnectionOptions, Job } from 'bullmq';
 import { z } from 'zod';
 import type { JobStanding, RecordRef, RecordScheduler, RescueScheduler } from '../../app/ports.ts';
 import { OBJECT_TYPES } from '../../core/types.ts';
+import { formatProblem } from '../../core/problems.ts';
+import { problemsFromZod } from '../../core/zod-problems.ts';
 
 export const RECORD_QUEUE = 'outcome-records';
 
@@ -135,7 +137,7 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
 /** A payload that does not parse will never parse: the job fails at once instead of retrying. */
 function recordJobData(job: Job): RecordJob {
   const parsed = recordJobSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`record job ${job.id ?? '?'} has an invalid payload: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new UnrecoverableError(`record job ${job.id ?? '?'} has an invalid payload: ${problemsFromZod(parsed.error, { wording: 'schema' }).map((p) => formatProblem(p)).join('; ')}`);
   return parsed.data;
 }
 

@@ -110,7 +110,7 @@ async function readWebhooksFile(file: string): Promise<{ component: WebhooksComp
   } catch (e) {
     return { problem: `not JSON: ${e instanceof Error ? e.message : String(e)}`, missing: false };
   }
-  const parsed = webhooksComponentSchema.safeParse(raw);
+  const parsed = webhooksComponentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { problem: `not a webhooks component: ${problemsFromZod(parsed.error, { wording: 'schema' }).map((p) => formatProblem(p)).join('; ')}`, missing: false };
   return { component: parsed.data };
 }

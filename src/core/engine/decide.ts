@@ -1,6 +1,7 @@
 // The decision core's one entry point: decide(state, input) → the next state and its effects.
 import type { CriteriaSet } from '../criteria/criteria-set.ts';
 import type { Signal } from '../types.ts';
+import type { ProblemPath } from '../problems.ts';
 import { openDispute, resolveDispute } from './disputes.ts';
 import type { DisputeError } from './disputes.ts';
 import { isSignal } from './input.ts';
@@ -21,13 +22,14 @@ export type Effect =
   /** A signal older than what the record has already applied: recorded, never replayed into settled history. */
   | { readonly type: 'late_signal'; readonly signal: Signal };
 
-export type DecideError = DisputeError | { code: 'unknown_outcome'; path: string; message: string };
+export type DecideError = DisputeError | { readonly code: 'unknown_outcome'; readonly path: ProblemPath; readonly message: string };
 
 export type Decision =
   | { readonly ok: true; readonly state: RecordState; readonly effects: Effect[] }
   /**
-   * The action was refused and changed nothing. Time still reached its instant: the timers due
-   * before it fired all the same, and `effects` reports what they changed.
+   * The action was refused: it changed no outcome itself. Time still reached its instant, though: the
+   * timers due before it fired, the record's clock moved to the action's time, and `effects` reports
+   * what the timers changed.
    */
   | { readonly ok: false; readonly error: DecideError; readonly state: RecordState; readonly effects: Effect[] };
 
@@ -78,7 +80,7 @@ function decideAction(state: RecordState, action: Action, criteria: CriteriaSet)
   fireTimers(state, criteria, action.at, false);
   state.clock = Math.max(state.clock, action.at);
   const o = state.outcomes.find((x) => x.outcomeId === action.outcomeId);
-  if (!o) return { code: 'unknown_outcome', path: 'outcomeId', message: `no outcome ${action.outcomeId} on this record` };
+  if (!o) return { code: 'unknown_outcome', path: ['outcomeId'], message: `no outcome ${action.outcomeId} on this record` };
   if (action.type === 'open_dispute') return openDispute(o, action.at, action.by, action.reason);
   return resolveDispute(o, criteria.get(o.criteriaId, o.criteriaVersion), action.at, action.by, action.resolution, action.note);
 }

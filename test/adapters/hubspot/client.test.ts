@@ -59,7 +59,7 @@ describe('HubSpot client', () => {
     nock(BASE).get('/crm-object-schemas/2026-09/schemas').reply(200, { results: 'nope' });
     const e = await failure(requestJson(request, 'GET', '/crm-object-schemas/2026-09/schemas', z.object({ results: z.array(z.unknown()) })));
     expect(e).toBeInstanceOf(HubSpotUnexpectedResponseError);
-    expect((e as HubSpotUnexpectedResponseError).problems[0]).toMatch(/^results:/);
+    expect((e as HubSpotUnexpectedResponseError).problems[0]?.path).toEqual(['results']);
   });
 
   it('429: rate limited, with the policy and how long to wait (one request: the SDK does not retry)', async () => {

@@ -73,6 +73,8 @@ describe('parseEventsText', () => {
       { path: 'events[3]', message: 'expected an event object or a batch array' },
       { path: 'events[4][0]', message: 'expected an event object' },
     ]);
+    // A field that is missing is told from one that is wrong, so a screen can say "fill in" rather than "fix".
+    expect(result.ok ? [] : result.problems.map((p) => p.code)).toEqual(['invalid_type', 'invalid_type', 'invalid_value', 'required', 'invalid_type', 'invalid_type']);
   });
 
   it('names JSON Lines problems by line', () => {
