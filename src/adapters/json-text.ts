@@ -66,7 +66,7 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
   return { line, column: position - lineStart + 1 };
 }
 
-export function describeJsonError(e: JsonSyntaxError): string {
+function describeJsonError(e: JsonSyntaxError): string {
   return `invalid JSON at line ${e.line}, column ${e.column}: ${e.message}`;
 }
 

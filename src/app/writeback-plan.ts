@@ -59,7 +59,7 @@ function readMark(value: string | null): WrittenMark {
 }
 
 /** Outcome ids are unique within a portal; the written-hash field carries the portal too. */
-export const writtenOutcomeField = (portalId: number, outcomeId: string): string => `${portalId}|${outcomeId}`;
+const writtenOutcomeField = (portalId: number, outcomeId: string): string => `${portalId}|${outcomeId}`;
 
 /** The billing properties to send: each record with outcomes whose properties differ from those last written. */
 export function recordWrites(works: readonly Work[], states: readonly (RecordState | null)[], lastWritten: readonly (string | null)[]): RecordWrite[] {
