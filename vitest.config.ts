@@ -1,9 +1,17 @@
+// Vitest: every test file under test/, each in a forked process, after a check that Redis answers.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // Vitest's default is one fewer than the cores, so a single file at a time on 2 cores; the end-to-end
+    // tests spend most of their time waiting on the processes they start, so the rest runs beside them.
+    maxWorkers: Math.max(2, availableParallelism()),
+    // CPU-bound tests (fast-check ledgers, 1,000-outcome write-backs) take a second or two alone and
+    // several times that beside the end-to-end processes; 5 s would fail them on a busy 2-core machine.
+    testTimeout: 20_000,
     globalSetup: ['test/support/global-setup.ts'],
   },
 });
