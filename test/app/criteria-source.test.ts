@@ -2,14 +2,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { criteriaFileLoader } from '../../src/adapters/files/criteria-files.ts';
+import { createMemoryCriteriaRegistry } from '../../src/adapters/memory/criteria-registry.ts';
 import { CriteriaInvalidError, loadCriteriaSource } from '../../src/app/criteria-source.ts';
-import { createCriteriaRegistry } from '../../src/adapters/redis/criteria-registry.ts';
 import { BASE_CRITERIA } from '../support/scenario.ts';
-import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
 
 const NOW = Date.parse('2026-11-21T00:00:00Z');
 const folder = () => mkdtempSync(join(tmpdir(), 'ob-criteria-'));
@@ -55,19 +53,10 @@ describe('criteria source (issue 3 §4)', () => {
   });
 });
 
-describe('criteria the ledger has run with (kept in Redis across restarts and processes)', () => {
-  const prefix = testPrefix('criteria-registry');
-  let redis: Redis;
-  beforeAll(() => {
-    redis = connect();
-  });
-  afterAll(async () => {
-    await deletePrefix(redis, prefix);
-    await redis.quit();
-  });
-
+// The registry is Redis in the service; the in-memory one passes the same conformance suite (test/support/criteria-registry-conformance.ts).
+describe('criteria the ledger has run with (kept in the registry across restarts and processes)', () => {
   it('refuses a restart with a version in force edited or removed, or a new version of a known id in the past', async () => {
-    const registry = createCriteriaRegistry(redis, prefix);
+    const registry = createMemoryCriteriaRegistry();
     const dir = folder();
     write(dir, 'a.yaml', BASE_CRITERIA);
     await loadCriteriaSource(criteriaFileLoader(dir), NOW, registry);

@@ -1,20 +1,19 @@
-// CRM reads against a nock HubSpot: every request's method, date-based path and body; batching and coalescing across records, snapshots, 207 not-found, 429, 5xx and a refused read.
-import type { Redis } from 'ioredis';
+// CRM reads against a nock HubSpot, on the in-memory snapshot store and guards: every request's method, date-based path and body; batching and coalescing across records, snapshots, 207 not-found, 429, 5xx and a refused read.
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHubSpotRequest } from '../../src/adapters/hubspot/client.ts';
 import { createCrmApi } from '../../src/adapters/hubspot/crm-api.ts';
+import { createMemoryCrmSnapshotStore } from '../../src/adapters/memory/crm-snapshots.ts';
+import { createMemoryBackoff, createMemoryDrainLock } from '../../src/adapters/memory/drain-guards.ts';
+import { createMemoryRateLimiter } from '../../src/adapters/memory/rate-limiter.ts';
 import { createMetrics, hubspotObserver } from '../../src/adapters/metrics/metrics.ts';
 import type { Metrics } from '../../src/adapters/metrics/metrics.ts';
-import { createCrmSnapshotStore } from '../../src/adapters/redis/crm-snapshots.ts';
-import { createRedisBackoff, createRedisDrainLock } from '../../src/adapters/redis/drain-guards.ts';
-import { createRedisRateLimiter } from '../../src/adapters/redis/rate-limiter.ts';
 import { drainCrmReads, propertiesToRead } from '../../src/app/crm-reader.ts';
 import type { CrmReaderDeps } from '../../src/app/crm-reader.ts';
+import type { Backoff, DrainLock, RateLimiter } from '../../src/app/hubspot-calls.ts';
 import type { CrmSnapshotStore, RecordRef } from '../../src/app/ports.ts';
 import type { ObjectType } from '../../src/core/types.ts';
 import { HUBSPOT_TOKEN, T0, hubspotDouble, recordingLog } from '../support/hubspot-double.ts';
-import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
 import { criteriaSet } from '../support/scenario.ts';
 
 const PORTAL = 42;
@@ -27,44 +26,40 @@ const CRITERIA = criteriaSet(
 const TICKET_PROPERTIES = ['agent_started_at', 'agent_status', 'stage'];
 const CONTACT_PROPERTIES = ['agent_enrich_at', 'hubspot_owner_id', 'lifecyclestage'];
 
-let redis: Redis;
-let prefix: string;
 let now: number;
 let hubspot: ReturnType<typeof hubspotDouble>;
 let metrics: Metrics;
 let snapshots: CrmSnapshotStore;
 const log = recordingLog();
 const logs = log.entries;
+// One of each per test, shared by every drain in it as every process shares the Redis keys.
+let lock: DrainLock;
+let backoff: Backoff;
+let limiter: RateLimiter;
 
-beforeAll(() => {
-  redis = connect();
-});
 beforeEach(() => {
-  prefix = testPrefix('crm-read');
   now = T0 + 3_600_000;
   nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
   hubspot = hubspotDouble();
   metrics = createMetrics({ defaultMetrics: false });
-  snapshots = createCrmSnapshotStore(redis, prefix);
+  snapshots = createMemoryCrmSnapshotStore({ clock: () => now });
+  lock = createMemoryDrainLock({ clock: () => now });
+  backoff = createMemoryBackoff({ clock: () => now });
+  limiter = createMemoryRateLimiter({ max: 1_000 });
   log.clear();
 });
-afterEach(async () => {
+afterEach(() => {
   nock.cleanAll();
   nock.enableNetConnect();
-  await deletePrefix(redis, prefix);
-});
-afterAll(async () => {
-  await redis.quit();
 });
 
 function deps(over: Partial<CrmReaderDeps> = {}): CrmReaderDeps {
   return {
     snapshots,
     api: createCrmApi(createHubSpotRequest({ accessToken: HUBSPOT_TOKEN })),
-    lock: createRedisDrainLock(redis, `${prefix}:crm-read:lock`),
-    backoff: createRedisBackoff(redis, `${prefix}:crm-read:backoff`),
-    limiter: createRedisRateLimiter(redis, prefix, { max: 1_000 }),
+    lock,
+    backoff,
+    limiter,
     clock: () => now,
     observer: hubspotObserver(metrics),
     log,

@@ -1,9 +1,9 @@
-// Use case: the sweeper's policy on the in-memory store: wake what has no job, rescue what is stuck, park what never moves.
+// Use case: the sweeper's policy on the in-memory store and scheduler: wake what has no job, rescue what is stuck, park what never moves.
 import { describe, expect, it } from 'vitest';
 import { sweep } from '../../src/app/sweep.ts';
 import type { SweepDeps } from '../../src/app/sweep.ts';
 import { recordRefKey } from '../../src/app/ports.ts';
-import type { JobStanding, RecordRef, RecordScheduler, RescueScheduler } from '../../src/app/ports.ts';
+import type { JobStanding, RecordRef } from '../../src/app/ports.ts';
 import { createMemoryScheduler } from '../../src/adapters/memory/scheduler.ts';
 import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import { T0 } from '../support/scenario.ts';
@@ -13,27 +13,15 @@ const HOLD = 1_000;
 const OVERDUE = 5_000;
 const ref = (recordId: string): RecordRef => ({ portalId: 1, objectType: 'ticket', recordId });
 
-/** The memory scheduler, plus rescues kept and each record's job standing as the test sets it ('gone' by default). */
-function rescueScheduler(standings: Record<string, JobStanding> = {}) {
-  const rescues: { items: { record: RecordRef; at: number }[]; slot: number }[] = [];
-  const scheduler: RecordScheduler & RescueScheduler & { wakes: readonly { record: RecordRef; at: number }[] } = {
-    ...createMemoryScheduler(),
-    async rescue(items, slot) {
-      if (items.length > 0) rescues.push({ items: [...items], slot });
-    },
-    async jobStanding(record) {
-      return standings[record.recordId] ?? 'gone';
-    },
-  };
-  return { scheduler, rescues };
-}
-
 async function setup(due: Record<string, number>, standings: Record<string, JobStanding> = {}, over: Partial<SweepDeps> = {}) {
   const store = createMemorySignalStore();
   for (const [recordId, at] of Object.entries(due)) {
     await store.ingest(1, [{ identity: recordId, signal: { kind: 'property', objectType: 'ticket', recordId, at, property: 'stage', value: 'x' } }]);
   }
-  const { scheduler, rescues } = rescueScheduler(standings);
+  // Each record's own job stands where the test puts it; one never woken is 'gone'.
+  const scheduler = createMemoryScheduler();
+  for (const [recordId, standing] of Object.entries(standings)) scheduler.setStanding(ref(recordId), due[recordId]!, standing);
+  const rescues = scheduler.rescues;
   const parked: RecordRef[] = [];
   const deps: SweepDeps = { store, scheduler, clock: () => NOW, holdMs: HOLD, overdueMs: OVERDUE, onParked: (r) => parked.push(r), ...over };
   return { store, scheduler, rescues, parked, deps };

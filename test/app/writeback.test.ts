@@ -1,21 +1,23 @@
-// Write-back against a nock HubSpot: every request's method, date-based path and body; batching, coalescing, 429, 5xx, 207, permanent 400, the shared limiter, and no echo of the service's own writes.
+// Write-back against a nock HubSpot, on the in-memory stores and guards: every request's method, date-based path and body; batching, coalescing, 429, 5xx, 207, permanent 400, the shared limiter, and no echo of the service's own writes.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHubSpotRequest } from '../../src/adapters/hubspot/client.ts';
 import { createCrmApi } from '../../src/adapters/hubspot/crm-api.ts';
 import { loadPropertyDefinitions } from '../../src/adapters/hubspot/property-definitions.ts';
+import { createMemoryCrmSnapshotStore } from '../../src/adapters/memory/crm-snapshots.ts';
+import { createMemoryBackoff, createMemoryDrainLock } from '../../src/adapters/memory/drain-guards.ts';
+import { createMemoryRateLimiter } from '../../src/adapters/memory/rate-limiter.ts';
+import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
+import type { MemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
+import { createMemoryWritebackStore } from '../../src/adapters/memory/writeback-store.ts';
+import type { MemoryWritebackStore } from '../../src/adapters/memory/writeback-store.ts';
 import { createMetrics, hubspotObserver } from '../../src/adapters/metrics/metrics.ts';
 import type { Metrics } from '../../src/adapters/metrics/metrics.ts';
-import { createCrmSnapshotStore } from '../../src/adapters/redis/crm-snapshots.ts';
-import { createRedisBackoff, createRedisDrainLock } from '../../src/adapters/redis/drain-guards.ts';
-import { createRedisRateLimiter } from '../../src/adapters/redis/rate-limiter.ts';
-import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
-import { createRedisWritebackStore } from '../../src/adapters/redis/writeback-store.ts';
 import { drainCrmReads } from '../../src/app/crm-reader.ts';
-import type { RateLimiter } from '../../src/app/hubspot-calls.ts';
+import type { Backoff, DrainLock, RateLimiter } from '../../src/app/hubspot-calls.ts';
 import { generateWebhooks } from '../../src/app/hubspot-subscriptions.ts';
+import { recordRefKey } from '../../src/app/ports.ts';
 import { drainWriteback } from '../../src/app/writeback.ts';
 import { auditTrailText, outcomeAmount, verificationLogProperties } from '../../src/app/writeback-payloads.ts';
 import type { WritebackDeps } from '../../src/app/writeback.ts';
@@ -26,49 +28,48 @@ import { parsePrice } from '../../src/core/price.ts';
 import type { Price } from '../../src/core/price.ts';
 import type { ObjectType } from '../../src/core/types.ts';
 import { HUBSPOT_TOKEN, T0, hubspotDouble, recordingLog, outcomeFixture, stateWith } from '../support/hubspot-double.ts';
-import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
 import { criteriaSet } from '../support/scenario.ts';
 
 const PORTAL = 42;
 const LOG_TYPE = 'p42_ob_verification_log';
 const CRITERIA = criteriaSet();
 
-let redis: Redis;
-let prefix: string;
 let now: number;
 let hubspot: ReturnType<typeof hubspotDouble>;
 let metrics: Metrics;
 const log = recordingLog();
 const logs = log.entries;
+// One of each per test, shared by every drain in it as every process shares the Redis keys.
+let signals: MemorySignalStore;
+let store: MemoryWritebackStore;
+let lock: DrainLock;
+let backoff: Backoff;
+let limiter: RateLimiter;
 
-beforeAll(() => {
-  redis = connect();
-});
 beforeEach(() => {
-  prefix = testPrefix('writeback');
   now = T0 + 2 * 3_600_000;
+  signals = createMemorySignalStore({ clock: () => now });
+  store = createMemoryWritebackStore(signals);
+  lock = createMemoryDrainLock({ clock: () => now });
+  backoff = createMemoryBackoff({ clock: () => now });
+  limiter = createMemoryRateLimiter({ max: 1_000 });
   nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
   hubspot = hubspotDouble();
   metrics = createMetrics({ defaultMetrics: false });
   log.clear();
 });
-afterEach(async () => {
+afterEach(() => {
   nock.cleanAll();
   nock.enableNetConnect();
-  await deletePrefix(redis, prefix);
-});
-afterAll(async () => {
-  await redis.quit();
 });
 
 function deps(over: Partial<WritebackDeps> = {}): WritebackDeps {
   return {
-    store: createRedisWritebackStore(redis, prefix),
+    store,
     api: createCrmApi(createHubSpotRequest({ accessToken: HUBSPOT_TOKEN })),
-    lock: createRedisDrainLock(redis, `${prefix}:writeback:lock`),
-    backoff: createRedisBackoff(redis, `${prefix}:writeback:backoff`),
-    limiter: createRedisRateLimiter(redis, prefix, { max: 1_000 }),
+    lock,
+    backoff,
+    limiter,
     clock: () => now,
     observer: hubspotObserver(metrics),
     log,
@@ -79,14 +80,13 @@ function deps(over: Partial<WritebackDeps> = {}): WritebackDeps {
 
 /** Commits a record's state as a worker does, which puts it in the outbox with score `at`. */
 async function commit(recordId: string, outcomes: readonly Outcome[], objectType: ObjectType = 'ticket', at = now): Promise<void> {
-  const signals = createRedisSignalStore(redis, prefix);
   const ref = { portalId: PORTAL, objectType, recordId };
   const loaded = await signals.load(ref, Number.POSITIVE_INFINITY);
   const result = await signals.commit({ record: ref, version: loaded.version, state: stateWith(objectType, recordId, outcomes), applied: [], nextTimerAt: null, writeDueAt: at, statusesBefore: [] });
   expect(result.ok).toBe(true);
 }
 
-const outbox = () => redis.zrange(`${prefix}:outbox`, '0', '-1');
+const outbox = async () => (await signals.outbox()).map((e) => recordRefKey(e.record));
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const inputsOf = (i: number) => hubspot.calls[i]!.body.inputs as { id: string; properties: Record<string, string> }[];
 
@@ -253,15 +253,14 @@ describe('write-back', () => {
       body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' },
       headers: { 'retry-after': '3' },
     }));
-    const limiter = createRedisRateLimiter(redis, prefix, { max: 1_000 });
     const first = await drainWriteback(deps({ limiter }));
     expect(first.stop).toMatchObject({ reason: 'rate_limited', waitMs: 3_000 });
     expect(hubspot.paths()).toEqual(['POST /crm/objects/2026-09/tickets/batch/update']);
     expect(await outbox()).toEqual([`${PORTAL}:ticket:11`]);
 
-    // Another process's limiter on the same Redis is blocked too.
+    // Another drainer sharing the limiter is blocked too (across processes on one Redis: test/adapters/redis/drain-guards.test.ts).
     now += 2_000;
-    const other = createRedisRateLimiter(connectedOther(), prefix, { max: 1_000 });
+    const other = limiter;
     expect(await other.acquire(now)).toEqual({ ok: false, waitMs: 1_000 });
     const blocked = await drainWriteback(deps({ limiter: other }));
     expect(blocked).toMatchObject({ calls: 0, stop: { reason: 'throttled', waitMs: 1_000 } });
@@ -325,7 +324,7 @@ describe('write-back', () => {
     ]);
     expect(hubspot.calls[3]!.body).toEqual(hubspot.calls[1]!.body);
     // A success clears the backoff.
-    expect(await redis.exists(`${prefix}:writeback:backoff`)).toBe(0);
+    expect(await backoff.until()).toBe(0);
     const text = await metrics.render();
     expect(text).toContain('ob_hubspot_calls_total{operation="batch_upsert",result="server_error"} 1');
     expect(text).toContain('ob_hubspot_calls_total{operation="batch_upsert",result="unavailable"} 1');
@@ -352,8 +351,7 @@ describe('write-back', () => {
 
   it('1,000 outcomes written once settled take 30 calls; a later change of all of them (a dispute) takes 20 more', async () => {
     const ids = Array.from({ length: 1_000 }, (_, i) => String(10_000 + i));
-    // Committed as workers do: the commit script is what fills the outbox.
-    const signals = createRedisSignalStore(redis, prefix);
+    // Committed as workers do: the commit is what fills the outbox.
     for (const id of ids) await signals.commit({ record: { portalId: PORTAL, objectType: 'ticket', recordId: id }, version: 0, state: stateWith('ticket', id, [billable(id)]), applied: [], nextTimerAt: null, writeDueAt: now, statusesBefore: [] });
     let drains = 0;
     while ((await outbox()).length > 0 && drains < 10) {
@@ -438,7 +436,7 @@ describe('write-back', () => {
     );
     const report = await drainWriteback(deps());
     expect(report).toMatchObject({ deadLetters: 1, written: { records: 1, logs: 1, associations: 1 }, removed: 1 });
-    const letters = await createRedisWritebackStore(redis, prefix).deadLetters();
+    const letters = await store.deadLetters();
     expect(letters).toEqual([
       {
         kind: 'verification_log',
@@ -473,7 +471,7 @@ describe('write-back', () => {
     expect(updates).toEqual([['11', '12', '13'], ['11', '12'], ['13']]);
     expect(report).toMatchObject({ deadLetters: 1, written: { records: 2, logs: 3, associations: 3 }, removed: 3 });
 
-    const letters = await createRedisWritebackStore(redis, prefix).deadLetters();
+    const letters = await store.deadLetters();
     expect(letters).toEqual([
       {
         kind: 'record',
@@ -515,16 +513,15 @@ describe('write-back', () => {
 
   it('one drain at a time: a second process finds the lock taken and does nothing', async () => {
     await commit('11', [billable('11')]);
-    const lock = createRedisDrainLock(redis, `${prefix}:writeback:lock`);
     const token = await lock.take(60_000);
     expect(await drainWriteback(deps())).toMatchObject({ busy: true, calls: 0 });
     await lock.release(token!);
     expect(await drainWriteback(deps())).toMatchObject({ busy: false, calls: 3 });
   });
 
-  it('the limiter is shared by two drainers in two processes: together they never exceed max calls per window', async () => {
+  it('the limiter is shared by the two drains: together they never exceed max calls per window', async () => {
     for (let i = 0; i < 8; i++) await commit(String(100 + i), [billable(String(100 + i))], i % 2 === 0 ? 'ticket' : 'deal');
-    const snapshots = createCrmSnapshotStore(redis, prefix);
+    const snapshots = createMemoryCrmSnapshotStore({ clock: () => now });
     for (let i = 0; i < 4; i++) {
       await snapshots.request({ portalId: PORTAL, objectType: 'contact', recordId: String(500 + i) }, now);
       await snapshots.request({ portalId: PORTAL, objectType: 'deal', recordId: String(600 + i) }, now);
@@ -532,15 +529,15 @@ describe('write-back', () => {
     }
     const max = 3;
     const windowMs = 11_000;
-    // Two processes: each has its own Redis connection and its own limiter object, on the same keys.
-    const otherRedis = connectedOther();
-    const writer: RateLimiter = createRedisRateLimiter(redis, prefix, { max, windowMs });
-    const reader: RateLimiter = createRedisRateLimiter(otherRedis, prefix, { max, windowMs });
+    // Each drain has its own lock and backoff; both share one limiter, as every process shares the Redis one
+    // (two processes, each with its own connection, on one Redis: test/adapters/redis/drain-guards.test.ts).
+    const writer: RateLimiter = createMemoryRateLimiter({ max, windowMs });
+    const reader: RateLimiter = writer;
     const readerDeps = {
       snapshots,
       api: createCrmApi(createHubSpotRequest({ accessToken: HUBSPOT_TOKEN })),
-      lock: createRedisDrainLock(otherRedis, `${prefix}:crm-read:lock`),
-      backoff: createRedisBackoff(otherRedis, `${prefix}:crm-read:backoff`),
+      lock: createMemoryDrainLock({ clock: () => now }),
+      backoff: createMemoryBackoff({ clock: () => now }),
       limiter: reader,
       clock: () => now,
       observer: hubspotObserver(metrics),
@@ -630,13 +627,3 @@ function price(raw: unknown): Price {
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   return parsed.price;
 }
-
-let other: Redis | null = null;
-/** A second connection, as another process would have. */
-function connectedOther(): Redis {
-  other ??= connect();
-  return other;
-}
-afterAll(async () => {
-  await other?.quit();
-});

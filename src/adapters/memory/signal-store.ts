@@ -17,6 +17,16 @@ export interface MemorySignalStore extends SignalStore {
   parked(): Promise<{ record: RecordRef; at: number }[]>;
   /** While on, every call fails with StoreUnavailableError, as the receiver's calls do while Redis is down. */
   simulateOutage(on: boolean): void;
+  /** What the in-memory write-back store works on, as the Redis one works on the keys the commit script fills. */
+  readonly outboxShare: MemoryOutboxShare;
+}
+
+/** The outbox the commit fills and each record as stored: shared with the write-back store, never copied. */
+export interface MemoryOutboxShare {
+  /** Record key -> when its unwritten changes are due to be written. */
+  readonly outbox: SortedSet;
+  /** The record as stored (the caller copies what it hands out), or undefined when the store never saw it. */
+  record(key: string): { readonly ref: RecordRef; readonly version: number; readonly state: RecordState | null } | undefined;
 }
 
 export interface MemoryStoreOptions {
@@ -84,6 +94,7 @@ export function createMemorySignalStore(options: MemoryStoreOptions = {}): Memor
     simulateOutage(on) {
       d.down = on;
     },
+    outboxShare: { outbox: d.outbox, record: (key) => d.records.get(key) },
   };
 }
 
