@@ -3,7 +3,7 @@ import type { SourcedVersion } from '../core/criteria/criteria-set.ts';
 import { versionKey } from '../core/criteria/criteria-set.ts';
 import { isoUtc } from '../core/time.ts';
 
-/** A version the ledger has already run with (kept in Redis, shared by every process). */
+/** A version the ledger has already run with (kept in the criteria registry, shared by every process). */
 export interface KnownVersion {
   readonly id: string;
   readonly version: number;

@@ -44,7 +44,7 @@ const DEFAULT_TIME_BUDGET_MS = 60_000;
 
 /**
  * Takes the oldest outbox entries, writes what changed since it was last written, and removes the
- * entries that are fully written. Safe to run from every worker: one runs at a time (a Redis lock),
+ * entries that are fully written. Safe to run from every worker: one runs at a time (the drain lock),
  * every call goes through the shared limiter, and a failure leaves the entry for the next run.
  */
 export async function drainWriteback(deps: WritebackDeps): Promise<WritebackReport> {
