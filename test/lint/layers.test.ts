@@ -65,6 +65,12 @@ describe('layers: planted imports fail', () => {
     expect(await lintImport('src/app/planted.ts', detour)).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths:/)]);
   });
 
+  it('the HubSpot app, uploaded alone, never imports the service', async () => {
+    expect(await lintImport('hubspot-app/src/app/cards/Planted.tsx', '../../../../src/core/types.ts')).toEqual([
+      expect.stringMatching(/^import-x\/no-restricted-paths: .*hs project upload/),
+    ]);
+  });
+
   it('src/ never imports tests', async () => {
     expect(await lintImport('src/main/planted.ts', '../../test/support/seeded-random.ts')).toEqual([
       expect.stringMatching(/^import-x\/no-restricted-paths: .*never imports tests/),
