@@ -1,4 +1,5 @@
 // What `outcome-billing send` prints: a one-line progress for terminals and the closing summary.
+import { WEBHOOK_PATH } from '../adapters/http/webhook-receiver.ts';
 import type { FailedDelivery, SendTally } from '../adapters/hubspot/webhook-sender.ts';
 import { formatPath } from '../core/problems.ts';
 
@@ -22,10 +23,14 @@ export function summaryLines(tally: SendTally, url: string): { out: string[]; er
   if (tally.refused.length > 0) out.push(`refused: ${plural(tally.refused.length, 'batch', 'batches')} (${plural(failedEvents(tally.refused), 'event')})`);
   if (tally.gaveUp.length > 0) out.push(`given up: ${plural(tally.gaveUp.length, 'batch', 'batches')} (${plural(failedEvents(tally.gaveUp), 'event')})`);
   const where = (f: FailedDelivery) => `batch ${f.delivery} (${plural(f.events, 'event')} from ${formatPath(f.from)})`;
-  const err = [
+  const err: string[] = [
     ...[...tally.refused].sort(byDelivery).map((f) => `${where(f)} refused: ${f.reason}`),
     ...[...tally.gaveUp].sort(byDelivery).map((f) => `${where(f)} given up after ${plural(f.tries, 'try', 'tries')}: ${f.reason}`),
   ];
+  // The usual cause: the URL or secret differ from what the service signs with, not the events.
+  if (tally.refused.some((f) => f.status === 401)) {
+    err.push(`a 401 means the signature did not match: --to must be the service's PUBLIC_BASE_URL followed by ${WEBHOOK_PATH}, and the secret its HUBSPOT_CLIENT_SECRET`);
+  }
   return { out, err };
 }
 

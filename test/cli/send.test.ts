@@ -121,6 +121,7 @@ describe('send to the service receiver', () => {
     const r = await send(['--events', events, '--to', url, '--secret', 'not-the-secret']);
     expect(r.code).toBe(1);
     expect(r.err).toContain('batch 1 (2 events from events[0]) refused: 401 invalid_signature: the HubSpot v3 signature does not match the request');
+    expect(r.err).toContain("a 401 means the signature did not match: --to must be the service's PUBLIC_BASE_URL followed by /webhooks/hubspot");
     expect(r.out).toContain('refused: 1 batch (2 events)');
   });
 });
