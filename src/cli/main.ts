@@ -1,6 +1,7 @@
 // The `outcome-billing` command: dispatches to a subcommand and maps failures to cli.md's exit codes.
 import { hubspotCommand } from './commands/hubspot-setup.ts';
 import { ledgerCommand } from './commands/ledger.ts';
+import { sendCommand } from './commands/send.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { validateCommand } from './commands/validate.ts';
 import { EXIT, processIo, UsageError } from './io.ts';
@@ -9,6 +10,7 @@ import type { CliIo, ExitCode } from './io.ts';
 const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<ExitCode>> = {
   validate: validateCommand,
   simulate: simulateCommand,
+  send: (args, io) => sendCommand(args, io),
   ledger: (args, io) => ledgerCommand(args, io),
   hubspot: (args, io) => hubspotCommand(args, io),
 };
@@ -19,6 +21,8 @@ Commands:
   validate <criteria-file>...   check criteria files against the outcome contract
   simulate --criteria <file> --events <file> [--records <file>] [--until <time>] [--format table|json]
                                 replay recorded HubSpot events and print the ledger and invoice
+  send --events <file> [--to <url>] [--secret <s>] [--now] [--rate <events/s>]
+                                post recorded HubSpot events to a running service, signed as HubSpot does
   ledger [--portal <id>] [--format table|json]
                                 print the live service's ledger from Redis
   hubspot setup [--dry-run]     create the billing properties and verification-log object in HubSpot

@@ -66,6 +66,9 @@ function wholeNumber(what: string, fallback: number, min: number, max = Number.M
   );
 }
 
+/** The port the service listens on when PORT is not set. */
+export const DEFAULT_PORT = 3000;
+
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function parseUrl(text: string): URL | null {
@@ -122,7 +125,7 @@ const secret = (what: string, minLength = 1) =>
   );
 
 const envSchema = z.object({
-  PORT: wholeNumber('the TCP port to listen on', 3000, 0, 65535),
+  PORT: wholeNumber('the TCP port to listen on', DEFAULT_PORT, 0, 65535),
   REDIS_URL: redisUrl,
   HUBSPOT_CLIENT_SECRET: secret("the app's client secret, which signs HubSpot's requests"),
   PUBLIC_BASE_URL: publicBaseUrl,
