@@ -1,5 +1,5 @@
 // What `outcome-billing send` prints: a one-line progress for terminals and the closing summary.
-import { WEBHOOK_PATH } from '../adapters/http/webhook-receiver.ts';
+import { WEBHOOK_PATH } from '../adapters/http/paths.ts';
 import type { FailedDelivery, SendTally } from '../adapters/hubspot/webhook-sender.ts';
 import { formatPath } from '../core/problems.ts';
 

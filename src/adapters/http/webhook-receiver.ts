@@ -10,9 +10,10 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { HttpError, httpFailure } from './errors.ts';
 import { InvalidSignatureError, hubspotSigned, signedRequest } from './hubspot-signed.ts';
 import { parseJsonBody } from './json-body.ts';
+import { WEBHOOK_PATH } from './paths.ts';
 import { context } from './request-log.ts';
 
-export const WEBHOOK_PATH = '/webhooks/hubspot';
+export { WEBHOOK_PATH } from './paths.ts';
 /** Seconds HubSpot is asked to wait after a 503; it retries on its own schedule anyway. */
 const RETRY_AFTER_SECONDS = 5;
 

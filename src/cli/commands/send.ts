@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readError } from '../../adapters/files/criteria-files.ts';
-import { WEBHOOK_PATH } from '../../adapters/http/webhook-receiver.ts';
+import { WEBHOOK_PATH } from '../../adapters/http/paths.ts';
 import { parseEventsText } from '../../adapters/hubspot/events-file.ts';
 import { shiftToNow, toDeliveries } from '../../adapters/hubspot/webhook-deliveries.ts';
 import { sendDeliveries } from '../../adapters/hubspot/webhook-sender.ts';
