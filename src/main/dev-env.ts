@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WEBHOOK_PATH } from '../adapters/http/webhook-receiver.ts';
 import { redactedConfig } from '../config/env.ts';
 import type { Config } from '../config/env.ts';
 
@@ -86,7 +87,8 @@ export function devBanner(config: Config, generated: DevEnvironment['generated']
     `  ADMIN_TOKEN=${tokenNote}`,
     '',
     'Next, in another terminal in this folder:',
-    `  ${sendEnv}PUBLIC_BASE_URL=${config.publicBaseUrl} npx outcome-billing send --events ${shown(DEMO_EVENTS, cwd)} --now`,
+    // `send` signs the URL it posts to, so it must be the one the service checks: PUBLIC_BASE_URL's.
+    `  ${sendEnv}npx outcome-billing send --events ${shown(DEMO_EVENTS, cwd)} --now --to ${config.publicBaseUrl}${WEBHOOK_PATH}`,
     `  npx outcome-billing ledger --criteria ${criteria}${redisFlags}`,
     'and look at:',
     `  ${base}/metrics`,

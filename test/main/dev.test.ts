@@ -90,7 +90,9 @@ describe('dev settings', () => {
     const banner = devBanner(loaded.config, generated.generated, PROJECT_ROOT);
     expect(banner).toContain(`HUBSPOT_CLIENT_SECRET=${loaded.config.hubspotClientSecret}`);
     expect(banner).toContain(`ADMIN_TOKEN=${loaded.config.adminToken}`);
-    expect(banner).toContain('npx outcome-billing send --events examples/quick-demo/events.json --now');
+    expect(banner).toContain(
+      `HUBSPOT_CLIENT_SECRET=${loaded.config.hubspotClientSecret} npx outcome-billing send --events examples/quick-demo/events.json --now --to http://localhost:3000/webhooks/hubspot\n`,
+    );
     expect(banner).toContain('npx outcome-billing ledger --criteria examples/quick-demo/criteria.yaml\n');
 
     const own = devEnvironment({ HUBSPOT_CLIENT_SECRET: 'users-own-secret', ADMIN_TOKEN: 'users-own-admin-token', REDIS_PREFIX: 'mine' });
