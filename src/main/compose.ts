@@ -4,7 +4,7 @@ import { CriteriaInvalidError, loadCriteriaSource } from '../app/criteria-source
 import type { CriteriaSource } from '../app/criteria-source.ts';
 import { criteriaFileLoader } from '../adapters/files/criteria-files.ts';
 import { createLogger } from '../adapters/logging/logger.ts';
-import type { Logger } from '../adapters/logging/logger.ts';
+import type { Logger, LoggerOptions } from '../adapters/logging/logger.ts';
 import { createMetrics } from '../adapters/metrics/metrics.ts';
 import { createRecordQueue, createRecordScheduler } from '../adapters/queue/record-queue.ts';
 import { createCriteriaRegistry } from '../adapters/redis/criteria-registry.ts';
@@ -19,10 +19,14 @@ import type { ShutdownStep } from './shutdown.ts';
 import { startWeb } from './web-role.ts';
 import { startWorker } from './worker-role.ts';
 
+export interface StartOptions {
+  /** Where log lines go instead of stdout's JSON lines: `npm run dev` pretty-prints them for a terminal. */
+  readonly logDestination?: LoggerOptions['destination'];
+}
 
-export async function start(env: NodeJS.ProcessEnv, roles: Roles): Promise<void> {
+export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: StartOptions = {}): Promise<void> {
   const config = configOrExit(env);
-  const logger = createLogger({ level: config.logLevel, name: 'outcome-billing' });
+  const logger = createLogger({ level: config.logLevel, name: 'outcome-billing', destination: options.logDestination });
   logger.info({ config: redactedConfig(config), roles }, 'starting');
   if (!config.hubspotAccessToken) {
     logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is read from or written to HubSpot (changed records wait in the outbox until a token is set)');

@@ -24,7 +24,8 @@ export interface ShutdownHandle {
  * a worker finishing its job still writes to Redis. A failing step is logged and the rest still
  * run, so connections are not left open; the exit code is then 1. If the steps together take longer
  * than `timeoutMs`, the process exits 1 without waiting further: the orchestrator would kill it anyway.
- * A second signal while shutting down exits at once (a second Ctrl-C).
+ * A second signal while shutting down exits at once (a second Ctrl-C), except the same signal within
+ * ECHO_MS of the first: that is the first one again (see `isEcho`).
  */
 export function onShutdown(logger: Logger, timeoutMs: number, steps: readonly ShutdownStep[], options: ShutdownOptions = {}): ShutdownHandle {
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
@@ -63,7 +64,9 @@ export function onShutdown(logger: Logger, timeoutMs: number, steps: readonly Sh
     return running;
   };
 
+  const isEcho = echoDetector();
   const onSignal = (signal: NodeJS.Signals) => {
+    if (isEcho(signal)) return;
     if (running !== null) {
       logger.warn({ signal }, 'second signal while shutting down: exiting now');
       finish(1);
@@ -78,6 +81,25 @@ export function onShutdown(logger: Logger, timeoutMs: number, steps: readonly Sh
     dispose() {
       for (const signal of signals) emitter.off(signal, onSignal);
     },
+  };
+}
+
+const ECHO_MS = 500;
+
+/**
+ * Under `npm run dev` or `npm start`, one Ctrl-C reaches the process twice: from the terminal (to its
+ * whole process group) and again forwarded by npm. Taken as a second Ctrl-C, it would cut every
+ * shutdown short; so the same signal within ECHO_MS of the first is ignored.
+ */
+function echoDetector(): (signal: NodeJS.Signals) => boolean {
+  let first: { readonly signal: NodeJS.Signals; readonly at: number } | null = null;
+  return (signal) => {
+    const at = Date.now();
+    if (first === null) {
+      first = { signal, at };
+      return false;
+    }
+    return signal === first.signal && at - first.at < ECHO_MS;
   };
 }
 

@@ -68,6 +68,8 @@ export interface SpawnOptions {
   readonly name: string;
   readonly role: 'server' | 'worker';
   readonly env: Readonly<Record<string, string>>;
+  /** The script to run instead of the role's (`src/main/dev.ts`). */
+  readonly entry?: string;
 }
 
 /** Every child still running: killed if this process exits first (a crashed or interrupted test run). */
@@ -77,7 +79,7 @@ process.on('exit', () => {
 });
 
 export function spawnService(o: SpawnOptions): ServiceProcess {
-  const entry = join(PROJECT_ROOT, 'src', 'main', o.role === 'server' ? 'server.ts' : 'worker.ts');
+  const entry = o.entry ?? join(PROJECT_ROOT, 'src', 'main', o.role === 'server' ? 'server.ts' : 'worker.ts');
   // Only what the service needs from the parent's environment: no stray REDIS_PREFIX, PORT or secrets.
   const base: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k] !== undefined) base[k] = process.env[k]!;

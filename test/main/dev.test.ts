@@ -1,0 +1,251 @@
+// `npm run dev`: its defaults beneath the environment, its refusals (production, no Redis), and the quick demo
+// played live through it: the quick-demo events, moved to now and signed with the secret it prints, give the
+// ledger `simulate` gives on the same events; Ctrl-C then stops it with exit 0.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { loadConfig } from '../../src/config/env.ts';
+import { DEMO_CRITERIA, DEV_PORT, DEV_SIGNAL_HOLD_MS, devBanner, devEnvironment, productionRefusal, randomSecret } from '../../src/main/dev-env.ts';
+import { connect, REDIS_URL, testPrefix } from '../support/redis.ts';
+import {
+  PROJECT_ROOT,
+  deletePrefixKeys,
+  describeProcesses,
+  freePort,
+  killAll,
+  postScheduled,
+  sleep,
+  spawnService,
+  tempDir,
+  waitReady,
+  waitSettled,
+  writeText,
+} from '../support/service.ts';
+import type { ScheduledSend, Service, ServiceProcess } from '../support/service.ts';
+
+const DEV_ENTRY = join(PROJECT_ROOT, 'src', 'main', 'dev.ts');
+const DEMO_EVENTS = join(PROJECT_ROOT, 'examples', 'quick-demo', 'events.json');
+const START_TIMEOUT_MS = 30_000;
+
+describe('dev settings', () => {
+  let n = 0;
+  const counter = () => `secret-number-${++n}-of-this-test`;
+
+  it('fills in development defaults: port 3000, localhost, the quick demo, a short hold, made-up secrets, no HubSpot', () => {
+    const dev = devEnvironment({ PATH: '/bin' }, counter);
+    const loaded = loadConfig(dev.env);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    expect(loaded.config).toMatchObject({
+      port: DEV_PORT,
+      publicBaseUrl: 'http://localhost:3000',
+      criteriaPath: DEMO_CRITERIA,
+      signalHoldMs: DEV_SIGNAL_HOLD_MS,
+      hubspotAccessToken: undefined,
+    });
+    expect(loaded.config.hubspotClientSecret).toMatch(/^secret-number-\d-of-this-test$/);
+    expect(loaded.config.adminToken).toMatch(/^secret-number-\d-of-this-test$/);
+    expect(loaded.config.adminToken).not.toBe(loaded.config.hubspotClientSecret);
+    expect(dev.generated).toEqual({ clientSecret: true, adminToken: true });
+    expect(dev.env.PATH).toBe('/bin');
+  });
+
+  it('lets every variable the user sets win; an empty one counts as unset', () => {
+    const dev = devEnvironment(
+      { PORT: '4100', CRITERIA_PATH: 'criteria/', SIGNAL_HOLD_MS: '500', HUBSPOT_CLIENT_SECRET: 'mine', ADMIN_TOKEN: ' ', HUBSPOT_ACCESS_TOKEN: 'pat-x' },
+      counter,
+    );
+    expect(dev.env).toMatchObject({
+      PORT: '4100',
+      PUBLIC_BASE_URL: 'http://localhost:4100',
+      CRITERIA_PATH: 'criteria/',
+      SIGNAL_HOLD_MS: '500',
+      HUBSPOT_CLIENT_SECRET: 'mine',
+      HUBSPOT_ACCESS_TOKEN: 'pat-x',
+    });
+    expect(dev.env.ADMIN_TOKEN).toMatch(/^secret-number-/);
+    expect(dev.generated).toEqual({ clientSecret: false, adminToken: true });
+    expect(devEnvironment({ PUBLIC_BASE_URL: 'https://tunnel.example.com' }).env.PUBLIC_BASE_URL).toBe('https://tunnel.example.com');
+  });
+
+  it('makes up secrets from 24 random bytes, long enough for ADMIN_TOKEN, different each time', () => {
+    const a = randomSecret();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(randomSecret()).not.toBe(a);
+  });
+
+  it('refuses NODE_ENV=production, saying why', () => {
+    expect(productionRefusal({ NODE_ENV: 'production' })).toMatch(/NODE_ENV=production.*makes up a client secret/);
+    expect(productionRefusal({ NODE_ENV: 'development' })).toBeNull();
+    expect(productionRefusal({})).toBeNull();
+  });
+
+  it('prints the made-up secrets once, with the next commands; never a secret the user set', () => {
+    const generated = devEnvironment({}, counter);
+    const loaded = loadConfig(generated.env);
+    if (!loaded.ok) throw new Error('invalid');
+    const banner = devBanner(loaded.config, generated.generated, PROJECT_ROOT);
+    expect(banner).toContain(`HUBSPOT_CLIENT_SECRET=${loaded.config.hubspotClientSecret}`);
+    expect(banner).toContain(`ADMIN_TOKEN=${loaded.config.adminToken}`);
+    expect(banner).toContain(
+      `HUBSPOT_CLIENT_SECRET=${loaded.config.hubspotClientSecret} npx outcome-billing send --events examples/quick-demo/events.json --now --to http://localhost:3000/webhooks/hubspot\n`,
+    );
+    expect(banner).toContain('npx outcome-billing ledger --criteria examples/quick-demo/criteria.yaml\n');
+
+    const own = devEnvironment({ HUBSPOT_CLIENT_SECRET: 'users-own-secret', ADMIN_TOKEN: 'users-own-admin-token', REDIS_PREFIX: 'mine' });
+    const ownConfig = loadConfig(own.env);
+    if (!ownConfig.ok) throw new Error('invalid');
+    const ownBanner = devBanner(ownConfig.config, own.generated, PROJECT_ROOT);
+    expect(ownBanner).not.toMatch(/users-own/);
+    expect(ownBanner).toContain('--prefix mine');
+  });
+});
+
+type RawEvent = Record<string, unknown> & { occurredAt: number };
+
+interface LedgerDoc {
+  outcomes: Record<string, unknown>[];
+  invoice: unknown[];
+  summary: unknown;
+}
+
+async function cli(args: string[]): Promise<LedgerDoc> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  if (code !== 0) throw new Error(`outcome-billing ${args.join(' ')} exited ${code}: ${err.join('\n')}`);
+  return JSON.parse(out.join('')) as LedgerDoc;
+}
+
+/** The events moved so the first happens `leadMs` from now, delivered as HubSpot would: each instant's events in one batch, when they happen. */
+function liveDeliveries(leadMs: number): { events: RawEvent[]; sends: ScheduledSend[] } {
+  const recorded = JSON.parse(readFileSync(DEMO_EVENTS, 'utf8')) as RawEvent[];
+  const shift = Date.now() + leadMs - Math.min(...recorded.map((e) => e.occurredAt));
+  const events = recorded.map((e) => ({ ...e, occurredAt: e.occurredAt + shift }));
+  const byInstant = new Map<number, RawEvent[]>();
+  for (const e of events) byInstant.set(e.occurredAt, [...(byInstant.get(e.occurredAt) ?? []), e]);
+  const sends = [...byInstant.entries()].sort(([a], [b]) => a - b).map(([at, batch]) => ({ sendAt: at, batch }));
+  return { events, sends };
+}
+
+async function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = pattern.exec(p.output());
+    if (found) return found;
+    if (p.hasExited() || Date.now() > deadline) throw new Error(`${p.name} printed no ${String(pattern)}`);
+    await sleep(50);
+  }
+}
+
+describe('npm run dev (src/main/dev.ts)', () => {
+  let redis: Redis;
+  const prefix = testPrefix('dev');
+  const running: ServiceProcess[] = [];
+  const removals: (() => Promise<void>)[] = [];
+
+  beforeAll(() => {
+    redis = connect();
+  });
+  afterEach(async () => {
+    await killAll(running);
+    for (const remove of removals.splice(0)) await remove();
+  });
+  afterAll(async () => {
+    await deletePrefixKeys(redis, prefix);
+    await redis.quit();
+  });
+
+  const dev = (env: Record<string, string>) => {
+    const p = spawnService({ name: 'dev', role: 'server', entry: DEV_ENTRY, env });
+    running.push(p);
+    onTestFailed(() => {
+      process.stderr.write(`${describeProcesses(running)}\n`);
+    });
+    return p;
+  };
+
+  it('refuses to start with NODE_ENV=production: exit 1, saying why', async () => {
+    const p = dev({ NODE_ENV: 'production', PORT: String(await freePort()), REDIS_URL, REDIS_PREFIX: prefix });
+    const exit = await Promise.race([p.exited, sleep(START_TIMEOUT_MS).then(() => null)]);
+    expect(exit?.code).toBe(1);
+    expect(p.output()).toMatch(/refuses to start with NODE_ENV=production/);
+  }, START_TIMEOUT_MS + 5_000);
+
+  it('without Redis, says so with the command that starts one: exit 1', async () => {
+    const p = dev({ PORT: String(await freePort()), REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_PREFIX: prefix });
+    const exit = await Promise.race([p.exited, sleep(START_TIMEOUT_MS).then(() => null)]);
+    expect(exit?.code).toBe(1);
+    expect(p.output()).toMatch(/needs Redis at redis:\/\/127\.0\.0\.1:\d+ and it does not answer/);
+    expect(p.output()).toContain("redis-server --daemonize yes --port 6379 --save '' --appendonly no");
+  }, START_TIMEOUT_MS + 5_000);
+
+  it('on a taken port, says so and which variable to set: exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, () => resolve()));
+    removals.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    const port = (taken.address() as AddressInfo).port;
+    const p = dev({ PORT: String(port), REDIS_URL, REDIS_PREFIX: prefix });
+    const exit = await Promise.race([p.exited, sleep(START_TIMEOUT_MS).then(() => null)]);
+    expect(exit?.code).toBe(1);
+    expect(p.output()).toContain(`cannot listen on port ${port}`);
+    expect(p.output()).toMatch(/set PORT to a free one/);
+  }, START_TIMEOUT_MS + 5_000);
+
+  it('plays the quick demo live: the ledger equals simulate on the same events; Ctrl-C exits 0', async () => {
+    const port = await freePort();
+    const p = dev({ PORT: String(port), REDIS_URL, REDIS_PREFIX: prefix });
+    const secret = (await waitForOutput(p, /HUBSPOT_CLIENT_SECRET=(\S+)/, START_TIMEOUT_MS))[1]!;
+    const adminToken = (await waitForOutput(p, /ADMIN_TOKEN=(\S+)/, START_TIMEOUT_MS))[1]!;
+    const svc: Service = {
+      baseUrl: `http://127.0.0.1:${port}`,
+      publicBaseUrl: `http://localhost:${port}`,
+      secret,
+      adminToken,
+      server: p,
+      workers: [],
+      all: () => [p],
+      env: {},
+    };
+    await waitReady(svc, redis, prefix, 1, START_TIMEOUT_MS);
+
+    const { events, sends } = liveDeliveries(300);
+    const dir = await tempDir('ob-dev-test');
+    removals.push(dir.remove);
+    const eventsFile = join(dir.path, 'events.json');
+    await writeText(eventsFile, JSON.stringify(events));
+    const expected = await cli(['simulate', '--criteria', DEMO_CRITERIA, '--events', eventsFile, '--format', 'json']);
+    // The five stories of examples/quick-demo/README.md, at today's times.
+    expect(expected.outcomes.map((o) => [o['recordId'], o['status'], o['reason'], o['tries'], o['suppressed']])).toEqual([
+      ['101', 'billable', null, 1, 0],
+      ['102', 'billable', null, 1, 1],
+      ['103', 'billable', null, 2, 0],
+      ['104', 'not_billable', 'reversed', 1, 0],
+      ['105', 'not_billable', 'latency_breach', 1, 0],
+    ]);
+
+    const results = await postScheduled(svc, sends, 4);
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    const lastSettledAt = Math.max(...expected.outcomes.map((o) => Date.parse(String(o['settledAt']))));
+    await waitSettled(redis, prefix, { outcomes: expected.outcomes.length, records: 5, quietAfter: lastSettledAt + DEV_SIGNAL_HOLD_MS + 3_000 }, 25_000);
+
+    const live = await cli(['ledger', '--format', 'json', '--redis-url', REDIS_URL, '--prefix', prefix, '--criteria', DEMO_CRITERIA]);
+    expect(live.outcomes).toEqual(expected.outcomes);
+    expect(live.invoice).toEqual(expected.invoice);
+    expect(live.summary).toEqual(expected.summary);
+
+    // The printed admin token opens the read API.
+    const res = await fetch(`${svc.baseUrl}/api/outcomes?objectType=ticket&recordId=104`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as LedgerDoc).outcomes).toEqual(expected.outcomes.filter((o) => o['recordId'] === '104'));
+
+    // Ctrl-C under `npm run dev`: the terminal signals the process group and npm forwards it, so the service gets it twice.
+    process.kill(p.pid, 'SIGINT');
+    process.kill(p.pid, 'SIGINT');
+    const exit = await Promise.race([p.exited, sleep(10_000).then(() => null)]);
+    expect(exit && { code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+  }, 90_000);
+});
