@@ -5,6 +5,7 @@ import { createRedisSignalStore } from '../../adapters/redis/signal-store.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
 import { compareOutcomes, invoiceOf, outcomeView, summarize } from '../../core/ledger-view.ts';
 import { parseCommandArgs } from '../args.ts';
+import { DEV_SESSION_NOTE, devSessionHelp, given, readDevSessionFallback } from '../dev-session-fallback.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { renderTableReport } from '../ledger-report.ts';
@@ -16,9 +17,34 @@ Prints the live service's ledger (every outcome, the invoice and the summary) fr
 shapes as 'simulate'. Reads REDIS_URL (default redis://127.0.0.1:6379), REDIS_PREFIX (default ob) and
 CRITERIA_PATH (needed for prices) from the environment; the options override them.
 
+${devSessionHelp('the Redis URL, the prefix or the criteria')}
+
 Exit codes: 0 success, 1 bad input (criteria problems, Redis unreachable), 2 usage error.`;
 
-export async function ledgerCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
+export interface LedgerSettings {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly criteriaPath: string;
+}
+
+/** Each setting from its option, else the environment, else `npm run dev`'s session, else the service's default; null after an invalid session file. */
+async function settings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, io: CliIo): Promise<LedgerSettings | null> {
+  const redisUrl = [values['redis-url'] as string | undefined, env.REDIS_URL].find(given);
+  const prefix = [values.prefix as string | undefined, env.REDIS_PREFIX].find(given);
+  const criteriaPath = [values.criteria as string | undefined, env.CRITERIA_PATH].find(given);
+  let session = null;
+  if (redisUrl === undefined || prefix === undefined || criteriaPath === undefined) {
+    const dev = await readDevSessionFallback(cwd, io);
+    if (!dev.ok) return null;
+    session = dev.session;
+    if (session !== null) io.err(DEV_SESSION_NOTE);
+  }
+  const criteria = criteriaPath ?? session?.criteriaPath;
+  if (criteria === undefined) throw new UsageError('the ledger needs the criteria for its prices: set CRITERIA_PATH, pass --criteria or start `npm run dev` in this folder');
+  return { redisUrl: redisUrl ?? session?.redisUrl ?? 'redis://127.0.0.1:6379', prefix: prefix ?? session?.redisPrefix ?? 'ob', criteriaPath: criteria };
+}
+
+export async function ledgerCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<ExitCode> {
   const { values } = parseCommandArgs(args, {
     portal: { type: 'string' },
     format: { type: 'string' },
@@ -35,15 +61,15 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, not "${format}"`);
   const portalText = values.portal as string | undefined;
   if (portalText !== undefined && !/^\d+$/.test(portalText)) throw new UsageError(`--portal must be a HubSpot portal id (digits), not "${portalText}"`);
-  const criteriaPath = (values.criteria as string | undefined) ?? env.CRITERIA_PATH;
-  if (!criteriaPath) throw new UsageError('the ledger needs the criteria for its prices: set CRITERIA_PATH or pass --criteria');
+  const chosen = await settings(values, env, cwd, io);
+  if (chosen === null) return EXIT.badInput;
 
-  const criteria = await loadCriteriaFiles([criteriaPath]);
+  const criteria = await loadCriteriaFiles([chosen.criteriaPath]);
   if (!criteria.ok) {
     for (const p of criteria.problems) io.err(formatSourcedProblem(p));
     return EXIT.badInput;
   }
-  const url = (values['redis-url'] as string | undefined) ?? env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const url = chosen.redisUrl;
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, retryStrategy: () => null });
   // A failure is reported once, below, as the command's answer.
   redis.on('error', () => undefined);
@@ -55,7 +81,7 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
     return EXIT.badInput;
   }
   try {
-    const store = createRedisSignalStore(redis, (values.prefix as string | undefined) ?? env.REDIS_PREFIX ?? 'ob');
+    const store = createRedisSignalStore(redis, chosen.prefix);
     const portals = await store.portals();
     // Outcome ids do not name the portal: two accounts' ledgers must never be rated as one invoice.
     if (portalText === undefined && portals.length > 1) {

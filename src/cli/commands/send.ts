@@ -10,6 +10,7 @@ import type { SenderDeps, SendTally } from '../../adapters/hubspot/webhook-sende
 import { DEFAULT_PORT } from '../../config/env.ts';
 import { formatProblem } from '../../core/problems.ts';
 import { parseCommandArgs } from '../args.ts';
+import { DEV_SESSION_NOTE, devSessionHelp, given, readDevSessionFallback } from '../dev-session-fallback.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { progressLine, summaryLines } from '../send-report.ts';
@@ -24,29 +25,36 @@ signature, at most 10 requests at a time. A 5xx, a 429 or a failed connection is
 exponential backoff (6 tries in all); any other 4xx is a refusal, reported with the service's reason.
 
   --events <file>     HubSpot webhook events, read as simulate reads them: a JSON array or JSON Lines
-  --to <url>          the service's webhook URL (default ${DEFAULT_TARGET}); it is also the URL
-                      signed, so it must be the service's PUBLIC_BASE_URL followed by ${WEBHOOK_PATH}
+  --to <url>          the service's webhook URL (default: npm run dev's, else ${DEFAULT_TARGET});
+                      it is also the URL signed, so it must be the service's PUBLIC_BASE_URL followed
+                      by ${WEBHOOK_PATH}
   --secret <s>        the app's client secret the service checks signatures with
-                      (default: the environment's HUBSPOT_CLIENT_SECRET)
+                      (default: the environment's HUBSPOT_CLIENT_SECRET, else npm run dev's)
   --now               move every occurredAt by one offset so the earliest event occurs now
   --rate <events/s>   pace the batches so that no more than this many events are sent per second
 
 Events are sent as read: ids as decimal strings, unknown fields left out. Progress is shown on a
 terminal only; the summary counts what the service accepted, stored, found duplicate and ignored.
 
+${devSessionHelp('--to and the secret')}
+
 Exit codes: 0 every batch accepted, 1 bad input or a batch refused or given up, 2 usage error.`;
 
 export interface SendCommandDeps extends SenderDeps {
   readonly env: NodeJS.ProcessEnv;
+  /** Where a running `npm run dev`'s session file is looked for. */
+  readonly cwd: string;
   /** Where the progress line goes; shown only when it is a terminal. */
   readonly progress: { readonly isTTY?: boolean; write(text: string): unknown };
 }
 
-const defaultDeps = (): SendCommandDeps => ({ env: process.env, fetch, clock: Date.now, sleep: (ms) => sleep(ms), progress: process.stderr });
+const defaultDeps = (): SendCommandDeps => ({ env: process.env, cwd: process.cwd(), fetch, clock: Date.now, sleep: (ms) => sleep(ms), progress: process.stderr });
 
 interface SendArgs {
   readonly eventsPath: string;
-  readonly url: string;
+  /** As given by --to, checked; undefined when not given. */
+  readonly url: string | undefined;
+  /** From --secret or the environment; undefined when neither gives one. */
   readonly secret: string | undefined;
   readonly now: boolean;
   readonly rate: number | null;
@@ -67,8 +75,18 @@ function readArgs(args: readonly string[], env: NodeJS.ProcessEnv): SendArgs | '
   const rateText = values.rate as string | undefined;
   const rate = rateText === undefined ? null : Number(rateText);
   if (rate !== null && !(Number.isFinite(rate) && rate > 0)) throw new UsageError(`--rate must be a number of events per second above 0, not "${rateText}"`);
-  const secret = (values.secret as string | undefined) ?? env.HUBSPOT_CLIENT_SECRET;
-  return { eventsPath, url: targetUrl((values.to as string | undefined) ?? DEFAULT_TARGET), secret: secret === '' ? undefined : secret, now: values.now === true, rate };
+  const secret = [values.secret as string | undefined, env.HUBSPOT_CLIENT_SECRET].find(given);
+  const to = values.to as string | undefined;
+  return { eventsPath, url: to === undefined ? undefined : targetUrl(to), secret, now: values.now === true, rate };
+}
+
+/** Where to post and what to sign with: the options and environment, then `npm run dev`'s session, then the default URL. */
+async function target(parsed: SendArgs, deps: SendCommandDeps, io: CliIo): Promise<{ url: string; secret: string | undefined } | null> {
+  if (parsed.url !== undefined && parsed.secret !== undefined) return { url: parsed.url, secret: parsed.secret };
+  const dev = await readDevSessionFallback(deps.cwd, io);
+  if (!dev.ok) return null;
+  if (dev.session !== null) io.err(DEV_SESSION_NOTE);
+  return { url: parsed.url ?? dev.session?.webhookUrl ?? DEFAULT_TARGET, secret: parsed.secret ?? dev.session?.hubspotClientSecret };
 }
 
 /** The URL as fetch will call it (and so as it is signed); http or https only. */
@@ -104,8 +122,10 @@ export async function sendCommand(args: readonly string[], io: CliIo, overrides:
     io.err(`${events.problems.length} problem${events.problems.length === 1 ? '' : 's'}: nothing was sent`);
     return EXIT.badInput;
   }
-  if (parsed.secret === undefined) {
-    io.err("no secret to sign with: pass --secret <s> or set HUBSPOT_CLIENT_SECRET to the app's client secret the service checks (nothing was sent)");
+  const to = await target(parsed, deps, io);
+  if (to === null) return EXIT.badInput;
+  if (to.secret === undefined) {
+    io.err("no secret to sign with: pass --secret <s>, set HUBSPOT_CLIENT_SECRET to the app's client secret the service checks, or start `npm run dev` in this folder (nothing was sent)");
     return EXIT.badInput;
   }
   const batches = toDeliveries(events.events, events.locations);
@@ -117,9 +137,9 @@ export async function sendCommand(args: readonly string[], io: CliIo, overrides:
     deps.progress.write(`\r${line.padEnd(shown)}`);
     shown = line.length;
   };
-  const tally = await sendDeliveries(deliveries, { url: parsed.url, secret: parsed.secret, ratePerSecond: parsed.rate, onProgress: tty ? onProgress : undefined }, deps);
+  const tally = await sendDeliveries(deliveries, { url: to.url, secret: to.secret, ratePerSecond: parsed.rate, onProgress: tty ? onProgress : undefined }, deps);
   if (tty && shown > 0) deps.progress.write(`\r${' '.repeat(shown)}\r`);
-  const { out, err } = summaryLines(tally, parsed.url);
+  const { out, err } = summaryLines(tally, to.url);
   for (const line of err) io.err(line);
   for (const line of out) io.out(line);
   // cli.md has one code for a command that did not do what it was asked: 1, as for bad input.
