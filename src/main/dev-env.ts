@@ -1,8 +1,11 @@
 // `npm run dev`'s settings: development defaults beneath whatever the environment sets, and the banner saying what to run next.
 import { randomBytes } from 'node:crypto';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WEBHOOK_PATH } from '../adapters/http/webhook-receiver.ts';
+import { DEV_SESSION_FILE } from '../adapters/files/dev-session.ts';
+import type { DevSession } from '../adapters/files/dev-session.ts';
+import { WEBHOOK_PATH } from '../adapters/http/paths.ts';
+import { DEFAULT_TARGET } from '../cli/commands/send.ts';
 import { redactedConfig } from '../config/env.ts';
 import type { Config } from '../config/env.ts';
 
@@ -42,7 +45,8 @@ export function devEnvironment(env: Readonly<Record<string, string | undefined>>
   const port = isSet(env.PORT) ? env.PORT.trim() : String(DEV_PORT);
   const defaults: Record<string, () => string> = {
     PORT: () => String(DEV_PORT),
-    PUBLIC_BASE_URL: () => `http://localhost:${port}`,
+    // 127.0.0.1, not localhost: it is the URL `send` posts to and signs by default (and localhost may resolve to ::1).
+    PUBLIC_BASE_URL: () => `http://127.0.0.1:${port}`,
     CRITERIA_PATH: () => DEMO_CRITERIA,
     SIGNAL_HOLD_MS: () => String(DEV_SIGNAL_HOLD_MS),
     SHUTDOWN_TIMEOUT_MS: () => String(DEV_SHUTDOWN_TIMEOUT_MS),
@@ -60,36 +64,47 @@ function shown(path: string, cwd: string): string {
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
+/** What `send` and `ledger` need to talk to this run: written to DEV_SESSION_FILE, read back by their fallback. */
+export function devSession(config: Config, cwd: string, pid: number, startedAt: Date): DevSession {
+  return {
+    webhookUrl: `${config.publicBaseUrl}${WEBHOOK_PATH}`,
+    hubspotClientSecret: config.hubspotClientSecret,
+    adminToken: config.adminToken,
+    // Absolute, so the commands may run from elsewhere than where CRITERIA_PATH was relative to.
+    criteriaPath: resolve(cwd, config.criteriaPath),
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    pid,
+    startedAt: startedAt.toISOString(),
+  };
+}
+
 /**
  * What the dev process prints once at start (the generated secrets are shown here and nowhere else):
- * where it listens, what it runs with, and the commands to run next in another terminal.
+ * where it listens, what it runs with, and the commands to run next in another terminal, which find
+ * the rest in the session file.
  */
 export function devBanner(config: Config, generated: DevEnvironment['generated'], cwd: string): string {
   const shownConfig = redactedConfig(config);
-  const criteria = shown(config.criteriaPath, cwd);
-  const base = `http://localhost:${config.port}`;
-  const secretNote = generated.clientSecret ? config.hubspotClientSecret : '(from your environment)';
-  const tokenNote = generated.adminToken ? config.adminToken : '(from your environment)';
-  const sendEnv = generated.clientSecret ? `HUBSPOT_CLIENT_SECRET=${config.hubspotClientSecret} ` : '';
-  const redisFlags = [
-    config.redisUrl === 'redis://127.0.0.1:6379' ? '' : ` --redis-url ${String(shownConfig.redisUrl)}`,
-    config.redisPrefix === 'ob' ? '' : ` --prefix ${config.redisPrefix}`,
-  ].join('');
+  const base = `http://127.0.0.1:${config.port}`;
+  const webhookUrl = `${config.publicBaseUrl}${WEBHOOK_PATH}`;
+  // The session file gives `send` the URL anyway; printed when it is not the default, so the line also works from elsewhere.
+  const to = webhookUrl === DEFAULT_TARGET ? '' : ` --to ${webhookUrl}`;
   const token = generated.adminToken ? config.adminToken : '$ADMIN_TOKEN';
   return [
     '',
     'outcome-billing, development mode: the receiver and a worker in one process (Ctrl-C stops both)',
     `  listening     ${base}  (PUBLIC_BASE_URL ${config.publicBaseUrl})`,
-    `  criteria      ${criteria}`,
+    `  criteria      ${shown(config.criteriaPath, cwd)}`,
     `  Redis         ${String(shownConfig.redisUrl)}, keys under ${config.redisPrefix}:`,
     `  HubSpot       ${config.hubspotAccessToken ? `on (${config.hubspotApiBaseUrl})` : 'off: no HUBSPOT_ACCESS_TOKEN, nothing is read from or written to HubSpot'}`,
-    `  HUBSPOT_CLIENT_SECRET=${secretNote}`,
-    `  ADMIN_TOKEN=${tokenNote}`,
+    `  HUBSPOT_CLIENT_SECRET=${generated.clientSecret ? config.hubspotClientSecret : '(from your environment)'}`,
+    `  ADMIN_TOKEN=${generated.adminToken ? config.adminToken : '(from your environment)'}`,
+    `  settings for the commands below: ${DEV_SESSION_FILE} (development only, git-ignored)`,
     '',
     'Next, in another terminal in this folder:',
-    // `send` signs the URL it posts to, so it must be the one the service checks: PUBLIC_BASE_URL's.
-    `  ${sendEnv}npx outcome-billing send --events ${shown(DEMO_EVENTS, cwd)} --now --to ${config.publicBaseUrl}${WEBHOOK_PATH}`,
-    `  npx outcome-billing ledger --criteria ${criteria}${redisFlags}`,
+    `  npx outcome-billing send --events ${shown(DEMO_EVENTS, cwd)} --now${to}`,
+    '  npx outcome-billing ledger',
     'and look at:',
     `  ${base}/metrics`,
     `  curl -H 'Authorization: Bearer ${token}' '${base}/api/outcomes?objectType=ticket&recordId=101'`,

@@ -2,10 +2,11 @@
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import pinoPretty from 'pino-pretty';
+import { devSessionPath, writeDevSession } from '../adapters/files/dev-session.ts';
 import { formatConfigProblems, loadConfig, redactedConfig } from '../config/env.ts';
 import type { Config } from '../config/env.ts';
 import { start } from './compose.ts';
-import { devBanner, devEnvironment, productionRefusal } from './dev-env.ts';
+import { devBanner, devEnvironment, devSession, productionRefusal } from './dev-env.ts';
 
 const REDIS_START_COMMAND = "redis-server --daemonize yes --port 6379 --save '' --appendonly no";
 
@@ -53,6 +54,8 @@ const loaded = loadConfig(dev.env);
 if (!loaded.ok) exitWith(`npm run dev cannot start: the environment has problems:\n${formatConfigProblems(loaded.problems)}`);
 const problem = (await portProblem(loaded.config.port)) ?? (await redisProblem(loaded.config));
 if (problem !== null) exitWith(problem);
+// What `send` and `ledger` run in this folder need (URL, secret, Redis, criteria), so the banner's commands need no flags.
+await writeDevSession(devSessionPath(process.cwd()), devSession(loaded.config, process.cwd(), process.pid, new Date()));
 process.stdout.write(devBanner(loaded.config, dev.generated, process.cwd()));
 // Synchronous writes, so the last lines of a Ctrl-C shutdown reach the terminal before the process exits.
 const pretty = pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' });
