@@ -47,6 +47,8 @@ async function send(args: string[], deps: Partial<SendCommandDeps> = {}) {
   const progress: string[] = [];
   const code = await sendCommand(args, { out: (t) => out.push(t), err: (t) => err.push(t) }, {
     env: { HUBSPOT_CLIENT_SECRET: SECRET },
+    // A folder without `npm run dev`'s session file: a developer's own run in the checkout must not change these tests.
+    cwd: tmpdir(),
     clock: () => NOW,
     sleep: async () => undefined,
     progress: { isTTY: false, write: (t) => progress.push(t) },
@@ -114,6 +116,7 @@ describe('send to the service receiver', () => {
     expect(r.code).toBe(0);
     const times = (await stored(1500, 3)).map((s) => s.at).sort((a, b) => a - b);
     expect(times).toEqual([NOW, NOW + 60_000, NOW + 120_000]);
+    expect(r.out).toContain(`--now: every event moved by ${NOW - (T0 + 500 * 60_000)} ms, the earliest to 2026-12-02T09:00:00.000Z`);
   });
 
   it('a wrong secret is refused with the reason and exit 1', async () => {
@@ -222,6 +225,7 @@ describe('send: bad input and usage (cli.md)', () => {
   it('--help prints the options and the default target', async () => {
     const out: string[] = [];
     expect(await main(['send', '--help'], { out: (t) => out.push(t), err: () => undefined })).toBe(0);
-    expect(out.join('\n')).toContain('default http://127.0.0.1:3000/webhooks/hubspot');
+    expect(out.join('\n')).toContain("default: npm run dev's, else http://127.0.0.1:3000/webhooks/hubspot");
+    expect(out.join('\n')).toContain('.outcome-billing/dev.json in the current folder');
   });
 });

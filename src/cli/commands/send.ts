@@ -5,6 +5,7 @@ import { readError } from '../../adapters/files/criteria-files.ts';
 import { WEBHOOK_PATH } from '../../adapters/http/paths.ts';
 import { parseEventsText } from '../../adapters/hubspot/events-file.ts';
 import { shiftToNow, toDeliveries } from '../../adapters/hubspot/webhook-deliveries.ts';
+import type { Delivery } from '../../adapters/hubspot/webhook-deliveries.ts';
 import { sendDeliveries } from '../../adapters/hubspot/webhook-sender.ts';
 import type { SenderDeps, SendTally } from '../../adapters/hubspot/webhook-sender.ts';
 import { DEFAULT_PORT } from '../../config/env.ts';
@@ -101,6 +102,17 @@ function targetUrl(text: string): string {
   return url.href;
 }
 
+/** --now's shift, said once, so the same events can be replayed by `simulate` at the times the service got them. */
+function moved(batches: readonly Delivery[], now: number, io: CliIo): Delivery[] {
+  const shifted = shiftToNow(batches, now);
+  const first = batches[0]?.events[0];
+  const shiftedFirst = shifted[0]?.events[0];
+  if (first !== undefined && shiftedFirst !== undefined) {
+    io.out(`--now: every event moved by ${shiftedFirst.occurredAt - first.occurredAt} ms, the earliest to ${new Date(now).toISOString()}`);
+  }
+  return shifted;
+}
+
 export async function sendCommand(args: readonly string[], io: CliIo, overrides: Partial<SendCommandDeps> = {}): Promise<ExitCode> {
   const deps = { ...defaultDeps(), ...overrides };
   const parsed = readArgs(args, deps.env);
@@ -125,11 +137,11 @@ export async function sendCommand(args: readonly string[], io: CliIo, overrides:
   const to = await target(parsed, deps, io);
   if (to === null) return EXIT.badInput;
   if (to.secret === undefined) {
-    io.err("no secret to sign with: pass --secret <s>, set HUBSPOT_CLIENT_SECRET to the app's client secret the service checks, or start `npm run dev` in this folder (nothing was sent)");
+    io.err("no secret to sign with: pass --secret <s> or set HUBSPOT_CLIENT_SECRET to the app's client secret the service checks, or start `npm run dev` in this folder (nothing was sent)");
     return EXIT.badInput;
   }
   const batches = toDeliveries(events.events, events.locations);
-  const deliveries = parsed.now ? shiftToNow(batches, deps.clock()) : batches;
+  const deliveries = parsed.now ? moved(batches, deps.clock(), io) : batches;
   const tty = deps.progress.isTTY === true;
   let shown = 0;
   const onProgress = (tally: SendTally) => {
