@@ -1,15 +1,28 @@
 // `npm run dev`: its defaults beneath the environment, its refusals (production, no Redis), and the quick demo
-// played live through it: the quick-demo events, moved to now and signed with the secret it prints, give the
-// ledger `simulate` gives on the same events; Ctrl-C then stops it with exit 0.
-import { readFileSync } from 'node:fs';
+// played live through it with the README's commands: `send --now` and `ledger`, run where dev runs, find it through
+// its session file, and the live ledger equals `simulate` on the same moved events; Ctrl-C then stops it with exit 0.
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { DEV_SESSION_FILE, devSessionSchema } from '../../src/adapters/files/dev-session.ts';
+import { DEV_SESSION_NOTE } from '../../src/cli/dev-session-fallback.ts';
 import { loadConfig } from '../../src/config/env.ts';
-import { DEMO_CRITERIA, DEV_PORT, DEV_SIGNAL_HOLD_MS, devBanner, devEnvironment, productionRefusal, randomSecret } from '../../src/main/dev-env.ts';
+import {
+  DEMO_CRITERIA,
+  DEV_PORT,
+  DEV_SIGNAL_HOLD_MS,
+  devBanner,
+  devEnvironment,
+  devSession,
+  productionRefusal,
+  randomSecret,
+} from '../../src/main/dev-env.ts';
 import { connect, REDIS_URL, testPrefix } from '../support/redis.ts';
 import {
   PROJECT_ROOT,
@@ -17,7 +30,7 @@ import {
   describeProcesses,
   freePort,
   killAll,
-  postScheduled,
+  nodeBinary,
   sleep,
   spawnService,
   tempDir,
@@ -25,9 +38,10 @@ import {
   waitSettled,
   writeText,
 } from '../support/service.ts';
-import type { ScheduledSend, Service, ServiceProcess } from '../support/service.ts';
+import type { Service, ServiceProcess } from '../support/service.ts';
 
 const DEV_ENTRY = join(PROJECT_ROOT, 'src', 'main', 'dev.ts');
+const BIN = join(PROJECT_ROOT, 'bin', 'outcome-billing.ts');
 const DEMO_EVENTS = join(PROJECT_ROOT, 'examples', 'quick-demo', 'events.json');
 const START_TIMEOUT_MS = 30_000;
 
@@ -41,7 +55,7 @@ describe('dev settings', () => {
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
     expect(loaded.config).toMatchObject({
       port: DEV_PORT,
-      publicBaseUrl: 'http://localhost:3000',
+      publicBaseUrl: 'http://127.0.0.1:3000',
       criteriaPath: DEMO_CRITERIA,
       signalHoldMs: DEV_SIGNAL_HOLD_MS,
       hubspotAccessToken: undefined,
@@ -60,7 +74,7 @@ describe('dev settings', () => {
     );
     expect(dev.env).toMatchObject({
       PORT: '4100',
-      PUBLIC_BASE_URL: 'http://localhost:4100',
+      PUBLIC_BASE_URL: 'http://127.0.0.1:4100',
       CRITERIA_PATH: 'criteria/',
       SIGNAL_HOLD_MS: '500',
       HUBSPOT_CLIENT_SECRET: 'mine',
@@ -83,24 +97,44 @@ describe('dev settings', () => {
     expect(productionRefusal({})).toBeNull();
   });
 
-  it('prints the made-up secrets once, with the next commands; never a secret the user set', () => {
+  it('prints the made-up secrets once, with the README\'s next commands; never a secret the user set', () => {
     const generated = devEnvironment({}, counter);
     const loaded = loadConfig(generated.env);
     if (!loaded.ok) throw new Error('invalid');
     const banner = devBanner(loaded.config, generated.generated, PROJECT_ROOT);
     expect(banner).toContain(`HUBSPOT_CLIENT_SECRET=${loaded.config.hubspotClientSecret}`);
     expect(banner).toContain(`ADMIN_TOKEN=${loaded.config.adminToken}`);
-    expect(banner).toContain(
-      `HUBSPOT_CLIENT_SECRET=${loaded.config.hubspotClientSecret} npx outcome-billing send --events examples/quick-demo/events.json --now --to http://localhost:3000/webhooks/hubspot\n`,
-    );
-    expect(banner).toContain('npx outcome-billing ledger --criteria examples/quick-demo/criteria.yaml\n');
+    expect(banner).toContain('\n  npx outcome-billing send --events examples/quick-demo/events.json --now\n');
+    expect(banner).toContain('\n  npx outcome-billing ledger\n');
+    expect(banner).toContain(`Authorization: Bearer ${loaded.config.adminToken}`);
+    expect(banner).toContain(DEV_SESSION_FILE);
 
-    const own = devEnvironment({ HUBSPOT_CLIENT_SECRET: 'users-own-secret', ADMIN_TOKEN: 'users-own-admin-token', REDIS_PREFIX: 'mine' });
+    const own = devEnvironment({ HUBSPOT_CLIENT_SECRET: 'users-own-secret', ADMIN_TOKEN: 'users-own-admin-token', REDIS_PREFIX: 'mine', PORT: '4100' });
     const ownConfig = loadConfig(own.env);
     if (!ownConfig.ok) throw new Error('invalid');
     const ownBanner = devBanner(ownConfig.config, own.generated, PROJECT_ROOT);
     expect(ownBanner).not.toMatch(/users-own/);
-    expect(ownBanner).toContain('--prefix mine');
+    // Another port: send's default URL is not this one, so the line names it (the session file would too).
+    expect(ownBanner).toContain('\n  npx outcome-billing send --events examples/quick-demo/events.json --now --to http://127.0.0.1:4100/webhooks/hubspot\n');
+    expect(ownBanner).toContain('\n  npx outcome-billing ledger\n');
+  });
+
+  it('tells the CLI what it needs in the session: webhook URL, secrets, absolute criteria, Redis, pid', () => {
+    const dev = devEnvironment({ CRITERIA_PATH: 'examples/quick-demo/criteria.yaml', REDIS_PREFIX: 'mine' }, counter);
+    const loaded = loadConfig(dev.env);
+    if (!loaded.ok) throw new Error('invalid');
+    const session = devSession(loaded.config, PROJECT_ROOT, 1234, new Date('2026-12-02T09:00:00Z'));
+    expect(devSessionSchema.parse(session)).toEqual(session);
+    expect(session).toEqual({
+      webhookUrl: 'http://127.0.0.1:3000/webhooks/hubspot',
+      hubspotClientSecret: loaded.config.hubspotClientSecret,
+      adminToken: loaded.config.adminToken,
+      criteriaPath: DEMO_CRITERIA,
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'mine',
+      pid: 1234,
+      startedAt: '2026-12-02T09:00:00.000Z',
+    });
   });
 });
 
@@ -120,15 +154,20 @@ async function cli(args: string[]): Promise<LedgerDoc> {
   return JSON.parse(out.join('')) as LedgerDoc;
 }
 
-/** The events moved so the first happens `leadMs` from now, delivered as HubSpot would: each instant's events in one batch, when they happen. */
-function liveDeliveries(leadMs: number): { events: RawEvent[]; sends: ScheduledSend[] } {
+/** The quick-demo events moved by `shift` ms, as `send --now` moved them. */
+function shifted(shift: number): RawEvent[] {
   const recorded = JSON.parse(readFileSync(DEMO_EVENTS, 'utf8')) as RawEvent[];
-  const shift = Date.now() + leadMs - Math.min(...recorded.map((e) => e.occurredAt));
-  const events = recorded.map((e) => ({ ...e, occurredAt: e.occurredAt + shift }));
-  const byInstant = new Map<number, RawEvent[]>();
-  for (const e of events) byInstant.set(e.occurredAt, [...(byInstant.get(e.occurredAt) ?? []), e]);
-  const sends = [...byInstant.entries()].sort(([a], [b]) => a - b).map(([at, batch]) => ({ sendAt: at, batch }));
-  return { events, sends };
+  return recorded.map((e) => ({ ...e, occurredAt: e.occurredAt + shift }));
+}
+
+/**
+ * The real `outcome-billing` bin, as `npx outcome-billing` runs it, in `cwd`; with no setting of the test's own
+ * environment, so whatever it needs beyond its options comes from the dev session file there.
+ */
+async function outcomeBilling(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  const env: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  return promisify(execFile)(nodeBinary(), [BIN, ...args], { cwd, env });
 }
 
 async function waitForOutput(p: ServiceProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
@@ -159,8 +198,8 @@ describe('npm run dev (src/main/dev.ts)', () => {
     await redis.quit();
   });
 
-  const dev = (env: Record<string, string>) => {
-    const p = spawnService({ name: 'dev', role: 'server', entry: DEV_ENTRY, env });
+  const dev = (env: Record<string, string>, cwd?: string) => {
+    const p = spawnService({ name: 'dev', role: 'server', entry: DEV_ENTRY, env, cwd });
     running.push(p);
     onTestFailed(() => {
       process.stderr.write(`${describeProcesses(running)}\n`);
@@ -195,28 +234,27 @@ describe('npm run dev (src/main/dev.ts)', () => {
     expect(p.output()).toMatch(/set PORT to a free one/);
   }, START_TIMEOUT_MS + 5_000);
 
-  it('plays the quick demo live: the ledger equals simulate on the same events; Ctrl-C exits 0', async () => {
-    const port = await freePort();
-    const p = dev({ PORT: String(port), REDIS_URL, REDIS_PREFIX: prefix });
-    const secret = (await waitForOutput(p, /HUBSPOT_CLIENT_SECRET=(\S+)/, START_TIMEOUT_MS))[1]!;
-    const adminToken = (await waitForOutput(p, /ADMIN_TOKEN=(\S+)/, START_TIMEOUT_MS))[1]!;
-    const svc: Service = {
-      baseUrl: `http://127.0.0.1:${port}`,
-      publicBaseUrl: `http://localhost:${port}`,
-      secret,
-      adminToken,
-      server: p,
-      workers: [],
-      all: () => [p],
-      env: {},
-    };
-    await waitReady(svc, redis, prefix, 1, START_TIMEOUT_MS);
-
-    const { events, sends } = liveDeliveries(300);
+  it('plays the quick demo live with the README\'s commands: the ledger equals simulate on the same events; Ctrl-C exits 0', async () => {
+    // dev runs in a folder of its own, so its session file is this test's, never a developer's in the checkout.
     const dir = await tempDir('ob-dev-test');
     removals.push(dir.remove);
+    const port = await freePort();
+    const p = dev({ PORT: String(port), REDIS_URL, REDIS_PREFIX: prefix }, dir.path);
+    const adminToken = (await waitForOutput(p, /ADMIN_TOKEN=(\S+)/, START_TIMEOUT_MS))[1]!;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const svc: Service = { baseUrl, publicBaseUrl: baseUrl, secret: '', adminToken, server: p, workers: [], all: () => [p], env: {} };
+    await waitReady(svc, redis, prefix, 1, START_TIMEOUT_MS);
+    const sessionFile = join(dir.path, DEV_SESSION_FILE);
+    expect(statSync(sessionFile).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(sessionFile, 'utf8'))).toMatchObject({ webhookUrl: `${baseUrl}/webhooks/hubspot`, adminToken, redisPrefix: prefix, pid: p.pid });
+
+    const sent = await outcomeBilling(['send', '--events', DEMO_EVENTS, '--now'], dir.path);
+    expect(sent.stderr).toBe(`${DEV_SESSION_NOTE}\n`);
+    expect(sent.stdout).toContain('the service accepted 21 events: 21 stored, 0 duplicates, 0 ignored');
+    const shift = Number(/--now: every event moved by (-?\d+) ms/.exec(sent.stdout)![1]);
+
     const eventsFile = join(dir.path, 'events.json');
-    await writeText(eventsFile, JSON.stringify(events));
+    await writeText(eventsFile, JSON.stringify(shifted(shift)));
     const expected = await cli(['simulate', '--criteria', DEMO_CRITERIA, '--events', eventsFile, '--format', 'json']);
     // The five stories of examples/quick-demo/README.md, at today's times.
     expect(expected.outcomes.map((o) => [o['recordId'], o['status'], o['reason'], o['tries'], o['suppressed']])).toEqual([
@@ -226,19 +264,18 @@ describe('npm run dev (src/main/dev.ts)', () => {
       ['104', 'not_billable', 'reversed', 1, 0],
       ['105', 'not_billable', 'latency_breach', 1, 0],
     ]);
-
-    const results = await postScheduled(svc, sends, 4);
-    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     const lastSettledAt = Math.max(...expected.outcomes.map((o) => Date.parse(String(o['settledAt']))));
-    await waitSettled(redis, prefix, { outcomes: expected.outcomes.length, records: 5, quietAfter: lastSettledAt + DEV_SIGNAL_HOLD_MS + 3_000 }, 25_000);
+    await waitSettled(redis, prefix, { outcomes: expected.outcomes.length, records: 5, quietAfter: lastSettledAt + DEV_SIGNAL_HOLD_MS + 3_000 }, 60_000);
 
-    const live = await cli(['ledger', '--format', 'json', '--redis-url', REDIS_URL, '--prefix', prefix, '--criteria', DEMO_CRITERIA]);
+    const ledger = await outcomeBilling(['ledger', '--format', 'json'], dir.path);
+    expect(ledger.stderr).toBe(`${DEV_SESSION_NOTE}\n`);
+    const live = JSON.parse(ledger.stdout) as LedgerDoc;
     expect(live.outcomes).toEqual(expected.outcomes);
     expect(live.invoice).toEqual(expected.invoice);
     expect(live.summary).toEqual(expected.summary);
 
     // The printed admin token opens the read API.
-    const res = await fetch(`${svc.baseUrl}/api/outcomes?objectType=ticket&recordId=104`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const res = await fetch(`${baseUrl}/api/outcomes?objectType=ticket&recordId=104`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(res.status).toBe(200);
     expect(((await res.json()) as LedgerDoc).outcomes).toEqual(expected.outcomes.filter((o) => o['recordId'] === '104'));
 
@@ -247,5 +284,5 @@ describe('npm run dev (src/main/dev.ts)', () => {
     process.kill(p.pid, 'SIGINT');
     const exit = await Promise.race([p.exited, sleep(10_000).then(() => null)]);
     expect(exit && { code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
-  }, 90_000);
+  }, 120_000);
 });

@@ -70,6 +70,8 @@ export interface SpawnOptions {
   readonly env: Readonly<Record<string, string>>;
   /** The script to run instead of the role's (`src/main/dev.ts`). */
   readonly entry?: string;
+  /** The folder it runs in (default: the checkout); `npm run dev` writes its session file there. */
+  readonly cwd?: string;
 }
 
 /** Every child still running: killed if this process exits first (a crashed or interrupted test run). */
@@ -84,7 +86,7 @@ export function spawnService(o: SpawnOptions): ServiceProcess {
   const base: Record<string, string> = {};
   for (const k of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[k] !== undefined) base[k] = process.env[k]!;
   const child = spawn(nodeBinary(), [entry], {
-    cwd: PROJECT_ROOT,
+    cwd: o.cwd ?? PROJECT_ROOT,
     env: { ...base, ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
