@@ -31,7 +31,7 @@ exponential backoff (6 tries in all); any other 4xx is a refusal, reported with 
                       by ${WEBHOOK_PATH}
   --secret <s>        the app's client secret the service checks signatures with
                       (default: the environment's HUBSPOT_CLIENT_SECRET, else npm run dev's)
-  --now               move every occurredAt by one offset so the earliest event occurs now
+  --now               move every occurredAt by one offset (printed) so the earliest event occurs now
   --rate <events/s>   pace the batches so that no more than this many events are sent per second
 
 Events are sent as read: ids as decimal strings, unknown fields left out. Progress is shown on a
