@@ -63,10 +63,13 @@ async function readOnce(deps: CrmReaderDeps, run: DrainRun): Promise<CrmReadRepo
   const requested = await deps.snapshots.requested(deps.maxRecords ?? DEFAULT_MAX_RECORDS);
   if (requested.length === 0) return report(0);
   const criteria = deps.criteria();
+  // Worked out once per object type and run, not once per batch of 100.
+  const propertiesByObject = new Map<ObjectType, string[]>();
 
   for (const batch of batches(requested.map((r) => r.record), (r) => `${r.portalId}:${r.objectType}`)) {
     const object = batch[0]!.objectType;
-    const properties = propertiesToRead(criteria, object);
+    let properties = propertiesByObject.get(object);
+    if (properties === undefined) propertiesByObject.set(object, (properties = propertiesToRead(criteria, object)));
     const outcome = await run.send('batch_read', batch, (r) => r.recordId, (records) =>
       deps.api.batchRead(
         CRM_OBJECT_TYPES[object],
