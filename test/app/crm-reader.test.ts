@@ -1,19 +1,17 @@
 // CRM reads against a nock HubSpot, on the in-memory snapshot store and guards: every request's method, date-based path and body; batching and coalescing across records, snapshots, 207 not-found, 429, 5xx and a refused read.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHubSpotRequest } from '../../src/adapters/hubspot/client.ts';
-import { createCrmApi } from '../../src/adapters/hubspot/crm-api.ts';
 import { createMemoryCrmSnapshotStore } from '../../src/adapters/memory/crm-snapshots.ts';
 import { createMemoryBackoff, createMemoryDrainLock } from '../../src/adapters/memory/drain-guards.ts';
 import { createMemoryRateLimiter } from '../../src/adapters/memory/rate-limiter.ts';
-import { createMetrics, hubspotObserver } from '../../src/adapters/metrics/metrics.ts';
+import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
 import type { Metrics } from '../../src/adapters/metrics/metrics.ts';
 import { drainCrmReads, propertiesToRead } from '../../src/app/crm-reader.ts';
 import type { CrmReaderDeps } from '../../src/app/crm-reader.ts';
 import type { Backoff, DrainLock, RateLimiter } from '../../src/app/hubspot-calls.ts';
 import type { CrmSnapshotStore, RecordRef } from '../../src/app/ports.ts';
 import type { ObjectType } from '../../src/core/types.ts';
-import { HUBSPOT_TOKEN, T0, hubspotDouble, recordingLog } from '../support/hubspot-double.ts';
+import { T0, drainDeps, hubspotDouble, recordingLog } from '../support/hubspot-double.ts';
 import { criteriaSet } from '../support/scenario.ts';
 
 const PORTAL = 42;
@@ -55,15 +53,8 @@ afterEach(() => {
 
 function deps(over: Partial<CrmReaderDeps> = {}): CrmReaderDeps {
   return {
+    ...drainDeps({ lock, backoff, limiter, clock: () => now, metrics, log, criteria: () => CRITERIA }),
     snapshots,
-    api: createCrmApi(createHubSpotRequest({ accessToken: HUBSPOT_TOKEN })),
-    lock,
-    backoff,
-    limiter,
-    clock: () => now,
-    observer: hubspotObserver(metrics),
-    log,
-    criteria: () => CRITERIA,
     ...over,
   };
 }

@@ -27,7 +27,7 @@ import type { TrailView } from '../../src/core/ledger-view.ts';
 import { parsePrice } from '../../src/core/price.ts';
 import type { Price } from '../../src/core/price.ts';
 import type { ObjectType } from '../../src/core/types.ts';
-import { HUBSPOT_TOKEN, T0, hubspotDouble, recordingLog, outcomeFixture, stateWith } from '../support/hubspot-double.ts';
+import { HUBSPOT_TOKEN, T0, drainDeps, hubspotDouble, recordingLog, outcomeFixture, stateWith } from '../support/hubspot-double.ts';
 import { criteriaSet } from '../support/scenario.ts';
 
 const PORTAL = 42;
@@ -65,15 +65,8 @@ afterEach(() => {
 
 function deps(over: Partial<WritebackDeps> = {}): WritebackDeps {
   return {
+    ...drainDeps({ lock, backoff, limiter, clock: () => now, metrics, log, criteria: () => CRITERIA }),
     store,
-    api: createCrmApi(createHubSpotRequest({ accessToken: HUBSPOT_TOKEN })),
-    lock,
-    backoff,
-    limiter,
-    clock: () => now,
-    observer: hubspotObserver(metrics),
-    log,
-    criteria: () => CRITERIA,
     ...over,
   };
 }

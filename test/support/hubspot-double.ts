@@ -3,7 +3,14 @@ import nock from 'nock';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import { newRecordState } from '../../src/core/engine/record-state.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';
-import type { DrainLog } from '../../src/app/hubspot-calls.ts';
+import type { Backoff, DrainLock, DrainLog, RateLimiter } from '../../src/app/hubspot-calls.ts';
+import type { DrainDeps } from '../../src/app/drain-run.ts';
+import type { CrmApi } from '../../src/app/hubspot-ports.ts';
+import { createHubSpotRequest } from '../../src/adapters/hubspot/client.ts';
+import { createCrmApi } from '../../src/adapters/hubspot/crm-api.ts';
+import { hubspotObserver } from '../../src/adapters/metrics/metrics.ts';
+import type { Metrics } from '../../src/adapters/metrics/metrics.ts';
+import type { CriteriaSet } from '../../src/core/criteria/criteria-set.ts';
 import type { ObjectType, Status } from '../../src/core/types.ts';
 
 export const HUBSPOT_BASE = 'https://api.hubapi.com';
@@ -173,5 +180,27 @@ export function recordingLog(): DrainLog & { readonly entries: { level: string; 
     info: (obj, msg) => void entries.push({ level: 'info', obj, msg }),
     warn: (obj, msg) => void entries.push({ level: 'warn', obj, msg }),
     error: (obj, msg) => void entries.push({ level: 'error', obj, msg }),
+  };
+}
+
+/** What both HubSpot drains take besides their store: the real CRM adapter against the double, the guards, the clock, metrics and log. */
+export function drainDeps(o: {
+  readonly lock: DrainLock;
+  readonly backoff: Backoff;
+  readonly limiter: RateLimiter;
+  readonly clock: () => number;
+  readonly metrics: Metrics;
+  readonly log: DrainLog;
+  readonly criteria: () => CriteriaSet;
+}): DrainDeps & { readonly api: CrmApi; readonly criteria: () => CriteriaSet } {
+  return {
+    api: createCrmApi(createHubSpotRequest({ accessToken: HUBSPOT_TOKEN })),
+    lock: o.lock,
+    backoff: o.backoff,
+    limiter: o.limiter,
+    clock: o.clock,
+    observer: hubspotObserver(o.metrics),
+    log: o.log,
+    criteria: o.criteria,
   };
 }
