@@ -1,22 +1,14 @@
 // The Lua script loader: every script file declared once with the keys its name and header give, replies mapped in one place.
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../../src/app/ports.ts';
 import { SCRIPTS, ScriptReplyError, runScript } from '../../../src/adapters/redis/scripts.ts';
 import { connect } from '../../support/redis.ts';
+import { freePort } from '../../support/service.ts';
 
 const LUA_DIR = new URL('../../../src/adapters/redis/lua/', import.meta.url);
 
-async function unusedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 1));
-    });
-  });
-}
 
 describe('Lua scripts', () => {
   it('declares every script file once, and each header names as many fixed KEYS as its file name says', () => {
@@ -47,7 +39,7 @@ describe('Lua scripts', () => {
     let down: Redis;
     beforeAll(async () => {
       redis = connect();
-      down = new Redis({ host: '127.0.0.1', port: await unusedPort(), maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 200, retryStrategy: () => null, lazyConnect: true });
+      down = new Redis({ host: '127.0.0.1', port: await freePort(), maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 200, retryStrategy: () => null, lazyConnect: true });
       down.on('error', () => undefined);
     });
     afterAll(async () => {

@@ -1,5 +1,4 @@
 // The Redis signal store: the conformance suite the in-memory store passes too, and its scripts' own cases.
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordRefKey } from '../../../src/app/ports.ts';
@@ -8,6 +7,7 @@ import { createRedisSignalStore } from '../../../src/adapters/redis/signal-store
 import { newRecordState } from '../../../src/core/engine/record-state.ts';
 import type { Signal } from '../../../src/core/types.ts';
 import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
+import { freePort } from '../../support/service.ts';
 import { describeSignalStore } from '../../support/signal-store-conformance.ts';
 
 const record: RecordRef = { portalId: 3, objectType: 'ticket', recordId: '42' };
@@ -73,12 +73,7 @@ describeSignalStore('Redis', {
   },
   async unavailable() {
     // A port nothing listens on, and no retries: what the receiver's connection does while Redis is down.
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const address = s.address();
-        s.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 1));
-      });
-    });
+    const port = await freePort();
     const down = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 200, retryStrategy: () => null });
     down.on('error', () => undefined);
     conformance.down.push(down);
