@@ -1,6 +1,7 @@
 // What `send` and `ledger` take from `npm run dev`'s session file when neither a flag nor the environment gives a value.
 import { DEV_SESSION_FILE, devSessionPath, formatDevSessionProblems, readDevSession } from '../adapters/files/dev-session.ts';
 import type { DevSession } from '../adapters/files/dev-session.ts';
+import { isSetValue } from '../config/env.ts';
 import type { CliIo } from './io.ts';
 
 /** The one line on stderr that says where the values the user did not give came from. */
@@ -28,5 +29,15 @@ export async function readDevSessionFallback(cwd: string, io: CliIo): Promise<De
   return { ok: false };
 }
 
-/** True when a value is set: the service and the CLI read an empty variable (`FOO=`) as unset. */
-export const given = (value: string | undefined): value is string => value !== undefined && value !== '';
+/** Whether the `npm run dev` that wrote the session still runs: signal 0 only asks (EPERM: it runs, as another user). */
+export function devRunning(session: DevSession): boolean {
+  try {
+    process.kill(session.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** True when a value is set: the service and the CLI read an empty or blank variable (`FOO=`) as unset. */
+export const given = isSetValue;

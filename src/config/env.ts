@@ -44,6 +44,9 @@ export type LoadConfigResult = { readonly ok: true; readonly config: Config } | 
 // An empty variable (`FOO=` in an env file) means "not set": it takes the default or is reported missing.
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
+/** Whether a variable counts as set, as the service reads it: an empty or blank one (`FOO=`) is unset. */
+export const isSetValue = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${what}` : `expected ${what}`);
 
 function wholeNumber(what: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {

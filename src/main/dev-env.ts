@@ -4,12 +4,10 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEV_SESSION_FILE } from '../adapters/files/dev-session.ts';
 import type { DevSession } from '../adapters/files/dev-session.ts';
-import { WEBHOOK_PATH } from '../adapters/http/paths.ts';
-import { DEFAULT_TARGET } from '../cli/commands/send.ts';
-import { redactedConfig } from '../config/env.ts';
+import { WEBHOOK_PATH, localWebhookUrl } from '../adapters/http/paths.ts';
+import { DEFAULT_PORT, isSetValue as isSet, redactedConfig } from '../config/env.ts';
 import type { Config } from '../config/env.ts';
 
-export const DEV_PORT = 3000;
 /** Short, so what the demo sends settles while you watch; long enough to put concurrent deliveries in order. */
 export const DEV_SIGNAL_HOLD_MS = 2_000;
 const DEV_SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -23,9 +21,6 @@ export interface DevEnvironment {
   /** Which secrets were made up for this run (the environment set the others): only these are printed. */
   readonly generated: { readonly clientSecret: boolean; readonly adminToken: boolean };
 }
-
-// As the service reads it, an empty variable (`FOO=`) is unset: it takes the default.
-const isSet = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 /** 32 URL-safe characters from 24 random bytes. */
 export const randomSecret = (): string => randomBytes(24).toString('base64url');
@@ -42,9 +37,9 @@ export function productionRefusal(env: Readonly<Record<string, string | undefine
 
 /** Fills in what the environment leaves unset; a variable the caller set always wins. */
 export function devEnvironment(env: Readonly<Record<string, string | undefined>>, secret: () => string = randomSecret): DevEnvironment {
-  const port = isSet(env.PORT) ? env.PORT.trim() : String(DEV_PORT);
+  const port = isSet(env.PORT) ? env.PORT.trim() : String(DEFAULT_PORT);
   const defaults: Record<string, () => string> = {
-    PORT: () => String(DEV_PORT),
+    PORT: () => String(DEFAULT_PORT),
     // 127.0.0.1, not localhost: it is the URL `send` posts to and signs by default (and localhost may resolve to ::1).
     PUBLIC_BASE_URL: () => `http://127.0.0.1:${port}`,
     CRITERIA_PATH: () => DEMO_CRITERIA,
@@ -89,7 +84,7 @@ export function devBanner(config: Config, generated: DevEnvironment['generated']
   const base = `http://127.0.0.1:${config.port}`;
   const webhookUrl = `${config.publicBaseUrl}${WEBHOOK_PATH}`;
   // The session file gives `send` the URL anyway; printed when it is not the default, so the line also works from elsewhere.
-  const to = webhookUrl === DEFAULT_TARGET ? '' : ` --to ${webhookUrl}`;
+  const to = webhookUrl === localWebhookUrl(DEFAULT_PORT) ? '' : ` --to ${webhookUrl}`;
   const token = generated.adminToken ? config.adminToken : '$ADMIN_TOKEN';
   return [
     '',

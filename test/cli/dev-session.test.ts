@@ -28,7 +28,8 @@ function sessionIn(dir: string, overrides: Partial<DevSession> = {}): DevSession
     // Nothing listens on port 1: the ledger's answer says which Redis it tried.
     redisUrl: 'redis://127.0.0.1:1',
     redisPrefix: 'from-session',
-    pid: 4242,
+    // This test's own process: a running one, as while `npm run dev` runs.
+    pid: process.pid,
     startedAt: '2026-12-02T09:00:00.000Z',
     ...overrides,
   };
@@ -118,6 +119,19 @@ describe('send beside npm run dev', () => {
     expect(signedWith(both.calls[0]!, 'flag-secret')).toBe(true);
   });
 
+  it('refuses to post by a session whose npm run dev has stopped, naming it; --to still posts', async () => {
+    const dir = tempDir();
+    // A pid no process has (beyond Linux's pid_max).
+    await writeDevSession(devSessionPath(dir), sessionIn(dir, { pid: 2 ** 30 }));
+    const stopped = await send(['--events', eventsFile(dir)], dir);
+    expect(stopped.code).toBe(1);
+    expect(stopped.calls).toEqual([]);
+    expect(stopped.err).toMatch(/that wrote \.outcome-billing\/dev\.json \(pid 1073741824, started 2026-12-02T09:00:00\.000Z\) is not running/);
+    const elsewhere = await send(['--events', eventsFile(dir), '--to', 'http://127.0.0.1:9/webhooks/hubspot'], dir);
+    expect(elsewhere.code).toBe(0);
+    expect(signedWith(elsewhere.calls[0]!, 'session-secret')).toBe(true);
+  });
+
   it('without a session file: the default URL, and no secret is an error that names npm run dev', async () => {
     const dir = tempDir();
     const withSecret = await send(['--events', eventsFile(dir)], dir, { HUBSPOT_CLIENT_SECRET: 'env-secret' });
@@ -145,6 +159,24 @@ describe('send beside npm run dev', () => {
     const broken = await send(['--events', eventsFile(dir)], dir);
     expect(broken.code).toBe(1);
     expect(broken.err).toMatch(/^\.outcome-billing\/dev\.json: \(the whole file\): is not JSON/);
+  });
+
+  it('a broken file is reported by line and column without quoting it: the secret stays out of the terminal', async () => {
+    const dir = tempDir();
+    await writeDevSession(devSessionPath(dir), sessionIn(dir));
+    writeFileSync(devSessionPath(dir), '{"hubspotClientSecret": s3cr3t-value}');
+    const broken = await send(['--events', eventsFile(dir)], dir);
+    expect(broken.code).toBe(1);
+    expect(broken.err).toMatch(/is not JSON: line 1, column 25/);
+    expect(broken.err).not.toContain('s3cr3t');
+  });
+
+  it('a blank HUBSPOT_CLIENT_SECRET is unset, as the service reads it: the session secret signs', async () => {
+    const dir = tempDir();
+    await writeDevSession(devSessionPath(dir), sessionIn(dir));
+    const r = await send(['--events', eventsFile(dir)], dir, { HUBSPOT_CLIENT_SECRET: '  ' });
+    expect(r.code).toBe(0);
+    expect(signedWith(r.calls[0]!, 'session-secret')).toBe(true);
   });
 });
 

@@ -12,10 +12,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } fr
 import { main } from '../../src/cli/main.ts';
 import { DEV_SESSION_FILE, devSessionSchema } from '../../src/adapters/files/dev-session.ts';
 import { DEV_SESSION_NOTE } from '../../src/cli/dev-session-fallback.ts';
-import { loadConfig } from '../../src/config/env.ts';
+import { DEFAULT_PORT, loadConfig } from '../../src/config/env.ts';
 import {
   DEMO_CRITERIA,
-  DEV_PORT,
   DEV_SIGNAL_HOLD_MS,
   devBanner,
   devEnvironment,
@@ -54,7 +53,7 @@ describe('dev settings', () => {
     const loaded = loadConfig(dev.env);
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
     expect(loaded.config).toMatchObject({
-      port: DEV_PORT,
+      port: DEFAULT_PORT,
       publicBaseUrl: 'http://127.0.0.1:3000',
       criteriaPath: DEMO_CRITERIA,
       signalHoldMs: DEV_SIGNAL_HOLD_MS,

@@ -1,10 +1,11 @@
 // The dev session file: what `npm run dev` tells the CLI (`send`, `ledger`) about the service it runs, read back through zod.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { formatProblem } from '../../core/problems.ts';
 import type { Problem } from '../../core/problems.ts';
 import { problemsFromZod } from '../../core/zod-problems.ts';
+import { parseJsonText, stripBom } from '../json-text.ts';
 import { readError } from './criteria-files.ts';
 
 /** Relative to the folder `npm run dev` runs in (npm runs scripts from the checkout); git-ignored. */
@@ -46,13 +47,10 @@ export async function readDevSession(path: string): Promise<DevSessionRead> {
     if ((e as { code?: string }).code === 'ENOENT') return { kind: 'absent' };
     return { kind: 'invalid', problems: [{ code: 'unreadable', path: [], message: `cannot be read: ${readError(e)}` }] };
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(content);
-  } catch (e) {
-    return { kind: 'invalid', problems: [{ code: 'syntax', path: [], message: `is not JSON (${e instanceof Error ? e.message : String(e)})` }] };
-  }
-  const parsed = devSessionSchema.safeParse(json, { reportInput: true });
+  // parseJsonText, not JSON.parse: V8's message would quote the text around the error, the secret included.
+  const json = parseJsonText(stripBom(content));
+  if (!json.ok) return { kind: 'invalid', problems: [{ code: 'syntax', path: [], message: `is not JSON: line ${json.error.line}, column ${json.error.column}: ${json.error.message}` }] };
+  const parsed = devSessionSchema.safeParse(json.value, { reportInput: true });
   return parsed.success ? { kind: 'found', session: parsed.data } : { kind: 'invalid', problems: problemsFromZod(parsed.error, { wording: 'schema' }) };
 }
 
@@ -66,6 +64,8 @@ export const formatDevSessionProblems = (file: string, problems: readonly Proble
  */
 export async function writeDevSession(path: string, session: DevSession): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // mkdir's mode applies only to a folder it creates.
+  await chmod(dirname(path), 0o700);
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, `${JSON.stringify(devSessionSchema.parse(session), null, 2)}\n`, { mode: 0o600 });
   await rename(temporary, path);

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readError } from '../../adapters/files/criteria-files.ts';
-import { WEBHOOK_PATH } from '../../adapters/http/paths.ts';
+import { WEBHOOK_PATH, localWebhookUrl } from '../../adapters/http/paths.ts';
 import { parseEventsText } from '../../adapters/hubspot/events-file.ts';
 import { shiftToNow, toDeliveries } from '../../adapters/hubspot/webhook-deliveries.ts';
 import type { Delivery } from '../../adapters/hubspot/webhook-deliveries.ts';
@@ -11,12 +11,13 @@ import type { SenderDeps, SendTally } from '../../adapters/hubspot/webhook-sende
 import { DEFAULT_PORT } from '../../config/env.ts';
 import { formatProblem } from '../../core/problems.ts';
 import { parseCommandArgs } from '../args.ts';
-import { DEV_SESSION_NOTE, devSessionHelp, given, readDevSessionFallback } from '../dev-session-fallback.ts';
+import { DEV_SESSION_FILE } from '../../adapters/files/dev-session.ts';
+import { DEV_SESSION_NOTE, devRunning, devSessionHelp, given, readDevSessionFallback } from '../dev-session-fallback.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { progressLine, summaryLines } from '../send-report.ts';
 
-export const DEFAULT_TARGET = `http://127.0.0.1:${DEFAULT_PORT}${WEBHOOK_PATH}`;
+export const DEFAULT_TARGET = localWebhookUrl(DEFAULT_PORT);
 
 export const sendHelp = `Usage: outcome-billing send --events <file> [--to <url>] [--secret <s>] [--now] [--rate <events/s>]
 
@@ -87,6 +88,11 @@ async function target(parsed: SendArgs, deps: SendCommandDeps, io: CliIo): Promi
   const dev = await readDevSessionFallback(deps.cwd, io);
   if (!dev.ok) return null;
   if (dev.session !== null) io.err(DEV_SESSION_NOTE);
+  // The file outlives its dev process (ledger still reads what it stored); posting to a stopped one would only retry for seconds.
+  if (parsed.url === undefined && dev.session !== null && !devRunning(dev.session)) {
+    io.err(`the \`npm run dev\` that wrote ${DEV_SESSION_FILE} (pid ${dev.session.pid}, started ${dev.session.startedAt}) is not running: start it again, or give --to`);
+    return null;
+  }
   return { url: parsed.url ?? dev.session?.webhookUrl ?? DEFAULT_TARGET, secret: parsed.secret ?? dev.session?.hubspotClientSecret };
 }
 
