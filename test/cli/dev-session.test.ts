@@ -1,8 +1,8 @@
 // `send` and `ledger` beside a running `npm run dev`: values neither an option nor the environment gives come from its session file, which is checked.
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { DEV_SESSION_FILE, devSessionPath, readDevSession, writeDevSession } from '../../src/adapters/files/dev-session.ts';
 import type { DevSession } from '../../src/adapters/files/dev-session.ts';
@@ -15,7 +15,15 @@ import { BASE_CRITERIA } from '../support/scenario.ts';
 
 const NOTE = 'using the settings of `npm run dev` from .outcome-billing/dev.json';
 
-const tempDir = (): string => mkdtempSync(join(tmpdir(), 'ob-dev-session-'));
+const made: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'ob-dev-session-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function sessionIn(dir: string, overrides: Partial<DevSession> = {}): DevSession {
   const criteriaPath = join(dir, 'criteria.yaml');

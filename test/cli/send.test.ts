@@ -1,5 +1,5 @@
 // `outcome-billing send` against real HTTP servers on 127.0.0.1: the service's own receiver, and doubles that answer 503 or 400.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,8 +24,14 @@ const SECRET = 'client-secret-for-tests-0001';
 const NOW = Date.parse('2026-12-02T09:00:00Z');
 const T0 = Date.parse('2026-11-03T12:00:00Z');
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function file(name: string, content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ob-send-'));
+  made.push(dir);
   writeFileSync(join(dir, name), content);
   return join(dir, name);
 }
