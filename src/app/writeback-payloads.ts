@@ -33,7 +33,7 @@ export function billingProperties(state: RecordState): Record<string, string> | 
     ob_succeeded_at: datetime(latest.succeededAt),
     ob_settled_at: datetime(latest.settledAt),
     ob_billable_count: String(billable.length),
-    ob_disputed: String(latestOf(billable)?.dispute?.status === 'open'),
+    ob_disputed: String(latestOf(billable)?.dispute?.state === 'open'),
   };
 }
 

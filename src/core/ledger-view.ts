@@ -4,7 +4,7 @@ import type { Outcome, TrailEntry } from './engine/outcome.ts';
 import { buildInvoice } from './rating.ts';
 import type { BilledItem, InvoiceLine } from './rating.ts';
 import { isoUtc } from './time.ts';
-import type { ObjectType, Reason, Status } from './types.ts';
+import type { ObjectType, Reason, Status, UserRef } from './types.ts';
 
 export interface OutcomeView {
   outcomeId: string;
@@ -26,7 +26,19 @@ export interface OutcomeView {
   /** While pending: when the current try must succeed by, or when the review ends. */
   deadline: string | null;
   reviewEndsAt: string | null;
-  dispute: null | { status: string; reason: string; openedBy: string; openedAt: string; resolvedBy: string | null; resolvedAt: string | null };
+  /** The latest dispute, in cli.md's shape. */
+  dispute: null | {
+    state: 'open' | 'upheld' | 'rejected';
+    openedAt: string;
+    openedBy: UserRef;
+    reason: string;
+    resolvedAt: string | null;
+    resolvedBy: UserRef | null;
+    note: string | null;
+  };
+  agentId: string | null;
+  costCentre: string | null;
+  overLimit: boolean;
   /**
    * How a billable (or credited) outcome's settlement was verified: `signals + CRM read` when the live
    * service read the record from HubSpot at the settlement instant, else `signals`; null while unsettled.
@@ -68,6 +80,9 @@ export function outcomeView(o: Outcome, withTrail = false): OutcomeView {
     deadline: o.status === 'open' ? isoUtc(o.deadline) : null,
     reviewEndsAt: o.status === 'in_review' ? iso(o.reviewEndsAt) : null,
     dispute: o.dispute === null ? null : { ...o.dispute, openedAt: isoUtc(o.dispute.openedAt), resolvedAt: iso(o.dispute.resolvedAt) },
+    agentId: o.agentId,
+    costCentre: o.costCentre,
+    overLimit: o.overLimit,
     verification: o.status === 'billable' || o.status === 'credited' ? verificationOf(o) : null,
     billedPeriod: o.status === 'credited' ? o.billingPeriod : null,
     creditPeriod: o.creditPeriod,

@@ -35,6 +35,12 @@ export interface Condition {
   evaluate(props: Properties): boolean;
 }
 
+/** A HubSpot user who took an operator action: taken from a signed request, never from a body (contract §5). */
+export interface UserRef {
+  readonly userId: number;
+  readonly email: string;
+}
+
 /** Where a signal came from, kept in the audit trail (a HubSpot event id, a file line, ...). */
 export type SignalRef = string;
 
@@ -44,6 +50,8 @@ interface SignalBase {
   /** Event time (HubSpot's `occurredAt`), epoch ms. Signals are applied in this order. */
   readonly at: number;
   readonly ref?: SignalRef;
+  /** HubSpot's `sourceId` (`userId:123`, an integration's id): who caused the change; a press's becomes its outcome's `agentId` (§9). */
+  readonly source?: string;
 }
 
 /** A change to one record at one time (contract §3). */

@@ -360,8 +360,8 @@ describe('write-back', () => {
       const o = billable(id);
       const disputed: Outcome = {
         ...o,
-        dispute: { status: 'open', reason: 'customer says no', openedBy: 'a@example.com', openedAt: now, resolvedBy: null, resolvedAt: null },
-        trail: [...o.trail, { at: now, version: 1, type: 'dispute_opened', by: 'a@example.com', note: 'customer says no' }],
+        dispute: { state: 'open', reason: 'customer says no', openedBy: { userId: 7, email: 'a@example.com' }, openedAt: now, resolvedBy: null, resolvedAt: null, note: null },
+        trail: [...o.trail, { at: now, version: 1, type: 'dispute_opened', by: { userId: 7, email: 'a@example.com' }, note: 'customer says no' }],
       };
       await signals.commit({ record: { portalId: PORTAL, objectType: 'ticket', recordId: id }, version: 1, state: stateWith('ticket', id, [disputed]), applied: [], nextTimerAt: null, writeDueAt: now, statusesBefore: [] });
     }

@@ -5,8 +5,10 @@ import type { RecordState } from '../../core/engine/record-state.ts';
 import { OBJECT_TYPES, REASONS, STATUSES } from '../../core/types.ts';
 import type { Signal } from '../../core/types.ts';
 
-/** Bump when the stored shape changes, and teach decode() the old one. */
-export const RECORD_SCHEMA_VERSION = 1;
+/** Bump when the stored shape changes, and teach decode() the old one. 2 added users as objects, allocation and pauses. */
+export const RECORD_SCHEMA_VERSION = 2;
+
+const userSchema = z.strictObject({ userId: z.number().int().positive(), email: z.string() });
 
 const trailEntrySchema = z.looseObject({ at: z.number(), version: z.number().int(), type: z.string() });
 
@@ -33,21 +35,26 @@ const outcomeSchema = z.strictObject({
   billingPeriod: z.string().nullable(),
   dispute: z
     .strictObject({
-      status: z.enum(['open', 'upheld', 'rejected']),
+      state: z.enum(['open', 'upheld', 'rejected']),
       reason: z.string(),
-      openedBy: z.string(),
+      openedBy: userSchema,
       openedAt: z.number(),
-      resolvedBy: z.string().nullable(),
+      resolvedBy: userSchema.nullable(),
       resolvedAt: z.number().nullable(),
+      note: z.string().nullable(),
     })
     .nullable(),
+  // Schema 1 had no allocation fields; disputes could not be opened live then, so its disputes are all null.
+  agentId: z.string().nullable().default(null),
+  costCentre: z.string().nullable().default(null),
+  overLimit: z.boolean().default(false),
   creditedAt: z.number().nullable(),
   creditPeriod: z.string().nullable(),
   trail: z.array(trailEntrySchema),
 });
 
 const storedRecordSchema = z.strictObject({
-  schema: z.literal(RECORD_SCHEMA_VERSION),
+  schema: z.union([z.literal(1), z.literal(RECORD_SCHEMA_VERSION)]),
   objectType: z.enum(OBJECT_TYPES),
   recordId: z.string(),
   props: z.array(z.tuple([z.string(), z.string()])),
@@ -58,6 +65,7 @@ const storedRecordSchema = z.strictObject({
   outcomes: z.array(outcomeSchema),
   // JSON has no infinities: null stands for "nothing applied yet".
   clock: z.number().nullable(),
+  paused: z.number().int().nonnegative().default(0),
 });
 
 export function encodeRecord(state: RecordState): string {
@@ -72,6 +80,7 @@ export function encodeRecord(state: RecordState): string {
     mergedInto: state.mergedInto,
     outcomes: state.outcomes,
     clock: Number.isFinite(state.clock) ? state.clock : null,
+    paused: state.paused,
   });
 }
 
@@ -88,19 +97,21 @@ export function decodeRecord(json: string): RecordState {
     mergedInto: parsed.mergedInto,
     outcomes: parsed.outcomes.map((o) => ({ ...o, trail: o.trail as unknown as TrailEntry[] }) satisfies Outcome),
     clock: parsed.clock ?? Number.NEGATIVE_INFINITY,
+    paused: parsed.paused,
   };
 }
 
 const signalSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('property'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), property: z.string(), value: z.string() }),
-  z.strictObject({ kind: z.enum(['created', 'deleted', 'restored', 'merged']), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional() }),
-  z.strictObject({ kind: z.literal('merged_away'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), into: z.string() }),
+  z.strictObject({ kind: z.literal('property'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), source: z.string().optional(), property: z.string(), value: z.string() }),
+  z.strictObject({ kind: z.enum(['created', 'deleted', 'restored', 'merged']), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), source: z.string().optional() }),
+  z.strictObject({ kind: z.literal('merged_away'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), source: z.string().optional(), into: z.string() }),
   z.strictObject({
     kind: z.literal('crm_read'),
     objectType: z.enum(OBJECT_TYPES),
     recordId: z.string(),
     at: z.number(),
     ref: z.string().optional(),
+    source: z.string().optional(),
     found: z.boolean(),
     properties: z.record(z.string(), z.string()),
   }),

@@ -5,9 +5,11 @@ import type { ProblemPath } from '../problems.ts';
 import { openDispute, resolveDispute } from './disputes.ts';
 import type { DisputeError } from './disputes.ts';
 import { isSignal } from './input.ts';
-import type { Action, Input } from './input.ts';
+import type { DisputeAction, Input } from './input.ts';
 import { isSettled } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
+import { NO_PAUSES } from './pauses.ts';
+import type { PauseError, PauseLookup } from './pauses.ts';
 import { applyPress, idempotencyKeyOf, latestWithKey, pressesOf } from './press.ts';
 import { recheckAll } from './recheck.ts';
 import type { RecordState } from './record-state.ts';
@@ -22,7 +24,7 @@ export type Effect =
   /** A signal older than what the record has already applied: recorded, never replayed into settled history. */
   | { readonly type: 'late_signal'; readonly signal: Signal };
 
-export type DecideError = DisputeError | { readonly code: 'unknown_outcome'; readonly path: ProblemPath; readonly message: string };
+export type DecideError = DisputeError | PauseError | { readonly code: 'unknown_outcome'; readonly path: ProblemPath; readonly message: string };
 
 export type Decision =
   | { readonly ok: true; readonly state: RecordState; readonly effects: Effect[] }
@@ -36,13 +38,15 @@ export type Decision =
 /**
  * Applies one input at its event time `at`. Takes ownership of `state` (it is updated in place and
  * returned) and reads no clock. Only an action can be refused; signals and ticks always apply.
+ * `pauses` is the portal's pause timeline (contract §7): it is built from pause and resume actions,
+ * which belong to no record.
  */
-export function decide(state: RecordState, input: Input, criteria: CriteriaSet): Decision {
+export function decide(state: RecordState, input: Input, criteria: CriteriaSet, pauses: PauseLookup = NO_PAUSES): Decision {
   const before = state.outcomes.map((o) => o.trail.length);
   const effects: Effect[] = [];
   let error: DecideError | null = null;
   if (isSignal(input)) {
-    if (!decideSignal(state, input, criteria)) effects.push({ type: 'late_signal', signal: input });
+    if (!decideSignal(state, input, criteria, pauses)) effects.push({ type: 'late_signal', signal: input });
   } else if (input.type === 'tick') {
     fireTimers(state, criteria, input.at, true);
     // Every timer at `at` has fired, so a signal at `at` arriving after this is out of order.
@@ -59,14 +63,14 @@ export function decide(state: RecordState, input: Input, criteria: CriteriaSet):
 }
 
 /** Applies a signal at its event time; false when it is behind the record's clock (late). */
-function decideSignal(state: RecordState, signal: Signal, criteria: CriteriaSet): boolean {
+function decideSignal(state: RecordState, signal: Signal, criteria: CriteriaSet, pauses: PauseLookup): boolean {
   if (signal.at < state.clock) {
-    applyLate(state, signal, criteria);
+    applyLate(state, signal, criteria, pauses);
     return false;
   }
   // Timers due strictly before the signal come first; at its own instant, signals come first.
   fireTimers(state, criteria, signal.at, false);
-  applySignal(state, signal, criteria);
+  applySignal(state, signal, criteria, pauses);
   state.clock = signal.at;
   return true;
 }
@@ -76,7 +80,7 @@ function decideSignal(state: RecordState, signal: Signal, criteria: CriteriaSet)
  * actions, then timers). An action behind the clock still applies at its own time: it records when a
  * person acted, and the timers it could have preceded have already fired.
  */
-function decideAction(state: RecordState, action: Action, criteria: CriteriaSet): DecideError | null {
+function decideAction(state: RecordState, action: DisputeAction, criteria: CriteriaSet): DecideError | null {
   fireTimers(state, criteria, action.at, false);
   state.clock = Math.max(state.clock, action.at);
   const o = state.outcomes.find((x) => x.outcomeId === action.outcomeId);
@@ -86,9 +90,9 @@ function decideAction(state: RecordState, action: Action, criteria: CriteriaSet)
 }
 
 /** Applies a signal in order: the change, then any press it is, then the re-check of every unsettled attempt. */
-export function applySignal(state: RecordState, signal: Signal, criteria: CriteriaSet): void {
+export function applySignal(state: RecordState, signal: Signal, criteria: CriteriaSet, pauses: PauseLookup = NO_PAUSES): void {
   applyChange(state, signal);
-  for (const version of pressesOf(state, signal, criteria)) applyPress(state, version, signal, criteria);
+  for (const version of pressesOf(state, signal, criteria, pauses)) applyPress(state, version, signal, criteria);
   recheckAll(state, signal, criteria);
 }
 
@@ -99,12 +103,13 @@ export function applySignal(state: RecordState, signal: Signal, criteria: Criter
  * press it carries counts at the earliest instant still open (the clock), and the unsettled attempts
  * re-check at that instant. Every attempt it touches notes it as `late`, with its real time.
  */
-function applyLate(state: RecordState, signal: Signal, criteria: CriteriaSet): void {
+function applyLate(state: RecordState, signal: Signal, criteria: CriteriaSet, pauses: PauseLookup): void {
   const at = state.clock;
   const note = (o: Outcome) => o.trail.push({ at, version: o.criteriaVersion, type: 'late', signalAt: signal.at, ...(signal.ref ? { ref: signal.ref } : {}) });
   applyChange(state, signal);
   const shifted: Signal = { ...signal, at };
-  for (const version of pressesOf(state, signal, criteria)) {
+  // A late press is paused or not by when it was made, as replay, which has it in order, decides.
+  for (const version of pressesOf(state, signal, criteria, pauses)) {
     const latest = latestWithKey(state, idempotencyKeyOf(version, state, signal.at));
     if (latest !== null && isSettled(latest) && latest.settledAt !== null && signal.at <= latest.settledAt) {
       note(latest);

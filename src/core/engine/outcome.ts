@@ -1,5 +1,5 @@
 // One attempt and its outcome: identity, lifecycle fields, dispute, and the ordered audit trail.
-import type { ObjectType, Reason, SignalKind, SignalRef, Status } from '../types.ts';
+import type { ObjectType, Reason, SignalKind, SignalRef, Status, UserRef } from '../types.ts';
 
 export type TimerCause = 'deadline' | 'review_end' | 'retry_window_end';
 
@@ -46,17 +46,20 @@ export type TrailEntry =
   | (TrailBase & { readonly type: 'late'; readonly signalAt: number; readonly ref?: SignalRef })
   | (TrailBase & {
       readonly type: 'dispute_opened' | 'dispute_upheld' | 'dispute_rejected';
-      readonly by: string;
+      readonly by: UserRef;
       readonly note: string;
     });
 
+/** An outcome's latest dispute (cli.md's `dispute`); the trail keeps every earlier one. */
 export interface Dispute {
-  status: 'open' | 'upheld' | 'rejected';
+  state: 'open' | 'upheld' | 'rejected';
   reason: string;
-  openedBy: string;
+  openedBy: UserRef;
   openedAt: number;
-  resolvedBy: string | null;
+  resolvedBy: UserRef | null;
   resolvedAt: number | null;
+  /** The resolution's note. */
+  note: string | null;
 }
 
 /**
@@ -87,6 +90,12 @@ export interface Outcome {
   settledAt: number | null;
   billingPeriod: string | null;
   dispute: Dispute | null;
+  /** The `sourceId` of the press that opened it (contract §9), or null. */
+  readonly agentId: string | null;
+  /** The pinned version's `cost_centre_property` value at settlement (contract §9), or null. */
+  costCentre: string | null;
+  /** Billable but past its id's budget limit for the period (contract §8): not charged. */
+  overLimit: boolean;
   /** When an upheld dispute credited it, and the billing period that carries the credit. */
   creditedAt: number | null;
   creditPeriod: string | null;

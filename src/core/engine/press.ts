@@ -5,6 +5,7 @@ import { bucketOf } from '../time.ts';
 import type { Signal } from '../types.ts';
 import { outcomeIdOf } from './outcome.ts';
 import type { Outcome } from './outcome.ts';
+import type { PauseLookup } from './pauses.ts';
 import type { RecordState } from './record-state.ts';
 import { visibleProps } from './record-state.ts';
 import { reopenForRetry } from './transitions.ts';
@@ -12,14 +13,19 @@ import { reopenForRetry } from './transitions.ts';
 /**
  * The versions for which this signal is a press: it sets the trigger property to a non-empty
  * value (even its current one) and `when`, if any, holds after it. Call after the change is applied.
+ * A press of a paused id is counted on the record and left out (contract §7).
  */
-export function pressesOf(state: RecordState, signal: Signal, criteria: CriteriaSet): CriteriaVersion[] {
+export function pressesOf(state: RecordState, signal: Signal, criteria: CriteriaSet, pauses: PauseLookup): CriteriaVersion[] {
   if (signal.kind !== 'property' || signal.value === '') return [];
   const found: CriteriaVersion[] = [];
   for (const id of criteria.idsFor(state.objectType)) {
     const c = criteria.inForce(id, signal.at);
     if (c === null || c.trigger.property !== signal.property) continue;
     if (c.trigger.when !== null && !c.trigger.when.evaluate(visibleProps(state))) continue;
+    if (pauses.isPaused(id, signal.at)) {
+      state.paused += 1;
+      continue;
+    }
     found.push(c);
   }
   return found;
@@ -89,6 +95,9 @@ export function applyPress(state: RecordState, inForce: CriteriaVersion, signal:
     settledAt: null,
     billingPeriod: null,
     dispute: null,
+    agentId: signal.source ?? null,
+    costCentre: null,
+    overLimit: false,
     creditedAt: null,
     creditPeriod: null,
     trail: [{ at, version: inForce.version, type: 'opened', ...(ref ? { ref } : {}) }],

@@ -18,13 +18,15 @@ export interface RecordState {
   outcomes: Outcome[];
   /** The latest instant whose signals and timers are applied. */
   clock: number;
+  /** Presses made while their criteria id was paused (contract §7): counted, nothing else. */
+  paused: number;
 }
 
 const EMPTY: Properties = new Map();
 
 export function newRecordState(objectType: ObjectType, recordId: string, initial?: Properties): RecordState {
   const props = new Map<string, string>(initial ?? []);
-  return { objectType, recordId, props, propTimes: new Map(), gone: null, goneAt: Number.NEGATIVE_INFINITY, mergedInto: null, outcomes: [], clock: Number.NEGATIVE_INFINITY };
+  return { objectType, recordId, props, propTimes: new Map(), gone: null, goneAt: Number.NEGATIVE_INFINITY, mergedInto: null, outcomes: [], clock: Number.NEGATIVE_INFINITY, paused: 0 };
 }
 
 /** What conditions see: a record that no longer exists satisfies no test but IS UNKNOWN. */

@@ -14,10 +14,11 @@ import type { Step } from '../../support/scenario.ts';
 import { closed, press, reopened, v2 } from './lifecycle-cases.ts';
 
 const K1 = 'resolve:ticket:1:2026-11-03#1';
-const BY = 'ann@example.com';
+const BY = { userId: 7, email: 'ann@example.com' };
+const FINANCE = { userId: 8, email: 'finance@example.com' };
 
 type Action =
-  | { at: string | number; do: 'open'; outcomeId?: string; reason?: string; by?: string }
+  | { at: string | number; do: 'open'; outcomeId?: string; reason?: string; by?: { userId: number; email: string } }
   | { at: string | number; do: 'resolve'; resolution: 'upheld' | 'rejected'; outcomeId?: string; note?: string }
   | { at: string | number; do: 'signal'; step: Step };
 
@@ -63,7 +64,7 @@ function apply(c: Pick<DisputeCase, 'criteria' | 'steps' | 'until' | 'actions'>)
         ? signalsOf([a.step])
         : a.do === 'open'
           ? [{ type: 'open_dispute', at: at(a.at), outcomeId: a.outcomeId ?? K1, by: a.by ?? BY, reason: a.reason ?? 'The ticket was reopened by the customer.' }]
-          : [{ type: 'resolve_dispute', at: at(a.at), outcomeId: a.outcomeId ?? K1, by: 'finance@example.com', resolution: a.resolution, note: a.note ?? 'Checked.' }];
+          : [{ type: 'resolve_dispute', at: at(a.at), outcomeId: a.outcomeId ?? K1, by: FINANCE, resolution: a.resolution, note: a.note ?? 'Checked.' }];
     trailBefore = state.outcomes.map((o) => o.trail.length);
     for (const input of inputs) {
       const d = decide(state, input, criteria);
@@ -88,7 +89,7 @@ const disputeCases: DisputeCase[] = [
         settledAt: iso(5),
         billingPeriod: '2026-11',
         creditPeriod: null,
-        dispute: { status: 'open', reason: 'Not actually resolved.', openedBy: BY, openedAt: iso(20), resolvedBy: null, resolvedAt: null },
+        dispute: { state: 'open', reason: 'Not actually resolved.', openedBy: BY, openedAt: iso(20), resolvedBy: null, resolvedAt: null },
       },
     ],
     invoice: [['charge', '2026-11', 1, '1.00']],
@@ -119,7 +120,7 @@ const disputeCases: DisputeCase[] = [
       { at: 40, do: 'open' },
     ],
     error: 'not_disputable',
-    expect: [{ status: 'credited', dispute: { status: 'upheld' } }],
+    expect: [{ status: 'credited', dispute: { state: 'upheld' } }],
   },
   {
     rule: '§5 one open dispute at a time: a second one is refused',
@@ -128,7 +129,7 @@ const disputeCases: DisputeCase[] = [
       { at: 25, do: 'open', reason: 'second' },
     ],
     error: 'not_disputable',
-    expect: [{ status: 'billable', dispute: { status: 'open', reason: 'first', openedAt: iso(20) } }],
+    expect: [{ status: 'billable', dispute: { state: 'open', reason: 'first', openedAt: iso(20) } }],
   },
   { rule: '§5 a dispute names an outcome of the record', actions: [{ at: 20, do: 'open', outcomeId: 'resolve:ticket:1:2026-11-03#2' }], error: 'unknown_outcome', expect: [{ status: 'billable', dispute: null }] },
   {
@@ -143,7 +144,7 @@ const disputeCases: DisputeCase[] = [
         reason: null,
         settledAt: iso(5),
         creditPeriod: '2026-12',
-        dispute: { status: 'upheld', resolvedBy: 'finance@example.com', resolvedAt: '2026-12-02T09:00:00.000Z' },
+        dispute: { state: 'upheld', resolvedBy: FINANCE, resolvedAt: '2026-12-02T09:00:00.000Z' },
       },
     ],
     invoice: [
@@ -178,7 +179,7 @@ const disputeCases: DisputeCase[] = [
       { at: 20, do: 'open' },
       { at: 30, do: 'resolve', resolution: 'rejected' },
     ],
-    expect: [{ status: 'billable', billingPeriod: '2026-11', creditPeriod: null, dispute: { status: 'rejected', resolvedAt: iso(30) } }],
+    expect: [{ status: 'billable', billingPeriod: '2026-11', creditPeriod: null, dispute: { state: 'rejected', resolvedAt: iso(30) } }],
     invoice: [['charge', '2026-11', 1, '1.00']],
   },
   { rule: '§5 resolving needs an open dispute', actions: [{ at: 20, do: 'resolve', resolution: 'upheld' }], error: 'no_open_dispute', expect: [{ status: 'billable', dispute: null }] },
@@ -190,7 +191,7 @@ const disputeCases: DisputeCase[] = [
       { at: 40, do: 'resolve', resolution: 'upheld' },
     ],
     error: 'no_open_dispute',
-    expect: [{ status: 'billable', dispute: { status: 'rejected' }, creditPeriod: null }],
+    expect: [{ status: 'billable', dispute: { state: 'rejected' }, creditPeriod: null }],
   },
   {
     rule: '§3 step 2 + §5: a press on a credited attempt within the retry window goes to step 3 (#2)',
@@ -212,7 +213,7 @@ const disputeCases: DisputeCase[] = [
       { at: 20, do: 'open' },
       { at: 30, do: 'signal', step: press(30) },
     ],
-    expect: [{ outcomeId: K1, status: 'billable', duplicates: 1, dispute: { status: 'open' } }],
+    expect: [{ outcomeId: K1, status: 'billable', duplicates: 1, dispute: { state: 'open' } }],
   },
   {
     rule: '§3 cap + §5: an outcome under an open dispute still holds its cap slot',
@@ -243,7 +244,7 @@ const disputeCases: DisputeCase[] = [
       { at: 20, do: 'open' },
       { at: 25, do: 'signal', step: reopened(25) },
     ],
-    expect: [{ status: 'billable', dispute: { status: 'open' } }],
+    expect: [{ status: 'billable', dispute: { state: 'open' } }],
   },
 ];
 
@@ -279,7 +280,7 @@ describe('§5 disputes and credits', () => {
     expect(disputeSteps.map((e) => e.type)).toEqual(types);
     expect(disputeSteps.map((e) => e.version)).toEqual(types.map(() => 1));
     expect(disputeSteps[0]).toMatchObject({ at: at(20), by: BY, note: 'wrong ticket' });
-    expect(disputeSteps[1]).toMatchObject({ at: at(30), by: 'finance@example.com', note: 'agreed' });
+    expect(disputeSteps[1]).toMatchObject({ at: at(30), by: FINANCE, note: 'agreed' });
     if (resolution === 'upheld') expect(disputeSteps[2]).toMatchObject({ at: at(30), from: 'billable', to: 'credited', cause: 'dispute' });
     for (let i = 1; i < o.trail.length; i++) expect(o.trail[i]!.at).toBeGreaterThanOrEqual(o.trail[i - 1]!.at);
     // Each dispute step is reported as a change of that outcome.
@@ -311,7 +312,7 @@ const contractGaps: DisputeCase[] = [
   },
   {
     rule: '§5 a dispute is opened by a user: an empty user is refused',
-    actions: [{ at: 20, do: 'open', by: '' }],
+    actions: [{ at: 20, do: 'open', by: { userId: 7, email: ' ' } }],
     error: 'invalid_dispute',
     expect: [{ status: 'billable', dispute: null }],
   },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { advance } from '../../../src/core/engine/advance.ts';
 import { decide } from '../../../src/core/engine/decide.ts';
 import { inTimeOrder, sortInTimeOrder } from '../../../src/core/engine/input.ts';
-import type { Action, RecordInput } from '../../../src/core/engine/input.ts';
+import type { DisputeAction, RecordInput } from '../../../src/core/engine/input.ts';
 import { newRecordState } from '../../../src/core/engine/record-state.ts';
 import type { RecordState } from '../../../src/core/engine/record-state.ts';
 import { outcomeView } from '../../../src/core/ledger-view.ts';
@@ -12,8 +12,8 @@ import { at, criteriaSet, iso, signalsOf } from '../../support/scenario.ts';
 import { closed, K, press, REVIEW, review } from './lifecycle-cases.ts';
 
 const K1 = `${K}#1`;
-const open = (t: number, outcomeId = K1): Action => ({ type: 'open_dispute', at: at(t), outcomeId, by: 'ann@example.com', reason: 'Customer reopened it.' });
-const resolve = (t: number): Action => ({ type: 'resolve_dispute', at: at(t), outcomeId: K1, by: 'ben@example.com', resolution: 'upheld', note: 'Agreed.' });
+const open = (t: number, outcomeId = K1): DisputeAction => ({ type: 'open_dispute', at: at(t), outcomeId, by: { userId: 7, email: 'ann@example.com' }, reason: 'Customer reopened it.' });
+const resolve = (t: number): DisputeAction => ({ type: 'resolve_dispute', at: at(t), outcomeId: K1, by: { userId: 8, email: 'ben@example.com' }, resolution: 'upheld', note: 'Agreed.' });
 const prop = (t: number, property: string, ref: string): Signal => ({ kind: 'property', objectType: 'ticket', recordId: '1', at: at(t), property, value: 'x', ref });
 
 /** A record whose attempt succeeded at 5 and is in review until 65 (review_window 1h, approve_if). */
@@ -72,7 +72,7 @@ describe('decide: an action at its own time', () => {
     advance(state, signalsOf([press(0), closed(5)]), at(10), criteria);
     const d = decide(state, open(40), criteria);
     expect(d.ok).toBe(true);
-    expect(outcomeView(state.outcomes[0]!).dispute).toMatchObject({ status: 'open', openedAt: iso(40) });
+    expect(outcomeView(state.outcomes[0]!).dispute).toMatchObject({ state: 'open', openedAt: iso(40) });
     expect(state.outcomes[0]!.trail.at(-1)).toMatchObject({ type: 'dispute_opened', at: at(40) });
   });
 
@@ -80,7 +80,7 @@ describe('decide: an action at its own time', () => {
     const state = inReview();
     const d = decide(state, open(70), reviewCriteria);
     expect(d.ok).toBe(true);
-    expect(outcomeView(state.outcomes[0]!)).toMatchObject({ status: 'billable', settledAt: iso(65), dispute: { status: 'open', openedAt: iso(70) } });
+    expect(outcomeView(state.outcomes[0]!)).toMatchObject({ status: 'billable', settledAt: iso(65), dispute: { state: 'open', openedAt: iso(70) } });
     expect(d.effects).toContainEqual({ type: 'outcome_changed', outcome: state.outcomes[0] });
   });
 
@@ -131,7 +131,7 @@ describe('advance: signals and actions in one stream', () => {
     const signals = signalsOf([press(0), closed(5), review(65, 'approved')]);
     const { refused } = advance(state, inTimeOrder(signals, [open(65)]), at(200), reviewCriteria);
     expect(refused).toEqual([]);
-    expect(outcomeView(state.outcomes[0]!)).toMatchObject({ status: 'billable', settledAt: iso(65), dispute: { status: 'open', openedAt: iso(65) } });
+    expect(outcomeView(state.outcomes[0]!)).toMatchObject({ status: 'billable', settledAt: iso(65), dispute: { state: 'open', openedAt: iso(65) } });
     const last = state.outcomes[0]!.trail.slice(-2);
     expect(last.map((e) => [e.type, e.at])).toEqual([
       ['transition', at(65)],
