@@ -1,5 +1,6 @@
 // The service's configuration: every environment variable it reads, validated once at start with every problem listed.
 import { z } from 'zod';
+import type { DisputeResolvers } from '../core/engine/users.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
@@ -36,6 +37,8 @@ export interface Config {
   readonly writebackPendingDelayMs: number;
   /** How often a worker answers queued CRM read requests (only with an access token). */
   readonly crmReadIntervalMs: number;
+  /** Who may resolve disputes and pause criteria (contract §5, §7); everyone else may only open disputes. */
+  readonly disputeResolvers: DisputeResolvers;
 }
 
 /** A problem's path is the variable's name: `['PORT']`. */
@@ -127,6 +130,24 @@ const secret = (what: string, minLength = 1) =>
       .min(minLength, { error: `must be at least ${minLength} characters long (${what})` }),
   );
 
+/** `DISPUTE_RESOLVERS`: HubSpot user ids and emails, separated by commas; unset means nobody may resolve. */
+const disputeResolvers = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .default('')
+    .transform((raw, ctx): DisputeResolvers => {
+      const userIds = new Set<number>();
+      const emails = new Set<string>();
+      for (const item of raw.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+        if (/^[1-9][0-9]{0,15}$/.test(item)) userIds.add(Number(item));
+        else if (/^[^@\s]+@[^@\s]+$/.test(item)) emails.add(item.toLowerCase());
+        else ctx.addIssue({ code: 'custom', message: `"${item}" is neither a HubSpot user id nor an email (list user ids and emails, separated by commas)` });
+      }
+      return { userIds, emails };
+    }),
+);
+
 const envSchema = z.object({
   PORT: wholeNumber('the TCP port to listen on', DEFAULT_PORT, 0, 65535),
   REDIS_URL: redisUrl,
@@ -184,6 +205,7 @@ const envSchema = z.object({
   WRITEBACK_INTERVAL_MS: wholeNumber('milliseconds between write-back drains', 1_000, 100),
   WRITEBACK_PENDING_DELAY_MS: wholeNumber('milliseconds a change that settles nothing waits before it is written to HubSpot', 30_000, 0),
   CRM_READ_INTERVAL_MS: wholeNumber('milliseconds between CRM read drains', 250, 50),
+  DISPUTE_RESOLVERS: disputeResolvers,
 });
 
 /** The variables this service reads, in the order problems are reported. */
@@ -222,6 +244,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       writebackIntervalMs: e.WRITEBACK_INTERVAL_MS,
       writebackPendingDelayMs: e.WRITEBACK_PENDING_DELAY_MS,
       crmReadIntervalMs: e.CRM_READ_INTERVAL_MS,
+      disputeResolvers: e.DISPUTE_RESOLVERS,
     },
   };
 }
@@ -241,6 +264,8 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     hubspotClientSecret: REDACTED,
     adminToken: REDACTED,
     hubspotAccessToken: config.hubspotAccessToken === undefined ? undefined : REDACTED,
+    // Emails are personal data: the log says how many resolvers there are, not who.
+    disputeResolvers: { userIds: config.disputeResolvers.userIds.size, emails: config.disputeResolvers.emails.size },
   };
 }
 

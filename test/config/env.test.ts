@@ -52,7 +52,15 @@ describe('loadConfig', () => {
       writebackIntervalMs: 1_000,
       writebackPendingDelayMs: 30_000,
       crmReadIntervalMs: 250,
+      disputeResolvers: { userIds: new Set(), emails: new Set() },
     });
+  });
+
+  it('reads dispute resolvers as user ids and lower-cased emails, and names an entry that is neither', () => {
+    expect(ok({ ...minimal, DISPUTE_RESOLVERS: ' 7, Ana@Example.com ,,12' }).disputeResolvers).toEqual({ userIds: new Set([7, 12]), emails: new Set(['ana@example.com']) });
+    expect(problems({ ...minimal, DISPUTE_RESOLVERS: '7, finance team' })).toEqual([
+      { variable: 'DISPUTE_RESOLVERS', message: '"finance team" is neither a HubSpot user id nor an email (list user ids and emails, separated by commas)' },
+    ]);
   });
 
   it('reads every variable when set', () => {
@@ -179,9 +187,10 @@ describe('formatConfigProblems', () => {
 
 describe('redactedConfig', () => {
   it('hides the client secret, the admin token, the access token and a Redis password', () => {
-    const config = ok({ ...minimal, REDIS_URL: 'redis://:hunter2@redis.internal:6379', HUBSPOT_ACCESS_TOKEN: 'pat-na1-secret' });
+    const config = ok({ ...minimal, REDIS_URL: 'redis://:hunter2@redis.internal:6379', HUBSPOT_ACCESS_TOKEN: 'pat-na1-secret', DISPUTE_RESOLVERS: '7,ana@example.com' });
     const shown = JSON.stringify(redactedConfig(config));
-    for (const secret of [SECRET, ADMIN, 'pat-na1-secret', 'hunter2']) expect(shown).not.toContain(secret);
+    for (const secret of [SECRET, ADMIN, 'pat-na1-secret', 'hunter2', 'ana@example.com']) expect(shown).not.toContain(secret);
+    expect(redactedConfig(config).disputeResolvers).toEqual({ userIds: 1, emails: 1 });
     expect(redactedConfig(config)).toMatchObject({
       hubspotClientSecret: '[redacted]',
       adminToken: '[redacted]',

@@ -8,3 +8,14 @@ export function invalidUser(by: UserRef): { readonly path: ProblemPath; readonly
   if (by.email.trim() === '') return { path: ['by', 'email'], message: 'must be the email of who acted' };
   return null;
 }
+
+/** Who may resolve disputes and pause criteria in a portal: HubSpot user ids and (lower-cased) emails. */
+export interface DisputeResolvers {
+  readonly userIds: ReadonlySet<number>;
+  readonly emails: ReadonlySet<string>;
+}
+
+/** A resolver is named by user id or by email (case-insensitive); the user comes from a signed request. */
+export function isResolver(resolvers: DisputeResolvers, user: UserRef): boolean {
+  return resolvers.userIds.has(user.userId) || resolvers.emails.has(user.email.trim().toLowerCase());
+}
