@@ -233,5 +233,6 @@ function deadLetter(s: Session, kind: WriteKind, item: Item<unknown>, reason: st
  * and dead letters must not keep.
  */
 export function withoutEmails(text: string): string {
-  return text.replace(/[^\s@"'<>()[\]{},;:]+@[^\s@"'<>()[\]{},;:]+\.[^\s@"'<>()[\]{},;:]+/g, '[email]');
+  // Bounded parts (an address's own limits) keep this linear on a long message.
+  return text.replace(/[^\s@"'<>()[\]{},;:]{1,64}@[^\s@"'<>()[\]{},;:]{1,253}\.[^\s@"'<>()[\]{},;:]{1,63}/g, '[email]');
 }
