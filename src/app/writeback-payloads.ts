@@ -1,6 +1,6 @@
-// What the write-back writes (pure): a record's billing properties, an outcome's verification-log record with its amount and audit trail, and the content hash that says whether it changed.
+// What the write-back writes (pure): a record's billing properties, an outcome's verification-log record with its amount, dispute and audit trail, and the content hash that says whether it changed.
 import { createHash } from 'node:crypto';
-import type { Outcome } from '../core/engine/outcome.ts';
+import type { Dispute, Outcome } from '../core/engine/outcome.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import { compareOutcomes, outcomeView } from '../core/ledger-view.ts';
 import type { TrailView } from '../core/ledger-view.ts';
@@ -13,11 +13,26 @@ const datetime = (ms: number | null): string => (ms === null ? '' : String(ms));
 const latestOf = (outcomes: readonly Outcome[]): Outcome | null =>
   outcomes.reduce<Outcome | null>((best, o) => (best === null || compareOutcomes(o, best) > 0 ? o : best), null);
 
+/** `ob_dispute_state`'s values: `none` besides the core's dispute states, so a rep can filter on "no dispute". */
+export const DISPUTE_STATES = ['none', 'open', 'upheld', 'rejected'] as const satisfies readonly ('none' | Dispute['state'])[];
+
+/** The record's latest dispute: the one opened last (ties as the ledger orders the outcomes). */
+function latestDispute(outcomes: readonly Outcome[]): Dispute | null {
+  let best: { o: Outcome; d: Dispute } | null = null;
+  for (const o of outcomes) {
+    const d = o.dispute;
+    if (d === null) continue;
+    if (best === null || d.openedAt > best.d.openedAt || (d.openedAt === best.d.openedAt && compareOutcomes(o, best.o) > 0)) best = { o, d };
+  }
+  return best?.d ?? null;
+}
+
 /**
  * The record's billing properties (property-definitions/billing-properties.json): its latest outcome
  * across every criteria (latest opened; ties as the ledger orders them), how many of its outcomes are
- * billable now (credited ones no longer are), and whether its latest billable outcome is disputed.
- * Null for a record without outcomes: there is nothing to say about it.
+ * billable now (credited ones no longer are) and how many were credited, whether its latest billable
+ * outcome has an open dispute, and where the record's latest dispute stands, so a rep sees a dispute's
+ * fate without opening the card. Null for a record without outcomes: there is nothing to say about it.
  */
 export function billingProperties(state: RecordState): Record<string, string> | null {
   const latest = latestOf(state.outcomes);
@@ -34,6 +49,8 @@ export function billingProperties(state: RecordState): Record<string, string> | 
     ob_settled_at: datetime(latest.settledAt),
     ob_billable_count: String(billable.length),
     ob_disputed: String(latestOf(billable)?.dispute?.state === 'open'),
+    ob_dispute_state: latestDispute(state.outcomes)?.state ?? 'none',
+    ob_credited_count: String(state.outcomes.filter((o) => o.status === 'credited').length),
   };
 }
 
@@ -96,8 +113,31 @@ export function verificationLogProperties(o: Outcome, price: Price | null): Reco
     ob_settled_at: datetime(o.settledAt),
     ob_amount: amount,
     ob_currency: currency,
+    ob_billed_period: view.billingPeriod ?? view.billedPeriod ?? '',
+    ...disputeProperties(o.dispute),
+    ob_credit_period: o.creditPeriod ?? '',
+    ob_agent_id: o.agentId ?? '',
+    ob_cost_centre: o.costCentre ?? '',
+    ob_over_limit: String(o.overLimit),
     ob_audit_trail: trail,
     ob_audit_trail_sha256: createHash('sha256').update(trail, 'utf8').digest('hex'),
+  };
+}
+
+/**
+ * The outcome's latest dispute on its log (contract §5: every step is in the verification log; earlier
+ * disputes stay in the audit trail). Users are named by email: staff's personal data, kept in HubSpot as
+ * evidence and never written to the service's own logs.
+ */
+function disputeProperties(d: Dispute | null): Record<string, string> {
+  return {
+    ob_dispute_state: d?.state ?? 'none',
+    ob_dispute_reason: d?.reason ?? '',
+    ob_dispute_opened_by: d?.openedBy.email ?? '',
+    ob_dispute_opened_at: datetime(d?.openedAt ?? null),
+    ob_dispute_note: d?.note ?? '',
+    ob_dispute_resolved_by: d?.resolvedBy?.email ?? '',
+    ob_dispute_resolved_at: datetime(d?.resolvedAt ?? null),
   };
 }
 

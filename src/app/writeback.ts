@@ -221,8 +221,18 @@ async function send<R, I extends Item<R>>(s: Session, operation: string, kind: W
 
 function deadLetter(s: Session, kind: WriteKind, item: Item<unknown>, reason: string, status: number | null, category: string | null, message: string): void {
   item.gaveUp();
-  const letter: DeadLetter = { kind, record: item.work.entry.record, outcomeId: item.outcomeId, reason, status, category, message, at: isoUtc(s.deps.clock()) };
+  const letter: DeadLetter = { kind, record: item.work.entry.record, outcomeId: item.outcomeId, reason, status, category, message: withoutEmails(message), at: isoUtc(s.deps.clock()) };
   s.letters.push(letter);
   s.deps.observer.deadLettered(kind, 1);
   s.deps.log.error({ deadLetter: letter }, 'HubSpot refused a write for good: dead-lettered');
+}
+
+/**
+ * HubSpot's validation messages may quote the values refused, and a verification log holds staff's
+ * email addresses (who disputed, who resolved): evidence for HubSpot, personal data the service's logs
+ * and dead letters must not keep.
+ */
+export function withoutEmails(text: string): string {
+  // Bounded parts (an address's own limits) keep this linear on a long message.
+  return text.replace(/[^\s@"'<>()[\]{},;:]{1,64}@[^\s@"'<>()[\]{},;:]{1,253}\.[^\s@"'<>()[\]{},;:]{1,63}/g, '[email]');
 }

@@ -184,8 +184,8 @@ describe('hubspot setup: fresh portal', () => {
 
     expect(result.outLines).toContain('created group contacts.ob_billing_outcome');
     expect(result.outLines).toContain('created property tickets.ob_disputed');
-    expect(result.outLines).toContain('created object schema ob_verification_log (16 properties, associated with contacts, deals, tickets)');
-    expect(result.outLines.at(-1)).toBe('done: 31 changes');
+    expect(result.outLines).toContain('created object schema ob_verification_log (28 properties, associated with contacts, deals, tickets)');
+    expect(result.outLines.at(-1)).toBe('done: 37 changes');
   });
 
   it('--dry-run sends only GETs and prints what it would create', async () => {
@@ -201,8 +201,8 @@ describe('hubspot setup: fresh portal', () => {
     expect(calls).toHaveLength(7);
     expect(result.outLines).toContain('would create group deals.ob_billing_outcome');
     expect(result.outLines).toContain('would create property deals.ob_status');
-    expect(result.outLines).toContain('would create object schema ob_verification_log (16 properties, associated with contacts, deals, tickets)');
-    expect(result.outLines.at(-1)).toBe('dry run: 31 changes would be made; nothing was sent but reads');
+    expect(result.outLines).toContain('would create object schema ob_verification_log (28 properties, associated with contacts, deals, tickets)');
+    expect(result.outLines.at(-1)).toBe('dry run: 37 changes would be made; nothing was sent but reads');
   });
 });
 
@@ -304,6 +304,79 @@ describe('hubspot setup: partly set up', () => {
   });
 });
 
+describe('hubspot setup: a portal set up before disputes were written back', () => {
+  const NEW_BILLING = ['ob_dispute_state', 'ob_credited_count'];
+  const NEW_LOG = [
+    'ob_billed_period',
+    'ob_dispute_state',
+    'ob_dispute_reason',
+    'ob_dispute_opened_by',
+    'ob_dispute_opened_at',
+    'ob_dispute_note',
+    'ob_dispute_resolved_by',
+    'ob_dispute_resolved_at',
+    'ob_credit_period',
+    'ob_agent_id',
+    'ob_cost_centre',
+    'ob_over_limit',
+  ];
+
+  it('creates the dispute and credit properties on each object and the dispute, credit and allocation fields on the log, and changes nothing else', async () => {
+    const api = hubspot();
+    const billing = (n: string) => defs.billing.properties.find((p) => p.name === n)!;
+    const logField = (n: string) => defs.verificationLog.properties.find((p) => p.name === n)!;
+    for (const o of RECORD_TYPES) {
+      api.get(`/crm/properties/2026-09/${o}/groups`, 200, { results: [{ name: 'ob_billing_outcome', label: 'Billing outcome' }] });
+      const before = defs.billing.properties.filter((p) => !NEW_BILLING.includes(p.name));
+      api.get(`/crm/properties/2026-09/${o}`, 200, { results: before.map((p) => asHubSpot(p, 'ob_billing_outcome')) });
+      for (const n of NEW_BILLING) api.send('POST', `/crm/properties/2026-09/${o}`, { ...billing(n), groupName: 'ob_billing_outcome' }, 201, asHubSpot(billing(n), 'ob_billing_outcome'));
+    }
+    api.get('/crm-object-schemas/2026-09/schemas', 200, { results: [logSchema()] });
+    const logBefore = defs.verificationLog.properties.filter((p) => !NEW_LOG.includes(p.name));
+    api.get(`/crm/properties/2026-09/${LOG_TYPE_ID}`, 200, { results: [standard('hs_object_id'), ...logBefore.map((p) => asHubSpot(p, LOG_GROUP))] });
+    for (const n of NEW_LOG) api.send('POST', `/crm/properties/2026-09/${LOG_TYPE_ID}`, { ...logField(n), groupName: LOG_GROUP }, 201, asHubSpot(logField(n), LOG_GROUP));
+
+    const result = await setup();
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    expect(nock.pendingMocks()).toEqual([]);
+    expect(requests().filter((r) => !r.startsWith('GET'))).toEqual([
+      ...RECORD_TYPES.flatMap((o) => NEW_BILLING.map(() => `POST /crm/properties/2026-09/${o}`)),
+      ...NEW_LOG.map(() => `POST /crm/properties/2026-09/${LOG_TYPE_ID}`),
+    ]);
+    // The bodies as HubSpot's create endpoint takes them, spelled out for the two a rep sees on the record.
+    const created = calls.filter((c) => c.method === 'POST' && c.path === '/crm/properties/2026-09/deals').map((c) => c.body);
+    const option = (label: string, value: string, displayOrder: number) => ({ label, value, displayOrder, hidden: false });
+    expect(created).toEqual([
+      {
+        name: 'ob_dispute_state',
+        label: 'Latest dispute',
+        description: expect.stringContaining('Where the latest dispute on this record stands'),
+        type: 'enumeration',
+        fieldType: 'select',
+        formField: false,
+        groupName: 'ob_billing_outcome',
+        options: [option('No dispute', 'none', 0), option('Open: waiting for a decision', 'open', 1), option('Upheld: credited', 'upheld', 2), option('Rejected: stays billed', 'rejected', 3)],
+      },
+      { name: 'ob_credited_count', label: 'Credited outcomes', description: expect.any(String), type: 'number', fieldType: 'number', formField: false, groupName: 'ob_billing_outcome' },
+    ]);
+    const opener = calls.find((c) => c.method === 'POST' && c.path === `/crm/properties/2026-09/${LOG_TYPE_ID}` && (c.body as { name: string }).name === 'ob_dispute_opened_by')!.body;
+    expect(opener).toMatchObject({ label: 'Disputed by', type: 'string', fieldType: 'text', groupName: LOG_GROUP });
+    expect(result.outLines).toEqual(
+      expect.arrayContaining([
+        'created property contacts.ob_dispute_state',
+        'created property tickets.ob_credited_count',
+        'unchanged property deals.ob_disputed',
+        'created property ob_verification_log.ob_dispute_opened_by',
+        'created property ob_verification_log.ob_credit_period',
+        'created property ob_verification_log.ob_over_limit',
+        'unchanged object schema ob_verification_log',
+        'done: 18 changes',
+      ]),
+    );
+  });
+});
+
 describe('hubspot setup: fully set up', () => {
   function everythingInPlace(base = BASE) {
     const api = hubspot(base);
@@ -328,7 +401,7 @@ describe('hubspot setup: fully set up', () => {
       `GET /crm/properties/2026-09/${LOG_TYPE_ID}`,
     ]);
     expect(result.outLines.filter((l) => !l.startsWith('unchanged '))).toEqual(['everything was already in place']);
-    expect(result.outLines).toHaveLength(3 * (1 + 9) + 16 + 3 + 1 + 1);
+    expect(result.outLines).toHaveLength(3 * (1 + 11) + 28 + 3 + 1 + 1);
   });
 
   it('reads the schema itself when the list leaves out its associations', async () => {

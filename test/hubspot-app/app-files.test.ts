@@ -241,13 +241,27 @@ describe('property-definitions/', () => {
     expect(billing.group).toMatchObject({ name: 'ob_billing_outcome', label: 'Billing outcome' });
     const byName = Object.fromEntries(billing.properties.map((p) => [p.name, p]));
     expect(Object.keys(byName).sort()).toEqual(
-      ['ob_billable_count', 'ob_criteria_id', 'ob_criteria_version', 'ob_disputed', 'ob_outcome_id', 'ob_reason', 'ob_settled_at', 'ob_status', 'ob_succeeded_at'].sort(),
+      [
+        'ob_billable_count',
+        'ob_credited_count',
+        'ob_criteria_id',
+        'ob_criteria_version',
+        'ob_dispute_state',
+        'ob_disputed',
+        'ob_outcome_id',
+        'ob_reason',
+        'ob_settled_at',
+        'ob_status',
+        'ob_succeeded_at',
+      ].sort(),
     );
     expect(byName['ob_status']!.options!.map((o) => o.value)).toEqual([...STATUSES]);
     expect(byName['ob_reason']!.options!.map((o) => o.value)).toEqual([...REASONS]);
     expect(byName['ob_succeeded_at']).toMatchObject({ type: 'datetime', fieldType: 'date' });
     expect(byName['ob_billable_count']).toMatchObject({ type: 'number' });
     expect(byName['ob_disputed']).toMatchObject({ type: 'bool', fieldType: 'booleancheckbox' });
+    expect(byName['ob_dispute_state']!.options!.map((o) => o.value)).toEqual(['none', 'open', 'upheld', 'rejected']);
+    expect(byName['ob_credited_count']).toMatchObject({ type: 'number' });
     expect(billing.properties.every((p) => p.hasUniqueValue !== true)).toBe(true);
   });
 
@@ -268,7 +282,12 @@ describe('property-definitions/', () => {
     for (const name of ['ob_criteria_id', 'ob_criteria_version', 'ob_object_type', 'ob_record_id', 'ob_label', 'ob_tries', 'ob_opened_at', 'ob_succeeded_at', 'ob_settled_at']) {
       expect(byName).toHaveProperty(name);
     }
-    for (const name of ['ob_opened_at', 'ob_succeeded_at', 'ob_settled_at']) expect(byName[name]).toMatchObject({ type: 'datetime' });
+    for (const name of ['ob_opened_at', 'ob_succeeded_at', 'ob_settled_at', 'ob_dispute_opened_at', 'ob_dispute_resolved_at']) expect(byName[name]).toMatchObject({ type: 'datetime' });
+    // The dispute, its credit and the allocation (contract §5, §9); users by email, periods as YYYY-MM text.
+    expect(byName['ob_dispute_state']!.options!.map((o) => o.value)).toEqual(['none', 'open', 'upheld', 'rejected']);
+    for (const name of ['ob_dispute_reason', 'ob_dispute_note']) expect(byName[name]).toMatchObject({ type: 'string', fieldType: 'textarea' });
+    for (const name of ['ob_dispute_opened_by', 'ob_dispute_resolved_by', 'ob_billed_period', 'ob_credit_period', 'ob_agent_id', 'ob_cost_centre']) expect(byName[name]).toMatchObject({ type: 'string' });
+    expect(byName['ob_over_limit']).toMatchObject({ type: 'bool', fieldType: 'booleancheckbox' });
   });
 
   it('the schemas reject what HubSpot or the contract would refuse', () => {
@@ -283,10 +302,17 @@ describe('property-definitions/', () => {
       expect.arrayContaining([
         expect.stringMatching(/^properties\.0\.options: must list exactly the contract's values/),
         expect.stringMatching(/^properties\.1\.fieldType: a string property takes fieldType text or textarea/),
-        expect.stringMatching(/^properties\.9\.name: must be a lower-case internal name starting with ob_/),
-        expect.stringMatching(/^properties\.10\.hasUniqueValue: only string and number/),
+        expect.stringMatching(/^properties\.11\.name: must be a lower-case internal name starting with ob_/),
+        expect.stringMatching(/^properties\.12\.hasUniqueValue: only string and number/),
       ]),
     );
+    // A dispute state the write-back writes but HubSpot's dropdown lacks would fail every write of it.
+    const disputeAt = billing.properties.findIndex((p) => p['name'] === 'ob_dispute_state');
+    const noRejected = structuredClone(billing);
+    noRejected.properties[disputeAt] = { ...noRejected.properties[disputeAt], options: (noRejected.properties[disputeAt]!['options'] as unknown[]).slice(0, -1) };
+    expect(billingPropertiesSchema.safeParse(noRejected).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      `properties.${disputeAt}.options: must list exactly the contract's values, in order: none, open, upheld, rejected`,
+    ]);
     const schema = readJson(join(PROPERTY_DEFINITIONS_DIR, 'verification-log-schema.json')) as Record<string, unknown> & { properties: Record<string, unknown>[] };
     const noUnique = { ...schema, properties: schema.properties.map((p) => (p['name'] === 'ob_outcome_id' ? { ...p, hasUniqueValue: false } : p)), searchableProperties: ['ob_nope'] };
     const schemaMessages = verificationLogSchemaSchema.safeParse(noUnique).error?.issues.map((i) => i.message) ?? [];

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { BILLING_PREFIX } from '../../app/hubspot-ports.ts';
 import type { CrmObjectType } from '../../app/hubspot-ports.ts';
+import { DISPUTE_STATES } from '../../app/writeback-payloads.ts';
 import { OBJECT_TYPES, REASONS, STATUSES } from '../../core/types.ts';
 import type { Problem } from '../../core/problems.ts';
 import { problemsFromZod } from '../../core/zod-problems.ts';
@@ -34,6 +35,14 @@ const PROPERTY_TYPES = Object.keys(FIELD_TYPES) as [PropertyType, ...PropertyTyp
 const INTERNAL_NAME = /^ob_[a-z0-9]+(_[a-z0-9]+)*$/;
 const name = z.string().regex(INTERNAL_NAME, { error: `must be a lower-case internal name starting with ${BILLING_PREFIX} (letters, digits, single underscores)` });
 const text = (max: number) => z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
+
+/** Enumerations whose values the write-back writes: HubSpot must hold each of them, in this order. */
+const CONTRACT_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  ob_status: STATUSES,
+  ob_reason: REASONS,
+  ob_object_type: OBJECT_TYPES,
+  ob_dispute_state: DISPUTE_STATES,
+};
 
 const optionSchema = z.strictObject({
   label: text(200),
@@ -78,7 +87,7 @@ const propertySchema = z
       ctx.addIssue({ code: 'custom', path: ['hasUniqueValue'], message: 'only string and number properties can hold unique values' });
     }
     // The enumerations mirror the contract: a status or reason HubSpot cannot hold would fail every write of it.
-    const contract = p.name === 'ob_status' ? STATUSES : p.name === 'ob_reason' ? REASONS : p.name === 'ob_object_type' ? OBJECT_TYPES : null;
+    const contract = CONTRACT_OPTIONS[p.name] ?? null;
     if (contract !== null && (p.options?.map((o) => o.value).join() ?? '') !== contract.join()) {
       ctx.addIssue({ code: 'custom', path: ['options'], message: `must list exactly the contract's values, in order: ${contract.join(', ')}` });
     }
