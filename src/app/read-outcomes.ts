@@ -17,7 +17,8 @@ export interface OutcomeReader {
   byId(outcomeId: string, portalId?: number): Promise<ReadResult<OutcomeView>>;
 }
 
-const OUTCOME_ID = /^[a-z0-9-]+:(contact|deal|ticket):(\d+):[^#]+#\d+$/;
+/** An outcome id, with its object type (1) and record id (2). */
+export const OUTCOME_ID = /^[a-z0-9-]+:(contact|deal|ticket):(\d+):[^#]+#\d+$/;
 
 export function createOutcomeReader(store: SignalStore): OutcomeReader {
   /** A single-portal deployment needs no portal parameter; with several, it must be named. */

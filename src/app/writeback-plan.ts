@@ -33,6 +33,8 @@ export interface LogCandidate {
 export interface LogWrite extends LogCandidate {
   /** Never fully written before: once upserted, it still needs its association. */
   readonly firstWrite: boolean;
+  /** The log's HubSpot id as last written, kept when HubSpot refuses this write for good. */
+  readonly logId: string | null;
 }
 
 /** A log upserted (this run or earlier) whose association with its record is still to make. */
@@ -45,21 +47,31 @@ export interface PendingAssociation {
 }
 
 /**
- * What the written-outcomes hash holds per outcome: the content hash once the log is written and
- * associated, or `assoc:{log id}:{hash}` while the log is upserted but its association still waits.
+ * What the written-outcomes hash holds per outcome: `log:{log id}:{hash}` once the log is written and
+ * associated (a bare hash, from before the id was kept, reads as written with no id), or
+ * `assoc:{log id}:{hash}` while the log is upserted but its association still waits. The log's id is
+ * kept for links to it (the card's `verificationLogUrl`); HubSpot never changes it, the upsert being by outcome id.
  */
-type WrittenMark = { kind: 'none' } | { kind: 'written'; hash: string } | { kind: 'upserted'; logId: string; hash: string };
+type WrittenMark = { kind: 'none' } | { kind: 'written'; logId: string | null; hash: string } | { kind: 'upserted'; logId: string; hash: string };
 
 export const upsertedMark = (logId: string, hash: string): string => `assoc:${logId}:${hash}`;
+export const writtenMark = (logId: string | null, hash: string): string => (logId === null ? hash : `log:${logId}:${hash}`);
 
 function readMark(value: string | null): WrittenMark {
   if (value === null) return { kind: 'none' };
-  const m = /^assoc:([^:]+):(.+)$/.exec(value);
-  return m ? { kind: 'upserted', logId: m[1]!, hash: m[2]! } : { kind: 'written', hash: value };
+  const m = /^(assoc|log):([^:]+):(.+)$/.exec(value);
+  if (!m) return { kind: 'written', logId: null, hash: value };
+  return m[1] === 'assoc' ? { kind: 'upserted', logId: m[2]!, hash: m[3]! } : { kind: 'written', logId: m[2]!, hash: m[3]! };
 }
 
+/** The HubSpot record id of an outcome's verification log, from its written-outcomes mark; null until it is upserted. */
+export const logIdOfMark = (value: string | null): string | null => {
+  const mark = readMark(value);
+  return mark.kind === 'none' ? null : mark.logId;
+};
+
 /** Outcome ids are unique within a portal; the written-hash field carries the portal too. */
-const writtenOutcomeField = (portalId: number, outcomeId: string): string => `${portalId}|${outcomeId}`;
+export const writtenOutcomeField = (portalId: number, outcomeId: string): string => `${portalId}|${outcomeId}`;
 
 /** The billing properties to send: each record with outcomes whose properties differ from those last written. */
 export function recordWrites(works: readonly Work[], states: readonly (RecordState | null)[], lastWritten: readonly (string | null)[]): RecordWrite[] {
@@ -93,7 +105,7 @@ export function logWork(candidates: readonly LogCandidate[], marks: readonly (st
     const mark = readMark(marks[i] ?? null);
     if (mark.kind === 'written' && mark.hash === c.hash) return;
     if (mark.kind === 'upserted' && mark.hash === c.hash) associations.push({ work: c.work, logId: mark.logId, field: c.field, hash: c.hash, outcomeId: c.outcome.outcomeId });
-    else logs.push({ ...c, firstWrite: mark.kind !== 'written' });
+    else logs.push({ ...c, firstWrite: mark.kind !== 'written', logId: mark.kind === 'none' ? null : mark.logId });
   });
   return { logs, associations };
 }

@@ -7,7 +7,7 @@ import type { Stop, WriteKind } from './hubspot-calls.ts';
 import { CRM_OBJECT_TYPES, MAX_BATCH_INPUTS, VERIFICATION_LOG_ID_PROPERTY, associationKey, verificationLogObjectType } from './hubspot-ports.ts';
 import type { BatchResult, CrmApi, UpsertResult } from './hubspot-ports.ts';
 import type { RecordRef } from './ports.ts';
-import { logCandidates, logWork, recordWrites, upsertedMark } from './writeback-plan.ts';
+import { logCandidates, logWork, recordWrites, upsertedMark, writtenMark } from './writeback-plan.ts';
 import type { LogWrite, PendingAssociation, RecordWrite, Work } from './writeback-plan.ts';
 import type { DeadLetter, OutboxEntry, WritebackStore } from './writeback-ports.ts';
 
@@ -146,10 +146,10 @@ async function writeLogs(s: Session, writes: readonly LogWrite[], toAssociate: P
             s.done.outcomes.push([w.field, upsertedMark(r.id, w.hash)]);
             toAssociate.push({ work: w.work, logId: r.id, field: w.field, hash: w.hash, outcomeId: w.outcome.outcomeId });
           } else {
-            s.done.outcomes.push([w.field, w.hash]);
+            s.done.outcomes.push([w.field, writtenMark(r.id, w.hash)]);
           }
         },
-        gaveUp: () => s.done.outcomes.push([w.field, w.hash]),
+        gaveUp: () => s.done.outcomes.push([w.field, writtenMark(w.logId, w.hash)]),
       }),
     );
     await send(s, 'batch_upsert', 'verification_log', items, (c) =>
@@ -166,7 +166,7 @@ async function writeAssociations(s: Session, pending: readonly PendingAssociatio
     const toType = CRM_OBJECT_TYPES[record0.objectType];
     const items = batch.map((a): Item<true> & { pair: { from: string; to: string } } => {
       const pair = { from: a.logId, to: a.work.entry.record.recordId };
-      const markDone = () => s.done.outcomes.push([a.field, a.hash]);
+      const markDone = () => s.done.outcomes.push([a.field, writtenMark(a.logId, a.hash)]);
       return {
         key: associationKey(pair),
         work: a.work,

@@ -1,10 +1,13 @@
 // The web role: the HTTP app over the receiver's store, listening until shutdown, with a readiness probe fit for its role.
 import type { Server } from 'node:http';
+import { createCardView, verificationLogIds } from '../app/card-view.ts';
+import type { CardView, PausedNow } from '../app/card-view.ts';
 import { ingestBatch } from '../app/ingest-batch.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
 import type { HealthProbe } from '../adapters/http/app.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
+import { createRedisWritebackStore } from '../adapters/redis/writeback-store.ts';
 import type { Runtime } from './runtime.ts';
 import type { ShutdownStep } from './shutdown.ts';
 
@@ -20,6 +23,7 @@ export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
     config,
     ingest: (batch) => ingestBatch({ store, scheduler, onWakeError }, batch),
     reader: createOutcomeReader(store),
+    cards: cardView(rt),
     health: readiness(rt),
     metrics: rt.metrics,
     logger,
@@ -34,6 +38,21 @@ export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+}
+
+/** No criteria are paused until the pause store is wired in. */
+const NO_PAUSES: PausedNow = { pausedNow: async () => [] };
+
+/** The card's reads: the receiver's store, the write-back's marks for the log links, the criteria in force. */
+function cardView(rt: Runtime): CardView {
+  return createCardView({
+    store: rt.store,
+    criteria: rt.criteria.current,
+    logs: verificationLogIds(createRedisWritebackStore(rt.fastRedis, rt.config.redisPrefix)),
+    paused: NO_PAUSES,
+    resolvers: rt.config.disputeResolvers,
+    clock: rt.clock,
+  });
 }
 
 function readiness(rt: Runtime): HealthProbe {

@@ -21,6 +21,7 @@ import { recordRefKey } from '../../src/app/ports.ts';
 import { drainWriteback } from '../../src/app/writeback.ts';
 import { auditTrailText, outcomeAmount, verificationLogProperties } from '../../src/app/writeback-payloads.ts';
 import type { WritebackDeps } from '../../src/app/writeback.ts';
+import { logIdOfMark, writtenOutcomeField } from '../../src/app/writeback-plan.ts';
 import { parseCriteriaText } from '../../src/core/criteria/parse-file.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import type { TrailView } from '../../src/core/ledger-view.ts';
@@ -191,6 +192,28 @@ describe('write-back', () => {
     expect(hubspot.paths()).toEqual(['POST /crm/objects/2026-09/tickets/batch/update', `POST /crm/objects/2026-09/${LOG_TYPE}/batch/upsert`]);
     expect(inputsOf(0)[0]!.properties).toMatchObject({ ob_status: 'in_review', ob_outcome_id: second.outcomeId, ob_billable_count: '1' });
     expect(inputsOf(1).map((i) => i.id)).toEqual([second.outcomeId]);
+  });
+
+  it("keeps each log's HubSpot id in its written mark: after the association, after a rewrite, and when a rewrite is refused for good", async () => {
+    const o = billable('11');
+    const field = writtenOutcomeField(PORTAL, o.outcomeId);
+    const logId = async () => logIdOfMark((await store.writtenOutcomes([field]))[0] ?? null);
+    expect(await logId()).toBeNull();
+    await commit('11', [o]);
+    await drainWriteback(deps());
+    expect(await logId()).toBe('9001');
+
+    await commit('11', [{ ...o, dispute: { state: 'open', reason: 'wrong', openedBy: { userId: 7, email: 'a@b.c' }, openedAt: T0, resolvedBy: null, resolvedAt: null, note: null } }]);
+    await drainWriteback(deps());
+    expect(await logId()).toBe('9001');
+
+    hubspot.next(
+      () => undefined,
+      () => ({ status: 400, body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid' } }),
+    );
+    await commit('11', [{ ...o, tries: 2 }]);
+    expect(await drainWriteback(deps())).toMatchObject({ deadLetters: 1 });
+    expect(await logId()).toBe('9001');
   });
 
   it('batches at most 100 inputs per call: 250 records make 3 update, 3 upsert and 3 association calls', async () => {

@@ -2,6 +2,7 @@
 import express from 'express';
 import type { Logger } from 'pino';
 import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
+import type { CardView } from '../../app/card-view.ts';
 import type { OutcomeReader } from '../../app/read-outcomes.ts';
 import type { Config } from '../../config/env.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -10,6 +11,7 @@ import { operations } from './operations.ts';
 import type { HealthProbe } from './operations.ts';
 import { readApi } from './read-api.ts';
 import { requestLog } from './request-log.ts';
+import { uiRead } from './ui-read.ts';
 import { webhookReceiver } from './webhook-receiver.ts';
 
 export type { HealthProbe, ReadinessCheck } from './operations.ts';
@@ -19,6 +21,8 @@ export interface HttpAppDeps {
   /** Stores a delivery the receiver has checked and mapped (the ingest use case). */
   readonly ingest: (batch: SignalBatch) => Promise<IngestBatchResult>;
   readonly reader: OutcomeReader;
+  /** The card's reads (`/ui/...` GET routes); left out by tests of the other routes. */
+  readonly cards?: CardView;
   readonly health: HealthProbe;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -34,6 +38,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use(requestLog(deps.logger, metrics));
   app.use(webhookReceiver({ config, ingest: deps.ingest, metrics, clock: deps.clock }));
   app.use('/api', readApi(deps.reader, config.adminToken));
+  if (deps.cards) app.use(uiRead({ config, cards: deps.cards, clock: deps.clock }));
   app.use(operations(deps.health, metrics));
   app.use(notFound);
   app.use(errorHandler(config.maxBodyBytes));

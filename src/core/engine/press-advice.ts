@@ -1,0 +1,99 @@
+// Press advice (contract §3 steps 1–2): what a press on a record would be now, per criteria id, so a person is warned before making it.
+import { DateTime } from 'luxon';
+import type { CriteriaSet } from '../criteria/criteria-set.ts';
+import type { BucketPeriod } from '../time.ts';
+import type { Status } from '../types.ts';
+import type { Outcome } from './outcome.ts';
+import { idempotencyKeyOf, latestWithKey } from './press.ts';
+import type { RecordState } from './record-state.ts';
+
+/**
+ * A press of `criteriaId` now would be suppressed by the cool-down (`cooldown`: a press before `until`
+ * is suppressed) or counted as a retry of `outcomeId` (`retry`: a press up to and including `until`, the
+ * retry window's end, is a retry). Either ends early when the press's idempotency key changes (a new
+ * period bucket, or a new version with another bucket), since a press under another key opens a new attempt.
+ */
+export interface PressAdvice {
+  readonly criteriaId: string;
+  readonly kind: 'cooldown' | 'retry';
+  readonly until: number;
+  /** The attempt the press would land on. */
+  readonly outcomeId: string;
+}
+
+/**
+ * For each criteria id watching the record's object type, in idsFor's order: advice when a press at
+ * `at` would be suppressed or be a retry; nothing when it would be a duplicate or a new attempt, or
+ * when no version is in force. The key is the one of the version in force at `at`; the cool-down and
+ * retry window are those of the version the key's latest attempt is pinned to, as applyPress decides.
+ */
+export function pressAdvice(state: RecordState, criteria: CriteriaSet, at: number): PressAdvice[] {
+  const advice: PressAdvice[] = [];
+  for (const id of criteria.idsFor(state.objectType)) {
+    const inForce = criteria.inForce(id, at);
+    if (inForce === null) continue;
+    const key = idempotencyKeyOf(inForce, state, at);
+    const latest = latestWithKey(state, key);
+    if (latest === null) continue;
+    const pinned = criteria.get(latest.criteriaId, latest.criteriaVersion);
+    const base = { criteriaId: id, outcomeId: latest.outcomeId };
+    const cooldownEnd = latest.lastPressAt + pinned.cooldownMs;
+    if (at < cooldownEnd) {
+      advice.push({ ...base, kind: 'cooldown', until: keyHoldsUntil(criteria, state, id, key, at, cooldownEnd) });
+      continue;
+    }
+    const retryEnd = latest.openedAt + pinned.retryWindowMs;
+    const status = statusForPressAt(latest, at);
+    if (at <= retryEnd && (status === 'open' || status === 'failed')) {
+      // The window's end itself is still in it: the advice holds through the last millisecond before the key changes.
+      advice.push({ ...base, kind: 'retry', until: keyHoldsUntil(criteria, state, id, key, at, retryEnd + 1) - 1 });
+    }
+  }
+  return advice;
+}
+
+/**
+ * The status a press at `at` meets. At one instant signals come before timers, so an attempt that the
+ * retry-window-end timer settled at `at` itself was still failed for a press then.
+ */
+function statusForPressAt(o: Outcome, at: number): Status {
+  const last = o.trail.at(-1);
+  if (o.status === 'not_billable' && last?.type === 'transition' && last.cause === 'retry_window_end' && last.at === at) return last.from;
+  return o.status;
+}
+
+/**
+ * The first instant after `at` at which a press of `id` gets another key than `key`, or `limit` when
+ * the key holds until then. The key can only change where a bucket ends or a version takes effect, so
+ * only those instants are tried; each is checked with the key itself (a repeated hour at a DST change
+ * keeps its bucket).
+ */
+function keyHoldsUntil(criteria: CriteriaSet, state: RecordState, id: string, key: string, at: number, limit: number): number {
+  let t = at;
+  while (t < limit) {
+    const current = criteria.inForce(id, t);
+    if (current === null) return t;
+    const next = Math.min(bucketEnd(t, current.idempotencyPeriod, current.timezone), nextVersionFrom(criteria, id, t));
+    if (next >= limit) return limit;
+    const then = criteria.inForce(id, next);
+    if (then === null || idempotencyKeyOf(then, state, next) !== key) return next;
+    t = next;
+  }
+  return limit;
+}
+
+/** The first instant after `at` in another bucket of `period` (bucketOf's buckets), in `zone`. */
+function bucketEnd(at: number, period: BucketPeriod, zone: string): number {
+  if (period === 'none') return Number.POSITIVE_INFINITY;
+  const unit = period === 'week' ? 'week' : period;
+  // luxon's week starts on Monday, as the ISO weeks of bucketOf do.
+  const end = DateTime.fromMillis(at, { zone }).startOf(unit).plus({ [`${unit}s`]: 1 }).toMillis();
+  return end > at ? end : at + 1;
+}
+
+/** When the next version of `id` after `at` takes effect, or +∞. */
+function nextVersionFrom(criteria: CriteriaSet, id: string, at: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const v of criteria.versions()) if (v.id === id && v.effectiveFrom > at && v.effectiveFrom < next) next = v.effectiveFrom;
+  return next;
+}
