@@ -75,8 +75,8 @@ export function outcomeView(o: Outcome, withTrail = false): OutcomeView {
     openedAt: isoUtc(o.openedAt),
     succeededAt: iso(o.succeededAt),
     settledAt: iso(o.settledAt),
-    // cli.md: the period of a billable outcome, else null; a credited one names it as billedPeriod.
-    billingPeriod: o.status === 'billable' ? o.billingPeriod : null,
+    // cli.md: the period of a billable outcome, kept when it is later credited, else null.
+    billingPeriod: o.status === 'billable' || o.status === 'credited' ? o.billingPeriod : null,
     deadline: o.status === 'open' ? isoUtc(o.deadline) : null,
     reviewEndsAt: o.status === 'in_review' ? iso(o.reviewEndsAt) : null,
     dispute: o.dispute === null ? null : disputeView(o.dispute),
