@@ -47,8 +47,8 @@ export interface CreditLine {
   /** Minus the number of credited outcomes. */
   readonly quantity: number;
   /**
-   * Minus the re-rated difference; negative, except for a volume price whose count drops below a tier
-   * boundary into a dearer tier, where the re-rate costs more than it gives back.
+   * Minus the re-rated difference, never above 0: where a volume price's count drops below a tier
+   * boundary into a dearer tier, that credit is 0 (contract §6: a credit never raises a bill).
    */
   readonly amount: string;
   /** The period of the charge line the credited outcomes were billed on. */
@@ -183,7 +183,8 @@ function chargeLine(line: Line, price: Price): InvoiceLine {
 /**
  * The credits of one charge line, re-rated (contract §5) and summed per period in which they were upheld.
  * Taken in time order, the outcome credited after j others gives back amount(n − j) − amount(n − j − 1),
- * so the credits of a line always add up to what the line would have cost without those outcomes.
+ * or 0 where that is negative; so under graduated and flat prices the credits of a line add up to what
+ * the line would have cost without those outcomes.
  */
 function creditGroups(line: Line, price: Price): CreditGroup[] {
   const ordered = [...line.credits].sort((a, b) => a.at - b.at || a.seq - b.seq);
@@ -199,7 +200,9 @@ function creditGroups(line: Line, price: Price): CreditGroup[] {
       groups.set(credit.period, group);
     }
     group.quantity += 1;
-    group.amountMinor += remainingAmount - nextAmount;
+    // Contract §6: a credit never raises a bill, even where one fewer outcome costs more (volume tiers).
+    const giveBack = remainingAmount - nextAmount;
+    if (giveBack > 0n) group.amountMinor += giveBack;
     remainingAmount = nextAmount;
   }
   return [...groups.values()];

@@ -178,17 +178,17 @@ describe('buildInvoice: credits (§5)', () => {
       lines: [charge(NOV, 'volume', 1, 102, '4080.00'), credit(DEC, 'volume', 1, -1, '-40.00', NOV)],
     },
     {
-      rule: '§5 volume: across a boundary the re-rate is amount(101) − amount(100), which costs more than it gives back',
+      rule: '§6 volume: across a boundary amount(101) − amount(100) is negative, and a credit is never below 0',
       items: withCredits(billed('volume', 1, NOV, 101), [{ period: DEC, at: t('2026-12-01T00:00:00Z') }]),
-      lines: [charge(NOV, 'volume', 1, 101, '4040.00'), credit(DEC, 'volume', 1, -1, '960.00', NOV)],
+      lines: [charge(NOV, 'volume', 1, 101, '4040.00'), credit(DEC, 'volume', 1, -1, '0.00', NOV)],
     },
     {
-      rule: '§5 volume: two credits across the boundary, amount(101) − amount(99)',
+      rule: '§6 volume: two credits across the boundary, 0 then amount(100) − amount(99)',
       items: withCredits(billed('volume', 1, NOV, 101), [
         { period: DEC, at: t('2026-12-01T00:00:00Z') },
         { period: DEC, at: t('2026-12-03T00:00:00Z') },
       ]),
-      lines: [charge(NOV, 'volume', 1, 101, '4040.00'), credit(DEC, 'volume', 1, -2, '910.00', NOV)],
+      lines: [charge(NOV, 'volume', 1, 101, '4040.00'), credit(DEC, 'volume', 1, -2, '-50.00', NOV)],
     },
     {
       rule: '§5 several credits on one line at different times: one credit line per period upheld, in time order',
@@ -321,11 +321,14 @@ describe('buildInvoice: properties', () => {
     );
   });
 
-  it('§5 volume too: the re-rated credits of a fully credited line add up to −amount(n)', () => {
+  it('§6 volume: no credit line is above 0, and a fully credited line gives back at least amount(n)', () => {
     fc.assert(
       fc.property(tieredPrice.filter((p) => p.model === 'volume'), fullyCredited, (price, times) => {
         const { charged, credited } = creditTotal(price, times);
-        expect(credited).toBe(-charged);
+        // Each step gives back max(0, amount(m) − amount(m − 1)): at least the (telescoping) total amount(n).
+        expect(credited <= -charged).toBe(true);
+        const items = withCredits(billed('p', 1, '2026-11', times.length), times.map((at) => ({ period: '2026-12', at })));
+        for (const line of buildInvoice(items, () => price)) if (line.kind === 'credit') expect(minorOf(line.amount, line.currency) <= 0n).toBe(true);
       }),
     );
   });
