@@ -84,6 +84,17 @@ describe('the dispute form', () => {
     expect(posts('/ui/disputes')).toEqual([]);
   });
 
+  it('Cancel closes the form and sends nothing', async () => {
+    serve([page()]);
+    const r = await renderCard();
+    r.findByTestId(Button, `dispute-open:${ID}`).trigger('onClick');
+    await r.waitFor(() => r.findByTestId(Button, `dispute-cancel:${ID}`));
+    r.findByTestId(Button, `dispute-cancel:${ID}`).trigger('onClick');
+    await r.waitFor(() => r.findByTestId(Button, `dispute-open:${ID}`));
+    expect(r.maybeFindByTestId(Select, `dispute-category:${ID}`)).toBeNull();
+    expect(posts('/ui/disputes')).toEqual([]);
+  });
+
   it('lists the reasons to choose from, in words', async () => {
     serve([page()]);
     const r = await renderCard();

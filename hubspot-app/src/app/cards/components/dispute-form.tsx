@@ -22,29 +22,44 @@ const isCategory = (v: unknown): v is DisputeCategory => DISPUTE_CATEGORIES.some
 export function DisputeForm({ base, outcome, onSent }: Props) {
   const [category, setCategory] = useState<DisputeCategory | null>(null);
   const [note, setNote] = useState('');
-  const [checked, setChecked] = useState(false);
   const send = useSend((requestId) => openDispute(base, { requestId, outcomeId: outcome.outcomeId, category: category!, note: note.trim() }), onSent);
-  const step = send.state.step;
   const tid = (part: string) => `${part}:${outcome.outcomeId}`;
 
-  if (step === 'closed') {
-    return (
-      <Button variant="secondary" onClick={send.open} testId={tid('dispute-open')}>
-        Dispute this outcome
-      </Button>
-    );
+  switch (send.state.step) {
+    case 'closed':
+      return (
+        <Button variant="secondary" onClick={send.open} testId={tid('dispute-open')}>
+          Dispute this outcome
+        </Button>
+      );
+    case 'edit':
+      return <DisputeFields category={category} note={note} setCategory={setCategory} setNote={setNote} onReview={send.confirm} onCancel={send.close} tid={tid} />;
+    case 'sent':
+      return <SentNotice title="Dispute sent" testId={tid('dispute-sent')} />;
+    default: {
+      const summary = `You are disputing “${outcome.criteria.name}” (${outcome.outcomeId}): ${CATEGORY_WORDS[category!]}: ${note.trim()}. It stays billed until a resolver decides.`;
+      return <ConfirmStep send={send} summary={summary} sendLabel="Send dispute" tid={(part) => tid(`dispute-${part}`)} />;
+    }
   }
-  if (step === 'sent') return <SentNotice title="Dispute sent" testId={tid('dispute-sent')} />;
-  if (step !== 'edit') {
-    const summary = `You are disputing “${outcome.criteria.name}” (${outcome.outcomeId}): ${CATEGORY_WORDS[category!]}: ${note.trim()}. It stays billed until a resolver decides.`;
-    return <ConfirmStep send={send} summary={summary} sendLabel="Send dispute" tid={(part) => tid(`dispute-${part}`)} />;
-  }
+}
 
-  const missingCategory = checked && category === null;
-  const missingNote = checked && note.trim() === '';
+interface FieldsProps {
+  readonly category: DisputeCategory | null;
+  readonly note: string;
+  readonly setCategory: (c: DisputeCategory | null) => void;
+  readonly setNote: (n: string) => void;
+  /** Both fields are filled in: on to the confirmation. */
+  readonly onReview: () => void;
+  readonly onCancel: () => void;
+  readonly tid: (part: string) => string;
+}
+
+function DisputeFields({ category, note, setCategory, setNote, onReview, onCancel, tid }: FieldsProps) {
+  // Say what is missing only once the user has tried to go on without it.
+  const [checked, setChecked] = useState(false);
   const review = () => {
     setChecked(true);
-    if (category !== null && note.trim() !== '') send.confirm();
+    if (category !== null && note.trim() !== '') onReview();
   };
   return (
     <Flex direction="column" gap="sm">
@@ -55,7 +70,7 @@ export function DisputeForm({ base, outcome, onSent }: Props) {
         options={OPTIONS}
         value={category ?? undefined}
         onChange={(v) => setCategory(isCategory(v) ? v : null)}
-        {...requiredProps(missingCategory, 'Choose what is wrong with this outcome.')}
+        {...requiredProps(checked && category === null, 'Choose what is wrong with this outcome.')}
         testId={tid('dispute-category')}
       />
       <TextArea
@@ -64,14 +79,14 @@ export function DisputeForm({ base, outcome, onSent }: Props) {
         required
         value={note}
         onChange={setNote}
-        {...requiredProps(missingNote, 'Write what went wrong, so the resolver can check it.')}
+        {...requiredProps(checked && note.trim() === '', 'Write what went wrong, so the resolver can check it.')}
         testId={tid('dispute-note')}
       />
       <ButtonRow>
         <Button variant="primary" onClick={review} testId={tid('dispute-review')}>
           Review dispute
         </Button>
-        <Button variant="secondary" onClick={send.close} testId={tid('dispute-cancel')}>
+        <Button variant="secondary" onClick={onCancel} testId={tid('dispute-cancel')}>
           Cancel
         </Button>
       </ButtonRow>
