@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // .tsx: the CRM card's tests render React with createRenderer (test/hubspot-app).
+    include: ['test/**/*.test.{ts,tsx}'],
     pool: 'forks',
     // Vitest's default is one fewer than the cores, so a single file at a time on 2 cores. The end-to-end
     // and dev tests spend most of their time waiting on the processes they start, so three files at once

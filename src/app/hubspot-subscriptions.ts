@@ -10,7 +10,8 @@ import { BILLING_PREFIX } from './hubspot-ports.ts';
 export const MAX_SUBSCRIPTIONS = 1000;
 
 export const DEFAULT_WEBHOOK_SETTINGS = {
-  targetUrl: 'https://outcome-billing.example.com/webhooks/hubspot',
+  // The service's origin comes from the upload's config profile (hubspot-app/src/hsprofile.<name>.json).
+  targetUrl: '${BACKEND_URL}/webhooks/hubspot',
   maxConcurrentRequests: 10,
 } as const;
 
@@ -31,7 +32,9 @@ export const webhooksComponentSchema = z.strictObject({
   type: z.literal('webhooks'),
   config: z.strictObject({
     settings: z.strictObject({
-      targetUrl: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+      targetUrl: z.union([z.url({ protocol: /^https$/ }), z.string().regex(/^\$\{[A-Z][A-Z0-9_]*\}\/\S*$/)], {
+        error: 'must be an https URL, or a config profile variable and a path (${BACKEND_URL}/webhooks/hubspot)',
+      }),
       maxConcurrentRequests: z.int().min(1),
     }),
     subscriptions: z.strictObject({

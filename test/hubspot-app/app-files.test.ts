@@ -1,5 +1,5 @@
-// The shape of every file in hubspot-app/ and property-definitions/ (HubSpot's own upload checks need an account), and webhook coverage of the criteria.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// The shape of every file in hubspot-app/ and property-definitions/ (HubSpot's own upload checks need an account), per config profile, and webhook coverage of the criteria.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import { main } from '../../src/cli/main.ts';
 import { parseCriteriaText } from '../../src/core/criteria/parse-file.ts';
 import type { CriteriaVersion } from '../../src/core/criteria/types.ts';
 import { REASONS, STATUSES } from '../../src/core/types.ts';
+import { readProfiles, substitute } from './profiles.ts';
+import type { Profile } from './profiles.ts';
 
 const root = join(import.meta.dirname, '../..');
 const appDir = join(root, 'hubspot-app');
@@ -23,10 +25,17 @@ const webhooksFile = join(appDir, 'src/app/webhooks/webhooks-hsmeta.json');
 const exampleCriteria = ['enrich-and-route', 'meeting-booked', 'ticket-resolved'].map((n) => join(root, 'examples', n, 'criteria.yaml'));
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
+const profiles = readProfiles();
+const prod = profiles.find((p) => p.name === 'prod')!;
+/** A -hsmeta.json file as HubSpot reads it when the project is uploaded with `profile`. */
+const readWithProfile = (file: string, profile: Profile): unknown => substitute(readJson(file), profile.variables);
+/** The webhooks component as uploaded to production: the subscriptions are the same under every profile. */
+const prodWebhooks = () => webhooksComponentSchema.parse(readWithProfile(webhooksFile, prod));
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((d) => d.isFile())
+    // A card folder's own `npm install` (to try it with `hs project dev`) is not part of the project.
+    .filter((d) => d.isFile() && !d.parentPath.split(/[\\/]/).includes('node_modules'))
     .map((d) => relative(dir, join(d.parentPath, d.name)))
     .sort();
 }
@@ -48,6 +57,19 @@ const httpsOrigin = z.string().refine((s) => {
     return false;
   }
 }, 'must be a bare https origin');
+
+// The app card reference (developer platform): one location, the record types, a React entry point under app/cards/.
+const cardSchema = z.strictObject({
+  uid,
+  type: z.literal('card'),
+  config: z.strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    location: z.enum(['crm.record.tab', 'crm.record.sidebar', 'crm.preview', 'helpdesk.sidebar']),
+    entrypoint: z.string().regex(/^\/app\/cards\/[\w./-]+\.(jsx|tsx)$/),
+    objectTypes: z.array(z.enum(['contacts', 'companies', 'deals', 'tickets'])).min(1),
+  }),
+});
 
 const appSchema = z.strictObject({
   uid,
@@ -114,8 +136,22 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('hubspot-app/', () => {
-  it('holds only files whose shape this test checks', () => {
-    expect(filesUnder(appDir)).toEqual(['hsproject.json', 'src/app/app-hsmeta.json', 'src/app/webhooks/webhooks-hsmeta.json']);
+  it('holds only files whose shape this test checks, and the card, whose code tsc, eslint and its own tests check', () => {
+    const files = filesUnder(appDir);
+    expect(files.filter((f) => !f.startsWith('src/app/cards/'))).toEqual([
+      'hsproject.json',
+      'src/app/app-hsmeta.json',
+      'src/app/webhooks/webhooks-hsmeta.json',
+      'src/hsprofile.local.json',
+      'src/hsprofile.prod.json',
+    ]);
+    const card = files.filter((f) => f.startsWith('src/app/cards/')).map((f) => f.slice('src/app/cards/'.length));
+    expect(card.filter((f) => !/^(api|components|hooks|words)\/[a-z-]+\.tsx?$/.test(f))).toEqual(['outcome-card-entry.tsx', 'outcome-card-hsmeta.json', 'package.json']);
+  });
+
+  it('has a config profile per environment, each with its account and the https origin of the service', () => {
+    expect(profiles.map((p) => p.name)).toEqual(['local', 'prod']);
+    expect(new Set(profiles.map((p) => p.variables.BACKEND_URL)).size).toBe(profiles.length);
   });
 
   it('hsproject.json is a 2026.09 developer project', () => {
@@ -123,12 +159,32 @@ describe('hubspot-app/', () => {
     expect(project.platformVersion).toBe('2026.09');
   });
 
-  it('app-hsmeta.json is a static-auth, privately distributed app with exactly the service scopes', () => {
-    const app = appSchema.parse(readJson(join(appDir, 'src/app/app-hsmeta.json')));
+  it.each(profiles)('app-hsmeta.json is a static-auth, privately distributed app with exactly the service scopes (profile $name)', (profile) => {
+    const file = join(appDir, 'src/app/app-hsmeta.json');
+    const app = appSchema.parse(readWithProfile(file, profile));
     expect([...app.config.auth.requiredScopes].sort()).toEqual([...SERVICE_SCOPES].sort());
     expect(new Set(app.config.auth.requiredScopes).size).toBe(app.config.auth.requiredScopes.length);
     expect(app.config.auth.optionalScopes).toEqual([]);
-    expect(app.config.permittedUrls.fetch).toEqual(['https://outcome-billing.example.com']);
+    // The card may fetch only the service, wherever the profile puts it.
+    expect((readJson(file) as { config: { permittedUrls: { fetch: string[] } } }).config.permittedUrls.fetch).toEqual(['${BACKEND_URL}']);
+    expect(app.config.permittedUrls.fetch).toEqual([profile.variables.BACKEND_URL]);
+  });
+
+  it('the card is a record-tab card on contacts, deals and tickets with a stable uid and an entry point that exists', () => {
+    const card = cardSchema.parse(readJson(join(appDir, 'src/app/cards/outcome-card-hsmeta.json')));
+    // HubSpot keys the card's place on the record by its uid: changing it loses every portal's layout.
+    expect(card.uid).toBe('outcome_billing_outcome_card');
+    expect(card.config).toMatchObject({ location: 'crm.record.tab', objectTypes: ['contacts', 'deals', 'tickets'] });
+    expect(existsSync(join(appDir, 'src', card.config.entrypoint))).toBe(true);
+  });
+
+  it("the card's package.json pins the versions the root installs for its tests, and is no workspace of the root", () => {
+    const cardPackage = z.looseObject({ type: z.literal('module'), dependencies: z.record(z.string(), z.string()), devDependencies: z.record(z.string(), z.string()) });
+    const pkg = cardPackage.parse(readJson(join(appDir, 'src/app/cards/package.json')));
+    const installed = (name: string) => (readJson(join(root, 'node_modules', name, 'package.json')) as { version: string }).version;
+    expect(pkg.dependencies).toEqual({ '@hubspot/ui-extensions': installed('@hubspot/ui-extensions'), react: installed('react'), zod: `^${installed('zod')}` });
+    expect(pkg.devDependencies).toEqual({ '@types/react': `^${installed('@types/react')}` });
+    expect(readJson(join(root, 'package.json'))).not.toHaveProperty('workspaces');
   });
 
   it('every component has its own uid', () => {
@@ -138,9 +194,10 @@ describe('hubspot-app/', () => {
     expect(new Set(uids).size).toBe(uids.length);
   });
 
-  it('webhooks-hsmeta.json is a webhooks component pointing at the service', () => {
-    const hooks = webhooksComponentSchema.parse(readJson(webhooksFile));
-    expect(hooks.config.settings).toEqual({ targetUrl: 'https://outcome-billing.example.com/webhooks/hubspot', maxConcurrentRequests: 10 });
+  it.each(profiles)('webhooks-hsmeta.json is a webhooks component pointing at the service (profile $name)', (profile) => {
+    expect((readJson(webhooksFile) as { config: { settings: unknown } }).config.settings).toEqual({ targetUrl: '${BACKEND_URL}/webhooks/hubspot', maxConcurrentRequests: 10 });
+    const hooks = webhooksComponentSchema.parse(readWithProfile(webhooksFile, profile));
+    expect(hooks.config.settings).toEqual({ targetUrl: `${profile.variables.BACKEND_URL}/webhooks/hubspot`, maxConcurrentRequests: 10 });
     const subs = [...(hooks.config.subscriptions.crmObjects ?? []), ...(hooks.config.subscriptions.hubEvents ?? [])];
     expect(subs.length).toBeLessThanOrEqual(1000);
     const keys = subs.map((s) => JSON.stringify(s));
@@ -149,10 +206,10 @@ describe('hubspot-app/', () => {
 
   it('webhooks-hsmeta.json covers every property the examples read, with lifecycle events, and is what the generator makes', async () => {
     const versions = await exampleVersions();
-    const hooks = webhooksComponentSchema.parse(readJson(webhooksFile));
+    const hooks = prodWebhooks();
     expect(missingSubscriptions(hooks, versions)).toEqual([]);
     expect(ownPropertySubscriptions(hooks)).toEqual([]);
-    expect(hooks).toEqual(generateWebhooks(versions).component);
+    expect(hooks).toEqual(generateWebhooks(versions, hooks.config.settings).component);
     const types = (hooks.config.subscriptions.crmObjects ?? []).filter((s) => s.propertyName === undefined).map((s) => `${s.objectType} ${s.subscriptionType}`);
     for (const object of ['contact', 'deal', 'ticket']) {
       for (const event of ['creation', 'deletion', 'merge', 'restore']) expect(types).toContain(`${object} object.${event}`);
@@ -163,7 +220,7 @@ describe('hubspot-app/', () => {
 
 describe('webhook coverage of the criteria', () => {
   it('fails when a criteria reads a property no subscription covers', async () => {
-    const hooks = webhooksComponentSchema.parse(readJson(webhooksFile));
+    const hooks = prodWebhooks();
     const extra = criteria(`fail_if: "agent_outcome = 'x'"\nexclude:\n  - { if: "amount > 5", label: big }\n`);
     const missing = missingSubscriptions(hooks, [...(await exampleVersions()), extra]);
     expect(missing.map((m) => `${m.object}.${m.property}`)).toEqual(['deal.agent_go_at', 'deal.agent_outcome', 'deal.amount']);
@@ -198,14 +255,16 @@ describe('webhook coverage of the criteria', () => {
   });
 
   it('subscriptions --check passes for the examples and fails, naming the property, for a criteria it does not cover', async () => {
-    const ok = await run(['hubspot', 'subscriptions', '--check', ...exampleCriteria.flatMap((c) => ['--criteria', c])]);
+    // The project's own file, with the profile variable in its targetUrl.
+    const uploaded = webhooksFile;
+    const ok = await run(['hubspot', 'subscriptions', '--check', '--out', uploaded, ...exampleCriteria.flatMap((c) => ['--criteria', c])]);
     expect(ok.err).toBe('');
     expect(ok.code).toBe(0);
 
     const dir = mkdtempSync(join(tmpdir(), 'ob-subs-'));
     const file = join(dir, 'extra.yaml');
     writeFileSync(file, readFileSync(exampleCriteria[2]!, 'utf8').replace("success: \"hs_pipeline_stage = '4' AND NOT hs_is_spam\"", "success: \"hs_pipeline_stage = '4' AND NOT hs_is_spam AND hs_resolution IS KNOWN\""));
-    const bad = await run(['hubspot', 'subscriptions', '--check'], { CRITERIA_PATH: file });
+    const bad = await run(['hubspot', 'subscriptions', '--check', '--out', uploaded], { CRITERIA_PATH: file });
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('missing: ticket.hs_resolution: no active property-change subscription (read by ticket-resolved v1)');
   });
@@ -213,7 +272,7 @@ describe('webhook coverage of the criteria', () => {
   it('subscriptions writes the file and keeps its target URL and concurrency', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ob-subs-'));
     const out = join(dir, 'webhooks-hsmeta.json');
-    const hooks = webhooksComponentSchema.parse(readJson(webhooksFile));
+    const hooks = prodWebhooks();
     writeFileSync(out, JSON.stringify({ ...hooks, config: { settings: { targetUrl: 'https://billing.acme.test/webhooks/hubspot', maxConcurrentRequests: 7 }, subscriptions: {} } }));
     const result = await run(['hubspot', 'subscriptions', '--out', out, ...exampleCriteria]);
     expect(result.code).toBe(0);

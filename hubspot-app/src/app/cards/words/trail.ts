@@ -1,0 +1,70 @@
+// Audit-trail entries in the reps' words: what happened to the attempt, in the order it happened.
+//
+// The keys are the trail's entry types and causes (docs/card-api.md); test/hubspot-app checks them.
+import type { TrailEntry } from '../api/schema.ts';
+import { reasonWords, statusName } from './outcomes.ts';
+
+export const PRESS_WORDS = {
+  opened: 'The agent started this attempt',
+  retry: 'The agent pressed again: counted as a retry of this attempt',
+  duplicate: 'The agent pressed again: counted as a duplicate, not billed again',
+  suppressed: 'A press was ignored: it came during the cool-down',
+  late: 'A change arrived after later ones had been applied: noted, not applied',
+} as const;
+
+export const SIGNAL_WORDS = {
+  created: 'The record was created',
+  deleted: 'The record was deleted',
+  restored: 'The record was restored',
+  merged: 'Another record was merged into this one',
+  merged_away: 'This record was merged into another',
+} as const;
+
+export const CAUSE_WORDS = {
+  signal: 'after a change on the record',
+  deadline: 'the time limit passed',
+  review_end: 'the review period ended',
+  retry_window_end: 'the time for retries ended',
+  dispute: 'after a dispute',
+} as const;
+
+export const DISPUTE_STEP_WORDS = {
+  dispute_opened: 'Dispute opened',
+  dispute_upheld: 'Dispute upheld: the outcome is credited',
+  dispute_rejected: 'Dispute rejected: the outcome stays billed',
+} as const;
+
+const known = <T extends object>(table: T, key: string | undefined): key is Extract<keyof T, string> => key !== undefined && Object.hasOwn(table, key);
+
+function checked(entry: TrailEntry): string {
+  const success = entry.checks?.success;
+  return success === undefined ? '' : success ? ' (success criteria met)' : ' (success criteria not met)';
+}
+
+function signalWords(entry: TrailEntry): string {
+  if (entry.kind === 'property') return `${entry.property ?? 'A property'} changed to “${entry.value ?? ''}”${checked(entry)}`;
+  if (entry.kind === 'crm_read') {
+    const found = entry.found === false ? ': the record no longer exists' : '';
+    return `The service checked the record in HubSpot${found}${checked(entry)}`;
+  }
+  const words = known(SIGNAL_WORDS, entry.kind) ? SIGNAL_WORDS[entry.kind] : `Record change: ${entry.kind ?? 'unknown'}`;
+  return `${words}${checked(entry)}`;
+}
+
+function transitionWords(entry: TrailEntry): string {
+  const cause = known(CAUSE_WORDS, entry.cause) ? CAUSE_WORDS[entry.cause] : entry.cause;
+  const because = entry.reason ? ` (${reasonWords(entry.reason, entry.label ?? null)})` : '';
+  return `${statusName(entry.from ?? '?')} → ${statusName(entry.to ?? '?')}${cause ? `: ${cause}` : ''}${because}`;
+}
+
+/** One entry as a sentence (its time is shown beside it). */
+export function trailEntryWords(entry: TrailEntry): string {
+  if (known(PRESS_WORDS, entry.type)) return PRESS_WORDS[entry.type];
+  if (entry.type === 'signal') return signalWords(entry);
+  if (entry.type === 'transition') return transitionWords(entry);
+  if (known(DISPUTE_STEP_WORDS, entry.type)) {
+    const by = entry.by ? ` by ${entry.by.email}` : '';
+    return `${DISPUTE_STEP_WORDS[entry.type]}${by}${entry.note ? `: ${entry.note}` : ''}`;
+  }
+  return entry.type.replace(/_/g, ' ');
+}
