@@ -7,9 +7,9 @@ import { toSignals } from '../../adapters/hubspot/webhook-signals.ts';
 import { outcomeView } from '../../core/ledger-view.ts';
 import { simulate } from '../../core/simulate.ts';
 import { isoUtc, parseInstant } from '../../core/time.ts';
-import { formatProblem } from '../../core/problems.ts';
 import type { Problem } from '../../core/problems.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, reportFormat } from '../args.ts';
+import { formatFileProblem } from '../file-problem.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { renderTableReport } from '../ledger-report.ts';
@@ -26,7 +26,7 @@ virtual time, and prints the ledger and the invoice. Needs neither Redis nor Hub
   --records <file>    the records' properties before the first event: [{ objectType, id, properties }]
   --until <time>      stop the clock there, inclusive (ISO 8601 with offset); default: until all settle
   --format <f>        table (default, for people) or json (cli.md's document)
-  --trail             with --format json: include each outcome's audit trail
+  --trail             include each outcome's audit trail; needs --format json (a usage error with the table)
 
 Exit codes: 0 success, 1 bad input (every problem listed on stderr), 2 usage error.`;
 
@@ -47,8 +47,7 @@ export async function simulateCommand(args: readonly string[], io: CliIo): Promi
   const eventsPath = values.events as string | undefined;
   if (criteriaPaths.length === 0) throw new UsageError('simulate needs --criteria <file>');
   if (eventsPath === undefined) throw new UsageError('simulate needs --events <file>');
-  const format = (values.format as string | undefined) ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, not "${format}"`);
+  const format = reportFormat(values);
   let until: number | null = null;
   if (values.until !== undefined) {
     const parsed = parseInstant(values.until as string, 'UTC');
@@ -103,5 +102,5 @@ async function readInput<T>(path: string, problems: string[], parse: (text: stri
 }
 
 function collect(problems: string[], source: string, result: { ok: boolean; problems?: readonly Problem[] } | null): void {
-  if (result && !result.ok) for (const p of result.problems ?? []) problems.push(`${source}: ${formatProblem(p)}`);
+  if (result && !result.ok) for (const p of result.problems ?? []) problems.push(formatFileProblem(source, p));
 }
