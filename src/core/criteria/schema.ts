@@ -37,6 +37,7 @@ const text = z.string().trim().min(1);
 
 /** 1, 2, 3 ...: a version number that JSON and YAML hold exactly. */
 export const isWholeVersion = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+
 /** HubSpot internal property names: lower-case letters, digits and underscores, as HubSpot creates them. */
 const propertyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a HubSpot internal property name (letters, digits, underscores)');
 
