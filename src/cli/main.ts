@@ -1,9 +1,11 @@
 // The `outcome-billing` command: dispatches to a subcommand and maps failures to cli.md's exit codes.
+import { readFile } from 'node:fs/promises';
 import { hubspotCommand } from './commands/hubspot-setup.ts';
 import { ledgerCommand } from './commands/ledger.ts';
 import { sendCommand } from './commands/send.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { validateCommand } from './commands/validate.ts';
+import { suggestion } from './args.ts';
 import { EXIT, processIo, UsageError } from './io.ts';
 import type { CliIo, ExitCode } from './io.ts';
 
@@ -29,7 +31,7 @@ Commands:
   hubspot subscriptions [--criteria <path>] [--check]
                                 regenerate the HubSpot app's webhook subscriptions from the criteria
 
-Run 'outcome-billing <command> --help' for a command's options.`;
+Run 'outcome-billing <command> --help' for a command's options, 'outcome-billing --version' for the version.`;
 
 export async function main(args: readonly string[], io: CliIo = processIo): Promise<ExitCode> {
   const [name, ...rest] = args;
@@ -37,9 +39,13 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
     io.out(mainHelp);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (name === '--version') {
+    io.out(await packageVersion());
+    return EXIT.ok;
+  }
   const command = COMMANDS[name];
   if (!command) {
-    io.err(`outcome-billing: unknown command "${name}"\n\n${mainHelp}`);
+    io.err(`outcome-billing: unknown command "${name}"${suggestion(name, Object.keys(COMMANDS))}\n\n${mainHelp}`);
     return EXIT.usage;
   }
   try {
@@ -51,4 +57,10 @@ export async function main(args: readonly string[], io: CliIo = processIo): Prom
     }
     throw e;
   }
+}
+
+/** The version in package.json, read when asked: the command runs from a checkout, not a build. */
+async function packageVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { amountProblem, currencyProblem, findCurrency, parseAmount } from './money.ts';
 import type { Currency } from './money.ts';
 import type { Problem } from './problems.ts';
-import { problemsFromZod } from './zod-problems.ts';
+import { problemsFromZod, quoteInput } from './zod-problems.ts';
 
 export const PRICE_MODELS = ['flat', 'graduated', 'volume'] as const;
 export type PriceModel = (typeof PRICE_MODELS)[number];
@@ -78,7 +78,7 @@ const tierSchema = z.strictObject(
       error: (iss) =>
         iss.input === undefined
           ? 'required: a positive integer, or null for the last tier'
-          : `must be a positive integer, or null for the last tier (got ${JSON.stringify(iss.input)})`,
+          : `must be a positive integer, or null for the last tier (got ${quoteInput(iss.input)})`,
     }),
     unit_amount: amountText,
   },

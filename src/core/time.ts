@@ -4,8 +4,12 @@ import { DateTime, IANAZone } from 'luxon';
 export const BUCKET_PERIODS = ['hour', 'day', 'week', 'month', 'none'] as const;
 export type BucketPeriod = (typeof BUCKET_PERIODS)[number];
 
+// Intl (and so luxon) also takes a bare offset such as `+02:00`; the contract asks for a name, which follows daylight saving.
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+
+/** An IANA time zone name (`UTC`, `Europe/Berlin`, `Etc/GMT+2`), not an offset. */
 export function isValidTimeZone(name: string): boolean {
-  return IANAZone.isValidZone(name);
+  return ZONE_NAME.test(name) && IANAZone.isValidZone(name);
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -39,7 +43,9 @@ export function isoUtc(at: number): string {
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
+/** Offsets in use run from -12:00 to +14:00; past 14 hours is a typo, which luxon would read as a shifted instant. */
+const MAX_OFFSET_MINUTES = 14 * 60;
 
 export type InstantResult = { ok: true; ms: number } | { ok: false; message: string };
 
@@ -49,9 +55,15 @@ export type InstantResult = { ok: true; ms: number } | { ok: false; message: str
  */
 export function parseInstant(text: string, zone: string): InstantResult {
   let dt: DateTime;
+  const withOffset = DATE_TIME_WITH_OFFSET.exec(text);
   if (DATE_ONLY.test(text)) dt = DateTime.fromISO(text, { zone });
-  else if (DATE_TIME_WITH_OFFSET.test(text)) dt = DateTime.fromISO(text, { setZone: true });
-  else {
+  else if (withOffset) {
+    const [, , , , sign, hours, minutes = '00'] = withOffset;
+    if (sign !== undefined && (Number(minutes) > 59 || Number(hours) * 60 + Number(minutes) > MAX_OFFSET_MINUTES)) {
+      return { ok: false, message: `"${text}": ${sign}${hours}:${minutes} is not a real UTC offset (at most 14:00 either side of UTC)` };
+    }
+    dt = DateTime.fromISO(text, { setZone: true });
+  } else {
     return {
       ok: false,
       message: `"${text}" is not an ISO 8601 date-time with an offset (e.g. 2026-11-01T00:00:00Z) or a date (2026-11-01)`,

@@ -78,11 +78,31 @@ function contractMessage(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'string') return 'must not be empty';
       if (issue.origin === 'array') return `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}`;
       return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
+    case 'too_big':
+      return tooBig(issue, input);
     case 'invalid_format':
       return `${describeValue(input)} does not match the expected format (${issue.pattern ?? issue.format})`;
     default:
       return issue.message;
   }
+}
+
+function tooBig(issue: z.core.$ZodIssueTooBig, input: unknown): string {
+  const max = Number(issue.maximum);
+  if (issue.origin === 'string') return `must be at most ${max} character${max === 1 ? '' : 's'}`;
+  if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${max} entr${max === 1 ? 'y' : 'ies'}`;
+  // zod's integer check ends at 2^53 - 1: beyond it a JSON number has already lost digits.
+  if (max === Number.MAX_SAFE_INTEGER) return `must be a whole number no larger than ${max} (got ${quoteInput(input)})`;
+  return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}`;
+}
+
+/**
+ * An input as a message may quote it: JSON, except a whole number past 2^53, which JSON would print
+ * rounded (99999999999999999999 as 100000000000000000000), a value the person never wrote.
+ */
+export function quoteInput(v: unknown): string {
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return 'a number too large to be exact';
+  return JSON.stringify(v) ?? String(v);
 }
 
 function article(type: string): string {
@@ -95,5 +115,6 @@ function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return quoteInput(v);
   return `${typeof v} ${String(v)}`;
 }

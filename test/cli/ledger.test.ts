@@ -60,4 +60,13 @@ describe('outcome-billing ledger', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/cannot reach Redis/);
   });
+
+  it('an unreachable Redis is named without its password, with the reason and what to do, not only "Connection is closed."', async () => {
+    const r = await cli('ledger', '--redis-url', 'redis://:hunter2@127.0.0.1:1/0', '--criteria', criteriaFile);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('cannot reach Redis at redis://127.0.0.1:1/0 (connection refused)');
+    expect(r.err).toMatch(/--redis-url or REDIS_URL/);
+    expect(r.err).not.toContain('hunter2');
+    expect(r.err).not.toMatch(/Connection is closed/);
+  });
 });

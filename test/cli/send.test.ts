@@ -220,7 +220,7 @@ describe('send: bad input and usage (cli.md)', () => {
     [['send', '--events', 'e.json', '--rate', 'fast'], /--rate must be a number/],
     [['send', '--events', 'e.json', '--to', 'not a url'], /--to must be a URL/],
     [['send', '--events', 'e.json', '--to', 'ftp://127.0.0.1/x'], /--to must be an http or https URL/],
-    [['send', '--events', 'e.json', 'extra'], /send takes no arguments/],
+    [['send', '--events', 'e.json', 'extra'], /unexpected argument "extra"/],
   ])('usage error %j: exit 2', async (args, message) => {
     const err: string[] = [];
     const code = await main(args, { out: () => undefined, err: (t) => err.push(t) });

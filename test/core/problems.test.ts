@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatPath, formatProblem } from '../../src/core/problems.ts';
-import { problemsFromZod } from '../../src/core/zod-problems.ts';
+import { problemsFromZod, quoteInput } from '../../src/core/zod-problems.ts';
 
 describe('formatPath', () => {
   it.each<[readonly (string | number)[], string]>([
@@ -53,5 +53,27 @@ describe('problemsFromZod', () => {
 
   it('puts a problem of the whole value at the empty path', () => {
     expect(problemsFromZod(parse('text'))).toEqual([{ code: 'invalid_type', path: [], message: 'expected a mapping of fields, got "text"' }]);
+  });
+});
+
+describe('contract wording of numbers (issue 11)', () => {
+  const problemOf = (schema: z.ZodType, value: unknown) => {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (result.success) throw new Error('expected issues');
+    return problemsFromZod(result.error);
+  };
+
+  it('an integer past 2^53 is "too large to be exact", never zod text or the rounded value', () => {
+    expect(problemOf(z.number().int(), 1e23)).toEqual([{ code: 'too_big', path: [], message: 'must be a whole number no larger than 9007199254740991 (got a number too large to be exact)' }]);
+  });
+
+  it('a maximum is said in words', () => {
+    expect(problemOf(z.number().max(10), 12)).toEqual([{ code: 'too_big', path: [], message: 'must be at most 10' }]);
+    expect(problemOf(z.string().max(3), 'abcd')).toEqual([{ code: 'too_big', path: [], message: 'must be at most 3 characters' }]);
+    expect(problemOf(z.array(z.number()).max(1), [1, 2])).toEqual([{ code: 'too_big', path: [], message: 'must have at most 1 entry' }]);
+  });
+
+  it('quoteInput never prints a number JSON would round', () => {
+    expect([quoteInput(1.5), quoteInput('x'), quoteInput(1e20), quoteInput(-5)]).toEqual(['1.5', '"x"', 'a number too large to be exact', '-5']);
   });
 });

@@ -1,6 +1,7 @@
 // One HubSpot webhook event and one delivery as HubSpot sends them: the zod schemas and the event type they yield.
 import { z } from 'zod';
 import type { ObjectType } from '../../core/types.ts';
+import { quoteInput } from '../../core/zod-problems.ts';
 
 /**
  * One webhook event after validation. Object ids are normalised to decimal strings (HubSpot sends
@@ -49,6 +50,17 @@ export const required = (expected: string) => (issue: { input?: unknown }) =>
 const integer = (expected: string) =>
   z.number({ error: required(expected) }).int({ error: `expected ${expected}` }).min(0, { error: `expected ${expected}` });
 
+/** The instants a JS date holds that a person means: 1970-01-01 up to the end of 9999, in epoch ms. */
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const EPOCH_RANGE = `from 0 (1970-01-01T00:00:00Z) to ${LATEST_MS} (9999-12-31T23:59:59.999Z)`;
+
+/** Epoch ms: a fraction or a text is the wrong kind of value; a whole number out of range gets the range, not "expected an integer". */
+const epochMs = z.number({ error: required('epoch milliseconds as an integer') }).check((ctx) => {
+  const v = ctx.value;
+  if (!Number.isInteger(v)) ctx.issues.push({ code: 'custom', input: v, message: 'expected epoch milliseconds as an integer', params: { problem: 'invalid_type' } });
+  else if (v < 0 || v > LATEST_MS) ctx.issues.push({ code: 'custom', input: v, message: `must be epoch milliseconds ${EPOCH_RANGE}, got ${quoteInput(v)}`, params: { problem: 'invalid_value' } });
+});
+
 // HubSpot treats ids as opaque digits; a JSON number past 2^53 has already lost digits, so it cannot be trusted.
 function readObjectId(value: unknown): string | { error: string } {
   if (typeof value === 'number') {
@@ -78,7 +90,7 @@ const rawEventSchema = z
     subscriptionId: integer('an integer subscription id'),
     portalId: integer('an integer portal id'),
     appId: integer('an integer app id').nullish(),
-    occurredAt: integer('epoch milliseconds as an integer'),
+    occurredAt: epochMs,
     subscriptionType: z
       .string({ error: required('a subscription type such as contact.propertyChange') })
       .min(1, { error: 'expected a subscription type such as contact.propertyChange' }),

@@ -35,12 +35,19 @@ export const REDACT_PATHS: readonly string[] = [
   ...HEADER_KEYS.flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`, `req.headers["${h}"]`]),
 ];
 
+/** What a secret that holds nothing shows as: pino would print "[redacted]" for a key that is present but unset. */
+export const NOT_SET = '(not set)';
+
+function censor(value: unknown): string {
+  return value === undefined || value === null || value === '' ? NOT_SET : '[redacted]';
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       name: options.name,
       level: options.level,
-      redact: { paths: [...REDACT_PATHS], censor: '[redacted]' },
+      redact: { paths: [...REDACT_PATHS], censor },
       // ISO time reads better in a terminal and sorts the same.
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

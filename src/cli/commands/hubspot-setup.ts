@@ -7,7 +7,7 @@ import { HubSpotRateLimitedError, HubSpotRejectedError, HubSpotServerError, HubS
 import { formatSetupAction, runHubSpotSetup } from '../../app/hubspot-setup.ts';
 import type { SetupFailure } from '../../app/hubspot-setup.ts';
 import { formatProblem } from '../../core/problems.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, suggestion } from '../args.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { hubspotSubscriptionsCommand } from './hubspot-subscriptions.ts';
@@ -29,7 +29,7 @@ export async function hubspotCommand(args: readonly string[], io: CliIo, env: No
     io.out(hubspotHelp);
     return sub === undefined ? EXIT.usage : EXIT.ok;
   }
-  throw new UsageError(`unknown hubspot subcommand "${sub}" (setup or subscriptions)`);
+  throw new UsageError(`unknown hubspot subcommand "${sub}"${suggestion(sub, ['setup', 'subscriptions'])} (setup or subscriptions)`);
 }
 
 export const hubspotSetupHelp = `Usage: outcome-billing hubspot setup [--dry-run]
@@ -54,12 +54,11 @@ export interface SetupCommandDeps {
 }
 
 export async function hubspotSetupCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, deps: SetupCommandDeps = {}): Promise<ExitCode> {
-  const { values, positionals } = parseCommandArgs(args, { 'dry-run': { type: 'boolean' } });
+  const { values } = parseCommandArgs(args, { 'dry-run': { type: 'boolean' } });
   if (values.help) {
     io.out(hubspotSetupHelp);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`setup takes no arguments, got "${positionals.join(' ')}"`);
   const dryRun = values['dry-run'] === true;
 
   const definitions = await loadPropertyDefinitions();

@@ -1,7 +1,8 @@
 // `outcome-billing hubspot subscriptions [--criteria <path>] [--check]`: regenerates (or checks) the app's webhook subscriptions from the criteria.
 import { readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatSourcedProblem, loadCriteriaFiles } from '../../adapters/files/criteria-files.ts';
+import { formatSourcedProblem, loadCriteriaFiles, readError } from '../../adapters/files/criteria-files.ts';
 import {
   DEFAULT_WEBHOOK_SETTINGS,
   describeMissing,
@@ -41,7 +42,7 @@ export async function hubspotSubscriptionsCommand(args: readonly string[], io: C
     criteria: { type: 'string', multiple: true },
     check: { type: 'boolean' },
     out: { type: 'string' },
-  });
+  }, { positionals: 'paths' });
   if (values.help) {
     io.out(hubspotSubscriptionsHelp);
     return EXIT.ok;
@@ -89,7 +90,12 @@ export async function hubspotSubscriptionsCommand(args: readonly string[], io: C
     for (const p of generated.problems) io.err(p);
     return EXIT.badInput;
   }
-  await writeFile(file, `${JSON.stringify(generated.component, null, 2)}\n`);
+  try {
+    await writeFile(file, `${JSON.stringify(generated.component, null, 2)}\n`);
+  } catch (e) {
+    io.err(`cannot write ${file}: ${writeError(e, file)}`);
+    return EXIT.badInput;
+  }
   const subs = generated.component.config.subscriptions;
   const properties = (subs.crmObjects ?? []).filter((s) => s.propertyName !== undefined).length;
   io.out(`wrote ${file}: ${(subs.crmObjects ?? []).length + (subs.hubEvents ?? []).length} subscriptions (${properties} property changes)`);
@@ -113,4 +119,10 @@ async function readWebhooksFile(file: string): Promise<{ component: WebhooksComp
   const parsed = webhooksComponentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) return { problem: `not a webhooks component: ${problemsFromZod(parsed.error, { wording: 'schema' }).map((p) => formatProblem(p)).join('; ')}`, missing: false };
   return { component: parsed.data };
+}
+
+function writeError(e: unknown, file: string): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return `the folder ${dirname(file)} does not exist (create it, or choose another --out)`;
+  return readError(e);
 }

@@ -1,25 +1,28 @@
 // `outcome-billing ledger`: prints the live ledger from Redis, in the same shapes as `simulate`.
-import { Redis } from 'ioredis';
 import { formatSourcedProblem, loadCriteriaFiles } from '../../adapters/files/criteria-files.ts';
 import { createRedisSignalStore } from '../../adapters/redis/signal-store.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
 import { compareOutcomes, invoiceOf, outcomeView, summarize } from '../../core/ledger-view.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, reportFormat } from '../args.ts';
 import { DEV_SESSION_NOTE, devSessionHelp, given, readDevSessionFallback } from '../dev-session-fallback.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { renderTableReport } from '../ledger-report.ts';
+import { connectCliRedis } from '../redis-connection.ts';
 
 export const ledgerHelp = `Usage: outcome-billing ledger [--portal <id>] [--format table|json] [--trail]
                             [--redis-url <url>] [--prefix <key prefix>] [--criteria <path>]
 
 Prints the live service's ledger (every outcome, the invoice and the summary) from Redis, in the same
 shapes as 'simulate'. Reads REDIS_URL (default redis://127.0.0.1:6379), REDIS_PREFIX (default ob) and
-CRITERIA_PATH (needed for prices) from the environment; the options override them.
+CRITERIA_PATH (needed for prices) from the environment; the options override them. --trail adds each
+outcome's audit trail and needs --format json (a usage error with the table).
 
 ${devSessionHelp('the Redis URL, the prefix or the criteria')}
 
 Exit codes: 0 success, 1 bad input (criteria problems, Redis unreachable), 2 usage error.`;
+
+const REDIS_HINT = "start Redis, or point the ledger at the service's Redis with --redis-url or REDIS_URL (and its key prefix with --prefix or REDIS_PREFIX)";
 
 export interface LedgerSettings {
   readonly redisUrl: string;
@@ -57,8 +60,7 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
     io.out(ledgerHelp);
     return EXIT.ok;
   }
-  const format = (values.format as string | undefined) ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, not "${format}"`);
+  const format = reportFormat(values);
   const portalText = values.portal as string | undefined;
   if (portalText !== undefined && !/^\d+$/.test(portalText)) throw new UsageError(`--portal must be a HubSpot portal id (digits), not "${portalText}"`);
   const chosen = await settings(values, env, cwd, io);
@@ -69,17 +71,12 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
     for (const p of criteria.problems) io.err(formatSourcedProblem(p));
     return EXIT.badInput;
   }
-  const url = chosen.redisUrl;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, retryStrategy: () => null });
-  // A failure is reported once, below, as the command's answer.
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-  } catch (e) {
-    io.err(`cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${e instanceof Error ? e.message : String(e)}`);
-    redis.disconnect();
+  const connected = await connectCliRedis(chosen.redisUrl, REDIS_HINT);
+  if (!connected.ok) {
+    io.err(connected.message);
     return EXIT.badInput;
   }
+  const { redis } = connected;
   try {
     const store = createRedisSignalStore(redis, chosen.prefix);
     const portals = await store.portals();

@@ -9,7 +9,7 @@ import type { Delivery } from '../../adapters/hubspot/webhook-deliveries.ts';
 import { sendDeliveries } from '../../adapters/hubspot/webhook-sender.ts';
 import type { SenderDeps, SendTally } from '../../adapters/hubspot/webhook-sender.ts';
 import { DEFAULT_PORT } from '../../config/env.ts';
-import { formatProblem } from '../../core/problems.ts';
+import { formatFileProblem } from '../file-problem.ts';
 import { parseCommandArgs } from '../args.ts';
 import { DEV_SESSION_FILE } from '../../adapters/files/dev-session.ts';
 import { DEV_SESSION_NOTE, devRunning, devSessionHelp, given, readDevSessionFallback } from '../dev-session-fallback.ts';
@@ -63,7 +63,7 @@ interface SendArgs {
 }
 
 function readArgs(args: readonly string[], env: NodeJS.ProcessEnv): SendArgs | 'help' {
-  const { values, positionals } = parseCommandArgs(args, {
+  const { values } = parseCommandArgs(args, {
     events: { type: 'string' },
     to: { type: 'string' },
     secret: { type: 'string' },
@@ -71,7 +71,6 @@ function readArgs(args: readonly string[], env: NodeJS.ProcessEnv): SendArgs | '
     rate: { type: 'string' },
   });
   if (values.help) return 'help';
-  if (positionals.length > 0) throw new UsageError(`send takes no arguments, got "${positionals.join(' ')}"`);
   const eventsPath = values.events as string | undefined;
   if (eventsPath === undefined) throw new UsageError('send needs --events <file>');
   const rateText = values.rate as string | undefined;
@@ -136,7 +135,7 @@ export async function sendCommand(args: readonly string[], io: CliIo, overrides:
   }
   const events = parseEventsText(text, eventsPath);
   if (!events.ok) {
-    for (const p of events.problems) io.err(`${eventsPath}: ${formatProblem(p)}`);
+    for (const p of events.problems) io.err(formatFileProblem(eventsPath, p));
     io.err(`${events.problems.length} problem${events.problems.length === 1 ? '' : 's'}: nothing was sent`);
     return EXIT.badInput;
   }

@@ -11,9 +11,10 @@ import type { SimulationRefusal } from '../../core/simulate.ts';
 import { isPauseAction } from '../../core/engine/input.ts';
 import type { Action } from '../../core/engine/input.ts';
 import { isoUtc, parseInstant } from '../../core/time.ts';
-import { formatPath, formatProblem } from '../../core/problems.ts';
+import { formatPath } from '../../core/problems.ts';
 import type { Problem, ProblemPath } from '../../core/problems.ts';
-import { parseCommandArgs } from '../args.ts';
+import { parseCommandArgs, reportFormat } from '../args.ts';
+import { formatFileProblem } from '../file-problem.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { renderTableReport } from '../ledger-report.ts';
@@ -35,7 +36,7 @@ virtual time, and prints the ledger and the invoice. Needs neither Redis nor Hub
                       An action that does not apply is refused on stderr; the run goes on
   --until <time>      stop the clock there, inclusive (ISO 8601 with offset); default: until all settle
   --format <f>        table (default, for people) or json (cli.md's document)
-  --trail             with --format json: include each outcome's audit trail
+  --trail             include each outcome's audit trail; needs --format json (a usage error with the table)
 
 Exit codes: 0 success, 1 bad input (every problem listed on stderr), 2 usage error.`;
 
@@ -105,8 +106,7 @@ function usage(values: Record<string, unknown>): { criteriaPaths: string[]; even
   const eventsPath = values.events as string | undefined;
   if (criteriaPaths.length === 0) throw new UsageError('simulate needs --criteria <file>');
   if (eventsPath === undefined) throw new UsageError('simulate needs --events <file>');
-  const format = (values.format as string | undefined) ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, not "${format}"`);
+  const format = reportFormat(values);
   if (values.until === undefined) return { criteriaPaths, eventsPath, format, until: null };
   const parsed = parseInstant(values.until as string, 'UTC');
   if (!parsed.ok) throw new UsageError(`--until: ${parsed.message}`);
@@ -123,7 +123,7 @@ async function readInput<T>(path: string, problems: string[], parse: (text: stri
 }
 
 function collect(problems: string[], source: string, result: { ok: boolean; problems?: readonly Problem[] } | null): void {
-  if (result && !result.ok) for (const p of result.problems ?? []) problems.push(`${source}: ${formatProblem(p)}`);
+  if (result && !result.ok) for (const p of result.problems ?? []) problems.push(formatFileProblem(source, p));
 }
 
 /** A refused action as people read it: where it is in the file, when, what, on what, and why. */

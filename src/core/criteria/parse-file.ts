@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import { isValidTimeZone, parseInstant } from '../time.ts';
 import type { Problem, ProblemPath } from '../problems.ts';
 import { problemsFromZod } from '../zod-problems.ts';
-import { criteriaVersionSchema } from './schema.ts';
+import { criteriaVersionSchema, isWholeVersion } from './schema.ts';
 import type { CriteriaVersionParsed } from './schema.ts';
 import type { CriteriaVersion } from './types.ts';
 
@@ -18,14 +18,16 @@ export interface LocatedVersion {
 
 export type ParseCriteriaResult =
   | { ok: true; versions: LocatedVersion[] }
-  | { ok: false; problems: Problem[] };
+  /** `compiled`: the versions of a rejected file that passed their own checks, only so set-wide rules can be checked alongside. */
+  | { ok: false; problems: Problem[]; compiled: LocatedVersion[] };
 
-/** Parses the text of one file. Nothing of a file with any problem is returned (contract §1). */
+/** Parses the text of one file. A file with any problem is rejected whole (contract §1); its sound versions come back only for set-wide checks. */
 export function parseCriteriaText(text: string): ParseCriteriaResult {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
+      compiled: [],
       problems: doc.errors.map((e) => ({
         code: 'syntax',
         path: [e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(file)'],
@@ -35,7 +37,7 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
   }
   const root: unknown = doc.toJS({ maxAliasCount: 100 });
   const entries = splitEntries(root);
-  if (!entries.ok) return entries;
+  if (!entries.ok) return { ...entries, compiled: [] };
 
   const problems: Problem[] = [];
   const versions: LocatedVersion[] = [];
@@ -48,7 +50,7 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
       versions.push({ criteria: compile(parsed.data, crossField.effectiveFrom), path, canonical: canonicalJson(value) });
     }
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, versions };
+  return problems.length > 0 ? { ok: false, problems, compiled: versions } : { ok: true, versions };
 }
 
 type Entries = { ok: true; entries: { value: unknown; path: ProblemPath }[] } | { ok: false; problems: Problem[] };
@@ -76,7 +78,8 @@ function checkAcrossFields(value: unknown, path: ProblemPath): { problems: Probl
   const problems: Problem[] = [];
   if (value === null || typeof value !== 'object') return { problems, effectiveFrom: null };
   const raw = value as Record<string, unknown>;
-  if (typeof raw.version === 'number' && raw.version > 1 && (raw.change_notes === undefined || raw.change_notes === '')) {
+  // A version that is not a whole number has its own problem; "since version 0.5" would only confuse.
+  if (isWholeVersion(raw.version) && raw.version > 1 && (raw.change_notes === undefined || raw.change_notes === '')) {
     problems.push({ code: 'required', path: [...path, 'change_notes'], message: `is required when version is more than 1 (say what changed since version ${raw.version - 1})` });
   }
   let effectiveFrom: number | null = null;

@@ -5,6 +5,7 @@ import { parseDuration } from '../duration.ts';
 import { priceSchema } from '../price.ts';
 import { BUCKET_PERIODS, isValidTimeZone } from '../time.ts';
 import { ATTEMPT_REASONS, OBJECT_TYPES } from '../types.ts';
+import { quoteInput } from '../zod-problems.ts';
 import type { Condition } from '../types.ts';
 
 const condition = z.string().transform((source, ctx): Condition => {
@@ -33,12 +34,18 @@ const duration = (opts: { positive: boolean }) =>
   });
 
 const text = z.string().trim().min(1);
+
+/** 1, 2, 3 ...: a version number that JSON and YAML hold exactly. */
+export const isWholeVersion = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+
 /** HubSpot internal property names: lower-case letters, digits and underscores, as HubSpot creates them. */
 const propertyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a HubSpot internal property name (letters, digits, underscores)');
 
 export const criteriaVersionSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+$/, 'must use only lower-case letters, digits and "-"'),
-  version: z.number().int().positive(),
+  version: z.number().check((ctx) => {
+    if (!isWholeVersion(ctx.value)) ctx.issues.push({ code: 'custom', input: ctx.value, message: `must be a whole number, 1 or more (got ${quoteInput(ctx.value)})`, params: { problem: 'invalid_value' } });
+  }),
   name: text,
   description: z.string().optional(),
   owner: text,
@@ -48,7 +55,7 @@ export const criteriaVersionSchema = z.strictObject({
   object: z.enum(OBJECT_TYPES),
   timezone: z
     .string()
-    .refine(isValidTimeZone, { message: 'is not an IANA time zone name (e.g. "UTC", "Europe/Berlin")' })
+    .refine(isValidTimeZone, { message: 'is not an IANA time zone name such as "UTC" or "Europe/Berlin" (a place, not an offset like "+02:00", so that daylight saving is followed)' })
     .default('UTC'),
   trigger: z.strictObject({ property: propertyName, when: condition.optional() }),
   success: condition,

@@ -55,6 +55,17 @@ describe('event schema', () => {
     });
   });
 
+  it.each([
+    [2 ** 60, 'a number too large to be exact'],
+    [-5, '-5'],
+    [253402300800000, '253402300800000'],
+  ])('says the range of occurredAt when %s is outside it, once', (occurredAt, got) => {
+    const result = hubSpotWebhookEventSchema.safeParse(raw({ subscriptionType: 'contact.creation', objectId: 1, occurredAt }));
+    expect(result.error?.issues.map((i) => i.message)).toEqual([
+      `must be epoch milliseconds from 0 (1970-01-01T00:00:00Z) to 253402300799999 (9999-12-31T23:59:59.999Z), got ${got}`,
+    ]);
+  });
+
   it('does not ask ignored event types for fields they would need', () => {
     expect(hubSpotWebhookEventSchema.safeParse(raw({ subscriptionType: 'company.propertyChange', objectId: 1 })).success).toBe(true);
     expect(hubSpotWebhookEventSchema.safeParse(raw({ subscriptionType: 'object.propertyChange', objectTypeId: '2-123', objectId: 1 })).success).toBe(true);

@@ -86,3 +86,46 @@ describe('§1 criteria file: rejected with every problem at its path', () => {
     expect(p?.message).not.toMatch(/at line/);
   });
 });
+
+describe('§1 input a person can act on (issue 11)', () => {
+  const messages = (doc: object) => problems(stringify(doc)).map((p) => `${p.path}: ${p.message}`);
+
+  it('§1 effective_from with an impossible offset (+25:00) is refused, not shifted', () => {
+    expect(messages({ ...BASE_CRITERIA, effective_from: '2026-10-01T00:00:00+25:00' })).toEqual([expect.stringMatching(/^effective_from: .*\+25:00.* is not a real UTC offset/)]);
+  });
+
+  it.each(['+02:00', 'UTC+2', '-0500'])('§1 timezone must be an IANA name, not the offset %j', (timezone) => {
+    expect(messages({ ...BASE_CRITERIA, timezone })).toEqual([expect.stringMatching(/^timezone: is not an IANA time zone name/)]);
+  });
+
+  it('§1 IANA names that luxon knows are still accepted (Etc/GMT+2, America/Argentina/Buenos_Aires)', () => {
+    expect(ok({ ...BASE_CRITERIA, timezone: 'Etc/GMT+2' })[0]?.timezone).toBe('Etc/GMT+2');
+    expect(ok({ ...BASE_CRITERIA, timezone: 'America/Argentina/Buenos_Aires' })).toHaveLength(1);
+  });
+
+  it('version: 1e23 says the number is too large, in the contract words, and nothing about "version 1e+23"', () => {
+    const found = messages({ ...BASE_CRITERIA, version: 1e23 });
+    expect(found).toEqual(['version: must be a whole number, 1 or more (got a number too large to be exact)']);
+  });
+
+  it('version: 1.5 is one problem on version, not "since version 0.5"', () => {
+    expect(messages({ ...BASE_CRITERIA, version: 1.5 })).toEqual(['version: must be a whole number, 1 or more (got 1.5)']);
+  });
+
+  it('change_notes is still required for a whole version above 1, naming the version before', () => {
+    expect(messages({ ...BASE_CRITERIA, version: 3 })).toEqual([expect.stringMatching(/^change_notes: .*since version 2\)$/)]);
+  });
+
+  it('up_to: 99999999999999999999 does not echo the rounded 100000000000000000000', () => {
+    const text = stringify({ ...BASE_CRITERIA, price: { currency: 'USD', model: 'graduated', tiers: [{ up_to: 1, unit_amount: '1.00' }, { up_to: null, unit_amount: '1.00' }] } }).replace('up_to: 1\n', 'up_to: 99999999999999999999\n');
+    const found = problems(text).map((p) => `${p.path}: ${p.message}`);
+    expect(found).toEqual(['price.tiers[0].up_to: must be a positive integer, or null for the last tier (got a number too large to be exact)']);
+    expect(found.join('\n')).not.toContain('100000000000000000000');
+  });
+
+  it('a file with problems still hands back the versions that compiled, for set-wide checks only', () => {
+    const r = parseCriteriaText(stringify({ criteria: [BASE_CRITERIA, { ...BASE_CRITERIA, version: 2, object: 'deal' }] }));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.compiled.map((v) => [v.criteria.version, v.criteria.object])).toEqual([[1, 'ticket'], [2, 'deal']]);
+  });
+});
