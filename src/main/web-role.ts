@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { ingestBatch } from '../app/ingest-batch.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
+import { submitAction } from '../app/submit-action.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
 import type { HealthProbe } from '../adapters/http/app.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
@@ -16,6 +17,7 @@ const MAX_OVERDUE_MS = 120_000;
 export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
   const { config, logger, store, scheduler } = rt;
   const onWakeError = (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records');
+  const actions = { store, scheduler, criteria: rt.criteria.current, clock: rt.clock, resolvers: config.disputeResolvers, onWakeError };
   const app = createHttpApp({
     config,
     ingest: (batch) => ingestBatch({ store, scheduler, onWakeError }, batch),
@@ -24,6 +26,7 @@ export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
     metrics: rt.metrics,
     logger,
     clock: rt.clock,
+    submitAction: (request) => submitAction(actions, request),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));

@@ -1,8 +1,9 @@
-// The HTTP edge: HubSpot's webhook receiver, the read API, health and metrics, every answer JSON and logged once.
+// The HTTP edge: HubSpot's webhook receiver, the card's writes, the read API, health and metrics, every answer JSON and logged once.
 import express from 'express';
 import type { Logger } from 'pino';
 import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import type { OutcomeReader } from '../../app/read-outcomes.ts';
+import type { ActionRequest, SubmitResult } from '../../app/submit-action.ts';
 import type { Config } from '../../config/env.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { errorHandler, notFound } from './errors.ts';
@@ -10,6 +11,8 @@ import { operations } from './operations.ts';
 import type { HealthProbe } from './operations.ts';
 import { readApi } from './read-api.ts';
 import { requestLog } from './request-log.ts';
+import { uiActions } from './ui-actions.ts';
+import type { UiActionsDeps } from './ui-actions.ts';
 import { webhookReceiver } from './webhook-receiver.ts';
 
 export type { HealthProbe, ReadinessCheck } from './operations.ts';
@@ -24,6 +27,10 @@ export interface HttpAppDeps {
   readonly logger: Logger;
   /** Epoch ms: signature windows and event storage use it, so tests can fix it. */
   readonly clock: () => number;
+  /** The card's writes (the submit-action use case); without it the `/ui/` write routes are not there. */
+  readonly submitAction?: (request: ActionRequest) => Promise<SubmitResult>;
+  /** The outcome in a write's answer, as the card's list shows it. */
+  readonly outcomeView?: UiActionsDeps['outcomeView'];
 }
 
 export function createHttpApp(deps: HttpAppDeps): express.Express {
@@ -33,6 +40,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.disable('etag');
   app.use(requestLog(deps.logger, metrics));
   app.use(webhookReceiver({ config, ingest: deps.ingest, metrics, clock: deps.clock }));
+  if (deps.submitAction) app.use(uiActions({ config, submit: deps.submitAction, clock: deps.clock, ...(deps.outcomeView ? { outcomeView: deps.outcomeView } : {}) }));
   app.use('/api', readApi(deps.reader, config.adminToken));
   app.use(operations(deps.health, metrics));
   app.use(notFound);
