@@ -1,14 +1,14 @@
 // `outcome-billing ledger`: prints the live ledger from Redis, in the same shapes as `simulate`.
-import { Redis } from 'ioredis';
 import { formatSourcedProblem, loadCriteriaFiles } from '../../adapters/files/criteria-files.ts';
 import { createRedisSignalStore } from '../../adapters/redis/signal-store.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
 import { compareOutcomes, invoiceOf, outcomeView, summarize } from '../../core/ledger-view.ts';
 import { parseCommandArgs } from '../args.ts';
-import { DEV_SESSION_NOTE, devSessionHelp, given, readDevSessionFallback } from '../dev-session-fallback.ts';
+import { devSessionHelp, given } from '../dev-session-fallback.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { renderTableReport } from '../ledger-report.ts';
+import { connectLiveRedis, liveRedisSettings } from '../live-redis.ts';
 
 export const ledgerHelp = `Usage: outcome-billing ledger [--portal <id>] [--format table|json] [--trail]
                             [--redis-url <url>] [--prefix <key prefix>] [--criteria <path>]
@@ -29,19 +29,12 @@ export interface LedgerSettings {
 
 /** Each setting from its option, else the environment, else `npm run dev`'s session, else the service's default; null after an invalid session file. */
 async function settings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, io: CliIo): Promise<LedgerSettings | null> {
-  const redisUrl = [values['redis-url'] as string | undefined, env.REDIS_URL].find(given);
-  const prefix = [values.prefix as string | undefined, env.REDIS_PREFIX].find(given);
   const criteriaPath = [values.criteria as string | undefined, env.CRITERIA_PATH].find(given);
-  let session = null;
-  if (redisUrl === undefined || prefix === undefined || criteriaPath === undefined) {
-    const dev = await readDevSessionFallback(cwd, io);
-    if (!dev.ok) return null;
-    session = dev.session;
-    if (session !== null) io.err(DEV_SESSION_NOTE);
-  }
-  const criteria = criteriaPath ?? session?.criteriaPath;
+  const live = await liveRedisSettings(values, env, cwd, io, criteriaPath === undefined);
+  if (live === null) return null;
+  const criteria = criteriaPath ?? live.session?.criteriaPath;
   if (criteria === undefined) throw new UsageError('the ledger needs the criteria for its prices: set CRITERIA_PATH, pass --criteria or start `npm run dev` in this folder');
-  return { redisUrl: redisUrl ?? session?.redisUrl ?? 'redis://127.0.0.1:6379', prefix: prefix ?? session?.redisPrefix ?? 'ob', criteriaPath: criteria };
+  return { redisUrl: live.redisUrl, prefix: live.prefix, criteriaPath: criteria };
 }
 
 export async function ledgerCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<ExitCode> {
@@ -69,17 +62,8 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
     for (const p of criteria.problems) io.err(formatSourcedProblem(p));
     return EXIT.badInput;
   }
-  const url = chosen.redisUrl;
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 3000, retryStrategy: () => null });
-  // A failure is reported once, below, as the command's answer.
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-  } catch (e) {
-    io.err(`cannot reach Redis at ${url.replace(/\/\/[^@]*@/, '//***@')}: ${e instanceof Error ? e.message : String(e)}`);
-    redis.disconnect();
-    return EXIT.badInput;
-  }
+  const redis = await connectLiveRedis(chosen.redisUrl, io);
+  if (redis === null) return EXIT.badInput;
   try {
     const store = createRedisSignalStore(redis, chosen.prefix);
     const portals = await store.portals();
