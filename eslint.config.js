@@ -133,7 +133,7 @@ export default defineConfig([
   ...Object.keys(PACKAGES_ALLOWED).map(pureLayer),
   {
     // STYLE.md: small files with one job, small functions. An exception is a files-scoped entry below this one,
-    // with a comment pointing at the README paragraph that says why.
+    // with a comment pointing at the docs/architecture.md paragraph that says why.
     name: 'project/size',
     files: ['src/**/*.ts'],
     rules: {

@@ -1,5 +1,5 @@
 // `npm run bench`: replays a generated workload through the decision core and prints throughput and peak memory.
-// A benchmark, not a test: it asserts nothing and prints figures for the README.
+// A benchmark, not a test: it asserts nothing and prints figures for docs/performance.md.
 import { buildCriteriaSet } from '../src/core/criteria/criteria-set.ts';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { parseCriteriaText } from '../src/core/criteria/parse-file.ts';

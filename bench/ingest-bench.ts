@@ -1,5 +1,5 @@
 // `npm run bench:ingest`: the live pipeline over loopback (signed webhook batches → receiver → Redis → BullMQ → workers), measured against raw BullMQ on the same Redis.
-// A benchmark, not a test: it asserts nothing and prints figures for the README. All traffic goes to 127.0.0.1; the run
+// A benchmark, not a test: it asserts nothing and prints figures for docs/performance.md. All traffic goes to 127.0.0.1; the run
 // starts its own service processes under a unique REDIS_PREFIX, stops them, and deletes only that prefix's keys (also on
 // error or Ctrl-C). Choices, so the figures can be read:
 // - The service runs as production deploys it: src/main/server.ts and src/main/worker.ts as separate processes
@@ -31,7 +31,7 @@ import { RECORD_QUEUE } from '../src/adapters/queue/record-queue.ts';
 import { redisKeys } from '../src/adapters/redis/signal-store.ts';
 
 // -------------------------------------------------------------------------------------------------
-// Settings (environment overrides for exploring; the defaults are what the README reports)
+// Settings (environment overrides for exploring; the defaults are what docs/performance.md reports)
 // -------------------------------------------------------------------------------------------------
 
 function setting(name: string, fallback: number, min: number, max: number): number {
@@ -50,7 +50,7 @@ const HOLD_MS = setting('BENCH_HOLD_MS', 200, 0, 10_000);
 const WORKER_CONCURRENCY = setting('BENCH_WORKER_CONCURRENCY', 16, 1, 1000); // the service's default WORKER_CONCURRENCY
 /**
  * Scheduling niceness of the worker processes. On a host that runs receiver and workers together the
- * README recommends nice workers: HubSpot's 5 s answer window is the hard limit, the ledger can wait a
+ * docs/running.md recommends nice workers: HubSpot's 5 s answer window is the hard limit, the ledger can wait a
  * moment. 0 runs them at the receiver's priority.
  */
 const WORKER_NICE = setting('BENCH_WORKER_NICE', 10, 0, 19);

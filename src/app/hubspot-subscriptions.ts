@@ -14,7 +14,7 @@ export const DEFAULT_WEBHOOK_SETTINGS = {
   maxConcurrentRequests: 10,
 } as const;
 
-/** Record events the decision core reads on every watched object, whatever the criteria say (README: deleted and merged records). */
+/** Record events the decision core reads on every watched object, whatever the criteria say (docs/decisions.md: deleted and merged records). */
 export const LIFECYCLE_EVENTS = ['creation', 'deletion', 'merge', 'restore'] as const;
 
 /** Hub-level events: a GDPR deletion of a contact reads as a deletion. */

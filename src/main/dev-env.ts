@@ -31,7 +31,7 @@ export function productionRefusal(env: Readonly<Record<string, string | undefine
   return (
     'npm run dev refuses to start with NODE_ENV=production: it makes up a client secret and an admin token, prints them, ' +
     'and serves plain http on localhost. Run the service with `npm start` and your own HUBSPOT_CLIENT_SECRET, ' +
-    'ADMIN_TOKEN, PUBLIC_BASE_URL and CRITERIA_PATH (README, "Running the live service").'
+    'ADMIN_TOKEN, PUBLIC_BASE_URL and CRITERIA_PATH (docs/running.md).'
   );
 }
 
