@@ -15,6 +15,9 @@ export interface LedgerReport {
     duplicates: number;
     ignored: { at: string; subscriptionType: string; reason: string }[];
     signals: number;
+    /** Operator actions given (--actions), and those refused, each with where it is in the file and why. */
+    actions?: number;
+    refused?: { where: string; at: string; type: string; target: string; code: string; reason: string }[];
     until: string | null;
   };
 }
@@ -22,12 +25,19 @@ export interface LedgerReport {
 /** `2026-11-03 10:00:00Z`: compact and still unambiguous UTC. */
 const short = (iso: string | null): string => (iso === null ? '-' : `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`);
 
+/** `upheld 2026-11-25`: the latest dispute's state and when it got there. */
+function disputeCell(o: OutcomeView): string {
+  const d = o.dispute;
+  if (d === null) return '-';
+  return `${d.state} ${(d.resolvedAt ?? d.openedAt).slice(0, 10)}`;
+}
+
 export function renderTableReport(r: LedgerReport): string {
   const parts: string[] = [];
   parts.push(`Outcomes (${r.outcomes.length})`);
   parts.push(
     renderTable(
-      ['OUTCOME', 'VER', 'STATUS', 'REASON', 'TRIES', 'SUPPR', 'DUPS', 'OPENED', 'SUCCEEDED', 'SETTLED', 'PERIOD'],
+      ['OUTCOME', 'VER', 'STATUS', 'REASON', 'TRIES', 'SUPPR', 'DUPS', 'OPENED', 'SUCCEEDED', 'SETTLED', 'PERIOD', 'DISPUTE'],
       r.outcomes.map((o) => [
         o.outcomeId,
         `v${o.criteriaVersion}`,
@@ -40,6 +50,7 @@ export function renderTableReport(r: LedgerReport): string {
         short(o.succeededAt),
         short(o.settledAt),
         o.billingPeriod ?? '-',
+        disputeCell(o),
       ]),
       new Set([4, 5, 6]),
     ),
@@ -64,7 +75,7 @@ export function renderTableReport(r: LedgerReport): string {
   const reasons = Object.entries(s.byReason).map(([k, v]) => `${k} ${v}`).join(', ');
   parts.push(
     '',
-    `Presses ${s.presses} (suppressed ${s.suppressed}, duplicates ${s.duplicates}) · attempts ${s.attempts} · successes ${s.successes} · billable ${s.billable}` +
+    `Presses ${s.presses} (suppressed ${s.suppressed}, duplicates ${s.duplicates}${s.paused > 0 ? `, paused ${s.paused}` : ''}) · attempts ${s.attempts} · successes ${s.successes} · billable ${s.billable}` +
       (s.credited > 0 ? ` · credited ${s.credited}` : '') +
       (s.pending > 0 ? ` · still pending ${s.pending}` : ''),
     `Not billable: ${reasons === '' ? 'none' : reasons}`,
@@ -72,6 +83,7 @@ export function renderTableReport(r: LedgerReport): string {
   if (r.input) {
     parts.push(
       `Input: ${r.input.events} events, ${r.input.duplicates} repeated deliveries counted once, ${r.input.ignored.length} ignored` +
+        (r.input.actions ? ` · ${r.input.actions} actions, ${r.input.refused?.length ?? 0} refused` : '') +
         (r.input.until ? ` · clock stopped at ${r.input.until}` : ''),
     );
   }

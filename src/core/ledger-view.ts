@@ -1,6 +1,6 @@
 // The ledger as people and tools read it: outcome JSON (cli.md field rules), the invoice and the summary.
 import type { CriteriaSet } from './criteria/criteria-set.ts';
-import type { Outcome, TrailEntry } from './engine/outcome.ts';
+import type { Dispute, Outcome, TrailEntry } from './engine/outcome.ts';
 import { buildInvoice } from './rating.ts';
 import type { BilledItem, InvoiceLine } from './rating.ts';
 import { isoUtc } from './time.ts';
@@ -75,11 +75,11 @@ export function outcomeView(o: Outcome, withTrail = false): OutcomeView {
     openedAt: isoUtc(o.openedAt),
     succeededAt: iso(o.succeededAt),
     settledAt: iso(o.settledAt),
-    // cli.md: the period of a billable outcome, else null; a credited one names it as billedPeriod.
-    billingPeriod: o.status === 'billable' ? o.billingPeriod : null,
+    // cli.md: the period of a billable outcome, kept when it is later credited, else null.
+    billingPeriod: o.status === 'billable' || o.status === 'credited' ? o.billingPeriod : null,
     deadline: o.status === 'open' ? isoUtc(o.deadline) : null,
     reviewEndsAt: o.status === 'in_review' ? iso(o.reviewEndsAt) : null,
-    dispute: o.dispute === null ? null : { ...o.dispute, openedAt: isoUtc(o.dispute.openedAt), resolvedAt: iso(o.dispute.resolvedAt) },
+    dispute: o.dispute === null ? null : disputeView(o.dispute),
     agentId: o.agentId,
     costCentre: o.costCentre,
     overLimit: o.overLimit,
@@ -90,6 +90,21 @@ export function outcomeView(o: Outcome, withTrail = false): OutcomeView {
   if (withTrail) view.trail = o.trail.map(trailView);
   return view;
 }
+
+/** Exactly cli.md's shape and order, whatever else a stored dispute carries. */
+function disputeView(d: Dispute): NonNullable<OutcomeView['dispute']> {
+  return {
+    state: d.state,
+    openedAt: isoUtc(d.openedAt),
+    openedBy: userView(d.openedBy),
+    reason: d.reason,
+    resolvedAt: iso(d.resolvedAt),
+    resolvedBy: d.resolvedBy === null ? null : userView(d.resolvedBy),
+    note: d.note,
+  };
+}
+
+const userView = (u: UserRef): UserRef => ({ userId: u.userId, email: u.email });
 
 function verificationOf(o: Outcome): 'signals' | 'signals + CRM read' {
   const read = o.trail.some((e) => e.type === 'signal' && e.kind === 'crm_read' && e.at === o.settledAt);
@@ -110,9 +125,12 @@ export function compareOutcomes(a: Outcome, b: Outcome): number {
 }
 
 export interface Summary {
+  /** Every press: first tries, retries, duplicates, suppressed and paused ones. */
   presses: number;
   suppressed: number;
   duplicates: number;
+  /** Presses made while their criteria id was paused (contract §7): they did nothing else. */
+  paused: number;
   attempts: number;
   successes: number;
   billable: number;
@@ -121,8 +139,9 @@ export interface Summary {
   byReason: Partial<Record<Reason, number>>;
 }
 
-export function summarize(outcomes: readonly Outcome[]): Summary {
-  const s: Summary = { presses: 0, suppressed: 0, duplicates: 0, attempts: outcomes.length, successes: 0, billable: 0, credited: 0, pending: 0, byReason: {} };
+/** `paused` is the records' count of paused presses (RecordState.paused): they belong to no outcome. */
+export function summarize(outcomes: readonly Outcome[], paused = 0): Summary {
+  const s: Summary = { presses: paused, suppressed: 0, duplicates: 0, paused, attempts: outcomes.length, successes: 0, billable: 0, credited: 0, pending: 0, byReason: {} };
   for (const o of outcomes) {
     // Every press lands on one attempt as its first try, a retry, a duplicate or a suppressed press.
     s.presses += o.tries + o.suppressed + o.duplicates;

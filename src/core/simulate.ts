@@ -1,8 +1,12 @@
-// The simulator: replays recorded signals through decide() with virtual time, record by record.
+// The simulator: replays recorded signals and operator actions through decide() with virtual time, record by record.
 import type { CriteriaSet } from './criteria/criteria-set.ts';
 import { advance } from './engine/advance.ts';
-import { sortInTimeOrder } from './engine/input.ts';
+import type { DecideError } from './engine/decide.ts';
+import { inTimeOrder, isPauseAction, recordOfOutcomeId, sortInTimeOrder } from './engine/input.ts';
+import type { Action, DisputeAction, PauseAction, RecordInput } from './engine/input.ts';
 import type { Outcome } from './engine/outcome.ts';
+import { NO_PAUSES, PauseTimeline } from './engine/pauses.ts';
+import type { PauseLookup } from './engine/pauses.ts';
 import { newRecordState } from './engine/record-state.ts';
 import type { RecordState } from './engine/record-state.ts';
 import { compareOutcomes, invoiceOf, summarize } from './ledger-view.ts';
@@ -21,8 +25,16 @@ export interface SimulationInput {
   readonly records: readonly InitialRecord[];
   /** In file order: ties in event time keep it. */
   readonly signals: readonly Signal[];
+  /** Operator actions (contract §7) in the order they were taken: ties in `at` keep it. None when absent. */
+  readonly actions?: readonly Action[];
   /** Inclusive stop; null runs until every outcome has settled. */
   readonly until: number | null;
+}
+
+/** An action that did not apply (contract §7): it changed nothing, and the run went on. */
+export interface SimulationRefusal {
+  readonly action: Action;
+  readonly error: DecideError;
 }
 
 export interface SimulationResult {
@@ -30,6 +42,8 @@ export interface SimulationResult {
   readonly invoice: InvoiceLine[];
   readonly summary: Summary;
   readonly states: ReadonlyMap<string, RecordState>;
+  /** Every refused action, in the order they were taken (by `at`, ties in the order given). */
+  readonly refused: readonly SimulationRefusal[];
 }
 
 const recordKey = (objectType: string, id: string): string => `${objectType}:${id}`;
@@ -37,6 +51,7 @@ const recordKey = (objectType: string, id: string): string => `${objectType}:${i
 /**
  * Records never influence each other (caps and keys are per record), so each record's timeline is
  * replayed on its own: the same sequence of decide() calls the live service makes for that record.
+ * Pauses are the one input every record reads: they are built first, from every pause and resume.
  */
 export function simulate(input: SimulationInput): SimulationResult {
   const { criteria, until } = input;
@@ -49,17 +64,83 @@ export function simulate(input: SimulationInput): SimulationResult {
     if (list) list.push(s);
     else timelines.set(key, [s]);
   }
+  const actions = actionsByKind(input.actions ?? [], until);
+  const refused: SimulationRefusal[] = [];
+  const pauses = actions.pauses.length === 0 ? NO_PAUSES : pauseTimeline(actions.pauses, criteria, refused);
+  const disputes = disputesByRecord(actions.disputes, timelines, refused);
+
   const states = new Map<string, RecordState>();
   const outcomes: Outcome[] = [];
+  let paused = 0;
   const end = until ?? Number.POSITIVE_INFINITY;
   for (const [key, signals] of timelines) {
     const first = signals[0]!;
     const state = newRecordState(first.objectType, first.recordId, initial.get(key)?.properties);
-    // The list is this run's own, so it is sorted in place; the sort is stable: ties stay in file order.
-    advance(state, sortInTimeOrder(signals), end, criteria);
+    const own = disputes.get(key);
+    // The signal list is this run's own, so it is sorted in place; the sort is stable: ties stay in file order.
+    const inputs: RecordInput[] = own === undefined ? sortInTimeOrder(signals) : inTimeOrder(signals, own);
+    for (const r of advance(state, inputs, end, criteria, pauses).refused) refused.push(r);
     states.set(key, state);
     outcomes.push(...state.outcomes);
+    paused += state.paused;
   }
   outcomes.sort(compareOutcomes);
-  return { outcomes, invoice: invoiceOf(outcomes, criteria), summary: summarize(outcomes), states };
+  return {
+    outcomes,
+    invoice: invoiceOf(outcomes, criteria),
+    summary: summarize(outcomes, paused),
+    states,
+    refused: inTakenOrder(refused, input.actions ?? []),
+  };
+}
+
+/** The actions up to `until`, split into the portal's pauses and each outcome's disputes, in the order given. */
+function actionsByKind(all: readonly Action[], until: number | null): { pauses: PauseAction[]; disputes: DisputeAction[] } {
+  const pauses: PauseAction[] = [];
+  const disputes: DisputeAction[] = [];
+  for (const a of all) {
+    if (until !== null && a.at > until) continue;
+    if (isPauseAction(a)) pauses.push(a);
+    else disputes.push(a);
+  }
+  return { pauses, disputes };
+}
+
+/** Applies pauses and resumes by `at` (ties in the order taken); those that do not apply are refused. */
+function pauseTimeline(pauses: PauseAction[], criteria: CriteriaSet, refused: SimulationRefusal[]): PauseLookup {
+  const ids = new Set(criteria.versions().map((v) => v.id));
+  const known = (id: string) => ids.has(id);
+  const timeline = new PauseTimeline();
+  for (const action of pauses.sort((a, b) => a.at - b.at)) {
+    const error = timeline.apply(action, known);
+    if (error !== null) refused.push({ action, error });
+  }
+  return timeline;
+}
+
+/** Each dispute goes to its outcome's record; one for a record with no signals names no outcome there. */
+function disputesByRecord(disputes: readonly DisputeAction[], timelines: ReadonlyMap<string, Signal[]>, refused: SimulationRefusal[]): Map<string, DisputeAction[]> {
+  const byRecord = new Map<string, DisputeAction[]>();
+  for (const action of disputes) {
+    const record = recordOfOutcomeId(action.outcomeId);
+    const key = record === null ? null : recordKey(record.objectType, record.recordId);
+    if (key === null || !timelines.has(key)) {
+      refused.push({ action, error: { code: 'unknown_outcome', path: ['outcomeId'], message: `no outcome ${action.outcomeId}` } });
+      continue;
+    }
+    const list = byRecord.get(key);
+    if (list) list.push(action);
+    else byRecord.set(key, [action]);
+  }
+  return byRecord;
+}
+
+/** Refusals by the time their action was taken, ties in the order the actions were given. */
+function inTakenOrder(refused: SimulationRefusal[], actions: readonly Action[]): SimulationRefusal[] {
+  if (refused.length === 0) return refused;
+  const order = new Map<Action, number>();
+  actions.forEach((a, i) => {
+    if (!order.has(a)) order.set(a, i);
+  });
+  return refused.sort((x, y) => x.action.at - y.action.at || (order.get(x.action) ?? 0) - (order.get(y.action) ?? 0));
 }

@@ -5,6 +5,7 @@ import type { CriteriaSet } from '../../src/core/criteria/criteria-set.ts';
 import { parseCriteriaText } from '../../src/core/criteria/parse-file.ts';
 import { outcomeView } from '../../src/core/ledger-view.ts';
 import type { OutcomeView } from '../../src/core/ledger-view.ts';
+import type { Action } from '../../src/core/engine/input.ts';
 import { simulate } from '../../src/core/simulate.ts';
 import type { SimulationResult } from '../../src/core/simulate.ts';
 import type { ObjectType, Signal } from '../../src/core/types.ts';
@@ -65,6 +66,8 @@ export interface ScenarioOptions {
   criteria?: CriteriaSet;
   records?: { id: string; objectType?: ObjectType; properties: Record<string, string> }[];
   until?: string | number;
+  /** Operator actions, in the order taken. */
+  actions?: Action[];
 }
 
 export function run(steps: readonly Step[], opts: ScenarioOptions = {}): SimulationResult {
@@ -72,6 +75,7 @@ export function run(steps: readonly Step[], opts: ScenarioOptions = {}): Simulat
     criteria: opts.criteria ?? criteriaSet(),
     records: (opts.records ?? []).map((r) => ({ objectType: r.objectType ?? 'ticket', id: r.id, properties: new Map(Object.entries(r.properties)) })),
     signals: signalsOf(steps),
+    actions: opts.actions ?? [],
     until: opts.until === undefined ? null : at(opts.until),
   });
 }

@@ -112,7 +112,8 @@ function classify(event: HubSpotWebhookEvent, crmReads: boolean): Classified {
 }
 
 function signalsOf(event: HubSpotWebhookEvent, objectType: ObjectType, action: MappedAction | 'crmRead'): Signal[] {
-  const base = { objectType, at: event.occurredAt, ref: `hubspot:${event.portalId}:${event.eventId}` };
+  // `sourceId` says who made the change (`userId:123`, an integration): a press's becomes its outcome's agentId (§9).
+  const base = { objectType, at: event.occurredAt, ref: `hubspot:${event.portalId}:${event.eventId}`, ...(event.sourceId ? { source: event.sourceId } : {}) };
   // The schema guarantees these ids for mapped events; the fallbacks only satisfy the type checker.
   const recordId = event.objectId ?? '';
   switch (action) {

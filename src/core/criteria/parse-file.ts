@@ -117,6 +117,7 @@ function compile(p: CriteriaVersionParsed, effectiveFrom: number): CriteriaVersi
     cap: p.cap ?? null,
     price: p.price,
     billingPeriod: p.billing_period,
+    costCentreProperty: p.cost_centre_property ?? null,
   };
 }
 

@@ -72,6 +72,7 @@ export const criteriaVersionSchema = z.strictObject({
     .optional(),
   price: priceSchema,
   billing_period: z.enum(['month']).default('month'),
+  cost_centre_property: propertyName.optional(),
 });
 
 export type CriteriaVersionInput = z.input<typeof criteriaVersionSchema>;

@@ -32,9 +32,11 @@ export interface CriteriaVersion {
   readonly cap: { readonly max: number; readonly per: 'record'; readonly period: CapPeriod } | null;
   readonly price: Price;
   readonly billingPeriod: 'month';
+  /** The record property whose value at settlement allocates an outcome (contract §9), or null. */
+  readonly costCentreProperty: string | null;
 }
 
-/** Every property a version reads: trigger, conditions, failure and exclusion rules. */
+/** Every property a version reads: trigger, conditions, failure and exclusion rules, and the cost-centre property. */
 export function propertiesRead(c: CriteriaVersion): string[] {
   const conditions = [
     c.trigger.when,
@@ -47,5 +49,6 @@ export function propertiesRead(c: CriteriaVersion): string[] {
   ];
   const names = new Set<string>([c.trigger.property]);
   for (const cond of conditions) for (const p of cond?.properties ?? []) names.add(p);
+  if (c.costCentreProperty !== null) names.add(c.costCentreProperty);
   return [...names];
 }

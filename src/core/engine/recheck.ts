@@ -7,7 +7,7 @@ import type { Checks, Outcome } from './outcome.ts';
 import { isSettled } from './outcome.ts';
 import type { RecordState } from './record-state.ts';
 import { visibleProps } from './record-state.ts';
-import { classifyFailure, enterReview, failTry, settleBillable, settleNotBillable } from './transitions.ts';
+import { allocate, classifyFailure, enterReview, failTry, settleBillable, settleNotBillable } from './transitions.ts';
 
 const TRAIL_VALUE_MAX = 200;
 
@@ -15,7 +15,11 @@ const TRAIL_VALUE_MAX = 200;
 export function recheckAll(state: RecordState, signal: Signal, criteria: CriteriaSet): void {
   const props = visibleProps(state);
   for (const o of state.outcomes) {
-    if (isSettled(o)) continue;
+    if (isSettled(o)) {
+      // A later signal of the settlement's instant still counts for the cost centre (contract §9).
+      if (o.settledAt === signal.at) allocate(o, criteria.get(o.criteriaId, o.criteriaVersion), props);
+      continue;
+    }
     const c = criteria.get(o.criteriaId, o.criteriaVersion);
     // The signal goes into the trail before the transitions it causes; its checks are filled in below.
     const checks: MutableChecks = { success: false };
@@ -32,6 +36,7 @@ export function recheckAll(state: RecordState, signal: Signal, criteria: Criteri
       checks,
     });
     recheck(state, o, c, props, signal.at, checks);
+    if (isSettled(o)) allocate(o, c, props);
   }
 }
 

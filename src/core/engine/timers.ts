@@ -1,9 +1,10 @@
 // Timers (contract §3), derived from the attempts themselves so a stale or early timer can never act.
 import type { CriteriaSet } from '../criteria/criteria-set.ts';
+import { isSettled } from './outcome.ts';
 import type { Outcome, TimerCause } from './outcome.ts';
 import type { RecordState } from './record-state.ts';
 import { visibleProps } from './record-state.ts';
-import { classifyFailure, failTry, retryWindowEnd, settleBillable, settleNotBillable } from './transitions.ts';
+import { allocate, classifyFailure, failTry, retryWindowEnd, settleBillable, settleNotBillable } from './transitions.ts';
 
 export interface PendingTimer {
   readonly at: number;
@@ -42,16 +43,19 @@ export function fireTimers(state: RecordState, criteria: CriteriaSet, limit: num
 function fire(state: RecordState, criteria: CriteriaSet, t: PendingTimer): void {
   const o = t.outcome;
   const c = criteria.get(o.criteriaId, o.criteriaVersion);
+  const props = visibleProps(state);
   switch (t.cause) {
     case 'deadline':
-      failTry(o, c, t.at, 'deadline', classifyFailure(c, visibleProps(state), 'latency_breach'));
-      return;
+      failTry(o, c, t.at, 'deadline', classifyFailure(c, props, 'latency_breach'));
+      break;
     case 'review_end':
       if (c.onTimeout === 'confirm') settleBillable(o, c, t.at, 'review_end');
       else settleNotBillable(o, t.at, 'review_end', 'human_review_fail');
-      return;
+      break;
     case 'retry_window_end':
       settleNotBillable(o, t.at, 'retry_window_end', o.reason ?? 'unclassified');
-      return;
+      break;
   }
+  // Timers fire after the instant's signals: the record already shows what the cost centre is.
+  if (isSettled(o)) allocate(o, c, props);
 }

@@ -44,6 +44,17 @@ export function credit(o: Outcome, c: CriteriaVersion, at: number): void {
   record(o, at, 'credited', 'dispute');
 }
 
+/**
+ * Contract §9: the pinned version's `cost_centre_property` as the record shows it at settlement, or
+ * null when it is unset or empty. Called again for each later signal of the settlement's instant, so
+ * the value kept is the one after all of that instant's signals.
+ */
+export function allocate(o: Outcome, c: CriteriaVersion, props: Properties): void {
+  if (c.costCentreProperty === null) return;
+  const value = props.get(c.costCentreProperty);
+  o.costCentre = value === undefined || value === '' ? null : value;
+}
+
 export function enterReview(o: Outcome, c: CriteriaVersion, at: number): void {
   o.reviewEndsAt = at + c.reviewWindowMs;
   record(o, at, 'in_review', 'signal');

@@ -38,4 +38,5 @@ export function ok(result: ToSignalsResult) {
   return result;
 }
 
-export const strip = (signals: readonly Signal[]) => signals.map(({ ref: _ref, at: _at, ...rest }) => rest);
+/** Signals without what every fixture event has alike: its ref, time and source (`userId:1`). */
+export const strip = (signals: readonly Signal[]) => signals.map(({ ref: _ref, at: _at, source: _source, ...rest }) => rest);

@@ -31,7 +31,7 @@ describe('toSignals: subscription types', () => {
   ])('%s', (_name, fields, expected) => {
     const event = parsed({ ...base, ...fields });
     const result = ok(toSignals([event]));
-    expect(result.signals).toEqual([{ ...expected, recordId: '11', at: 1793700000000, ref: `hubspot:4242:${event.eventId}` }]);
+    expect(result.signals).toEqual([{ ...expected, recordId: '11', at: 1793700000000, ref: `hubspot:4242:${event.eventId}`, source: 'userId:1' }]);
     expect(result.ignored).toEqual([]);
     expect(result.portalId).toBe(4242);
   });
@@ -47,10 +47,19 @@ describe('toSignals: subscription types', () => {
     expect(result.signals).toHaveLength(11);
     expect(result.duplicates).toEqual([]);
     expect(result.signals[0]).toEqual({
-      objectType: 'ticket', recordId: '11', at: 1793700000000, ref: 'hubspot:4242:1001',
+      objectType: 'ticket', recordId: '11', at: 1793700000000, ref: 'hubspot:4242:1001', source: 'userId:1',
       kind: 'property', property: 'agent_resolution_started_at', value: '1793700000000',
     });
     expect(result.signals.map((s) => s.ref)).toEqual(events.map((e) => `hubspot:4242:${e.eventId}`));
+  });
+
+  it("§9 HubSpot's sourceId becomes the signal's source (a press's is its outcome's agentId); none without one", () => {
+    const withSource = ok(toSignals([parsed({ subscriptionType: 'contact.creation', objectId: 1, sourceId: 'integration:77' })]));
+    expect(withSource.signals[0]?.source).toBe('integration:77');
+    const without = ok(toSignals([parsed({ subscriptionType: 'contact.creation', objectId: 1, sourceId: undefined })]));
+    expect(without.signals[0]).not.toHaveProperty('source');
+    const blank = ok(toSignals([parsed({ subscriptionType: 'contact.creation', objectId: 1, sourceId: '' })]));
+    expect(blank.signals[0]).not.toHaveProperty('source');
   });
 });
 

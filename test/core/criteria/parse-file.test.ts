@@ -38,6 +38,8 @@ describe('§1 criteria file: rejected with every problem at its path', () => {
     { rule: '§1 unknown fields are errors (trigger)', doc: { ...BASE_CRITERIA, trigger: { property: 'p', whne: 'x' } }, path: 'trigger.whne' },
     { rule: '§1 unknown fields are errors (exclude)', doc: { ...BASE_CRITERIA, exclude: [{ if: 'x', label: 'l', lable: 'm' }] }, path: 'exclude[0].lable' },
     { rule: '§1 unknown fields are errors (cap)', doc: { ...BASE_CRITERIA, cap: { max: 1, per: 'record', perid: 'day' } }, path: 'cap.perid' },
+    { rule: '§1 cost_centre_property is a property name', doc: { ...BASE_CRITERIA, cost_centre_property: 'team ids' }, path: 'cost_centre_property' },
+    { rule: '§1 cost_centre_property is a property name (not a list)', doc: { ...BASE_CRITERIA, cost_centre_property: ['a'] }, path: 'cost_centre_property' },
     { rule: '§1 owner is required', doc: without('owner'), path: 'owner' },
     { rule: '§1 success is required', doc: without('success'), path: 'success' },
     { rule: '§1 within is required', doc: without('within'), path: 'within' },

@@ -317,12 +317,12 @@ const contractGaps: DisputeCase[] = [
     expect: [{ status: 'billable', dispute: null }],
   },
   {
-    rule: 'cli.md billingPeriod: null for every status but billable (a credited outcome’s credit is on the invoice)',
+    rule: 'cli.md billingPeriod: a credited outcome keeps the period it was billed in (its credit line names it as creditFor)',
     actions: [
       { at: 20, do: 'open' },
       { at: 30, do: 'resolve', resolution: 'upheld' },
     ],
-    expect: [{ status: 'credited', billingPeriod: null, billedPeriod: '2026-11', creditPeriod: '2026-11' }],
+    expect: [{ status: 'credited', billingPeriod: '2026-11', billedPeriod: '2026-11', creditPeriod: '2026-11' }],
   },
 ];
 
