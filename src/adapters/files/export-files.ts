@@ -2,7 +2,7 @@
 import { stringify } from 'yaml';
 import type { KnownVersion } from '../../app/criteria-changes.ts';
 import type { LedgerExport } from '../../app/ledger-export.ts';
-import { actionJson } from '../action-json.ts';
+import { actionJson } from './actions-file.ts';
 import { eventsOfSignals } from '../hubspot/events-export.ts';
 
 /** A JSON array with one element per line: readable, diffable, and what `simulate --events` reads. */

@@ -10,7 +10,7 @@ import type { Config } from '../../config/env.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
 import { outcomeView } from '../../core/ledger-view.ts';
 import { problemsFromZod } from '../../core/zod-problems.ts';
-import { actionJson } from '../action-json.ts';
+import { actionJson } from '../files/actions-file.ts';
 import { HttpError } from './errors.ts';
 import { hubspotSigned, signedRequest } from './hubspot-signed.ts';
 import { parseJsonBody } from './json-body.ts';
