@@ -2,6 +2,10 @@
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { advance } from '../core/engine/advance.ts';
 import type { Advanced } from '../core/engine/advance.ts';
+import { inTimeOrder } from '../core/engine/input.ts';
+import type { DisputeAction } from '../core/engine/input.ts';
+import { NO_PAUSES } from '../core/engine/pauses.ts';
+import type { PauseLookup } from '../core/engine/pauses.ts';
 import { newRecordState } from '../core/engine/record-state.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
@@ -27,6 +31,8 @@ export type VerificationPlan =
       readonly reads: readonly Signal[];
       readonly unverified: readonly number[];
       readonly done: { readonly state: RecordState; readonly advanced: Advanced } | null;
+      /** The snapshot a record seen for the first time starts from (its state before the first signal), else null. */
+      readonly initial: CrmSnapshot | null;
     }
   /** A read was requested: try again shortly. */
   | { readonly kind: 'wait' };
@@ -39,6 +45,7 @@ const FIRST_SEEN_SLACK_MS = 60_000;
  * outcomes would settle billable; each needs a snapshot read after that instant, applied at it (before
  * that instant's signals and timers, so success is judged on HubSpot's values too). A record seen for
  * the first time starts from its snapshot, so conditions on properties no webhook mentioned still work.
+ * The dry run applies the record's pending dispute actions and the portal's pauses as the run will.
  */
 export async function planVerification(
   deps: CrmVerificationDeps,
@@ -48,6 +55,8 @@ export async function planVerification(
   watermark: number,
   now: number,
   criteria: CriteriaSet,
+  actions: readonly DisputeAction[] = [],
+  pauses: PauseLookup = NO_PAUSES,
 ): Promise<VerificationPlan> {
   const firstSeen = stored === null && pending.length > 0;
   const signals = pending.map((p) => p.signal);
@@ -56,9 +65,10 @@ export async function planVerification(
   let snapshot = firstSeen ? await deps.snapshots.get(record) : null;
   const seenFresh = snapshot !== null && snapshot.readAt >= firstSignalAt - FIRST_SEEN_SLACK_MS;
   // A record seen for the first time is judged from its snapshot, the dry run included.
-  const base = firstSeen && seenFresh ? startFrom(record, snapshot!) : (stored ?? newRecordState(record.objectType, record.recordId));
+  const initial = firstSeen && seenFresh ? snapshot : null;
+  const base = initial ? startFrom(record, initial) : (stored ?? newRecordState(record.objectType, record.recordId));
   const dry = structuredClone(base);
-  const advanced = advance(dry, signals, watermark, criteria);
+  const advanced = advance(dry, inTimeOrder(signals, actions), watermark, criteria, pauses);
   const settleAt = billableInstants(base, dry);
   if (settleAt.length > 0 && !firstSeen) snapshot = await deps.snapshots.get(record);
   const missingFirst = firstSeen && !seenFresh;
@@ -70,10 +80,10 @@ export async function planVerification(
       return { kind: 'wait' };
     }
     // Waited long enough: settle on signals, and say so (the outcome view shows `verification: signals`).
-    return { kind: 'ready', state: base, reads: [], unverified: settleAt, done: { state: dry, advanced } };
+    return { kind: 'ready', state: base, reads: [], unverified: settleAt, done: { state: dry, advanced }, initial };
   }
-  if (settleAt.length === 0) return { kind: 'ready', state: base, reads: [], unverified: [], done: { state: dry, advanced } };
-  return { kind: 'ready', state: base, reads: settleAt.map((at) => readSignal(record, snapshot!, at)), unverified: [], done: null };
+  if (settleAt.length === 0) return { kind: 'ready', state: base, reads: [], unverified: [], done: { state: dry, advanced }, initial };
+  return { kind: 'ready', state: base, reads: settleAt.map((at) => readSignal(record, snapshot!, at)), unverified: [], done: null, initial };
 }
 
 /** The instants at which outcomes newly settled billable in the dry run (`after`) of `before`. */

@@ -1,5 +1,8 @@
 // The application layer's view of the outside world: what the use cases need from storage, queues and the clock.
+import type { Action, DisputeAction, PauseAction } from '../core/engine/input.ts';
+import type { Outcome } from '../core/engine/outcome.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
+import type { DecideError } from '../core/engine/decide.ts';
 import type { ObjectType, Signal, Status } from '../core/types.ts';
 
 /** A record of one portal: the unit of ordering and of atomic state changes. */
@@ -26,11 +29,19 @@ export interface IngestResult {
   readonly wake: readonly { readonly record: RecordRef; readonly at: number }[];
 }
 
-/** A pending signal as stored: its ingest sequence orders ties in event time. */
-export interface PendingSignal {
+/** A pending input as stored on its record: its sequence (shared by signals and actions) orders ties in event time. */
+export interface PendingEntry {
   readonly member: string;
   readonly seq: number;
+}
+
+export interface PendingSignal extends PendingEntry {
   readonly signal: Signal;
+}
+
+/** A dispute action stored on its record beside its signals, waiting for the worker to apply it in `at` order. */
+export interface PendingAction extends PendingEntry {
+  readonly action: DisputeAction;
 }
 
 export interface LoadedRecord {
@@ -39,6 +50,10 @@ export interface LoadedRecord {
   readonly state: RecordState | null;
   /** Pending signals with event time ≤ the watermark asked for, in (at, seq) order. */
   readonly pending: readonly PendingSignal[];
+  /** Pending dispute actions with `at` ≤ the watermark, in (at, seq) order (inTimeOrder() merges them with the signals). */
+  readonly actions: readonly PendingAction[];
+  /** The record's portal's pause and resume actions, in the order they were stored: every record reads the same timeline. */
+  readonly pauses: readonly PauseAction[];
 }
 
 /** One processing run's result, to save over the state it loaded. */
@@ -47,14 +62,16 @@ export interface CommitRequest {
   /** The version the state was loaded at: the commit is a compare-and-set on it. */
   readonly version: number;
   readonly state: RecordState;
-  /** The pending signals the run applied, to remove. */
-  readonly applied: readonly PendingSignal[];
+  /** The pending signals and actions the run applied, to remove. */
+  readonly applied: readonly PendingEntry[];
   /** The earliest timer still to fire (event time), or null. */
   readonly nextTimerAt: number | null;
   /** When an outcome changed: the time its write to the CRM is due; else null. */
   readonly writeDueAt: number | null;
   /** The statuses of the loaded state's outcomes, for the outcome counts by status. */
   readonly statusesBefore: readonly Status[];
+  /** What the run adds to the portal's log (CRM reads it applied, the snapshot it started from, refusals): for export. */
+  readonly logged?: readonly PortalLogEntry[];
 }
 
 export interface CommitResult {
@@ -66,6 +83,58 @@ export interface CommitResult {
   readonly dueAt: number | null;
   readonly dueChanged: boolean;
 }
+
+/**
+ * The portal's append-only log, everything the ledger is a function of (contract §7), in the order it
+ * was stored: what `export` writes out so that `simulate` reproduces the ledger.
+ */
+export type PortalLogEntry =
+  /** A signal as stored by ingest; or a CRM read a run applied (logged at its commit). */
+  | { readonly entry: 'signal'; readonly signal: Signal }
+  /** An operator action as accepted and stored. */
+  | { readonly entry: 'action'; readonly action: Action }
+  /** A record seen for the first time started from its HubSpot snapshot: its state before the first signal. */
+  | { readonly entry: 'initial'; readonly objectType: ObjectType; readonly recordId: string; readonly found: boolean; readonly properties: Readonly<Record<string, string>> }
+  /** A stored action the worker found it could not apply after all: kept, never dropped silently. */
+  | { readonly entry: 'refused'; readonly action: DisputeAction; readonly problem: DecideError };
+
+/** What a write answered, kept per request id so a retried request gets it again. */
+export interface ActionAnswer {
+  readonly action: Action;
+  /** The outcome as the action leaves it (the dry run's), or null for a pause or resume. */
+  readonly outcome: Outcome | null;
+}
+
+export interface StoredAnswer {
+  /** Says whether a request with the same id is the same request (same action, same user). */
+  readonly fingerprint: string;
+  readonly answer: ActionAnswer;
+}
+
+interface ActionWriteBase {
+  readonly portalId: number;
+  readonly requestId: string;
+  readonly fingerprint: string;
+  readonly answer: ActionAnswer;
+}
+
+/**
+ * An accepted action to store atomically, unless what its dry run read has changed (compare-and-set)
+ * or its request id was taken meanwhile. A dispute action is stored on its record, over the version
+ * and the count of pending inputs up to its `at` that the dry run read; a pause or resume in the
+ * portal's pause log, over the log's length.
+ */
+export type ActionWrite =
+  | (ActionWriteBase & { readonly kind: 'dispute'; readonly action: DisputeAction; readonly record: RecordRef; readonly version: number; readonly pendingCount: number })
+  | (ActionWriteBase & { readonly kind: 'pause'; readonly action: PauseAction; readonly pauseCount: number });
+
+export type ActionWriteResult =
+  /** Stored; `wake` when the record's due time moved earlier (a dispute): it needs a job at the action's time. */
+  | { readonly kind: 'stored'; readonly wake: boolean }
+  /** What the dry run read has changed: nothing stored, run it again. */
+  | { readonly kind: 'changed' }
+  /** The request id already has an answer (a concurrent retry won): nothing stored. */
+  | { readonly kind: 'answered'; readonly stored: StoredAnswer };
 
 /** Redis unreachable or refusing writes: the caller answers 503 so HubSpot retries. */
 export class StoreUnavailableError extends Error {
@@ -93,6 +162,18 @@ export interface SignalStore {
    * record that fails every time cannot keep the sweeper busy for ever. Returns whether it was parked.
    */
   noteRescue(record: RecordRef, at: number, maxRescues: number): Promise<boolean>;
+  /** The answer given to a request id of the portal (kept for days), or null when none was stored. */
+  requestAnswer(portalId: number, requestId: string): Promise<StoredAnswer | null>;
+  /**
+   * Stores an accepted action with its answer, atomically: a dispute action among its record's pending
+   * inputs (the record's due index moved to its `at`), a pause or resume in the portal's pause log; in
+   * both cases appended to the portal's log.
+   */
+  storeAction(write: ActionWrite): Promise<ActionWriteResult>;
+  /** The portal's pause and resume actions, in the order they were stored. */
+  pauses(portalId: number): Promise<PauseAction[]>;
+  /** The portal's log, oldest first. */
+  portalLog(portalId: number): AsyncIterable<PortalLogEntry>;
 }
 
 /** Asks a worker to process a record no earlier than event time `at` (plus the hold). Idempotent per (record, at). */

@@ -1,8 +1,9 @@
-// Use case: bring one record up to the watermark: apply its due signals in event time, fire its timers, commit atomically.
+// Use case: bring one record up to the watermark: apply its due signals and actions in event time, fire its timers, commit atomically.
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { advance } from '../core/engine/advance.ts';
-import type { Advanced } from '../core/engine/advance.ts';
+import type { Advanced, Refusal } from '../core/engine/advance.ts';
 import type { Effect } from '../core/engine/decide.ts';
+import { inTimeOrder } from '../core/engine/input.ts';
 import { SETTLED } from '../core/engine/outcome.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import { newRecordState } from '../core/engine/record-state.ts';
@@ -10,7 +11,8 @@ import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
 import { planVerification, withReads } from './crm-verification.ts';
 import type { CrmVerificationDeps } from './crm-verification.ts';
-import type { RecordRef, RecordScheduler, SignalStore } from './ports.ts';
+import { pauseTimelineOf } from './pause-log.ts';
+import type { LoadedRecord, PortalLogEntry, RecordRef, RecordScheduler, SignalStore } from './ports.ts';
 
 export interface ProcessDeps {
   readonly store: SignalStore;
@@ -36,7 +38,12 @@ export type ProcessResult = ProcessedResult | { readonly kind: 'waiting_for_crm'
 
 export interface ProcessedResult {
   readonly kind: 'processed';
+  /** Signals applied. */
   readonly applied: number;
+  /** Dispute actions applied (refused ones included: they are taken off the record and logged). */
+  readonly actions: number;
+  /** Stored actions the run found it could not apply: each kept in the portal's log with its reason. */
+  readonly refused: readonly Refusal[];
   readonly late: readonly Signal[];
   /** Outcomes whose state changed and was committed: what to write back. */
   readonly changed: readonly Outcome[];
@@ -64,65 +71,99 @@ const MAX_PASSES = 50;
 export async function processRecord(deps: ProcessDeps, record: RecordRef): Promise<ProcessResult> {
   let conflicts = 0;
   let passes = 0;
-  let applied = 0;
+  const totals = { applied: 0, actions: 0 };
   const late: Signal[] = [];
   const changed = new Map<string, Outcome>();
   const unverified: number[] = [];
+  const refused: Refusal[] = [];
+  const result = (nextWakeAt: number | null): ProcessedResult => ({ kind: 'processed', ...totals, late, changed: [...changed.values()], nextWakeAt, conflicts, unverified, refused });
   while (conflicts < MAX_CONFLICTS) {
     const now = deps.clock();
     const watermark = now - deps.holdMs;
-    const criteria = deps.criteria();
     const loaded = await deps.store.load(record, watermark);
     // decide() updates the loaded state in place: note what the counts by status start from.
     const statusesBefore = loaded.state?.outcomes.map((o) => o.status) ?? [];
-    let state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
-    let signals: readonly Signal[] = loaded.pending.map((p) => p.signal);
-    let result: Advanced | null = null;
-    if (deps.crm) {
-      const plan = await planVerification(deps.crm, record, loaded.state, loaded.pending, watermark, now, criteria);
-      if (plan.kind === 'wait') return { kind: 'waiting_for_crm' };
-      unverified.push(...plan.unverified);
-      if (plan.done) {
-        // The plan's dry run already is this run: no read changes it.
-        state = plan.done.state;
-        result = plan.done.advanced;
-      } else {
-        state = plan.state;
-        signals = withReads(loaded.pending, plan.reads);
-      }
-    }
-    const { effects, nextTimerAt } = result ?? advance(state, signals, watermark, criteria);
+    const run = await decideRun(deps, record, loaded, watermark, now);
+    if (run === null) return { kind: 'waiting_for_crm' };
+    unverified.push(...run.unverified);
+    const { effects, nextTimerAt } = run.advanced;
     // A job that finds nothing to apply and no timer due (another job got there first) writes nothing.
-    if (signals.length === 0 && !effects.some((e) => e.type === 'outcome_changed')) {
-      return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt: nextTimerAt, conflicts, unverified };
-    }
+    if (run.inputs === 0 && !effects.some((e) => e.type === 'outcome_changed')) return result(nextTimerAt);
     const committed = await deps.store.commit({
       record,
       version: loaded.version,
-      state,
-      applied: loaded.pending,
+      state: run.state,
+      applied: [...loaded.pending, ...loaded.actions],
       nextTimerAt,
       writeDueAt: writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0),
       statusesBefore,
+      logged: run.logged,
     });
     if (!committed.ok) {
       conflicts++;
       continue;
     }
-    applied += loaded.pending.length;
+    totals.applied += loaded.pending.length;
+    totals.actions += loaded.actions.length;
+    refused.push(...run.advanced.refused);
     for (const e of effects) {
       if (e.type === 'outcome_changed') changed.set(e.outcome.outcomeId, e.outcome);
       else if (e.type === 'late_signal') late.push(e.signal);
     }
-    // Signals stored while this one ran, already due: apply them now rather than wait for a wake.
+    // Inputs stored while this one ran, already due: apply them now rather than wait for a wake.
     if (committed.nextPendingAt !== null && committed.nextPendingAt <= deps.clock() - deps.holdMs && ++passes < MAX_PASSES) continue;
     // Every change of a record's due time queues a job for the new time; an unchanged one has its job.
     if (committed.dueChanged && committed.dueAt !== null) await deps.scheduler.wake(record, committed.dueAt);
-    return { kind: 'processed', applied, late, changed: [...changed.values()], nextWakeAt: committed.dueAt, conflicts, unverified };
+    return result(committed.dueAt);
   }
   throw new RecordContendedError(`record ${record.objectType} ${record.recordId}: still contended after ${MAX_CONFLICTS} conflicting commits`);
 }
 
+/** One run's decision over what was loaded, and what it adds to the portal's log. */
+interface Run {
+  readonly state: RecordState;
+  readonly advanced: Advanced;
+  /** Signals (CRM reads included) and actions the run applies. */
+  readonly inputs: number;
+  readonly logged: PortalLogEntry[];
+  readonly unverified: readonly number[];
+}
+
+/**
+ * Applies the pending signals and dispute actions in time order (at one instant signals, then actions,
+ * then timers: contract §7), with the portal's pauses; null while a CRM read is awaited. The CRM reads
+ * applied and the snapshot a new record starts from go to the portal's log with the commit, and so does
+ * an action refused here (its dry run accepted it, so this should not happen): kept, never dropped.
+ */
+async function decideRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRecord, watermark: number, now: number): Promise<Run | null> {
+  const criteria = deps.criteria();
+  const pauses = pauseTimelineOf(loaded.pauses, criteria);
+  const actions = loaded.actions.map((a) => a.action);
+  let state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
+  let signals: readonly Signal[] = loaded.pending.map((p) => p.signal);
+  let done: Advanced | null = null;
+  let unverified: readonly number[] = [];
+  const logged: PortalLogEntry[] = [];
+  if (deps.crm) {
+    const plan = await planVerification(deps.crm, record, loaded.state, loaded.pending, watermark, now, criteria, actions, pauses);
+    if (plan.kind === 'wait') return null;
+    unverified = plan.unverified;
+    const initial = plan.initial;
+    if (initial) logged.push({ entry: 'initial', objectType: record.objectType, recordId: record.recordId, found: initial.found, properties: initial.properties });
+    if (plan.done) {
+      // The plan's dry run already is this run: no read changes it.
+      state = plan.done.state;
+      done = plan.done.advanced;
+    } else {
+      state = plan.state;
+      signals = withReads(loaded.pending, plan.reads);
+      for (const read of plan.reads) logged.push({ entry: 'signal', signal: read });
+    }
+  }
+  const advanced = done ?? advance(state, inTimeOrder(signals, actions), watermark, criteria, pauses);
+  for (const r of advanced.refused) logged.push({ entry: 'refused', action: r.action, problem: r.error });
+  return { state, advanced, inputs: signals.length + actions.length, logged, unverified };
+}
 
 function writeDueAt(effects: readonly Effect[], now: number, pendingDelayMs: number): number | null {
   let due: number | null = null;

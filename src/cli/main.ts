@@ -1,5 +1,6 @@
 // The `outcome-billing` command: dispatches to a subcommand and maps failures to cli.md's exit codes.
 import { readFile } from 'node:fs/promises';
+import { exportCommand } from './commands/export.ts';
 import { hubspotCommand } from './commands/hubspot-setup.ts';
 import { ledgerCommand } from './commands/ledger.ts';
 import { sendCommand } from './commands/send.ts';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<E
   simulate: simulateCommand,
   send: (args, io) => sendCommand(args, io),
   ledger: (args, io) => ledgerCommand(args, io),
+  export: (args, io) => exportCommand(args, io),
   hubspot: (args, io) => hubspotCommand(args, io),
 };
 
@@ -27,6 +29,8 @@ Commands:
                                 post recorded HubSpot events to a running service, signed as HubSpot does
   ledger [--portal <id>] [--format table|json]
                                 print the live service's ledger from Redis
+  export --portal <id> --events <file> --actions <file> --criteria <file> [--records <file>]
+                                write a portal's stored signals, actions and criteria for simulate
   hubspot setup [--dry-run]     create the billing properties and verification-log object in HubSpot
   hubspot subscriptions [--criteria <path>] [--check]
                                 regenerate the HubSpot app's webhook subscriptions from the criteria

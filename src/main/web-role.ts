@@ -1,9 +1,12 @@
 // The web role: the HTTP app over the receiver's store, listening until shutdown, with a readiness probe fit for its role.
 import type { Server } from 'node:http';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
-import type { CardView, PausedNow } from '../app/card-view.ts';
+import type { CardView } from '../app/card-view.ts';
+import { cardOutcome } from '../app/card-items.ts';
+import { pausedNowOf } from '../app/pause-log.ts';
 import { ingestBatch } from '../app/ingest-batch.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
+import { submitAction } from '../app/submit-action.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
 import type { HealthProbe } from '../adapters/http/app.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
@@ -19,6 +22,7 @@ const MAX_OVERDUE_MS = 120_000;
 export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
   const { config, logger, store, scheduler } = rt;
   const onWakeError = (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records');
+  const actions = { store, scheduler, criteria: rt.criteria.current, clock: rt.clock, resolvers: config.disputeResolvers, onWakeError };
   const app = createHttpApp({
     config,
     ingest: (batch) => ingestBatch({ store, scheduler, onWakeError }, batch),
@@ -28,6 +32,9 @@ export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
     metrics: rt.metrics,
     logger,
     clock: rt.clock,
+    submitAction: (request) => submitAction(actions, request),
+    // A write's answer shows the outcome as the card lists it; the card reloads its list for the log link.
+    outcomeView: (outcome, portalId) => cardOutcome(outcome, rt.criteria.current(), portalId, null),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));
@@ -40,16 +47,13 @@ export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
     });
 }
 
-/** No criteria are paused until the pause store is wired in. */
-const NO_PAUSES: PausedNow = { pausedNow: async () => [] };
-
 /** The card's reads: the receiver's store, the write-back's marks for the log links, the criteria in force. */
 function cardView(rt: Runtime): CardView {
   return createCardView({
     store: rt.store,
     criteria: rt.criteria.current,
     logs: verificationLogIds(createRedisWritebackStore(rt.fastRedis, rt.config.redisPrefix)),
-    paused: NO_PAUSES,
+    paused: { pausedNow: async (portalId) => pausedNowOf(await rt.store.pauses(portalId)) },
     resolvers: rt.config.disputeResolvers,
     clock: rt.clock,
   });

@@ -91,6 +91,10 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     if (result.kind === 'waiting_for_crm') return { retryInMs: CRM_WAIT_RETRY_MS };
     if (result.unverified.length > 0) logger.warn({ record, at: result.unverified }, 'settled on signals alone: the HubSpot read did not come in time');
     metrics.signalsApplied.inc(result.applied);
+    for (const r of result.refused) {
+      // The action's dry run accepted it, so this should not happen; the refusal is kept in the portal's log too.
+      logger.error({ record, action: { type: r.action.type, at: r.action.at, outcomeId: r.action.outcomeId, userId: r.action.by.userId }, refusal: r.error }, 'a stored action was refused when applied');
+    }
     if (result.late.length > 0) {
       metrics.lateSignals.inc(result.late.length);
       logger.warn({ record, late: result.late.map((s) => ({ at: s.at, kind: s.kind, ref: s.ref })) }, 'late signals recorded: they changed no settled outcome');

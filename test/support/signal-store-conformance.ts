@@ -6,6 +6,7 @@ import { newRecordState } from '../../src/core/engine/record-state.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';
 import type { Signal, Status } from '../../src/core/types.ts';
 import { outcomeFixture } from './hubspot-double.ts';
+import { describeActions } from './signal-store-actions.ts';
 
 /** A store to test, with what the port never reads back observed directly. */
 export interface StoreUnderTest {
@@ -49,6 +50,7 @@ export function describeSignalStore(name: string, factory: StoreFactory): void {
     describeLoad(factory);
     describeCommit(factory);
     describeIndexes(factory);
+    describeActions(factory);
   });
 }
 
@@ -90,7 +92,7 @@ function describeLoad(factory: StoreFactory): void {
   describe('load', () => {
     it('gives version 0, no state and nothing pending for a record never seen', async () => {
       const { store } = await factory.create();
-      expect(await store.load(ref('404'), Number.POSITIVE_INFINITY)).toEqual({ version: 0, state: null, pending: [] });
+      expect(await store.load(ref('404'), Number.POSITIVE_INFINITY)).toEqual({ version: 0, state: null, pending: [], actions: [], pauses: [] });
     });
 
     it('gives the signals up to the watermark (inclusive) in event time, equal times in arrival order, as they were stored', async () => {

@@ -1,9 +1,10 @@
-// The HTTP edge: HubSpot's webhook receiver, the read API, health and metrics, every answer JSON and logged once.
+// The HTTP edge: HubSpot's webhook receiver, the card's writes, the read API, health and metrics, every answer JSON and logged once.
 import express from 'express';
 import type { Logger } from 'pino';
 import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import type { CardView } from '../../app/card-view.ts';
 import type { OutcomeReader } from '../../app/read-outcomes.ts';
+import type { ActionRequest, SubmitResult } from '../../app/submit-action.ts';
 import type { Config } from '../../config/env.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { errorHandler, notFound } from './errors.ts';
@@ -11,6 +12,8 @@ import { operations } from './operations.ts';
 import type { HealthProbe } from './operations.ts';
 import { readApi } from './read-api.ts';
 import { requestLog } from './request-log.ts';
+import { uiActions } from './ui-actions.ts';
+import type { UiActionsDeps } from './ui-actions.ts';
 import { uiRead } from './ui-read.ts';
 import { webhookReceiver } from './webhook-receiver.ts';
 
@@ -28,6 +31,10 @@ export interface HttpAppDeps {
   readonly logger: Logger;
   /** Epoch ms: signature windows and event storage use it, so tests can fix it. */
   readonly clock: () => number;
+  /** The card's writes (the submit-action use case); without it the `/ui/` write routes are not there. */
+  readonly submitAction?: (request: ActionRequest) => Promise<SubmitResult>;
+  /** The outcome in a write's answer, as the card's list shows it. */
+  readonly outcomeView?: UiActionsDeps['outcomeView'];
 }
 
 export function createHttpApp(deps: HttpAppDeps): express.Express {
@@ -37,6 +44,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.disable('etag');
   app.use(requestLog(deps.logger, metrics));
   app.use(webhookReceiver({ config, ingest: deps.ingest, metrics, clock: deps.clock }));
+  if (deps.submitAction) app.use(uiActions({ config, submit: deps.submitAction, clock: deps.clock, ...(deps.outcomeView ? { outcomeView: deps.outcomeView } : {}) }));
   app.use('/api', readApi(deps.reader, config.adminToken));
   if (deps.cards) app.use(uiRead({ config, cards: deps.cards, clock: deps.clock }));
   app.use(operations(deps.health, metrics));

@@ -1,11 +1,16 @@
 // Every error answer has one body, `{ error: { code, message, problems } }`: HttpError carries it, errorHandler sends it.
 import type { NextFunction, Request, Response } from 'express';
+import type { DecideError } from '../../core/engine/decide.ts';
 import type { Problem } from '../../core/problems.ts';
 import { context } from './request-log.ts';
 
 /** What went wrong, for a program to branch on; `problems` then say where (docs/http-api.md). */
 export type HttpErrorCode =
   | 'bad_request'
+  | 'invalid_request'
+  | 'forbidden'
+  | 'conflict'
+  | 'action_refused'
   | 'invalid_json'
   | 'invalid_batch'
   | 'invalid_signature'
@@ -17,14 +22,20 @@ export type HttpErrorCode =
   | 'store_unavailable'
   | 'internal';
 
+/**
+ * A problem of the answer: the one Problem shape, or an action's refusal, whose code is the core's
+ * (`not_disputable`, `already_paused`, ...: docs/card-api.md) in the same shape.
+ */
+export type AnswerProblem = Problem | DecideError;
+
 /** The body of every error answer. `problems` may be empty: then the message says it all. */
 export interface ErrorBody {
-  readonly error: { readonly code: HttpErrorCode; readonly message: string; readonly problems: readonly Problem[] };
+  readonly error: { readonly code: HttpErrorCode; readonly message: string; readonly problems: readonly AnswerProblem[] };
 }
 
 export interface HttpErrorOptions {
   /** Each with a path into the request: a query parameter or header by its name, a body field from the body's root. */
-  readonly problems?: readonly Problem[];
+  readonly problems?: readonly AnswerProblem[];
   /** Headers the answer needs (`Retry-After`, `WWW-Authenticate`, `Allow`). */
   readonly headers?: Readonly<Record<string, string>>;
   readonly cause?: unknown;
@@ -34,7 +45,7 @@ export interface HttpErrorOptions {
 export class HttpError extends Error {
   readonly status: number;
   readonly code: HttpErrorCode;
-  readonly problems: readonly Problem[];
+  readonly problems: readonly AnswerProblem[];
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(status: number, code: HttpErrorCode, message: string, options: HttpErrorOptions = {}) {

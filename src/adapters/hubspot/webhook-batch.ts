@@ -14,7 +14,8 @@ export type WebhookBatchReading = { readonly ok: true; readonly batch: SignalBat
 export function readWebhookBatch(body: unknown): WebhookBatchReading {
   const parsed = hubSpotWebhookBatchSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error, { at: ['events'], wording: 'schema' }) };
-  const mapped = toSignals(parsed.data);
+  // HubSpot never sends the service's own CRM-read events: a delivery's are ignored, never applied.
+  const mapped = toSignals(parsed.data, { crmReads: false });
   if (!mapped.ok) return mapped;
   return {
     ok: true,

@@ -33,7 +33,20 @@ export interface HubSpotWebhookEvent {
   readonly toObjectId?: string;
   readonly associationRemoved?: boolean;
   readonly isPrimaryAssociation?: boolean;
+  /** `outcomeBilling.crmRead` only (CRM_READ_TYPE): whether HubSpot had the record, the values read, and when. */
+  readonly found?: boolean;
+  readonly properties?: Readonly<Record<string, string>>;
+  readonly readAt?: number;
 }
+
+/**
+ * Not a HubSpot type: the service's own, for a CRM read the live ledger applied (a `crm_read` signal)
+ * written to an events file by `export`, so that `simulate` replays it. Generic in form: `objectTypeId`
+ * and `objectId` name the record, `occurredAt` is the instant the read was applied at, `found`,
+ * `properties` (name to value, '' for unknown) and `readAt` (when HubSpot was read) are the read.
+ * Webhook deliveries never carry it: the receiver ignores it as an unknown type.
+ */
+export const CRM_READ_TYPE = 'outcomeBilling.crmRead';
 
 export const LEGACY_PREFIXES: Readonly<Record<string, ObjectType>> = { contact: 'contact', deal: 'deal', ticket: 'ticket' };
 export const OBJECT_TYPE_IDS: Readonly<Record<string, ObjectType>> = { '0-1': 'contact', '0-3': 'deal', '0-5': 'ticket' };
@@ -113,6 +126,9 @@ const rawEventSchema = z
     toObjectId: objectIdSchema,
     associationRemoved: z.boolean({ error: 'expected true or false' }).nullish(),
     isPrimaryAssociation: z.boolean({ error: 'expected true or false' }).nullish(),
+    found: z.boolean({ error: 'expected true or false' }).nullish(),
+    properties: z.record(z.string(), z.string({ error: 'expected a property value as a string' }), { error: 'expected an object of property name to value' }).nullish(),
+    readAt: integer('epoch milliseconds as an integer').nullish(),
   })
   // Also run when fields failed, so that one pass lists every problem of the event.
   .superRefine(checkActionFields, {
@@ -127,6 +143,10 @@ const rawEventSchema = z
 function checkActionFields(event: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const type = event['subscriptionType'];
   if (typeof type !== 'string') return;
+  if (type === CRM_READ_TYPE) {
+    checkCrmReadFields(event, ctx);
+    return;
+  }
   const { prefix, action } = splitType(type);
   if (!isMappedAction(action)) return;
   const typeId = event['objectTypeId'];
@@ -147,6 +167,16 @@ function checkActionFields(event: Record<string, unknown>, ctx: z.RefinementCtx)
   };
   need(action === 'merge' ? 'primaryObjectId' : 'objectId');
   if (action === 'propertyChange') need('propertyName');
+}
+
+function checkCrmReadFields(event: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const typeId = event['objectTypeId'];
+  if (typeof typeId === 'string' && OBJECT_TYPE_IDS[typeId] === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['objectTypeId'], message: `expected 0-1, 0-3 or 0-5 for ${CRM_READ_TYPE}`, params: { problem: 'invalid_value' } });
+  }
+  for (const field of ['objectTypeId', 'objectId', 'found', 'properties'] as const) {
+    if (event[field] == null) ctx.addIssue({ code: 'custom', path: [field], message: `is required for ${CRM_READ_TYPE}`, input: undefined });
+  }
 }
 
 function normalizeEvent(raw: z.output<typeof rawEventSchema>): HubSpotWebhookEvent {

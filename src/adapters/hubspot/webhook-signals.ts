@@ -2,7 +2,7 @@
 import { formatPath } from '../../core/problems.ts';
 import type { Problem, ProblemPath } from '../../core/problems.ts';
 import type { ObjectType, Signal } from '../../core/types.ts';
-import { LEGACY_PREFIXES, OBJECT_TYPE_IDS, isMappedAction, splitType } from './webhook-events.ts';
+import { CRM_READ_TYPE, LEGACY_PREFIXES, OBJECT_TYPE_IDS, isMappedAction, splitType } from './webhook-events.ts';
 import type { HubSpotWebhookEvent, MappedAction } from './webhook-events.ts';
 
 const byNumericValue = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
@@ -36,6 +36,8 @@ export function eventIdentity(event: HubSpotWebhookEvent): string {
     event.toObjectId ?? null,
     event.associationRemoved ?? null,
     event.isPrimaryAssociation ?? null,
+    // Only the service's own CRM-read events have these: every HubSpot event keeps its identity as stored.
+    ...(event.subscriptionType === CRM_READ_TYPE ? [event.found ?? null, event.properties ?? null, event.readAt ?? null] : []),
   ])}`;
 }
 
@@ -77,14 +79,23 @@ export type ToSignalsResult =
 export interface ToSignalsOptions {
   /** Where each event came from (`['events', 2, 5]`, `['line 4']`), used in problems; default `['events', i]`. */
   readonly locations?: readonly ProblemPath[];
+  /**
+   * Whether the service's own CRM-read events (CRM_READ_TYPE, written by `export`) are read: yes for
+   * files (the default), no for webhook deliveries, where they are ignored as an unknown type.
+   */
+  readonly crmReads?: boolean;
 }
 
 type Classified =
-  | { readonly kind: 'mapped'; readonly objectType: ObjectType; readonly action: MappedAction }
+  | { readonly kind: 'mapped'; readonly objectType: ObjectType; readonly action: MappedAction | 'crmRead' }
   | { readonly kind: 'ignored'; readonly reason: IgnoreReason; readonly message: string };
 
-function classify(event: HubSpotWebhookEvent): Classified {
+function classify(event: HubSpotWebhookEvent, crmReads: boolean): Classified {
   const type = event.subscriptionType;
+  if (type === CRM_READ_TYPE && crmReads) {
+    // The schema checked its object type id.
+    return { kind: 'mapped', objectType: OBJECT_TYPE_IDS[event.objectTypeId ?? ''] ?? 'contact', action: 'crmRead' };
+  }
   const { prefix, action } = splitType(type);
   if (action === 'associationChange') {
     return { kind: 'ignored', reason: 'association_change', message: `${type}: association changes are not signals` };
@@ -100,12 +111,16 @@ function classify(event: HubSpotWebhookEvent): Classified {
   return { kind: 'mapped', objectType, action };
 }
 
-function signalsOf(event: HubSpotWebhookEvent, objectType: ObjectType, action: MappedAction): Signal[] {
+function signalsOf(event: HubSpotWebhookEvent, objectType: ObjectType, action: MappedAction | 'crmRead'): Signal[] {
   // `sourceId` says who made the change (`userId:123`, an integration): a press's becomes its outcome's agentId (§9).
   const base = { objectType, at: event.occurredAt, ref: `hubspot:${event.portalId}:${event.eventId}`, ...(event.sourceId ? { source: event.sourceId } : {}) };
   // The schema guarantees these ids for mapped events; the fallbacks only satisfy the type checker.
   const recordId = event.objectId ?? '';
   switch (action) {
+    case 'crmRead': {
+      const ref = event.readAt === undefined ? base.ref : `crm-read:${event.readAt}`;
+      return [{ objectType, at: event.occurredAt, ref, recordId, kind: 'crm_read', found: event.found ?? true, properties: { ...event.properties } }];
+    }
     case 'propertyChange':
       return [{ ...base, recordId, kind: 'property', property: event.propertyName ?? '', value: event.propertyValue ?? '' }];
     case 'creation':
@@ -166,7 +181,7 @@ export function toSignals(events: readonly HubSpotWebhookEvent[], options: ToSig
       return;
     }
     seen.set(identity, index);
-    const c = classify(event);
+    const c = classify(event, options.crmReads ?? true);
     if (c.kind === 'ignored') {
       ignored.push({ at: where(index), index, ref, subscriptionType: event.subscriptionType, reason: c.reason, message: c.message });
       return;

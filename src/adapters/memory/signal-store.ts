@@ -1,8 +1,11 @@
 // The signal store in memory, with the Redis store's semantics: for use-case and HTTP tests that need no Redis.
 import { StoreUnavailableError, recordRefKey } from '../../app/ports.ts';
-import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
+import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingAction, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
+import type { DisputeAction } from '../../core/engine/input.ts';
 import type { RecordState } from '../../core/engine/record-state.ts';
 import type { Signal } from '../../core/types.ts';
+import { appendLog, createActionData, pausesOf, portalLog, requestAnswer, storeAction } from './action-store.ts';
+import type { ActionData } from './action-store.ts';
 import { SortedSet } from './sorted-set.ts';
 
 /** As in Redis: HubSpot retries for 24 hours, a delivery is recognised for three days. */
@@ -34,17 +37,17 @@ export interface MemoryStoreOptions {
   readonly clock?: () => number;
 }
 
-interface StoredRecord {
+export interface StoredRecord {
   readonly ref: RecordRef;
   version: number;
   state: RecordState | null;
-  /** Pending signals by member: the zero-padded ingest sequence, so equal event times sort in arrival order. */
+  /** Pending signals and dispute actions by member: the zero-padded sequence, so equal event times sort in the order stored. */
   readonly pending: SortedSet;
-  readonly signals: Map<string, Signal>;
+  readonly inputs: Map<string, Signal | DisputeAction>;
 }
 
 /** Everything the store holds, named after the Redis keys it stands for. */
-interface Data {
+export interface Data extends ActionData {
   readonly clock: () => number;
   readonly records: Map<string, StoredRecord>;
   /** Seen markers ("portal|identity") and when they expire. */
@@ -72,6 +75,7 @@ export function createMemorySignalStore(options: MemoryStoreOptions = {}): Memor
     portals: new Set(),
     seq: 0,
     down: false,
+    ...createActionData(),
   };
   // Every call checks for an outage first, as every Redis call fails while Redis is down.
   const up =
@@ -88,6 +92,10 @@ export function createMemorySignalStore(options: MemoryStoreOptions = {}): Memor
     portals: up((data) => [...data.portals].sort((a, b) => a - b)),
     dueRecords: up((data, dueBy: number, limit: number) => data.due.upTo(dueBy, limit).map(([key, at]) => ({ record: refOf(data, key), at }))),
     noteRescue: up(noteRescue),
+    requestAnswer: up(requestAnswer),
+    storeAction: up((data, write: Parameters<SignalStore['storeAction']>[0]) => storeAction(data, entry(data, write.kind === 'dispute' ? write.record : null), write)),
+    pauses: up(pausesOf),
+    portalLog: (portalId) => (available(d), portalLog(d, portalId)),
     outcomeCounts: up((data) => Object.fromEntries(data.statusCounts)),
     outbox: async () => d.outbox.upTo(Number.POSITIVE_INFINITY).map(([key, dueAt]) => ({ record: refOf(d, key), dueAt })),
     parked: async () => d.parked.upTo(Number.POSITIVE_INFINITY).map(([key, at]) => ({ record: refOf(d, key), at })),
@@ -102,11 +110,14 @@ function available(d: Data): void {
   if (d.down) throw new StoreUnavailableError('memory store: simulated outage');
 }
 
-function entry(d: Data, ref: RecordRef): StoredRecord {
+function entry(d: Data, ref: RecordRef): StoredRecord;
+function entry(d: Data, ref: RecordRef | null): StoredRecord | null;
+function entry(d: Data, ref: RecordRef | null): StoredRecord | null {
+  if (ref === null) return null;
   const key = recordRefKey(ref);
   let r = d.records.get(key);
   if (!r) {
-    r = { ref: { portalId: ref.portalId, objectType: ref.objectType, recordId: ref.recordId }, version: 0, state: null, pending: new SortedSet(), signals: new Map() };
+    r = { ref: { portalId: ref.portalId, objectType: ref.objectType, recordId: ref.recordId }, version: 0, state: null, pending: new SortedSet(), inputs: new Map() };
     d.records.set(key, r);
   }
   return r;
@@ -140,16 +151,25 @@ function storeOne(d: Data, portalId: number, { identity, signal }: IngestItem, s
   const r = entry(d, { portalId, objectType: signal.objectType, recordId: signal.recordId });
   const member = String(seq).padStart(16, '0');
   r.pending.set(member, signal.at);
-  r.signals.set(member, structuredClone(signal));
+  r.inputs.set(member, structuredClone(signal));
+  appendLog(d, portalId, { entry: 'signal', signal });
   return true;
 }
 
 function load(d: Data, record: RecordRef, watermark: number): LoadedRecord {
+  const pauses = pausesOf(d, record.portalId);
   const r = d.records.get(recordRefKey(record));
-  if (!r) return { version: 0, state: null, pending: [] };
-  const pending: PendingSignal[] = r.pending.upTo(watermark).map(([member]) => ({ member, seq: Number(member), signal: structuredClone(r.signals.get(member)!) }));
-  // Copies, as Redis hands out fresh decodes: the caller updates the loaded state in place.
-  return { version: r.version, state: r.state === null ? null : structuredClone(r.state), pending };
+  if (!r) return { version: 0, state: null, pending: [], actions: [], pauses };
+  const pending: PendingSignal[] = [];
+  const actions: PendingAction[] = [];
+  for (const [member] of r.pending.upTo(watermark)) {
+    // Copies, as Redis hands out fresh decodes.
+    const input = structuredClone(r.inputs.get(member)!);
+    if ('kind' in input) pending.push({ member, seq: Number(member), signal: input });
+    else actions.push({ member, seq: Number(member), action: input });
+  }
+  // The caller updates the loaded state in place: a copy, too.
+  return { version: r.version, state: r.state === null ? null : structuredClone(r.state), pending, actions, pauses };
 }
 
 function commit(d: Data, c: CommitRequest): CommitResult {
@@ -158,7 +178,8 @@ function commit(d: Data, c: CommitRequest): CommitResult {
   const key = recordRefKey(c.record);
   r.version++;
   r.state = structuredClone(c.state);
-  for (const p of c.applied) if (r.pending.delete(p.member)) r.signals.delete(p.member);
+  for (const p of c.applied) if (r.pending.delete(p.member)) r.inputs.delete(p.member);
+  for (const e of c.logged ?? []) appendLog(d, c.record.portalId, e);
   // An earlier write-back due time wins, so a settlement is never held back by a pending change before it.
   if (c.writeDueAt !== null) d.outbox.lower(key, c.writeDueAt);
   d.rescues.delete(key);

@@ -8,11 +8,11 @@ import type { Signal } from '../../core/types.ts';
 /** Bump when the stored shape changes, and teach decode() the old one. 2 added users as objects, allocation and pauses. */
 export const RECORD_SCHEMA_VERSION = 2;
 
-const userSchema = z.strictObject({ userId: z.number().int().positive(), email: z.string() });
+export const userSchema = z.strictObject({ userId: z.number().int().positive(), email: z.string() });
 
 const trailEntrySchema = z.looseObject({ at: z.number(), version: z.number().int(), type: z.string() });
 
-const outcomeSchema = z.strictObject({
+export const outcomeSchema = z.strictObject({
   outcomeId: z.string(),
   idempotencyKey: z.string(),
   seq: z.number().int().positive(),
@@ -101,7 +101,7 @@ export function decodeRecord(json: string): RecordState {
   };
 }
 
-const signalSchema = z.discriminatedUnion('kind', [
+export const signalSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('property'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), source: z.string().optional(), property: z.string(), value: z.string() }),
   z.strictObject({ kind: z.enum(['created', 'deleted', 'restored', 'merged']), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), source: z.string().optional() }),
   z.strictObject({ kind: z.literal('merged_away'), objectType: z.enum(OBJECT_TYPES), recordId: z.string(), at: z.number(), ref: z.string().optional(), source: z.string().optional(), into: z.string() }),

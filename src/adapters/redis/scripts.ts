@@ -16,8 +16,8 @@ export class ScriptReplyError extends Error {
 
 export interface Script<Result> {
   /**
-   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-7` takes 7;
-   * `ingest-3+2n` takes 3, then 2 per item (the count then goes with each call).
+   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-8` takes 8;
+   * `ingest-4+2n` takes 4, then 2 per item (the count then goes with each call).
    */
   readonly file: string;
   /** The command ioredis defines for it on each connection. */
@@ -74,6 +74,21 @@ function decodeCommit(reply: unknown, script: string): CommitResult {
   return { ok: true, nextPendingAt: optionalTime(nextPending), dueAt: optionalTime(due), dueChanged: changed === 1 };
 }
 
+export type ActionStoreReply =
+  | { readonly kind: 'stored'; readonly wake: boolean }
+  | { readonly kind: 'changed' }
+  /** The request id's marker as stored, still JSON. */
+  | { readonly kind: 'answered'; readonly marker: string };
+
+/** {1, moved 0|1} (dispute) or {1} (pause): stored. {0}: what the dry run read changed. {2, marker}: the request id is taken. */
+function decodeActionStore(reply: unknown, script: string): ActionStoreReply {
+  if (!Array.isArray(reply)) throw new ScriptReplyError(script, reply);
+  if (reply[0] === 1 && (reply.length === 1 || (reply.length === 2 && (reply[1] === 0 || reply[1] === 1)))) return { kind: 'stored', wake: reply[1] === 1 };
+  if (reply[0] === 0 && reply.length === 1) return { kind: 'changed' };
+  if (reply[0] === 2 && reply.length === 2 && typeof reply[1] === 'string') return { kind: 'answered', marker: reply[1] };
+  throw new ScriptReplyError(script, reply);
+}
+
 export type RateLimitReply = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly waitMs: number };
 
 /** {1, n}: granted (n = 0), or the block now in force (n = until). {0, waitMs}: refused, try again in waitMs. Unknown operation: an error reply. */
@@ -98,8 +113,11 @@ function decodeCount(reply: unknown, script: string): number {
 
 /** The scripts; each .lua header names its KEYS, ARGV and return codes, and why. */
 export const SCRIPTS = {
-  ingest: declare('ingest-3+2n', decodeIngest, 'store_unavailable'),
-  commit: declare('commit-7', decodeCommit),
+  ingest: declare('ingest-4+2n', decodeIngest, 'store_unavailable'),
+  commit: declare('commit-8', decodeCommit),
+  // An operator's write answers 503 while Redis is down, as a webhook does: the card offers to try again.
+  dispute: declare('dispute-6', decodeActionStore, 'store_unavailable'),
+  pause: declare('pause-3', decodeActionStore, 'store_unavailable'),
   rateLimit: declare('rate-limit-2', decodeRateLimit),
   unlock: declare('unlock-1', decodeUnlock),
   writebackFinish: declare('writeback-finish-3+n', decodeCount),

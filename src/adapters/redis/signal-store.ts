@@ -4,8 +4,10 @@ import type { Redis } from 'ioredis';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
 import { recordRefKey } from '../../app/ports.ts';
-import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
-import { decodeRecord, decodeSignal, encodeRecord, encodeSignal } from './record-codec.ts';
+import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingAction, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
+import { decodePauseAction, decodePendingInput, encodeLogEntry } from './action-codec.ts';
+import { pauses, portalLog, readAll, requestAnswer, storeAction } from './action-store.ts';
+import { decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
 /** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
@@ -25,6 +27,12 @@ export interface RedisKeys {
   seen(identity: string): string;
   pending(r: RecordRef): string;
   state(r: RecordRef): string;
+  /** The portal's append-only log (list) that `export` reads. */
+  log(portalId: number): string;
+  /** The portal's pause and resume actions (list), in the order taken. */
+  pauses(portalId: number): string;
+  /** The answer given to one request id of a portal (string, expires). */
+  request(portalId: number, requestId: string): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -41,6 +49,10 @@ export function redisKeys(prefix: string): RedisKeys {
     seen: (identity) => `${prefix}:seen:${createHash('sha256').update(identity).digest('base64url')}`,
     pending: (r) => `${prefix}:pending:${recordRefKey(r)}`,
     state: (r) => `${prefix}:rec:${recordRefKey(r)}`,
+    log: (portalId) => `${prefix}:log:${portalId}`,
+    pauses: (portalId) => `${prefix}:pauses:${portalId}`,
+    // Request ids come from the card: a digest keeps whatever it sends out of the key's shape.
+    request: (portalId, requestId) => `${prefix}:request:${portalId}:${createHash('sha256').update(requestId).digest('base64url')}`,
   };
 }
 
@@ -51,7 +63,7 @@ export function parseRecordKey(key: string): RecordRef | null {
 }
 
 /** What every operation needs: the connection and the key names under the prefix. */
-interface Ctx {
+export interface Ctx {
   readonly redis: Redis;
   readonly keys: RedisKeys;
 }
@@ -67,6 +79,10 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
     portals: async () => (await redis.smembers(ctx.keys.portals)).map(Number).sort((a, b) => a - b),
     dueRecords: (dueBy, limit) => dueRecords(ctx, dueBy, limit),
     noteRescue: (record, at, maxRescues) => noteRescue(ctx, record, at, maxRescues),
+    requestAnswer: (portalId, requestId) => requestAnswer(ctx, portalId, requestId),
+    storeAction: (write) => storeAction(ctx, write),
+    pauses: (portalId) => pauses(ctx, portalId),
+    portalLog: (portalId) => portalLog(ctx, portalId),
     async outcomeCounts() {
       const raw = await redis.hgetall(ctx.keys.statusCounts);
       return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
@@ -75,7 +91,7 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
 }
 
 async function ingest({ redis, keys }: Ctx, portalId: number, items: readonly IngestItem[]): Promise<IngestResult> {
-  const ks: string[] = [keys.seq, keys.due, keys.portals];
+  const ks: string[] = [keys.seq, keys.due, keys.portals, keys.log(portalId)];
   const args: (string | number)[] = [SEEN_TTL_MS, portalId];
   for (const { identity, signal } of items) {
     const record: RecordRef = { portalId, objectType: signal.objectType, recordId: signal.recordId };
@@ -94,28 +110,31 @@ async function ingest({ redis, keys }: Ctx, portalId: number, items: readonly In
 
 async function load({ redis, keys }: Ctx, record: RecordRef, watermark: number): Promise<LoadedRecord> {
   const max = Number.isFinite(watermark) ? String(watermark) : watermark > 0 ? '+inf' : '-inf';
-  // One round trip for both reads; the commit's compare-and-set catches anything that changes in between.
-  const replies = await redis.pipeline().hmget(keys.state(record), 'v', 's').zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES').exec();
-  const [stateReply, pendingReply] = replies ?? [];
-  if (!stateReply || !pendingReply || stateReply[0] || pendingReply[0]) throw stateReply?.[0] ?? pendingReply?.[0] ?? new Error('Redis gave no reply');
-  const [v, s] = stateReply[1] as (string | null)[];
-  const members = pendingReply[1] as string[];
+  // One round trip for the three reads; the commit's compare-and-set catches anything that changes in between.
+  const [[v, s], members, pauseLog] = await readAll(
+    redis.pipeline().hmget(keys.state(record), 'v', 's').zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES').lrange(keys.pauses(record.portalId), 0, -1),
+  ) as [(string | null)[], string[], string[]];
   const pending: PendingSignal[] = [];
+  const actions: PendingAction[] = [];
   for (let i = 0; i < members.length; i += 2) {
     const member = members[i]!;
     const bar = member.indexOf('|');
-    pending.push({ member, seq: Number(member.slice(0, bar)), signal: decodeSignal(member.slice(bar + 1)) });
+    const seq = Number(member.slice(0, bar));
+    const input = decodePendingInput(member.slice(bar + 1));
+    if ('signal' in input) pending.push({ member, seq, signal: input.signal });
+    else actions.push({ member, seq, action: input.action });
   }
   // ZRANGEBYSCORE already orders by (score, member), and members start with the zero-padded sequence.
-  return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending };
+  return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending, actions, pauses: pauseLog.map(decodePauseAction) };
 }
 
-function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore }: CommitRequest): Promise<CommitResult> {
+function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [] }: CommitRequest): Promise<CommitResult> {
   const statusDelta: Record<string, number> = {};
   for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
   for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
-  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues];
-  const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', ...applied.map((p) => p.member)];
+  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId)];
+  const log = logged.map(encodeLogEntry);
+  const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', log.length, ...log, ...applied.map((p) => p.member)];
   return runScript(redis, SCRIPTS.commit, ks, args);
 }
 

@@ -4,10 +4,11 @@ import { createRedisSignalStore } from '../../adapters/redis/signal-store.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
 import { compareOutcomes, invoiceOf, outcomeView, summarize } from '../../core/ledger-view.ts';
 import { parseCommandArgs, reportFormat } from '../args.ts';
-import { DEV_SESSION_NOTE, devSessionHelp, given, readDevSessionFallback } from '../dev-session-fallback.ts';
+import { devSessionHelp, given } from '../dev-session-fallback.ts';
 import { EXIT, UsageError } from '../io.ts';
 import type { CliIo, ExitCode } from '../io.ts';
 import { renderTableReport } from '../ledger-report.ts';
+import { liveRedisSettings } from '../live-redis.ts';
 import { connectCliRedis } from '../redis-connection.ts';
 
 export const ledgerHelp = `Usage: outcome-billing ledger [--portal <id>] [--format table|json] [--trail]
@@ -32,19 +33,12 @@ export interface LedgerSettings {
 
 /** Each setting from its option, else the environment, else `npm run dev`'s session, else the service's default; null after an invalid session file. */
 async function settings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, io: CliIo): Promise<LedgerSettings | null> {
-  const redisUrl = [values['redis-url'] as string | undefined, env.REDIS_URL].find(given);
-  const prefix = [values.prefix as string | undefined, env.REDIS_PREFIX].find(given);
   const criteriaPath = [values.criteria as string | undefined, env.CRITERIA_PATH].find(given);
-  let session = null;
-  if (redisUrl === undefined || prefix === undefined || criteriaPath === undefined) {
-    const dev = await readDevSessionFallback(cwd, io);
-    if (!dev.ok) return null;
-    session = dev.session;
-    if (session !== null) io.err(DEV_SESSION_NOTE);
-  }
-  const criteria = criteriaPath ?? session?.criteriaPath;
+  const live = await liveRedisSettings(values, env, cwd, io, criteriaPath === undefined);
+  if (live === null) return null;
+  const criteria = criteriaPath ?? live.session?.criteriaPath;
   if (criteria === undefined) throw new UsageError('the ledger needs the criteria for its prices: set CRITERIA_PATH, pass --criteria or start `npm run dev` in this folder');
-  return { redisUrl: redisUrl ?? session?.redisUrl ?? 'redis://127.0.0.1:6379', prefix: prefix ?? session?.redisPrefix ?? 'ob', criteriaPath: criteria };
+  return { redisUrl: live.redisUrl, prefix: live.prefix, criteriaPath: criteria };
 }
 
 export async function ledgerCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<ExitCode> {

@@ -1,9 +1,10 @@
---[[ ingest: stores a webhook batch's signals, each identity at most once, atomically.
-  KEYS[1]          sequence counter (string): orders signals that share an event time
+--[[ ingest: stores a webhook batch's signals, each identity at most once, atomically, and logs them for export.
+  KEYS[1]          sequence counter (string): orders signals (and actions) that share an event time
   KEYS[2]          due index (zset): record key -> earliest event time needing a worker
   KEYS[3]          portals (set)
-  KEYS[2+2i]       for signal i (1-based): its seen marker (string, expires)
-  KEYS[3+2i]       for signal i: its record's pending signals (zset: score = event time)
+  KEYS[4]          the portal's log (list, append-only): what `export` writes out
+  KEYS[3+2i]       for signal i (1-based): its seen marker (string, expires)
+  KEYS[4+2i]       for signal i: its record's pending inputs (zset: score = event time)
   ARGV[1]          seen-marker lifetime, ms (longer than HubSpot's 24 h of retries)
   ARGV[2]          portal id
   ARGV[3i]         for signal i: event time (ms)
@@ -14,13 +15,13 @@
 ]]
 local ttl = tonumber(ARGV[1])
 local stored, duplicates = 0, 0
-local moved, order = {}, {}
+local moved, order, logged = {}, {}, {}
 redis.call('SADD', KEYS[3], ARGV[2])
-local n = (#KEYS - 3) / 2
+local n = (#KEYS - 4) / 2
 -- One sequence block for the batch: numbers in arrival order, one INCRBY instead of one per signal.
 local seq = redis.call('INCRBY', KEYS[1], n) - n
 for i = 1, n do
-  local seenKey, pendingKey = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
+  local seenKey, pendingKey = KEYS[3 + 2 * i], KEYS[4 + 2 * i]
   local at, payload, recordKey = ARGV[3 * i], ARGV[3 * i + 1], ARGV[3 * i + 2]
   if redis.call('SET', seenKey, '1', 'NX', 'PX', ttl) then
     seq = seq + 1
@@ -31,10 +32,14 @@ for i = 1, n do
       if not moved[recordKey] then table.insert(order, recordKey) end
       moved[recordKey] = at
     end
+    table.insert(logged, '{"entry":"signal","signal":' .. payload .. '}')
     stored = stored + 1
-  else
-    duplicates = duplicates + 1
   end
+end
+duplicates = n - stored
+-- One RPUSH per batch (in slices: unpack has a stack limit), so logging costs next to nothing per signal.
+for from = 1, #logged, 1000 do
+  redis.call('RPUSH', KEYS[4], unpack(logged, from, math.min(from + 999, #logged)))
 end
 local reply = {stored, duplicates}
 for _, recordKey in ipairs(order) do
