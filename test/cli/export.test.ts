@@ -183,6 +183,9 @@ describe('outcome-billing export', () => {
     const [s, l] = [JSON.parse(sim.out), JSON.parse(ledger.out)];
     expect(s.outcomes).toEqual(l.outcomes);
     expect(s.invoice).toEqual(l.invoice);
+    // The live ledger counts the presses made while paused, as simulate does.
+    expect(l.summary).toEqual(s.summary);
+    expect(l.summary.paused).toBe(1);
   });
 
   it('keeps to --since and --until, and says what a usage mistake is', async () => {

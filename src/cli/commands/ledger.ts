@@ -80,15 +80,18 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
       return EXIT.badInput;
     }
     const outcomes: Outcome[] = [];
+    let paused = 0;
     for await (const ref of store.listRecords(portalText === undefined ? undefined : Number(portalText))) {
       const { state } = await store.load(ref, Number.NEGATIVE_INFINITY);
-      if (state) outcomes.push(...state.outcomes);
+      if (!state) continue;
+      outcomes.push(...state.outcomes);
+      paused += state.paused;
     }
     outcomes.sort(compareOutcomes);
     const report = {
       outcomes: outcomes.map((o) => outcomeView(o, values.trail === true)),
       invoice: invoiceOf(outcomes, criteria.set),
-      summary: summarize(outcomes),
+      summary: summarize(outcomes, paused),
     };
     io.out(format === 'json' ? JSON.stringify(report, null, 2) : renderTableReport(report));
     return EXIT.ok;
