@@ -1,29 +1,16 @@
 // The outcome-billing command as cli.md specifies it: exit codes, every problem on stderr, help, and the real bin.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { main } from '../../src/cli/main.ts';
 import { BASE_CRITERIA } from '../support/scenario.ts';
+import { cli, tempFile } from '../support/cli.ts';
 
 const SHARED = join(import.meta.dirname, '../../../shared/examples/ticket-resolved');
 const ROOT = join(import.meta.dirname, '../..');
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-function file(name: string, content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ob-cli-'));
-  writeFileSync(join(dir, name), content);
-  return join(dir, name);
-}
+const file = (name: string, content: string): string => tempFile(name, content, 'ob-cli-');
 
 describe('outcome-billing (cli.md)', () => {
   it('validate: one line per version, exit 0', async () => {

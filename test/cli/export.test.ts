@@ -19,13 +19,13 @@ import type { RecordRef } from '../../src/app/ports.ts';
 import { processRecord } from '../../src/app/process-record.ts';
 import { submitAction } from '../../src/app/submit-action.ts';
 import type { ActionBody } from '../../src/app/submit-action.ts';
-import { main } from '../../src/cli/main.ts';
 import { buildCriteriaSet } from '../../src/core/criteria/criteria-set.ts';
 import { parseCriteriaText } from '../../src/core/criteria/parse-file.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import { compareOutcomes, invoiceOf, outcomeView } from '../../src/core/ledger-view.ts';
 import { simulate } from '../../src/core/simulate.ts';
 import { REDIS_URL, connect, deletePrefix, testPrefix } from '../support/redis.ts';
+import { cli } from '../support/cli.ts';
 
 const PORTAL = 62515;
 const T0 = Date.parse('2026-11-03T10:00:00Z');
@@ -84,13 +84,6 @@ const RECORDS: RecordRef[] = [
 ];
 const ann = { userId: 7, email: 'ann@example.com' };
 const rex = { userId: 9, email: 'rex@example.com' };
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('outcome-billing export', () => {
   const prefix = testPrefix('export');

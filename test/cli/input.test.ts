@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { hubspotSetupCommand } from '../../src/cli/commands/hubspot-setup.ts';
-import { main } from '../../src/cli/main.ts';
 import { BASE_CRITERIA } from '../support/scenario.ts';
+import { cli } from '../support/cli.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/ticket-resolved');
@@ -30,13 +30,6 @@ function write(dir: string, name: string, content: string): string {
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, content);
   return path;
-}
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 describe('impossible UTC offsets', () => {

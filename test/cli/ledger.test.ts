@@ -6,16 +6,9 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
-import { main } from '../../src/cli/main.ts';
 import { BASE_CRITERIA, criteriaSet, run } from '../support/scenario.ts';
 import { REDIS_URL, connect, deletePrefix, testPrefix } from '../support/redis.ts';
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { cli } from '../support/cli.ts';
 
 describe('outcome-billing ledger', () => {
   const prefix = testPrefix('ledger');

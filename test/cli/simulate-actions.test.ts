@@ -1,26 +1,14 @@
 // `simulate --actions` (cli.md): operator actions replayed with the signals; a refused action is one line on
 // stderr and the run goes on (exit 0); a bad actions file lists every problem and simulates nothing (exit 1).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { cli, tempFile } from '../support/cli.ts';
 
 const EXAMPLE = join(import.meta.dirname, '../../../shared/examples-next/dispute-credits');
 const BY = { userId: 7, email: 'ana@example.com' };
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-function file(name: string, content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ob-actions-'));
-  writeFileSync(join(dir, name), content);
-  return join(dir, name);
-}
+const file = (name: string, content: string): string => tempFile(name, content, 'ob-actions-');
 
 const simulateArgs = (actions: string, ...more: string[]) => [
   'simulate',
