@@ -24,7 +24,13 @@ export interface StartOptions {
   readonly logDestination?: LoggerOptions['destination'];
 }
 
-export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: StartOptions = {}): Promise<void> {
+/** The running service, for a caller in the same process (a test): `npm start` leaves it to the signals. */
+export interface RunningService {
+  /** Runs the shutdown steps a SIGTERM would, without exiting the process; rejects when a step failed. */
+  stop(): Promise<void>;
+}
+
+export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: StartOptions = {}): Promise<RunningService> {
   const config = configOrExit(env);
   const logger = createLogger({ level: config.logLevel, name: 'outcome-billing', destination: options.logDestination });
   logger.info({ config: redactedConfig(config), roles }, 'starting');
@@ -33,6 +39,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
   }
   const { fastRedis, workerRedis } = await connectRedis(config, logger);
   const criteria = await criteriaOrExit(config, logger, workerRedis);
+  const stopReloading = reloadOnSighup(criteria, logger);
   const rt = runtime({ config, roles, logger, fastRedis, workerRedis, criteria });
 
   const steps: ShutdownStep[] = [];
@@ -42,7 +49,22 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
     await rt.queue.close();
     await Promise.allSettled([fastRedis.quit(), workerRedis.quit()]);
   });
-  onShutdown(logger, config.shutdownTimeoutMs, steps);
+  // A signal's shutdown exits the process; a caller's stop() only learns the exit code (null until it asks).
+  let exitCode: number | null = null;
+  const exit = (code: number) => {
+    if (exitCode === null) process.exit(code);
+    exitCode = code;
+  };
+  const shutdown = onShutdown(logger, config.shutdownTimeoutMs, steps, { exit });
+  return {
+    async stop() {
+      exitCode = 0;
+      shutdown.dispose();
+      stopReloading();
+      await shutdown.shutdown('stopped by its caller');
+      if (exitCode !== 0) throw new Error('the service did not stop cleanly: see its log');
+    },
+  };
 }
 
 function configOrExit(env: NodeJS.ProcessEnv): Config {
@@ -67,23 +89,27 @@ async function connectRedis(config: Config, logger: Logger): Promise<{ fastRedis
   return { fastRedis, workerRedis };
 }
 
-/** Loads the criteria (exiting when they are invalid) and reloads them on SIGHUP, keeping the old ones on a refusal. */
+/** Loads the criteria, exiting when they are invalid. */
 async function criteriaOrExit(config: Config, logger: Logger, redis: Redis): Promise<CriteriaSource> {
-  let criteria: CriteriaSource;
   try {
-    criteria = await loadCriteriaSource(criteriaFileLoader(config.criteriaPath), Date.now(), createCriteriaRegistry(redis, config.redisPrefix));
+    return await loadCriteriaSource(criteriaFileLoader(config.criteriaPath), Date.now(), createCriteriaRegistry(redis, config.redisPrefix));
   } catch (e) {
     if (!(e instanceof CriteriaInvalidError)) throw e;
     logger.fatal({ problems: e.problems }, 'criteria are invalid: not starting');
     process.stderr.write(`${e.message}\n`);
     process.exit(1);
   }
-  process.on('SIGHUP', () => {
+}
+
+/** Reloads the criteria on SIGHUP, keeping the old ones on a refusal; returns what stops listening. */
+function reloadOnSighup(criteria: CriteriaSource, logger: Logger): () => void {
+  const reload = () => {
     void criteria.reload(Date.now()).then((r) =>
       r.ok ? logger.info({ added: r.added }, 'criteria reloaded') : logger.error({ problems: r.problems }, 'criteria reload refused: keeping the criteria in force'),
     );
-  });
-  return criteria;
+  };
+  process.on('SIGHUP', reload);
+  return () => process.off('SIGHUP', reload);
 }
 
 type Connected = Pick<Runtime, 'config' | 'roles' | 'logger' | 'fastRedis' | 'workerRedis' | 'criteria'>;
