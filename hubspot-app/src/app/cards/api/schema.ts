@@ -38,6 +38,7 @@ export const outcomeSchema = z.object({
   charge: z.object({ amount: z.string(), currency: z.string() }).nullable(),
   dispute: disputeSchema.nullable(),
   canDispute: z.boolean(),
+  canResolve: z.boolean(),
   verificationLogUrl: z.string().nullable(),
   trailLength: count,
 });
