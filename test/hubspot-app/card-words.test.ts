@@ -36,6 +36,10 @@ describe("the card's words for the ledger's codes", () => {
     expect(Object.keys(CATEGORY_WORDS)).toEqual([...DISPUTE_CATEGORIES]);
   });
 
+  it("confirms a category in the exact words the service stores (test/adapters/http/ui-actions.test.ts pins the same five)", () => {
+    expect(Object.values(CATEGORY_WORDS)).toEqual(['Wrong record', 'Outcome not achieved', 'Duplicate', 'Reversed later', 'Other']);
+  });
+
   it('words each trail entry type', () => {
     const at = '2026-11-03T10:00:00.000Z';
     const said = (e: Partial<CardTrailEntry> & { type: string }) => trailEntryWords({ at, version: 1, ...e });
