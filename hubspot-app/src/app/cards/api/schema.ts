@@ -72,6 +72,7 @@ export const trailEntrySchema = z.looseObject({
   label: z.string().optional(),
   by: user.optional(),
   note: z.string().optional(),
+  signalAt: time.optional(),
 });
 
 export const trailPageSchema = z.object({ outcomeId: z.string(), entries: z.array(trailEntrySchema), nextCursor: z.string().nullable() });
