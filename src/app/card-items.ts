@@ -1,4 +1,4 @@
-// What the card shows of an outcome (docs/card-api.md): the ledger's fields with its criteria's name, its charge, whether it may be disputed, and a link to its verification log.
+// What the card shows of an outcome (docs/card-api.md): the ledger's fields with its criteria's name, its charge, whether it may be disputed or resolved, and a link to its verification log.
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import type { CriteriaVersion } from '../core/criteria/types.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
@@ -25,6 +25,7 @@ export interface CardOutcome {
   readonly charge: { readonly amount: string; readonly currency: string } | null;
   readonly dispute: OutcomeView['dispute'];
   readonly canDispute: boolean;
+  readonly canResolve: boolean;
   readonly verificationLogUrl: string | null;
   readonly trailLength: number;
 }
@@ -46,8 +47,11 @@ export function verificationLogUrl(portalId: number, logId: string): string {
   return `https://app.hubspot.com/contacts/${portalId}/record/${verificationLogObjectType(portalId)}/${encodeURIComponent(logId)}`;
 }
 
-/** One outcome as the card's list shows it; `logId` is its verification log's HubSpot id, null until written. */
-export function cardOutcome(o: Outcome, criteria: CriteriaSet, portalId: number, logId: string | null): CardOutcome {
+/**
+ * One outcome as the card's list shows it; `logId` is its verification log's HubSpot id, null until written;
+ * `viewerResolves` says whether the user who asks is one of the portal's dispute resolvers.
+ */
+export function cardOutcome(o: Outcome, criteria: CriteriaSet, portalId: number, logId: string | null, viewerResolves: boolean): CardOutcome {
   const view = outcomeView(o);
   const pinned = pinnedVersion(criteria, o);
   // The same amount the verification log states: a flat price's unit amount once billable (or credited), 0 when not billable.
@@ -72,6 +76,8 @@ export function cardOutcome(o: Outcome, criteria: CriteriaSet, portalId: number,
     dispute: view.dispute,
     // As openDispute decides: only a billable outcome without an open dispute.
     canDispute: o.status === 'billable' && o.dispute?.state !== 'open',
+    // As resolveDispute decides: a resolver, on an open dispute.
+    canResolve: viewerResolves && o.dispute?.state === 'open',
     verificationLogUrl: logId === null ? null : verificationLogUrl(portalId, logId),
     trailLength: o.trail.length,
   };

@@ -93,9 +93,10 @@ export function createCardView(deps: CardViewDeps): CardView {
       const now = deps.clock();
       const criteria = deps.criteria();
       const state = await stateOf(caller.portalId, objectType, recordId);
+      const resolves = isResolver(deps.resolvers, { userId: caller.userId, email: caller.userEmail ?? '' });
       const page = await outcomesPage(state?.outcomes ?? [], cursor, limit, async (candidates: readonly Outcome[]) => {
         const ids = candidates.length === 0 ? [] : await deps.logs.logIds(caller.portalId, candidates.map((o) => o.outcomeId));
-        return candidates.map((o, i) => cardOutcome(o, criteria, caller.portalId, ids[i] ?? null));
+        return candidates.map((o, i) => cardOutcome(o, criteria, caller.portalId, ids[i] ?? null, resolves));
       });
       if ('problem' in page) return { ok: false, error: { code: 'bad_request', problem: page.problem } };
       const paused = await pausedOf(deps, caller.portalId, objectType, criteria);
@@ -106,7 +107,7 @@ export function createCardView(deps: CardViewDeps): CardView {
         ok: true,
         value: {
           record: { objectType, recordId },
-          viewer: { userId: caller.userId, canResolve: isResolver(deps.resolvers, { userId: caller.userId, email: caller.userEmail ?? '' }) },
+          viewer: { userId: caller.userId, canResolve: resolves },
           outcomes: page.items,
           nextCursor: page.nextCursor,
           pressAdvice: advice.map((a) => ({ criteriaId: a.criteriaId, criteriaName: nameOf(criteria, a.criteriaId, now), kind: a.kind, until: isoUtc(a.until) })),

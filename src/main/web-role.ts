@@ -33,8 +33,9 @@ export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
     logger,
     clock: rt.clock,
     submitAction: (request) => submitAction(actions, request),
-    // A write's answer shows the outcome as the card lists it; the card reloads its list for the log link.
-    outcomeView: (outcome, portalId) => cardOutcome(outcome, rt.criteria.current(), portalId, null),
+    // A write's answer shows the outcome as the card lists it; the card reloads its list for the log link
+    // and for canResolve, which the answer does not decide for the caller (docs/card-api.md).
+    outcomeView: (outcome, portalId) => cardOutcome(outcome, rt.criteria.current(), portalId, null, false),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, () => resolve(s));

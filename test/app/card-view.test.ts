@@ -94,6 +94,7 @@ describe('card view: outcome items', () => {
         charge: { amount: '1.00', currency: 'USD' },
         dispute: null,
         canDispute: true,
+        canResolve: false,
         verificationLogUrl: null,
         trailLength: 2,
       },
@@ -218,6 +219,20 @@ describe('card view: press advice, pauses and resolvers', () => {
     const answer = await list('1');
     expect(answer.paused).toEqual([{ criteriaId: 'resolve', criteriaName: 'Ticket resolved', since: '2026-11-03T10:00:30.000Z' }]);
     expect(answer.pressAdvice).toEqual([]);
+  });
+
+  it("an outcome's canResolve: only for a resolver, only while its dispute is open", async () => {
+    const by = { userId: 5, email: 'jane@example.com' };
+    const open = { state: 'open' as const, reason: 'Wrong record', openedBy: by, openedAt: T0, resolvedBy: null, resolvedAt: null, note: null };
+    await commit('11', [
+      outcomeFixture({ recordId: '11', seq: 1, status: 'billable', dispute: open }),
+      outcomeFixture({ recordId: '11', seq: 2, status: 'billable', dispute: { ...open, state: 'rejected', resolvedBy: by, resolvedAt: T0 + 1, note: 'checked' } }),
+      outcomeFixture({ recordId: '11', seq: 3, status: 'billable' }),
+    ]);
+    const resolvable = async (caller: CardCaller) => (await list('11', { caller })).outcomes.map((o) => [o.openedAt, o.canResolve]);
+    const at = (seq: number) => new Date(T0 + (seq - 1) * 60_000).toISOString();
+    expect(await resolvable({ portalId: PORTAL, userId: 7, userEmail: null })).toEqual([[at(3), false], [at(2), false], [at(1), true]]);
+    expect(await resolvable(JANE)).toEqual([[at(3), false], [at(2), false], [at(1), false]]);
   });
 
   it('canResolve: a resolver named by user id or by email (any case), nobody else, and not an unnamed email', async () => {

@@ -305,7 +305,7 @@ describe.sequential('disputes end to end: webhooks, the signed card API, the wor
     expect(lastWrite(UPSERT_PATH, ids[REJECTED]!)).toMatchObject({
       ob_status: 'billable',
       ob_dispute_state: 'rejected',
-      ob_dispute_reason: 'Not achieved: the customer reopened it',
+      ob_dispute_reason: 'Outcome not achieved: the customer reopened it',
       ob_dispute_opened_by: ANN.email,
       ob_dispute_note: 'reopened for another issue',
       ob_dispute_resolved_by: REX.email,

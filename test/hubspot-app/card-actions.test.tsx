@@ -190,10 +190,11 @@ describe('the dispute form', () => {
 });
 
 describe("the resolver's controls", () => {
-  const disputed = outcome({ canDispute: false, dispute: openDispute });
+  const disputed = outcome({ canDispute: false, dispute: openDispute, canResolve: true });
 
   it.each([
-    ['a user who may not resolve, on an open dispute', false, disputed],
+    ['a user who may not resolve, on an open dispute', false, outcome({ canDispute: false, dispute: openDispute })],
+    ['a resolver, on an open dispute the service says may not be resolved', true, outcome({ canDispute: false, dispute: openDispute })],
     ['a resolver, on a rejected dispute', true, outcome({ dispute: { ...openDispute, state: 'rejected', resolvedAt: '2026-11-06T12:00:00.000Z', resolvedBy: { userId: 3, email: 'lead@example.com' }, note: 'Fine' } })],
     ['a resolver, without a dispute', true, outcome()],
   ])('are not shown to %s', async (_case, canResolve, o) => {

@@ -23,6 +23,7 @@ export function outcome(overrides: Partial<Outcome> = {}): Outcome {
     charge: { amount: '0.99', currency: 'USD' },
     dispute: null,
     canDispute: true,
+    canResolve: false,
     verificationLogUrl: 'https://app.hubspot.com/contacts/123/record/2-456/789',
     trailLength: 3,
     ...overrides,

@@ -14,7 +14,7 @@ import type { SignalKind } from '../../src/core/types.ts';
 // The card may not import the service (it is uploaded alone), so it keeps its own words for the ledger's
 // codes. These checks fail when the ledger gains a code the card has no words for.
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const trailTypes: Exactly<TrailEntry['type'], keyof typeof PRESS_WORDS | keyof typeof DISPUTE_STEP_WORDS | 'signal' | 'transition'> = true;
+const trailTypes: Exactly<TrailEntry['type'], keyof typeof PRESS_WORDS | keyof typeof DISPUTE_STEP_WORDS | 'signal' | 'transition' | 'late'> = true;
 const signalKinds: Exactly<SignalKind, keyof typeof SIGNAL_WORDS | 'property' | 'crm_read'> = true;
 const causes: Exactly<TimerCause | 'signal' | 'dispute', keyof typeof CAUSE_WORDS> = true;
 
@@ -29,16 +29,28 @@ describe("the card's words for the ledger's codes", () => {
   it('says a code it does not know as it is, rather than hiding it', () => {
     expect(statusName('on_hold')).toBe('on hold');
     expect(reasonWords('budget_exceeded', null)).toBe('budget exceeded');
-    expect(trailEntryWords({ at: '2026-11-03T10:00:00.000Z', version: 1, type: 'budget_alert' })).toBe('budget alert');
+    expect(trailEntryWords({ at: '2026-11-03T10:00:00.000Z', version: 1, type: 'budget_alert' }, timeWords('UTC'))).toBe('budget alert');
   });
 
   it('names the dispute categories the service takes', () => {
     expect(Object.keys(CATEGORY_WORDS)).toEqual([...DISPUTE_CATEGORIES]);
   });
 
+  it("confirms a category in the exact words the service stores (test/adapters/http/ui-actions.test.ts pins the same five)", () => {
+    expect(Object.values(CATEGORY_WORDS)).toEqual(['Wrong record', 'Outcome not achieved', 'Duplicate', 'Reversed later', 'Other']);
+  });
+
+  it('says a late change was counted when it arrived, with the time it was made, in the portal zone', () => {
+    const late = { at: '2026-11-03T10:30:00.000Z', version: 1, type: 'late' };
+    expect(trailEntryWords({ ...late, signalAt: '2026-11-03T10:04:00.000Z' }, timeWords('Europe/Berlin'))).toBe(
+      'A change made 3 Nov, 11:04 arrived late: counted when it arrived, unless this attempt had already settled',
+    );
+    expect(trailEntryWords(late, timeWords('UTC'))).toBe('A change arrived late: counted when it arrived, unless this attempt had already settled');
+  });
+
   it('words each trail entry type', () => {
     const at = '2026-11-03T10:00:00.000Z';
-    const said = (e: Partial<CardTrailEntry> & { type: string }) => trailEntryWords({ at, version: 1, ...e });
+    const said = (e: Partial<CardTrailEntry> & { type: string }) => trailEntryWords({ at, version: 1, ...e }, timeWords('UTC'));
     expect(said({ type: 'suppressed' })).toBe('A press was ignored: it came during the cool-down');
     expect(said({ type: 'signal', kind: 'deleted', checks: { success: false } })).toBe('The record was deleted (success criteria not met)');
     expect(said({ type: 'signal', kind: 'crm_read', found: false })).toBe('The service checked the record in HubSpot: the record no longer exists');

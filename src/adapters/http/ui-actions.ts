@@ -28,10 +28,10 @@ export interface UiActionsDeps {
   readonly outcomeView?: (outcome: Outcome, portalId: number) => unknown;
 }
 
-/** The dispute categories the card offers, and the words they are stored with in the dispute's reason. */
+/** The dispute categories the card offers, and the words they are stored with in the dispute's reason: the card's words/disputes.ts confirms these exact words. */
 export const DISPUTE_CATEGORIES = {
   wrong_record: 'Wrong record',
-  not_achieved: 'Not achieved',
+  not_achieved: 'Outcome not achieved',
   duplicate: 'Duplicate',
   reversed_later: 'Reversed later',
   other: 'Other',

@@ -2,6 +2,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../../src/adapters/http/app.ts';
+import { DISPUTE_CATEGORIES } from '../../../src/adapters/http/ui-actions.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../../../src/adapters/http/hubspot-signature.ts';
 import { createLogger } from '../../../src/adapters/logging/logger.ts';
 import { createMetrics } from '../../../src/adapters/metrics/metrics.ts';
@@ -86,6 +87,19 @@ describe('POST /ui/disputes', () => {
     expect(res.body.action).toEqual(action);
     expect(res.body.outcome).toMatchObject({ outcomeId, status: 'billable', dispute: { state: 'open', openedBy: ANN, reason: action.reason } });
     expect(await pending()).toEqual([{ ...action, at: NOW }]);
+  });
+
+  it("stores the category in the words the card confirms (test/hubspot-app/card-words.test.ts pins the same five)", async () => {
+    expect(Object.entries(DISPUTE_CATEGORIES)).toEqual([
+      ['wrong_record', 'Wrong record'],
+      ['not_achieved', 'Outcome not achieved'],
+      ['duplicate', 'Duplicate'],
+      ['reversed_later', 'Reversed later'],
+      ['other', 'Other'],
+    ]);
+    const res = await post(makeApp(), '/ui/disputes', { ...dispute(), category: 'not_achieved', note: 'never routed' });
+    expect(res.status).toBe(202);
+    expect(res.body.action.reason).toBe('Outcome not achieved: never routed');
   });
 
   it('refuses an unsigned, a wrongly signed and a stale request with 401, storing nothing', async () => {

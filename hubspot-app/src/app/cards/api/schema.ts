@@ -38,6 +38,7 @@ export const outcomeSchema = z.object({
   charge: z.object({ amount: z.string(), currency: z.string() }).nullable(),
   dispute: disputeSchema.nullable(),
   canDispute: z.boolean(),
+  canResolve: z.boolean(),
   verificationLogUrl: z.string().nullable(),
   trailLength: count,
 });
@@ -71,6 +72,7 @@ export const trailEntrySchema = z.looseObject({
   label: z.string().optional(),
   by: user.optional(),
   note: z.string().optional(),
+  signalAt: time.optional(),
 });
 
 export const trailPageSchema = z.object({ outcomeId: z.string(), entries: z.array(trailEntrySchema), nextCursor: z.string().nullable() });

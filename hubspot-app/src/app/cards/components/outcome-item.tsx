@@ -13,13 +13,12 @@ import { TrailList } from './trail-list.tsx';
 interface Props {
   readonly base: string;
   readonly outcome: Outcome;
-  readonly canResolve: boolean;
   readonly time: TimeWords;
   /** A dispute or a decision was sent: read the outcomes again. */
   readonly onChanged: () => void;
 }
 
-export function OutcomeItem({ base, outcome: o, canResolve, time, onChanged }: Props) {
+export function OutcomeItem({ base, outcome: o, time, onChanged }: Props) {
   const [evidence, setEvidence] = useState(false);
   const tid = (part: string) => `${part}:${o.outcomeId}`;
   return (
@@ -45,9 +44,9 @@ export function OutcomeItem({ base, outcome: o, canResolve, time, onChanged }: P
           {evidence ? 'Hide evidence' : `Show evidence (${o.trailLength} ${o.trailLength === 1 ? 'entry' : 'entries'})`}
         </Button>
         {evidence && <TrailList base={base} outcomeId={o.outcomeId} time={time} />}
-        {(o.canDispute || (canResolve && o.dispute?.state === 'open')) && <Divider />}
+        {(o.canDispute || o.canResolve) && <Divider />}
         {o.canDispute && <DisputeForm base={base} outcome={o} onSent={onChanged} />}
-        {canResolve && o.dispute?.state === 'open' && <ResolveForm base={base} outcome={o} onSent={onChanged} />}
+        {o.canResolve && <ResolveForm base={base} outcome={o} onSent={onChanged} />}
       </Flex>
     </Tile>
   );

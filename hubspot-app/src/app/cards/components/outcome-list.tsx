@@ -46,7 +46,7 @@ export function OutcomeList({ base, objectTypeId, recordId, time }: Props) {
           <Text>When an agent works on this record, each attempt shows here: whether it is billed, and why.</Text>
         </EmptyState>
       ) : (
-        outcomes.map((o) => <OutcomeItem key={o.outcomeId} base={base} outcome={o} canResolve={latest.viewer.canResolve} time={time} onChanged={refresh} />)
+        outcomes.map((o) => <OutcomeItem key={o.outcomeId} base={base} outcome={o} time={time} onChanged={refresh} />)
       )}
       {state.more.status === 'failed' && (
         <Alert title="More outcomes could not be loaded" variant="error" testId="outcomes-more-failed">

@@ -37,7 +37,7 @@ export function TrailList({ base, outcomeId, time }: Props) {
     <Flex direction="column" gap="xs" testId={tid('trail')}>
       {entries.length === 0 && <Text>No evidence recorded yet.</Text>}
       {entries.map((entry, i) => (
-        <Text key={`${entry.at} ${i}`}>{`${time.at(entry.at)} · ${trailEntryWords(entry)} · criteria version ${entry.version}`}</Text>
+        <Text key={`${entry.at} ${i}`}>{`${time.at(entry.at)} · ${trailEntryWords(entry, time)} · criteria version ${entry.version}`}</Text>
       ))}
       {state.more.status === 'failed' && (
         <Alert title="More evidence could not be loaded" variant="error">

@@ -3,14 +3,23 @@
 // The keys are the trail's entry types and causes (docs/card-api.md); test/hubspot-app checks them.
 import type { TrailEntry } from '../api/schema.ts';
 import { reasonWords, statusName } from './outcomes.ts';
+import type { TimeWords } from './time.ts';
 
 export const PRESS_WORDS = {
   opened: 'The agent started this attempt',
   retry: 'The agent pressed again: counted as a retry of this attempt',
   duplicate: 'The agent pressed again: counted as a duplicate, not billed again',
   suppressed: 'A press was ignored: it came during the cool-down',
-  late: 'A change arrived after later ones had been applied: noted, not applied',
 } as const;
+
+/**
+ * A change that came after later ones: the service applied it and counted a press in it when it arrived
+ * (the entry's time), unless the press belonged to an attempt that had settled by then.
+ */
+function lateWords(entry: TrailEntry, time: TimeWords): string {
+  const made = entry.signalAt ? ` made ${time.at(entry.signalAt)}` : '';
+  return `A change${made} arrived late: counted when it arrived, unless this attempt had already settled`;
+}
 
 export const SIGNAL_WORDS = {
   created: 'The record was created',
@@ -57,9 +66,10 @@ function transitionWords(entry: TrailEntry): string {
   return `${statusName(entry.from ?? '?')} → ${statusName(entry.to ?? '?')}${cause ? `: ${cause}` : ''}${because}`;
 }
 
-/** One entry as a sentence (its time is shown beside it). */
-export function trailEntryWords(entry: TrailEntry): string {
+/** One entry as a sentence (its time is shown beside it); times inside it are written with `time`. */
+export function trailEntryWords(entry: TrailEntry, time: TimeWords): string {
   if (known(PRESS_WORDS, entry.type)) return PRESS_WORDS[entry.type];
+  if (entry.type === 'late') return lateWords(entry, time);
   if (entry.type === 'signal') return signalWords(entry);
   if (entry.type === 'transition') return transitionWords(entry);
   if (known(DISPUTE_STEP_WORDS, entry.type)) {
