@@ -1,15 +1,15 @@
 // Use case: an operator action (contract §7) checked by a dry run on what it would apply to, stored atomically, idempotent per request id.
 import { createHash } from 'node:crypto';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
-import { advance } from '../core/engine/advance.ts';
 import type { DecideError } from '../core/engine/decide.ts';
-import { inTimeOrder, isPauseAction, recordOfOutcomeId } from '../core/engine/input.ts';
+import { isPauseAction, recordOfOutcomeId } from '../core/engine/input.ts';
 import type { Action, DisputeAction, PauseAction } from '../core/engine/input.ts';
 import { isResolver } from '../core/engine/users.ts';
 import type { DisputeResolvers } from '../core/engine/users.ts';
 import type { Problem } from '../core/problems.ts';
 import { OBJECT_TYPES } from '../core/types.ts';
 import type { ObjectType, UserRef } from '../core/types.ts';
+import { dryRun } from './dry-run.ts';
 import { knownCriteria, pauseTimelineOf } from './pause-log.ts';
 import type { ActionAnswer, ActionWriteResult, RecordRef, RecordScheduler, SignalStore, StoredAnswer } from './ports.ts';
 
@@ -100,14 +100,11 @@ async function tryDispute(deps: SubmitActionDeps, request: ActionRequest, action
   const record: RecordRef = { portalId: request.portalId, objectType: where.objectType as ObjectType, recordId: where.recordId };
   const loaded = await deps.store.load(record, action.at);
   if (loaded.state === null) return notThisPortals(action.outcomeId);
-  const criteria = deps.criteria();
-  // The loaded state is the caller's own copy: the dry run may change it.
-  const dry = loaded.state;
-  const inputs = [...inTimeOrder(loaded.pending.map((p) => p.signal), loaded.actions.map((a) => a.action)), action];
-  const refusal = advance(dry, inputs, action.at, criteria, pauseTimelineOf(loaded.pauses, criteria)).refused.find((r) => r.action === action);
+  const dry = dryRun(loaded, record, action.at, deps.criteria(), [action]);
+  const refusal = dry.refused.find((r) => r.action === action);
   if (refusal?.error.code === 'unknown_outcome') return notThisPortals(action.outcomeId);
   if (refusal) return { kind: 'refused', error: refusal.error };
-  const answer: ActionAnswer = { action, outcome: dry.outcomes.find((o) => o.outcomeId === action.outcomeId) ?? null };
+  const answer: ActionAnswer = { action, outcome: dry.state.outcomes.find((o) => o.outcomeId === action.outcomeId) ?? null };
   const pendingCount = loaded.pending.length + loaded.actions.length;
   const stored = await deps.store.storeAction({ kind: 'dispute', portalId: record.portalId, requestId: request.requestId, fingerprint, answer, action, record, version: loaded.version, pendingCount });
   return afterWrite(stored, answer, record);
