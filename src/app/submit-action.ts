@@ -71,7 +71,8 @@ type Attempt =
 export async function submitAction(deps: SubmitActionDeps, request: ActionRequest): Promise<SubmitResult> {
   if (request.body.type !== 'open_dispute' && !isResolver(deps.resolvers, request.user)) {
     const what = request.body.type === 'resolve_dispute' ? 'resolve disputes' : 'pause or resume criteria';
-    return { kind: 'forbidden', message: `only the portal's dispute resolvers may ${what}`, problems: [] };
+    const problem: Problem = { code: 'invalid_value', path: ['userId'], message: `is not one of this portal's dispute resolvers (DISPUTE_RESOLVERS), who alone may ${what}` };
+    return { kind: 'forbidden', message: `only the portal's dispute resolvers may ${what}`, problems: [problem] };
   }
   const fingerprint = fingerprintOf(request);
   for (let i = 0; i < MAX_TRIES; i++) {
