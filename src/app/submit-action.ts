@@ -86,7 +86,7 @@ export async function submitAction(deps: SubmitActionDeps, request: ActionReques
       case 'answered':
         return answered(attempt.stored, fingerprint);
       case 'stored':
-        if (attempt.wake) await deps.scheduler.wake(attempt.wake, action.at).catch((e: unknown) => deps.onWakeError?.(e));
+        if (attempt.wake) await deps.scheduler.wake(attempt.wake, attempt.answer.action.at).catch((e: unknown) => deps.onWakeError?.(e));
         return { kind: 'accepted', answer: attempt.answer, repeated: false };
       default:
         return attempt;
@@ -95,18 +95,26 @@ export async function submitAction(deps: SubmitActionDeps, request: ActionReques
   throw new ActionContendedError(`request ${request.requestId}: what the action applies to kept changing (${MAX_TRIES} tries)`);
 }
 
-async function tryDispute(deps: SubmitActionDeps, request: ActionRequest, action: DisputeAction, fingerprint: string): Promise<Attempt> {
-  const where = recordOfOutcomeId(action.outcomeId);
-  if (where === null || !(OBJECT_TYPES as readonly string[]).includes(where.objectType)) return notThisPortals(action.outcomeId);
+/**
+ * Every pending action of the record is read, whatever its time: one taken a moment ago by a replica
+ * whose clock runs ahead has a later `at`. The action then takes that later `at`, so the record's
+ * actions keep the order they were taken in and the dry run sees them all (docs/decisions.md,
+ * "Operator actions"); the store takes it only while no action later than it is pending.
+ */
+async function tryDispute(deps: SubmitActionDeps, request: ActionRequest, taken: DisputeAction, fingerprint: string): Promise<Attempt> {
+  const where = recordOfOutcomeId(taken.outcomeId);
+  if (where === null || !(OBJECT_TYPES as readonly string[]).includes(where.objectType)) return notThisPortals(taken.outcomeId);
   const record: RecordRef = { portalId: request.portalId, objectType: where.objectType as ObjectType, recordId: where.recordId };
-  const loaded = await deps.store.load(record, action.at);
-  if (loaded.state === null) return notThisPortals(action.outcomeId);
+  const loaded = await deps.store.load(record, Number.POSITIVE_INFINITY);
+  if (loaded.state === null) return notThisPortals(taken.outcomeId);
+  const latest = loaded.actions.reduce((at, a) => Math.max(at, a.action.at), taken.at);
+  const action: DisputeAction = latest === taken.at ? taken : { ...taken, at: latest };
   const dry = dryRun(loaded, record, action.at, deps.criteria(), [action]);
   const refusal = dry.refused.find((r) => r.action === action);
   if (refusal?.error.code === 'unknown_outcome') return notThisPortals(action.outcomeId);
   if (refusal) return { kind: 'refused', error: refusal.error };
   const answer: ActionAnswer = { action, outcome: dry.state.outcomes.find((o) => o.outcomeId === action.outcomeId) ?? null };
-  const pendingCount = loaded.pending.length + loaded.actions.length;
+  const pendingCount = loaded.pending.filter((p) => p.signal.at <= action.at).length + loaded.actions.length;
   const stored = await deps.store.storeAction({ kind: 'dispute', portalId: record.portalId, requestId: request.requestId, fingerprint, answer, action, record, version: loaded.version, pendingCount });
   return afterWrite(stored, answer, record);
 }
