@@ -10,6 +10,7 @@ import type { TrailView } from '../core/ledger-view.ts';
 import { isoUtc } from '../core/time.ts';
 import type { ObjectType } from '../core/types.ts';
 import { outcomesPage, trailPage } from './card-cursor.ts';
+import { withPending } from './dry-run.ts';
 import { cardOutcome } from './card-items.ts';
 import type { CardOutcome } from './card-items.ts';
 import type { SignalStore } from './ports.ts';
@@ -83,16 +84,21 @@ export interface CardView {
 }
 
 export function createCardView(deps: CardViewDeps): CardView {
-  async function stateOf(portalId: number, objectType: ObjectType, recordId: string): Promise<RecordState | null> {
-    // Only the signed portal's records are read: another portal's record is simply not there.
-    return (await deps.store.load({ portalId, objectType, recordId }, Number.NEGATIVE_INFINITY)).state;
+  /**
+   * The record as its worker will leave it once the hold has passed: a press or an action stored a
+   * moment ago already shows (docs/card-api.md). Only the signed portal's records are read: another
+   * portal's record is simply not there.
+   */
+  async function stateOf(portalId: number, objectType: ObjectType, recordId: string, now: number, criteria: CriteriaSet): Promise<RecordState | null> {
+    const record = { portalId, objectType, recordId };
+    return withPending(await deps.store.load(record, now), record, now, criteria);
   }
 
   return {
     async outcomes(caller, { objectType, recordId, cursor, limit }) {
       const now = deps.clock();
       const criteria = deps.criteria();
-      const state = await stateOf(caller.portalId, objectType, recordId);
+      const state = await stateOf(caller.portalId, objectType, recordId, now, criteria);
       const resolves = isResolver(deps.resolvers, { userId: caller.userId, email: caller.userEmail ?? '' });
       const page = await outcomesPage(state?.outcomes ?? [], cursor, limit, async (candidates: readonly Outcome[]) => {
         const ids = candidates.length === 0 ? [] : await deps.logs.logIds(caller.portalId, candidates.map((o) => o.outcomeId));
@@ -119,7 +125,7 @@ export function createCardView(deps: CardViewDeps): CardView {
     async trail(caller, { outcomeId, cursor, limit }) {
       const m = OUTCOME_ID.exec(outcomeId);
       if (!m) return { ok: false, error: { code: 'bad_request', problem: { code: 'invalid_format', path: ['outcomeId'], message: 'is not an outcome id (criteria:objectType:recordId:bucket#n)' } } };
-      const state = await stateOf(caller.portalId, m[1] as ObjectType, m[2]!);
+      const state = await stateOf(caller.portalId, m[1] as ObjectType, m[2]!, deps.clock(), deps.criteria());
       const outcome = state?.outcomes.find((o) => o.outcomeId === outcomeId);
       // Whether it exists in another portal is never said.
       if (outcome === undefined) return { ok: false, error: { code: 'not_found', problem: { code: 'not_found', path: ['outcomeId'], message: `no outcome ${outcomeId} in this HubSpot account` } } };

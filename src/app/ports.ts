@@ -121,7 +121,8 @@ interface ActionWriteBase {
 /**
  * An accepted action to store atomically, unless what its dry run read has changed (compare-and-set)
  * or its request id was taken meanwhile. A dispute action is stored on its record, over the version
- * and the count of pending inputs up to its `at` that the dry run read; a pause or resume in the
+ * and the count of pending inputs up to its `at` that the dry run read, and only while no pending
+ * action of the record has a later `at` (the dry run read them all: src/app/submit-action.ts); a pause or resume in the
  * portal's pause log, over the log's length.
  */
 export type ActionWrite =

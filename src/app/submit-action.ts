@@ -1,15 +1,15 @@
 // Use case: an operator action (contract §7) checked by a dry run on what it would apply to, stored atomically, idempotent per request id.
 import { createHash } from 'node:crypto';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
-import { advance } from '../core/engine/advance.ts';
 import type { DecideError } from '../core/engine/decide.ts';
-import { inTimeOrder, isPauseAction, recordOfOutcomeId } from '../core/engine/input.ts';
+import { isPauseAction, recordOfOutcomeId } from '../core/engine/input.ts';
 import type { Action, DisputeAction, PauseAction } from '../core/engine/input.ts';
 import { isResolver } from '../core/engine/users.ts';
 import type { DisputeResolvers } from '../core/engine/users.ts';
 import type { Problem } from '../core/problems.ts';
 import { OBJECT_TYPES } from '../core/types.ts';
 import type { ObjectType, UserRef } from '../core/types.ts';
+import { dryRun } from './dry-run.ts';
 import { knownCriteria, pauseTimelineOf } from './pause-log.ts';
 import type { ActionAnswer, ActionWriteResult, RecordRef, RecordScheduler, SignalStore, StoredAnswer } from './ports.ts';
 
@@ -71,7 +71,8 @@ type Attempt =
 export async function submitAction(deps: SubmitActionDeps, request: ActionRequest): Promise<SubmitResult> {
   if (request.body.type !== 'open_dispute' && !isResolver(deps.resolvers, request.user)) {
     const what = request.body.type === 'resolve_dispute' ? 'resolve disputes' : 'pause or resume criteria';
-    return { kind: 'forbidden', message: `only the portal's dispute resolvers may ${what}`, problems: [] };
+    const problem: Problem = { code: 'invalid_value', path: ['userId'], message: `is not one of this portal's dispute resolvers (DISPUTE_RESOLVERS), who alone may ${what}` };
+    return { kind: 'forbidden', message: `only the portal's dispute resolvers may ${what}`, problems: [problem] };
   }
   const fingerprint = fingerprintOf(request);
   for (let i = 0; i < MAX_TRIES; i++) {
@@ -85,7 +86,7 @@ export async function submitAction(deps: SubmitActionDeps, request: ActionReques
       case 'answered':
         return answered(attempt.stored, fingerprint);
       case 'stored':
-        if (attempt.wake) await deps.scheduler.wake(attempt.wake, action.at).catch((e: unknown) => deps.onWakeError?.(e));
+        if (attempt.wake) await deps.scheduler.wake(attempt.wake, attempt.answer.action.at).catch((e: unknown) => deps.onWakeError?.(e));
         return { kind: 'accepted', answer: attempt.answer, repeated: false };
       default:
         return attempt;
@@ -94,21 +95,26 @@ export async function submitAction(deps: SubmitActionDeps, request: ActionReques
   throw new ActionContendedError(`request ${request.requestId}: what the action applies to kept changing (${MAX_TRIES} tries)`);
 }
 
-async function tryDispute(deps: SubmitActionDeps, request: ActionRequest, action: DisputeAction, fingerprint: string): Promise<Attempt> {
-  const where = recordOfOutcomeId(action.outcomeId);
-  if (where === null || !(OBJECT_TYPES as readonly string[]).includes(where.objectType)) return notThisPortals(action.outcomeId);
+/**
+ * Every pending action of the record is read, whatever its time: one taken a moment ago by a replica
+ * whose clock runs ahead has a later `at`. The action then takes that later `at`, so the record's
+ * actions keep the order they were taken in and the dry run sees them all (docs/decisions.md,
+ * "Operator actions"); the store takes it only while no action later than it is pending.
+ */
+async function tryDispute(deps: SubmitActionDeps, request: ActionRequest, taken: DisputeAction, fingerprint: string): Promise<Attempt> {
+  const where = recordOfOutcomeId(taken.outcomeId);
+  if (where === null || !(OBJECT_TYPES as readonly string[]).includes(where.objectType)) return notThisPortals(taken.outcomeId);
   const record: RecordRef = { portalId: request.portalId, objectType: where.objectType as ObjectType, recordId: where.recordId };
-  const loaded = await deps.store.load(record, action.at);
-  if (loaded.state === null) return notThisPortals(action.outcomeId);
-  const criteria = deps.criteria();
-  // The loaded state is the caller's own copy: the dry run may change it.
-  const dry = loaded.state;
-  const inputs = [...inTimeOrder(loaded.pending.map((p) => p.signal), loaded.actions.map((a) => a.action)), action];
-  const refusal = advance(dry, inputs, action.at, criteria, pauseTimelineOf(loaded.pauses, criteria)).refused.find((r) => r.action === action);
+  const loaded = await deps.store.load(record, Number.POSITIVE_INFINITY);
+  if (loaded.state === null) return notThisPortals(taken.outcomeId);
+  const latest = loaded.actions.reduce((at, a) => Math.max(at, a.action.at), taken.at);
+  const action: DisputeAction = latest === taken.at ? taken : { ...taken, at: latest };
+  const dry = dryRun(loaded, record, action.at, deps.criteria(), [action]);
+  const refusal = dry.refused.find((r) => r.action === action);
   if (refusal?.error.code === 'unknown_outcome') return notThisPortals(action.outcomeId);
   if (refusal) return { kind: 'refused', error: refusal.error };
-  const answer: ActionAnswer = { action, outcome: dry.outcomes.find((o) => o.outcomeId === action.outcomeId) ?? null };
-  const pendingCount = loaded.pending.length + loaded.actions.length;
+  const answer: ActionAnswer = { action, outcome: dry.state.outcomes.find((o) => o.outcomeId === action.outcomeId) ?? null };
+  const pendingCount = loaded.pending.filter((p) => p.signal.at <= action.at).length + loaded.actions.length;
   const stored = await deps.store.storeAction({ kind: 'dispute', portalId: record.portalId, requestId: request.requestId, fingerprint, answer, action, record, version: loaded.version, pendingCount });
   return afterWrite(stored, answer, record);
 }

@@ -30,8 +30,8 @@ function latestDispute(outcomes: readonly Outcome[]): Dispute | null {
 /**
  * The record's billing properties (property-definitions/billing-properties.json): its latest outcome
  * across every criteria (latest opened; ties as the ledger orders them), how many of its outcomes are
- * billable now (credited ones no longer are) and how many were credited, whether its latest billable
- * outcome has an open dispute, and where the record's latest dispute stands, so a rep sees a dispute's
+ * billable now (credited ones no longer are) and how many were credited, whether any of its billable
+ * outcomes has an open dispute, and where the record's latest dispute stands, so a rep sees a dispute's
  * fate without opening the card. Null for a record without outcomes: there is nothing to say about it.
  */
 export function billingProperties(state: RecordState): Record<string, string> | null {
@@ -48,7 +48,8 @@ export function billingProperties(state: RecordState): Record<string, string> | 
     ob_succeeded_at: datetime(latest.succeededAt),
     ob_settled_at: datetime(latest.settledAt),
     ob_billable_count: String(billable.length),
-    ob_disputed: String(latestOf(billable)?.dispute?.state === 'open'),
+    // Any billable outcome, not only the latest: an older one under dispute is billed too.
+    ob_disputed: String(billable.some((o) => o.dispute?.state === 'open')),
     ob_dispute_state: latestDispute(state.outcomes)?.state ?? 'none',
     ob_credited_count: String(state.outcomes.filter((o) => o.status === 'credited').length),
   };

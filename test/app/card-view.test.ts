@@ -1,8 +1,9 @@
-// The card's reads as a use case, on the in-memory stores: outcome items, paging by cursor, press advice and pauses, resolvers, log links after a write-back, trails, and the size of a page.
+// The card's reads as a use case, on the in-memory stores: outcome items (pending inputs applied), paging by cursor, press advice and pauses, resolvers, log links after a write-back, trails, and the size of a page.
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryBackoff, createMemoryDrainLock } from '../../src/adapters/memory/drain-guards.ts';
 import { createMemoryRateLimiter } from '../../src/adapters/memory/rate-limiter.ts';
+import { createMemoryScheduler } from '../../src/adapters/memory/scheduler.ts';
 import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import type { MemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import { createMemoryWritebackStore } from '../../src/adapters/memory/writeback-store.ts';
@@ -13,6 +14,7 @@ import { createCardView, verificationLogIds } from '../../src/app/card-view.ts';
 import type { CardCaller, CardTrail, CardViewDeps } from '../../src/app/card-view.ts';
 import type { RecordRef } from '../../src/app/ports.ts';
 import type { ReadResult } from '../../src/app/read-outcomes.ts';
+import { submitAction } from '../../src/app/submit-action.ts';
 import { drainWriteback } from '../../src/app/writeback.ts';
 import type { Outcome, TrailEntry } from '../../src/core/engine/outcome.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';
@@ -122,6 +124,16 @@ describe('card view: outcome items', () => {
     expect(pick(6)).toMatchObject({ criteria: { id: 'tiered', version: 1, name: 'Tiered work' }, charge: null, canDispute: true });
   });
 
+  it('shows a dispute accepted (202) but not yet applied by the worker as open, and no longer disputable', async () => {
+    const o = outcomeFixture({ recordId: '11', status: 'billable' });
+    await commit('11', [o]);
+    const deps = { store: signals, scheduler: createMemoryScheduler(), criteria: () => CRITERIA, clock: () => now, resolvers: { userIds: new Set<number>(), emails: new Set<string>() } };
+    const body = { type: 'open_dispute' as const, outcomeId: o.outcomeId, reason: 'Wrong record: already routed' };
+    expect(await submitAction(deps, { portalId: PORTAL, requestId: 'r1', user: { userId: 5, email: 'jane@example.com' }, body })).toMatchObject({ kind: 'accepted' });
+    expect((await signals.load({ portalId: PORTAL, objectType: 'ticket', recordId: '11' }, now)).actions).toHaveLength(1);
+    expect((await list('11')).outcomes[0]).toMatchObject({ canDispute: false, dispute: { state: 'open', reason: 'Wrong record: already routed', openedAt: new Date(now).toISOString() } });
+  });
+
   it('a record with no state, or one of another portal, answers no outcomes', async () => {
     await commit('11', [outcomeFixture({ recordId: '11', status: 'billable' })], 'ticket', OTHER_PORTAL);
     const answer = await list('11');
@@ -207,6 +219,13 @@ describe('card view: press advice, pauses and resolvers', () => {
     expect((await list('1')).pressAdvice).toEqual([{ criteriaId: 'resolve', criteriaName: 'Ticket resolved', kind: 'retry', until: '2026-11-03T10:30:00.000Z' }]);
     now = T0 + 31 * 60_000;
     expect((await list('1')).pressAdvice).toEqual([]);
+  });
+
+  it('counts a press still in the signal hold: cool-down advice before the worker has applied it', async () => {
+    now = T0 + 3_000;
+    const press = { kind: 'property' as const, objectType: 'ticket' as const, recordId: '1', at: T0, property: 'agent_started_at', value: 'x' };
+    await signals.ingest(PORTAL, [{ identity: 'press-1', signal: press }]);
+    expect((await list('1')).pressAdvice).toEqual([{ criteriaId: 'resolve', criteriaName: 'Ticket resolved', kind: 'cooldown', until: '2026-11-03T10:02:00.000Z' }]);
   });
 
   it("lists this object type's paused criteria with their names, and gives no advice for a paused id", async () => {

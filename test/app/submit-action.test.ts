@@ -113,7 +113,7 @@ describe('submitAction: disputes', () => {
     expect(await submit({ ...openDispute, outcomeId: 'resolve:ticket:5:2026-11-03#2' }, 'r2')).toMatchObject(notOurs);
     expect(await submit({ ...openDispute, outcomeId: 'resolve:widget:5:2026-11-03#1' }, 'r3')).toMatchObject(notOurs);
     await submit(openDispute, 'r4');
-    expect(await submit(uphold, 'r5', ann)).toMatchObject({ kind: 'forbidden', message: expect.stringContaining('resolvers'), problems: [] });
+    expect(await submit(uphold, 'r5', ann)).toEqual({ kind: 'forbidden', message: expect.stringContaining('resolvers'), problems: [{ code: 'invalid_value', path: ['userId'], message: expect.stringContaining("is not one of this portal's dispute resolvers (DISPUTE_RESOLVERS)") }] });
     expect(await pendingActions()).toHaveLength(1);
   });
 
@@ -156,7 +156,7 @@ describe('submitAction: pauses', () => {
 
   it('lets only resolvers pause or resume', async () => {
     const { memory, submit } = setup();
-    expect(await submit(pause('pause'), 'p1', ann)).toMatchObject({ kind: 'forbidden', message: expect.stringContaining('pause or resume') });
+    expect(await submit(pause('pause'), 'p1', ann)).toMatchObject({ kind: 'forbidden', message: expect.stringContaining('pause or resume'), problems: [{ path: ['userId'], message: expect.stringContaining('pause or resume') }] });
     expect(await memory.pauses(1)).toEqual([]);
   });
 });

@@ -124,6 +124,15 @@ describe('what a dispute writes', () => {
     expect(billingProperties(state)).toMatchObject({ ob_outcome_id: second.outcomeId, ob_status: 'credited', ob_dispute_state: 'open', ob_credited_count: '1', ob_billable_count: '1', ob_disputed: 'true' });
   });
 
+  it('the record is flagged disputed while any of its billable outcomes has an open dispute, not only the latest one', () => {
+    const older = billable('11');
+    const latest = billable('11', { seq: 2 });
+    const state = open(fresh(older, latest), older.outcomeId);
+    expect(billingProperties(state)).toMatchObject({ ob_outcome_id: latest.outcomeId, ob_dispute_state: 'open', ob_billable_count: '2', ob_disputed: 'true' });
+    const settled = step(state, { type: 'resolve_dispute', at: RESOLVED, by: FINANCE, resolution: 'rejected', note: 'fine', outcomeId: older.outcomeId });
+    expect(billingProperties(settled)).toMatchObject({ ob_dispute_state: 'rejected', ob_disputed: 'false' });
+  });
+
   it('allocation (contract §9): agent, cost centre and over-limit, empty when the outcome has none', () => {
     expect(verificationLogProperties(billable('11'), null)).toMatchObject({ ob_agent_id: '', ob_cost_centre: '', ob_over_limit: 'false' });
     const allocated = billable('11', { agentId: 'userId:123', costCentre: 'emea-sales', overLimit: true });

@@ -1,5 +1,5 @@
 // `outcome-billing export` on real Redis: a live ledger with CRM reads, disputes and a pause, exported, replays in simulate() field for field.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -179,6 +179,16 @@ describe('outcome-billing export', () => {
     // The live ledger counts the presses made while paused, as simulate does.
     expect(l.summary).toEqual(s.summary);
     expect(l.summary.paused).toBe(1);
+  });
+
+  it('refuses a portal with nothing stored, or a mistyped prefix, naming the portals there, and writes no files', async () => {
+    const unknown = await cli('export', '--portal', '999', '--events', file('e3.json'), '--actions', file('a3.json'), '--criteria', file('c3.yaml'), '--redis-url', REDIS_URL, '--prefix', prefix);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain(`portal 999 has nothing stored: the portals stored under the key prefix "${prefix}" are ${PORTAL}`);
+    const typo = await cli('export', '--portal', String(PORTAL), '--events', file('e3.json'), '--actions', file('a3.json'), '--criteria', file('c3.yaml'), '--redis-url', REDIS_URL, '--prefix', `${prefix}-typo`);
+    expect(typo.code).toBe(1);
+    expect(typo.err).toContain(`no portal is stored under the key prefix "${prefix}-typo"`);
+    expect(existsSync(file('e3.json'))).toBe(false);
   });
 
   it('keeps to --since and --until, and says what a usage mistake is', async () => {

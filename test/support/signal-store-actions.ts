@@ -44,8 +44,8 @@ export function describeActions(factory: StoreFactory): void {
       const { store } = await factory.create();
       await withState(store);
       await store.ingest(PORTAL, [{ identity: 'a', signal: press('1', 2_000) }]);
-      expect(await store.storeAction(await disputeWrite(store, dispute(2_000), 'r1'))).toEqual({ kind: 'stored', wake: false });
       expect(await store.storeAction(await disputeWrite(store, dispute(1_500, 'second'), 'r2'))).toEqual({ kind: 'stored', wake: true });
+      expect(await store.storeAction(await disputeWrite(store, dispute(2_000), 'r1'))).toEqual({ kind: 'stored', wake: false });
       await store.ingest(PORTAL, [{ identity: 'b', signal: press('1', 2_000, 'later') }]);
       await store.storeAction(await disputeWrite(store, dispute(3_000), 'r3'));
       const loaded = await store.load(ref('1'), 2_000);
@@ -72,8 +72,8 @@ export function describeActions(factory: StoreFactory): void {
       const { store } = await factory.create();
       await withState(store);
       await store.ingest(PORTAL, [{ identity: 'a', signal: press('1', 5_000) }]);
-      expect(await store.storeAction(await disputeWrite(store, dispute(6_000), 'r1'))).toEqual({ kind: 'stored', wake: false });
-      expect(await store.storeAction(await disputeWrite(store, dispute(4_000), 'r2'))).toEqual({ kind: 'stored', wake: true });
+      expect(await store.storeAction(await disputeWrite(store, dispute(4_000), 'r1'))).toEqual({ kind: 'stored', wake: true });
+      expect(await store.storeAction(await disputeWrite(store, dispute(6_000), 'r2'))).toEqual({ kind: 'stored', wake: false });
       expect(await store.dueRecords(Number.POSITIVE_INFINITY, 10)).toEqual([{ record: ref('1'), at: 4_000 }]);
     });
 
@@ -91,6 +91,24 @@ export function describeActions(factory: StoreFactory): void {
       expect(await store.storeAction(old)).toEqual({ kind: 'changed' });
       expect((await store.load(ref('1'), Number.POSITIVE_INFINITY)).actions).toHaveLength(1);
       expect(await store.requestAnswer(PORTAL, 'r2')).toBeNull();
+    });
+  });
+
+  describe('dispute actions taken on replicas whose clocks differ', () => {
+    it('are not stored while an action later than their time is pending, whenever it was stored; a later signal does not stop them', async () => {
+      const { store } = await factory.create();
+      await withState(store);
+      const behind = await disputeWrite(store, dispute(2_000, 'behind'), 'r1');
+      // A replica whose clock runs ahead stores its action after `behind`'s dry run read the record.
+      expect((await store.storeAction(await disputeWrite(store, dispute(2_500, 'ahead'), 'r2'))).kind).toBe('stored');
+      expect(await store.storeAction(behind)).toEqual({ kind: 'changed' });
+      // Read again: the action still later than it stops it, however the counts up to its time stand.
+      expect(await store.storeAction(await disputeWrite(store, dispute(2_000, 'behind'), 'r1'))).toEqual({ kind: 'changed' });
+      await store.ingest(PORTAL, [{ identity: 'late', signal: press('1', 9_000) }]);
+      // At the later action's time, it goes in after it.
+      expect((await store.storeAction(await disputeWrite(store, dispute(2_500, 'behind'), 'r1'))).kind).toBe('stored');
+      expect((await store.load(ref('1'), Number.POSITIVE_INFINITY)).actions.map((a) => a.action)).toEqual([dispute(2_500, 'ahead'), dispute(2_500, 'behind')]);
+      expect(await store.requestAnswer(PORTAL, 'r1')).toMatchObject({ answer: { action: dispute(2_500, 'behind') } });
     });
   });
 

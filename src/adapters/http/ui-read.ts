@@ -3,6 +3,7 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { CardCaller, CardView } from '../../app/card-view.ts';
+import { StoreUnavailableError } from '../../app/ports.ts';
 import type { ReadError } from '../../app/read-outcomes.ts';
 import type { Config } from '../../config/env.ts';
 import { formatProblem } from '../../core/problems.ts';
@@ -43,6 +44,8 @@ const outcomesParams = z.object({
 const outcomesQuery = pageQuery(50, 20);
 const trailParams = z.object({ outcomeId: z.string().min(1) });
 const trailQuery = pageQuery(200, 50);
+/** As for actions (docs/http-api.md): the card offers to try again after this. */
+const RETRY_AFTER_SECONDS = 2;
 
 export function uiRead(deps: UiReadDeps): express.Router {
   const { config } = deps;
@@ -53,7 +56,7 @@ export function uiRead(deps: UiReadDeps): express.Router {
     const caller = cardCaller(res);
     const params = parsed(res, outcomesParams.safeParse(req.params, { reportInput: true }), queryOf(req, outcomesQuery));
     const objectType = OBJECT_TYPE_IDS[params.objectTypeId]!;
-    const found = await deps.cards.outcomes(caller, { objectType, recordId: params.recordId, cursor: params.cursor, limit: params.limit });
+    const found = await reading(res, () => deps.cards.outcomes(caller, { objectType, recordId: params.recordId, cursor: params.cursor, limit: params.limit }));
     if (!found.ok) throw refused(res, found.error);
     context(res).fields['outcomes'] = found.value.outcomes.length;
     res.set('Cache-Control', 'no-store').json(found.value);
@@ -62,13 +65,25 @@ export function uiRead(deps: UiReadDeps): express.Router {
   router.get(UI_TRAIL_PATH, signed, async (req, res) => {
     const caller = cardCaller(res);
     const params = parsed(res, trailParams.safeParse(req.params, { reportInput: true }), queryOf(req, trailQuery));
-    const found = await deps.cards.trail(caller, { outcomeId: params.outcomeId, cursor: params.cursor, limit: params.limit });
+    const found = await reading(res, () => deps.cards.trail(caller, { outcomeId: params.outcomeId, cursor: params.cursor, limit: params.limit }));
     if (!found.ok) throw refused(res, found.error);
     context(res).fields['entries'] = found.value.entries.length;
     res.set('Cache-Control', 'no-store').json(found.value);
   });
 
   return router;
+}
+
+/** A read while Redis is out of reach is 503 `store_unavailable` with Retry-After, as an action is: the card tries again. */
+async function reading<T>(res: Response, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    context(res).fields['error'] = 'store_unavailable';
+    context(res).fields['cause'] = error.message.slice(0, 300);
+    throw new HttpError(503, 'store_unavailable', 'the ledger cannot be read now: try again', { headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) }, cause: error });
+  }
 }
 
 /** The portal and user the signed URL names; logged by portal only. */

@@ -39,7 +39,7 @@ export function storeAction(d: Data, record: StoredRecord | null, write: ActionW
   let wake = false;
   if (write.kind === 'dispute') {
     const r = record!;
-    if (r.version !== write.version || r.pending.upTo(write.action.at).length !== write.pendingCount) return { kind: 'changed' };
+    if (r.version !== write.version || r.pending.upTo(write.action.at).length !== write.pendingCount || hasLaterAction(r, write.action.at)) return { kind: 'changed' };
     const member = String(++d.seq).padStart(16, '0');
     r.pending.set(member, write.action.at);
     r.inputs.set(member, structuredClone(write.action));
@@ -57,4 +57,10 @@ export function storeAction(d: Data, record: StoredRecord | null, write: ActionW
 
 export async function* portalLog(d: ActionData, portalId: number): AsyncIterable<PortalLogEntry> {
   for (const e of structuredClone(d.logs.get(portalId) ?? [])) yield e;
+}
+
+/** Whether an action later than `at` is pending on the record (signals have `kind`, actions do not). */
+function hasLaterAction(r: StoredRecord, at: number): boolean {
+  for (const [member, score] of r.pending.upTo(Number.POSITIVE_INFINITY)) if (score > at && !('kind' in r.inputs.get(member)!)) return true;
+  return false;
 }

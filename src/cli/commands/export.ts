@@ -32,7 +32,8 @@ Reads REDIS_URL (default redis://127.0.0.1:6379) and REDIS_PREFIX (default ob); 
 
 ${devSessionHelp('the Redis URL or the prefix')}
 
-Exit codes: 0 success, 1 bad input (Redis unreachable, a file that cannot be written), 2 usage error.`;
+Exit codes: 0 success, 1 bad input (Redis unreachable, a portal with nothing stored under the prefix,
+a file that cannot be written), 2 usage error.`;
 
 interface Files {
   readonly events: string;
@@ -66,7 +67,15 @@ export async function exportCommand(args: readonly string[], io: CliIo, env: Nod
   const redis = await connectLiveRedis(live.redisUrl, io, "start Redis, or point export at the service's Redis with --redis-url or REDIS_URL (and its key prefix with --prefix or REDIS_PREFIX)");
   if (redis === null) return EXIT.badInput;
   try {
-    const exported = await exportLedger(createRedisSignalStore(redis, live.prefix), Number(portal), window);
+    const store = createRedisSignalStore(redis, live.prefix);
+    // An unknown portal or a mistyped prefix would export empty files that replay into an empty ledger.
+    const portals = await store.portals();
+    if (!portals.includes(Number(portal))) {
+      const stored = portals.length === 0 ? `no portal is stored under the key prefix "${live.prefix}"` : `the portals stored under the key prefix "${live.prefix}" are ${portals.join(', ')}`;
+      io.err(`portal ${portal} has nothing stored: ${stored} (check --portal, and --prefix or REDIS_PREFIX)`);
+      return EXIT.badInput;
+    }
+    const exported = await exportLedger(store, Number(portal), window);
     const versions = await createCriteriaRegistry(redis, live.prefix).read();
     const written = await writeAll(io, [
       [files.events, eventsFileText(Number(portal), exported)],

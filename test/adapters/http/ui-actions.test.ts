@@ -183,7 +183,7 @@ describe('POST /ui/disputes/resolve', () => {
     clock += 60_000;
     const byAnn = await post(app, '/ui/disputes/resolve', resolve('r-ann'));
     expect(byAnn.status).toBe(403);
-    expect(byAnn.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('resolvers'), problems: [] });
+    expect(byAnn.body.error).toEqual({ code: 'forbidden', message: expect.stringContaining('resolvers'), problems: [{ code: 'invalid_value', path: ['userId'], message: expect.stringContaining("is not one of this portal's dispute resolvers (DISPUTE_RESOLVERS)") }] });
     const byRex = await post(app, '/ui/disputes/resolve', resolve('r-rex'), { user: REX });
     expect(byRex.status).toBe(202);
     expect(byRex.body.action).toEqual({ type: 'resolve_dispute', at: '2026-11-03T12:01:00.000Z', by: REX, outcomeId, resolution: 'upheld', note: 'checked the record' });
@@ -202,7 +202,9 @@ describe('POST /ui/pauses', () => {
   it('pauses and resumes a criteria id for resolvers, refusing a second pause (409) and anyone else (403)', async () => {
     const app = makeApp();
     const body = (requestId: string, action: string) => ({ requestId, criteriaId: 'resolve', action, note: 'the agent misroutes' });
-    expect((await post(app, '/ui/pauses', body('p-1', 'pause'))).status).toBe(403);
+    const notResolver = await post(app, '/ui/pauses', body('p-1', 'pause'));
+    expect(notResolver.status).toBe(403);
+    expect(notResolver.body.error.problems).toEqual([{ code: 'invalid_value', path: ['userId'], message: expect.stringContaining('pause or resume criteria') }]);
     const paused = await post(app, '/ui/pauses', body('p-2', 'pause'), { user: REX });
     expect(paused.status).toBe(202);
     expect(paused.body).toEqual({ action: { type: 'pause', at: '2026-11-03T12:00:00.000Z', by: REX, criteriaId: 'resolve', note: 'the agent misroutes' }, outcome: null });

@@ -127,6 +127,21 @@ describe('card reads: signatures', () => {
   });
 });
 
+describe('card reads: Redis out of reach', () => {
+  it('answers 503 store_unavailable with Retry-After on both routes, and reads again once it is back', async () => {
+    await commit('11', [outcomeFixture({ recordId: '11', status: 'billable' })]);
+    signals.simulateOutage(true);
+    for (const path of ['/ui/records/0-5/11/outcomes', '/ui/outcomes/resolve:ticket:11:2026-11-03%231/trail']) {
+      const res = await get(path);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('2');
+      expect(res.body).toEqual({ error: { code: 'store_unavailable', message: expect.stringContaining('try again'), problems: [] } });
+    }
+    signals.simulateOutage(false);
+    expect((await get('/ui/records/0-5/11/outcomes')).body.outcomes).toHaveLength(1);
+  });
+});
+
 describe('card reads: portals', () => {
   it("a record of another portal gets nothing: 200 with no outcomes, and its outcome's trail is 404", async () => {
     await commit('11', [billable(1)], OTHER_PORTAL);

@@ -14,14 +14,19 @@
   ARGV[7]   record key (member of the due index)
   ARGV[8]   the portal log's entry for the action, JSON
   Returns {1, 1 if the record's due time moved earlier else 0} when stored; {0} when the record or its
-  pending inputs changed since the dry run (nothing stored: dry-run again); {2, marker} when the request
-  id already has an answer (nothing stored).
+  pending inputs up to the action's time changed since the dry run, or an action later than it is
+  pending (stored meanwhile by a replica whose clock runs ahead) (nothing stored: dry-run again);
+  {2, marker} when the request id already has an answer (nothing stored).
 ]]
 local marker = redis.call('GET', KEYS[1])
 if marker then return {2, marker} end
 local version = tonumber(redis.call('HGET', KEYS[2], 'v') or '0')
 if version ~= tonumber(ARGV[3]) then return {0} end
 if redis.call('ZCOUNT', KEYS[3], '-inf', ARGV[4]) ~= tonumber(ARGV[5]) then return {0} end
+-- Members are "<16-digit seq>|<JSON>": a signal's JSON has `kind`, an action's has not.
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ARGV[4], '+inf')) do
+  if cjson.decode(string.sub(member, 18)).kind == nil then return {0} end
+end
 local seq = redis.call('INCR', KEYS[4])
 redis.call('ZADD', KEYS[3], ARGV[4], string.format('%016d', seq) .. '|' .. ARGV[6])
 redis.call('RPUSH', KEYS[6], ARGV[8])
