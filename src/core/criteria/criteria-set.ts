@@ -32,8 +32,8 @@ export interface SourcedVersion extends LocatedVersion {
 
 /**
  * Rules that span versions: (id, version) is unique; every version of an id watches one object type
- * (the id is part of every outcome key); a higher version may not take effect before a lower one,
- * which would silently shadow it for ever.
+ * (the id is part of every outcome key); a higher version may not take effect before a lower one, nor
+ * at the same instant, which would silently shadow it for ever.
  */
 export function buildCriteriaSet(all: readonly SourcedVersion[]): CriteriaSetResult {
   const problems: SourcedProblem[] = [];
@@ -59,6 +59,9 @@ export function buildCriteriaSet(all: readonly SourcedVersion[]): CriteriaSetRes
       }
       if (cur.criteria.effectiveFrom < prev.criteria.effectiveFrom) {
         problems.push({ code: 'conflict', ...at(cur, 'effective_from'), message: `is earlier than v${prev.criteria.version}'s effective_from, which would never be in force then` });
+      } else if (cur.criteria.effectiveFrom === prev.criteria.effectiveFrom) {
+        // Most often a copied version whose date was not moved on (docs/decisions.md).
+        problems.push({ code: 'conflict', ...at(cur, 'effective_from'), message: `is the same instant as v${prev.criteria.version}'s effective_from, so v${prev.criteria.version} would never be in force: give v${cur.criteria.version} a later one` });
       }
     }
   }

@@ -81,6 +81,13 @@ const EVALUATION: readonly EvalCase[] = [
   { rule: '§2 NOT IN non-member', condition: "stage NOT IN ('a', 'b')", props: { stage: 'c' }, expected: true },
   { rule: '§2 NOT IN member', condition: "stage NOT IN ('a', 'b')", props: { stage: 'a' }, expected: false },
   { rule: '§2 NOT IN numeric equality', condition: 'n NOT IN (4)', props: { n: '4.00' }, expected: false },
+  // -0 is 0 for IN exactly as for = (a canonical form that kept the sign would miss it).
+  { rule: '§2 IN numeric equality: -0 is in (0)', condition: 'n IN (0)', props: { n: '-0' }, expected: true },
+  { rule: '§2 IN numeric equality: -0.00 is in (0)', condition: 'n IN (1, 0)', props: { n: '-0.00' }, expected: true },
+  { rule: '§2 IN numeric equality: 0 is in (-0)', condition: 'n IN (-0)', props: { n: '0' }, expected: true },
+  { rule: '§2 NOT IN numeric equality: -0 is not outside (0)', condition: 'n NOT IN (0)', props: { n: '-0' }, expected: false },
+  { rule: '§2 = numeric equality: -0 = 0', condition: 'n = 0', props: { n: '-0' }, expected: true },
+  { rule: '§2 IN numeric equality: -0.5 is not 0.5', condition: 'n IN (0.5)', props: { n: '-0.5' }, expected: false },
 
   // Text tests, case-insensitive.
   { rule: '§2 CONTAINS case-insensitive', condition: "email CONTAINS 'TEST'", props: { email: 'jo@test.example' }, expected: true },

@@ -60,7 +60,7 @@ const pressCases: Case[] = [
     criteria: [{ trigger: { property: TRIGGER, when: `${TRIGGER} = 'go'` } }],
     steps: [press(0, '1', 'go'), press(10, '1', 'no')],
     until: 11,
-    expect: [{ outcomeId: `${K}#1`, tries: 1 }],
+    expect: [{ outcomeId: `${K}#1`, openedAt: iso(0), tries: 1 }],
   },
   {
     rule: '§3 press: no press before any version is in force',
