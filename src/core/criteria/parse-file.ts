@@ -20,6 +20,8 @@ export type ParseCriteriaResult =
   | { ok: true; versions: LocatedVersion[] }
   | { ok: false; problems: Problem[] };
 
+const MAX_ALIASES = 100;
+
 /** Parses the text of one file. Nothing of a file with any problem is returned (contract §1). */
 export function parseCriteriaText(text: string): ParseCriteriaResult {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -33,7 +35,14 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
       })),
     };
   }
-  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    // yaml refuses to expand aliases past the limit: a few lines could otherwise grow without bound.
+    if (!(e instanceof ReferenceError)) throw e;
+    return { ok: false, problems: [{ code: 'syntax', path: ['(file)'], message: `uses YAML aliases (*name) more than ${MAX_ALIASES} times: write the values out instead` }] };
+  }
   const entries = splitEntries(root);
   if (!entries.ok) return entries;
 
