@@ -21,6 +21,8 @@ export type ParseCriteriaResult =
   /** `compiled`: the versions of a rejected file that passed their own checks, only so set-wide rules can be checked alongside. */
   | { ok: false; problems: Problem[]; compiled: LocatedVersion[] };
 
+const MAX_ALIASES = 100;
+
 /** Parses the text of one file. A file with any problem is rejected whole (contract §1); its sound versions come back only for set-wide checks. */
 export function parseCriteriaText(text: string): ParseCriteriaResult {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
@@ -35,7 +37,14 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
       })),
     };
   }
-  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    // yaml refuses to expand aliases past the limit: a few lines could otherwise grow without bound.
+    if (!(e instanceof ReferenceError)) throw e;
+    return { ok: false, problems: [{ code: 'syntax', path: ['(file)'], message: `uses YAML aliases (*name) more than ${MAX_ALIASES} times: write the values out instead` }], compiled: [] };
+  }
   const entries = splitEntries(root);
   if (!entries.ok) return { ...entries, compiled: [] };
 
