@@ -1,5 +1,6 @@
 // A command's one connection to the service's Redis: made once, and a failure told as what was tried, why it failed and what to do.
 import { Redis } from 'ioredis';
+import { redisFailureReason, redisTarget } from '../adapters/redis/connection.ts';
 
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -18,25 +19,7 @@ export async function connectCliRedis(url: string, hint: string): Promise<CliRed
     return { ok: true, redis };
   } catch (e) {
     redis.disconnect();
-    return { ok: false, message: `cannot reach Redis at ${urlWithoutPassword(url)} (${reason(cause ?? e)}): ${hint}` };
+    return { ok: false, message: `cannot reach Redis at ${redisTarget(url)} (${redisFailureReason(cause ?? e, CONNECT_TIMEOUT_MS)}): ${hint}` };
   }
 }
 
-/** The URL as it may be printed: a password, or a user name that may be one (`redis://secret@host`), left out. */
-export function urlWithoutPassword(raw: string): string {
-  const url = URL.parse(raw);
-  if (url === null) return '(an unreadable URL)';
-  if (url.password === '') url.username = '';
-  url.password = '';
-  return url.toString();
-}
-
-function reason(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  const message = e instanceof Error ? e.message : String(e);
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'no such host';
-  if (code === 'ETIMEDOUT' || /ETIMEDOUT/.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s`;
-  if (/WRONGPASS|NOAUTH|invalid password/i.test(message)) return 'the password or user was refused';
-  return message;
-}

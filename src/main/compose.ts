@@ -1,13 +1,17 @@
-// The composition root: builds the receiver and/or the workers from the environment, and wires shutdown.
-import { Redis } from 'ioredis';
+// The composition root: builds the receiver and/or the workers from the environment, waits for Redis, and wires shutdown.
+import type { Redis } from 'ioredis';
 import { CriteriaInvalidError, loadCriteriaSource } from '../app/criteria-source.ts';
 import type { CriteriaSource } from '../app/criteria-source.ts';
 import { criteriaFileLoader } from '../adapters/files/criteria-files.ts';
+import { createErrorEvents } from '../adapters/logging/error-events.ts';
+import type { ErrorEvents } from '../adapters/logging/error-events.ts';
 import { createLogger } from '../adapters/logging/logger.ts';
 import type { Logger, LoggerOptions } from '../adapters/logging/logger.ts';
 import { createMetrics } from '../adapters/metrics/metrics.ts';
+import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { createRecordQueue, createRecordScheduler } from '../adapters/queue/record-queue.ts';
 import { createCriteriaRegistry } from '../adapters/redis/criteria-registry.ts';
+import { createFastRedis, createWorkerRedis, redisTarget, waitForRedis } from '../adapters/redis/connection.ts';
 import { checkEvictionPolicy } from '../adapters/redis/eviction-policy.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { formatConfigProblems, loadConfig, redactedConfig } from '../config/env.ts';
@@ -16,7 +20,7 @@ import { hubspotBacklog } from './hubspot-drains.ts';
 import type { Roles, Runtime } from './runtime.ts';
 import { onShutdown } from './shutdown.ts';
 import type { ShutdownStep } from './shutdown.ts';
-import { startWeb } from './web-role.ts';
+import { listenEarly, startWeb } from './web-role.ts';
 import { startWorker } from './worker-role.ts';
 
 export interface StartOptions {
@@ -37,18 +41,43 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
   if (!config.hubspotAccessToken) {
     logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is read from or written to HubSpot (changed records wait in the outbox until a token is set)');
   }
-  const { fastRedis, workerRedis } = await connectRedis(config, logger);
+  const errors = createErrorEvents(logger);
+  const late: { rt: Runtime | null } = { rt: null };
+  const metrics = serviceMetrics(late);
+  // Shutdown is wired first: a SIGTERM while Redis is awaited stops the wait and closes what is open.
+  const starting = new AbortController();
+  const steps: ShutdownStep[] = [async () => starting.abort()];
+  const control = shutdownControl(logger, config, steps);
+  let waitingFor = `Redis at ${redisTarget(config.redisUrl)}`;
+  const gate = roles.web ? await listenEarly(config, logger, metrics, () => waitingFor) : null;
+  if (gate) steps.push(gate.close);
+  const onAttempt = (attempt: number, reason: string) => {
+    waitingFor = `Redis at ${redisTarget(config.redisUrl)} (attempt ${attempt}: ${reason})`;
+  };
+  if (!(await waitForRedis(config.redisUrl, { logger, signal: starting.signal, onAttempt }))) return control.running;
+  const { fastRedis, workerRedis } = await connectRedis(config, logger, errors);
   const criteria = await criteriaOrExit(config, logger, workerRedis);
   const stopReloading = reloadOnSighup(criteria, logger);
-  const rt = runtime({ config, roles, logger, fastRedis, workerRedis, criteria });
-
-  const steps: ShutdownStep[] = [];
-  if (roles.web) steps.push(await startWeb(rt));
+  const rt = runtime({ config, roles, logger, fastRedis, workerRedis, criteria, errors, metrics });
+  late.rt = rt;
+  if (gate) startWeb(rt, gate);
   if (roles.worker) steps.push(await startWorker(rt));
   steps.push(async () => {
     await rt.queue.close();
     await Promise.allSettled([fastRedis.quit(), workerRedis.quit()]);
   });
+  control.onStop(stopReloading);
+  return control.running;
+}
+
+interface ShutdownControl {
+  readonly running: RunningService;
+  /** Adds what stop() undoes besides the shutdown steps (listeners on the process). */
+  onStop(undo: () => void): void;
+}
+
+/** Registers the signal handlers over `steps` (which grow as the service starts) and makes the caller's stop(). */
+function shutdownControl(logger: Logger, config: Config, steps: readonly ShutdownStep[]): ShutdownControl {
   // A signal's shutdown exits the process; a caller's stop() only learns the exit code (null until it asks).
   let exitCode: number | null = null;
   const exit = (code: number) => {
@@ -56,13 +85,17 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
     exitCode = code;
   };
   const shutdown = onShutdown(logger, config.shutdownTimeoutMs, steps, { exit });
+  const undos: (() => void)[] = [];
   return {
-    async stop() {
-      exitCode = 0;
-      shutdown.dispose();
-      stopReloading();
-      await shutdown.shutdown('stopped by its caller');
-      if (exitCode !== 0) throw new Error('the service did not stop cleanly: see its log');
+    onStop: (undo) => undos.push(undo),
+    running: {
+      async stop() {
+        exitCode = 0;
+        shutdown.dispose();
+        for (const undo of undos) undo();
+        await shutdown.shutdown('stopped by its caller');
+        if (exitCode !== 0) throw new Error('the service did not stop cleanly: see its log');
+      },
     },
   };
 }
@@ -74,12 +107,13 @@ function configOrExit(env: NodeJS.ProcessEnv): Config {
   process.exit(1);
 }
 
-/** Refuses to start on a Redis that may evict keys: an evicted signal is a lost outcome. */
-async function connectRedis(config: Config, logger: Logger): Promise<{ fastRedis: Redis; workerRedis: Redis }> {
+/** The service's two connections, their errors logged; refuses to start on a Redis that may evict keys: an evicted signal is a lost outcome. */
+async function connectRedis(config: Config, logger: Logger, errors: ErrorEvents): Promise<{ fastRedis: Redis; workerRedis: Redis }> {
   // Requests must fail fast while Redis is down (503, HubSpot retries); BullMQ workers must instead wait for it.
-  const fastRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 });
-  const workerRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  for (const r of [fastRedis, workerRedis]) r.on('error', (e) => logger.warn({ err: e.message }, 'redis connection error'));
+  const fastRedis = createFastRedis(config.redisUrl);
+  const workerRedis = createWorkerRedis(config.redisUrl);
+  errors.watch(fastRedis, 'redis:requests');
+  errors.watch(workerRedis, 'redis:workers');
   const eviction = await checkEvictionPolicy(workerRedis);
   if (eviction.ok === false) {
     logger.fatal({ policy: eviction.policy }, 'Redis maxmemory-policy must be noeviction (an evicted signal is a lost outcome): not starting');
@@ -112,20 +146,25 @@ function reloadOnSighup(criteria: CriteriaSource, logger: Logger): () => void {
   return () => process.off('SIGHUP', reload);
 }
 
-type Connected = Pick<Runtime, 'config' | 'roles' | 'logger' | 'fastRedis' | 'workerRedis' | 'criteria'>;
+type Connected = Pick<Runtime, 'config' | 'roles' | 'logger' | 'fastRedis' | 'workerRedis' | 'criteria' | 'errors' | 'metrics'>;
 
-/** The store, queue, scheduler and metrics both roles use. */
+/** The store, queue and scheduler both roles use. */
 function runtime(c: Connected): Runtime {
   const prefix = c.config.redisPrefix;
   const holdMs = c.config.signalHoldMs;
   const clock = Date.now;
   const store = createRedisSignalStore(c.fastRedis, prefix);
-  const queue = createRecordQueue({ connection: c.roles.worker ? c.workerRedis : c.fastRedis, prefix, holdMs, clock });
+  const queue = createRecordQueue({ connection: c.roles.worker ? c.workerRedis : c.fastRedis, prefix, holdMs, clock, errors: c.errors });
   const scheduler = createRecordScheduler(queue, { holdMs, clock });
-  const metrics = createMetrics({
-    queueCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
-    outcomeCounts: () => store.outcomeCounts(),
-    hubspotBacklog: () => hubspotBacklog(c.fastRedis, prefix),
+  return { ...c, store, queue, scheduler, clock };
+}
+
+/** Made before Redis answers (the starting app serves /metrics); the gauges read the runtime once there is one. */
+function serviceMetrics(late: { readonly rt: Runtime | null }): Metrics {
+  const notYet = () => Promise.reject(new Error('waiting for Redis'));
+  return createMetrics({
+    queueCounts: () => (late.rt ? late.rt.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized') : notYet()),
+    outcomeCounts: () => (late.rt ? late.rt.store.outcomeCounts() : notYet()),
+    hubspotBacklog: () => (late.rt ? hubspotBacklog(late.rt.fastRedis, late.rt.config.redisPrefix) : notYet()),
   });
-  return { ...c, store, queue, scheduler, metrics, clock };
 }

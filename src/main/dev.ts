@@ -1,9 +1,9 @@
 // `npm run dev`: the receiver and a worker in one process on a development machine, with defaults, readable logs and the next commands.
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
 import pinoPretty from 'pino-pretty';
 import { devSessionPath, writeDevSession } from '../adapters/files/dev-session.ts';
-import { formatConfigProblems, loadConfig, redactedConfig } from '../config/env.ts';
+import { probeRedis, redisTarget } from '../adapters/redis/connection.ts';
+import { formatConfigProblems, loadConfig } from '../config/env.ts';
 import type { Config } from '../config/env.ts';
 import { start } from './compose.ts';
 import { devBanner, devEnvironment, devSession, productionRefusal } from './dev-env.ts';
@@ -16,26 +16,17 @@ function exitWith(message: string): never {
 }
 
 /**
- * Asks Redis once, failing within seconds: the service's own connections wait for Redis forever (its
- * workers must ride out a blip), which on a laptop without Redis would look like a hang.
+ * Asks Redis once, failing within seconds: the service itself waits for Redis as long as it takes (it
+ * answers /healthz meanwhile), which on a laptop without Redis would look like a hang.
  */
 async function redisProblem(config: Config): Promise<string | null> {
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy: () => null });
-  // The failure is reported once, below, with the fix.
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    return null;
-  } catch (e) {
-    return (
-      `npm run dev needs Redis at ${String(redactedConfig(config).redisUrl)} and it does not answer (${e instanceof Error ? e.message : String(e)}).\n` +
-      `Start one:  ${REDIS_START_COMMAND}\n` +
-      'or set REDIS_URL to one that runs.'
-    );
-  } finally {
-    redis.disconnect();
-  }
+  const probe = await probeRedis(config.redisUrl);
+  if (probe.ok) return null;
+  return (
+    `npm run dev needs Redis at ${redisTarget(config.redisUrl)} and it does not answer (${probe.reason}).\n` +
+    `Start one:  ${REDIS_START_COMMAND}\n` +
+    'or set REDIS_URL to one that runs.'
+  );
 }
 
 /** A taken port would otherwise surface as an uncaught EADDRINUSE after Redis and the workers are up. */

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CriteriaSource } from '../app/criteria-source.ts';
 import type { createRecordScheduler } from '../adapters/queue/record-queue.ts';
+import type { ErrorEvents } from '../adapters/logging/error-events.ts';
 import type { Logger } from '../adapters/logging/logger.ts';
 import type { Metrics } from '../adapters/metrics/metrics.ts';
 import type { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
@@ -17,6 +18,8 @@ export interface Runtime {
   readonly config: Config;
   readonly roles: Roles;
   readonly logger: Logger;
+  /** Where every connection's, queue's and worker's `error` events are logged, one line each, rate-limited. */
+  readonly errors: ErrorEvents;
   /** Fails fast while Redis is down (requests answer 503 and HubSpot retries). */
   readonly fastRedis: Redis;
   /** Waits for Redis instead: BullMQ workers must not give up on a blip. */

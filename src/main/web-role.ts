@@ -1,5 +1,6 @@
-// The web role: the HTTP app over the receiver's store, listening until shutdown, with a readiness probe fit for its role.
-import type { Server } from 'node:http';
+// The web role: listening from the start, then the HTTP app over the receiver's store until shutdown, with a readiness probe fit for its role.
+import { createServer } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
@@ -9,8 +10,12 @@ import { createOutcomeReader } from '../app/read-outcomes.ts';
 import { submitAction } from '../app/submit-action.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
 import type { HealthProbe } from '../adapters/http/app.ts';
+import { startingApp } from '../adapters/http/starting-app.ts';
+import type { Logger } from '../adapters/logging/logger.ts';
+import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
 import { createRedisWritebackStore } from '../adapters/redis/writeback-store.ts';
+import type { Config } from '../config/env.ts';
 import type { Runtime } from './runtime.ts';
 import type { ShutdownStep } from './shutdown.ts';
 
@@ -18,8 +23,43 @@ import type { ShutdownStep } from './shutdown.ts';
 const STALE_WORKER_MS = 15_000;
 const MAX_OVERDUE_MS = 120_000;
 
-/** Starts listening; the step it returns stops taking requests and lets the open ones finish. */
-export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
+export interface WebGate {
+  /** Hands every request from now on to the service's app. */
+  serve(app: RequestListener): void;
+  /** Stops taking requests and lets the open ones finish. */
+  readonly close: ShutdownStep;
+}
+
+/**
+ * Listens at once, before Redis answers: until `serve`, the starting app says the process is alive and
+ * not ready, and refuses every other request with 503 (HubSpot retries), so an orchestrator sees a
+ * service that waits for its Redis rather than one that hangs.
+ */
+export async function listenEarly(config: Config, logger: Logger, metrics: Metrics, waitingFor: () => string): Promise<WebGate> {
+  let handler: RequestListener = startingApp({ logger, metrics, maxBodyBytes: config.maxBodyBytes, waitingFor });
+  const server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  logger.info({ port: config.port }, 'receiver listening');
+  return {
+    serve(app) {
+      handler = app;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Builds the service's app over the store and hands the listening server's requests to it. */
+export function startWeb(rt: Runtime, gate: WebGate): void {
   const { config, logger, store, scheduler } = rt;
   const onWakeError = (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records');
   const actions = { store, scheduler, criteria: rt.criteria.current, clock: rt.clock, resolvers: config.disputeResolvers, onWakeError };
@@ -37,15 +77,8 @@ export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
     // and for canResolve, which the answer does not decide for the caller (docs/card-api.md).
     outcomeView: (outcome, portalId) => cardOutcome(outcome, rt.criteria.current(), portalId, null, false),
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.port, () => resolve(s));
-  });
-  logger.info({ port: config.port }, 'receiver listening');
-  return () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+  gate.serve(app);
+  logger.info('receiver ready: Redis answers');
 }
 
 /** The card's reads: the receiver's store, the write-back's marks for the log links, the criteria in force. */

@@ -25,7 +25,7 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
   const store = createRedisSignalStore(workerRedis, prefix);
   const drains = hubspotDrains(rt);
   const worker = createRecordWorker(
-    { connection: workerRedis, prefix, holdMs: config.signalHoldMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs },
+    { connection: workerRedis, prefix, holdMs: config.signalHoldMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs, errors: rt.errors },
     {
       sweep: () =>
         sweep({

@@ -213,11 +213,13 @@ describe('npm run dev (src/main/dev.ts)', () => {
     expect(p.output()).toMatch(/refuses to start with NODE_ENV=production/);
   }, START_TIMEOUT_MS + 5_000);
 
-  it('without Redis, says so with the command that starts one: exit 1', async () => {
+  it('without Redis, says so with its URL, the reason and the command that starts one: exit 1', async () => {
     const p = dev({ PORT: String(await freePort()), REDIS_URL: `redis://127.0.0.1:${await freePort()}`, REDIS_PREFIX: prefix });
     const exit = await Promise.race([p.exited, sleep(START_TIMEOUT_MS).then(() => null)]);
     expect(exit?.code).toBe(1);
-    expect(p.output()).toMatch(/needs Redis at redis:\/\/127\.0\.0\.1:\d+ and it does not answer/);
+    expect(p.output()).toMatch(/needs Redis at redis:\/\/127\.0\.0\.1:\d+ and it does not answer \(connection refused\)/);
+    // ioredis's own last word, which names neither Redis nor the reason (issue 10).
+    expect(p.output()).not.toContain('Connection is closed');
     expect(p.output()).toContain("redis-server --daemonize yes --port 6379 --save '' --appendonly no");
   }, START_TIMEOUT_MS + 5_000);
 

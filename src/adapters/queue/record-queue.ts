@@ -6,6 +6,7 @@ import type { JobStanding, RecordRef, RecordScheduler, RescueScheduler } from '.
 import { OBJECT_TYPES } from '../../core/types.ts';
 import { formatProblem } from '../../core/problems.ts';
 import { problemsFromZod } from '../../core/zod-problems.ts';
+import type { ErrorEvents } from '../logging/error-events.ts';
 
 export const RECORD_QUEUE = 'outcome-records';
 
@@ -30,6 +31,8 @@ export interface QueueSettings {
   readonly prefix: string;
   readonly holdMs: number;
   readonly clock: () => number;
+  /** Where the queue's and worker's `error` events go: without a listener BullMQ prints each as a raw stack. */
+  readonly errors?: ErrorEvents;
 }
 
 const JOB_OPTIONS = {
@@ -40,7 +43,9 @@ const JOB_OPTIONS = {
 } as const;
 
 export function createRecordQueue(s: QueueSettings): Queue {
-  return new Queue(RECORD_QUEUE, { connection: s.connection, prefix: s.prefix, defaultJobOptions: JOB_OPTIONS });
+  const queue = new Queue(RECORD_QUEUE, { connection: s.connection, prefix: s.prefix, defaultJobOptions: JOB_OPTIONS });
+  s.errors?.watch(queue, 'queue');
+  return queue;
 }
 
 export function createRecordScheduler(queue: Queue, s: Pick<QueueSettings, 'holdMs' | 'clock'>): RecordScheduler & RescueScheduler {
@@ -100,7 +105,7 @@ export const CRM_READ_JOB = 'crm-read';
  * and `crm-read` (a worker without their handlers lets them pass: nothing is written or read).
  */
 export function createRecordWorker(s: QueueSettings & { concurrency: number; lockDurationMs?: number }, h: WorkerHandlers): Worker {
-  return new Worker(
+  const worker = new Worker(
     RECORD_QUEUE,
     async (job: Job, token?: string) => {
       if (job.name === 'sweep') return h.sweep();
@@ -132,6 +137,8 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
       ...(s.lockDurationMs ? { lockDuration: s.lockDurationMs, stalledInterval: s.lockDurationMs } : {}),
     },
   );
+  s.errors?.watch(worker, 'worker');
+  return worker;
 }
 
 /** A payload that does not parse will never parse: the job fails at once instead of retrying. */
