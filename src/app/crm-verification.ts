@@ -20,6 +20,12 @@ export interface CrmVerificationDeps {
   readonly maxWaitMs: number;
 }
 
+/** An outcome that settled billable on signals alone: its read did not come within `maxWaitMs`. */
+export interface UnverifiedSettlement {
+  readonly outcomeId: string;
+  readonly settledAt: number;
+}
+
 export type VerificationPlan =
   /**
    * Go ahead: the state to start from and the CRM reads to apply among the signals. With no reads,
@@ -29,7 +35,8 @@ export type VerificationPlan =
       readonly kind: 'ready';
       readonly state: RecordState;
       readonly reads: readonly Signal[];
-      readonly unverified: readonly number[];
+      /** Outcomes that settle billable in this run without the read they waited for. */
+      readonly unverified: readonly UnverifiedSettlement[];
       readonly done: { readonly state: RecordState; readonly advanced: Advanced } | null;
       /** The snapshot a record seen for the first time starts from (its state before the first signal), else null. */
       readonly initial: CrmSnapshot | null;
@@ -69,7 +76,8 @@ export async function planVerification(
   const base = initial ? startFrom(record, initial) : (stored ?? newRecordState(record.objectType, record.recordId));
   const dry = structuredClone(base);
   const advanced = advance(dry, inTimeOrder(signals, actions), watermark, criteria, pauses);
-  const settleAt = billableInstants(base, dry);
+  const settling = newlyBillable(base, dry);
+  const settleAt = [...new Set(settling.map((o) => o.settledAt))].sort((a, b) => a - b);
   if (settleAt.length > 0 && !firstSeen) snapshot = await deps.snapshots.get(record);
   const missingFirst = firstSeen && !seenFresh;
   const missingSettle = settleAt.length > 0 && (snapshot === null || snapshot.readAt < Math.max(...settleAt));
@@ -80,20 +88,20 @@ export async function planVerification(
       return { kind: 'wait' };
     }
     // Waited long enough: settle on signals, and say so (the outcome view shows `verification: signals`).
-    return { kind: 'ready', state: base, reads: [], unverified: settleAt, done: { state: dry, advanced }, initial };
+    return { kind: 'ready', state: base, reads: [], unverified: settling, done: { state: dry, advanced }, initial };
   }
   if (settleAt.length === 0) return { kind: 'ready', state: base, reads: [], unverified: [], done: { state: dry, advanced }, initial };
   return { kind: 'ready', state: base, reads: settleAt.map((at) => readSignal(record, snapshot!, at)), unverified: [], done: null, initial };
 }
 
-/** The instants at which outcomes newly settled billable in the dry run (`after`) of `before`. */
-function billableInstants(before: RecordState, after: RecordState): number[] {
+/** The outcomes that newly settled billable in the dry run (`after`) of `before`, with their instants. */
+function newlyBillable(before: RecordState, after: RecordState): UnverifiedSettlement[] {
   const was = new Map(before.outcomes.map((o) => [o.outcomeId, o.status]));
-  const instants = new Set<number>();
+  const settling: UnverifiedSettlement[] = [];
   for (const o of after.outcomes) {
-    if (o.status === 'billable' && was.get(o.outcomeId) !== 'billable' && o.settledAt !== null) instants.add(o.settledAt);
+    if (o.status === 'billable' && was.get(o.outcomeId) !== 'billable' && o.settledAt !== null) settling.push({ outcomeId: o.outcomeId, settledAt: o.settledAt });
   }
-  return [...instants].sort((a, b) => a - b);
+  return settling;
 }
 
 function startFrom(record: RecordRef, snapshot: CrmSnapshot): RecordState {

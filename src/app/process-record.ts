@@ -10,7 +10,7 @@ import { newRecordState } from '../core/engine/record-state.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
 import { planVerification, withReads } from './crm-verification.ts';
-import type { CrmVerificationDeps } from './crm-verification.ts';
+import type { CrmVerificationDeps, UnverifiedSettlement } from './crm-verification.ts';
 import { pauseTimelineOf } from './pause-log.ts';
 import type { LoadedRecord, PortalLogEntry, RecordRef, RecordScheduler, SignalStore } from './ports.ts';
 
@@ -50,8 +50,8 @@ export interface ProcessedResult {
   /** Event time of the record's next due signal or timer, already scheduled; null when nothing is pending. */
   readonly nextWakeAt: number | null;
   readonly conflicts: number;
-  /** Settlement instants that went ahead without a CRM read because it did not come in time. */
-  readonly unverified: readonly number[];
+  /** Outcomes that settled billable without their CRM read because it did not come in time (committed ones only). */
+  readonly unverified: readonly UnverifiedSettlement[];
 }
 
 /** Another worker kept winning the compare-and-set: the job fails and BullMQ retries it later. */
@@ -74,7 +74,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
   const totals = { applied: 0, actions: 0 };
   const late: Signal[] = [];
   const changed = new Map<string, Outcome>();
-  const unverified: number[] = [];
+  const unverified: UnverifiedSettlement[] = [];
   const refused: Refusal[] = [];
   const result = (nextWakeAt: number | null): ProcessedResult => ({ kind: 'processed', ...totals, late, changed: [...changed.values()], nextWakeAt, conflicts, unverified, refused });
   while (conflicts < MAX_CONFLICTS) {
@@ -85,7 +85,6 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     const statusesBefore = loaded.state?.outcomes.map((o) => o.status) ?? [];
     const run = await decideRun(deps, record, loaded, watermark, now);
     if (run === null) return { kind: 'waiting_for_crm' };
-    unverified.push(...run.unverified);
     const { effects, nextTimerAt } = run.advanced;
     // A job that finds nothing to apply and no timer due (another job got there first) writes nothing.
     if (run.inputs === 0 && !effects.some((e) => e.type === 'outcome_changed')) return result(nextTimerAt);
@@ -103,6 +102,8 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
       conflicts++;
       continue;
     }
+    // Counted once committed: a run that lost the compare-and-set settled nothing, and its retry plans again.
+    unverified.push(...run.unverified);
     totals.applied += loaded.pending.length;
     totals.actions += loaded.actions.length;
     refused.push(...run.advanced.refused);
@@ -126,7 +127,7 @@ interface Run {
   /** Signals (CRM reads included) and actions the run applies. */
   readonly inputs: number;
   readonly logged: PortalLogEntry[];
-  readonly unverified: readonly number[];
+  readonly unverified: readonly UnverifiedSettlement[];
 }
 
 /**
@@ -142,7 +143,7 @@ async function decideRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRec
   let state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
   let signals: readonly Signal[] = loaded.pending.map((p) => p.signal);
   let done: Advanced | null = null;
-  let unverified: readonly number[] = [];
+  let unverified: readonly UnverifiedSettlement[] = [];
   const logged: PortalLogEntry[] = [];
   if (deps.crm) {
     const plan = await planVerification(deps.crm, record, loaded.state, loaded.pending, watermark, now, criteria, actions, pauses);

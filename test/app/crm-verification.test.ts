@@ -95,7 +95,22 @@ describe('CRM reads before billing (issue 4 §4)', () => {
     const record = await inReview();
     now = T0 + 61_000 + HOLD + 31_000;
     const r = await processRecord(deps(), record);
-    expect(r).toMatchObject({ kind: 'processed', unverified: [T0 + 61_000] });
-    expect(await outcomesOf(record)).toMatchObject([{ status: 'billable', verification: 'signals' }]);
+    const [outcome] = await outcomesOf(record);
+    expect(outcome).toMatchObject({ status: 'billable', verification: 'signals' });
+    // Which outcome and when (issue 10: each unverified settlement is logged and counted by the worker).
+    expect(r).toMatchObject({ kind: 'processed', unverified: [{ outcomeId: outcome!.outcomeId, settledAt: T0 + 61_000 }] });
+  });
+
+  it('reports an unverified settlement once when its first commit lost to another worker', async () => {
+    const record = await inReview();
+    now = T0 + 61_000 + HOLD + 31_000;
+    let conflicts = 1;
+    const contended: ProcessDeps = {
+      ...deps(),
+      store: { ...store, commit: async (request) => (conflicts-- > 0 ? { ok: false } : store.commit(request)) } as typeof store,
+    };
+    const r = await processRecord(contended, record);
+    expect(r).toMatchObject({ kind: 'processed', conflicts: 1 });
+    expect(r.kind === 'processed' && r.unverified).toHaveLength(1);
   });
 });
