@@ -9,11 +9,12 @@ import { ingestBatch } from '../app/ingest-batch.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
 import { submitAction } from '../app/submit-action.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
-import type { HealthProbe } from '../adapters/http/app.ts';
+import type { HealthProbe, ReadinessCheck } from '../adapters/http/app.ts';
 import { startingApp } from '../adapters/http/starting-app.ts';
 import type { Logger } from '../adapters/logging/logger.ts';
 import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
+import { UNVERIFIED_WINDOW_MS, recentUnverified } from '../adapters/redis/unverified-settlements.ts';
 import { createRedisWritebackStore } from '../adapters/redis/writeback-store.ts';
 import type { Config } from '../config/env.ts';
 import type { Runtime } from './runtime.ts';
@@ -101,17 +102,26 @@ function readiness(rt: Runtime): HealthProbe {
       const now = clock();
       const redisOk = await fastRedis.ping().then(() => true, () => false);
       if (!redisOk) return { ok: false, checks: { redis: { ok: false, detail: 'unreachable' } } };
+      const checks: Record<string, ReadinessCheck> = { redis: { ok: true } };
+      // Only with a token are settlements verified by HubSpot reads at all.
+      if (rt.config.hubspotAccessToken) checks['verification'] = await verificationCheck(rt, now);
       // A receiver can take webhooks whenever Redis can store them: its readiness must not hang on the
       // workers, or an orchestrator would stop the deliveries exactly when they are still safe to take.
-      if (!roles.worker) return { ok: true, checks: { redis: { ok: true } } };
-      const workers = await liveWorkers(fastRedis, prefix, now, STALE_WORKER_MS);
-      const overdue = await oldestOverdueMs(fastRedis, store.keys.due, now - rt.config.signalHoldMs);
-      const checks = {
-        redis: { ok: true },
-        workers: { ok: workers > 0, detail: `${workers} worker process(es) beat in the last ${STALE_WORKER_MS / 1000} s` },
-        backlog: { ok: overdue <= MAX_OVERDUE_MS, detail: `oldest due record is ${Math.round(overdue / 1000)} s overdue` },
-      };
+      if (roles.worker) {
+        const workers = await liveWorkers(fastRedis, prefix, now, STALE_WORKER_MS);
+        const overdue = await oldestOverdueMs(fastRedis, store.keys.due, now - rt.config.signalHoldMs);
+        checks['workers'] = { ok: workers > 0, detail: `${workers} worker process(es) beat in the last ${STALE_WORKER_MS / 1000} s` };
+        checks['backlog'] = { ok: overdue <= MAX_OVERDUE_MS, detail: `oldest due record is ${Math.round(overdue / 1000)} s overdue` };
+      }
       return { ok: Object.values(checks).every((c) => c.ok), checks };
     },
   };
+}
+
+/** Degraded while outcomes settled billable without their HubSpot read in the last hour (HubSpot reads timing out). */
+async function verificationCheck(rt: Runtime, now: number): Promise<ReadinessCheck> {
+  const count = await recentUnverified(rt.fastRedis, rt.config.redisPrefix, now);
+  const window = `the last ${UNVERIFIED_WINDOW_MS / 60_000} min`;
+  if (count === 0) return { ok: true, count, detail: `every outcome that settled billable in ${window} was verified by a HubSpot read` };
+  return { ok: true, degraded: true, count, detail: `${count} outcome(s) settled billable on signals alone in ${window}: their HubSpot read did not come in time` };
 }

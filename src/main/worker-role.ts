@@ -1,5 +1,6 @@
 // The worker role: BullMQ workers deciding records, the sweeper, the HubSpot drains and a heartbeat, closed in order on shutdown.
 import { randomUUID } from 'node:crypto';
+import type { UnverifiedSettlement } from '../app/crm-verification.ts';
 import { processRecord } from '../app/process-record.ts';
 import type { RecordRef, SignalStore } from '../app/ports.ts';
 import { sweep } from '../app/sweep.ts';
@@ -7,6 +8,7 @@ import { createRecordWorker, scheduleHubSpotDrains, scheduleSweeper } from '../a
 import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
 import { beat, forget } from '../adapters/redis/heartbeat.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
+import { noteUnverified } from '../adapters/redis/unverified-settlements.ts';
 import { createHubSpotDrains } from './hubspot-drains.ts';
 import type { HubSpotDrains } from './hubspot-drains.ts';
 import type { Runtime } from './runtime.ts';
@@ -89,7 +91,7 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     const result = await processRecord(deps, record);
     stop();
     if (result.kind === 'waiting_for_crm') return { retryInMs: CRM_WAIT_RETRY_MS };
-    if (result.unverified.length > 0) logger.warn({ record, at: result.unverified }, 'settled on signals alone: the HubSpot read did not come in time');
+    await reportUnverified(rt, record, result.unverified);
     metrics.signalsApplied.inc(result.applied);
     for (const r of result.refused) {
       // The action's dry run accepted it, so this should not happen; the refusal is kept in the portal's log too.
@@ -104,4 +106,24 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     }
     return undefined;
   };
+}
+
+/**
+ * One line per outcome that settled billable without its HubSpot read (ids and instant only, no property
+ * values), counted in `ob_unverified_settlements_total` and noted in Redis for /readyz's degraded status.
+ */
+async function reportUnverified(rt: Runtime, record: RecordRef, unverified: readonly UnverifiedSettlement[]): Promise<void> {
+  if (unverified.length === 0) return;
+  for (const u of unverified) {
+    rt.logger.warn(
+      { record, outcomeId: u.outcomeId, settledAt: new Date(u.settledAt).toISOString(), maxWaitMs: CRM_MAX_WAIT_MS },
+      'outcome settled billable on signals alone: its HubSpot read did not come in time',
+    );
+  }
+  rt.metrics.unverifiedSettlements.inc(unverified.length);
+  const notes = unverified.map((u) => ({ portalId: record.portalId, outcomeId: u.outcomeId }));
+  // The settlement is committed: a failed note only leaves /readyz unaware, and the lines above say it all.
+  await noteUnverified(rt.workerRedis, rt.config.redisPrefix, notes, rt.clock()).catch((e: unknown) =>
+    rt.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not note unverified settlements for /readyz'),
+  );
 }

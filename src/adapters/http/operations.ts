@@ -1,10 +1,14 @@
-// Operations endpoints: liveness, readiness (with a time limit) and Prometheus metrics.
+// Operations endpoints: liveness, readiness (with a time limit, and a degraded state that stays ready) and Prometheus metrics.
 import express from 'express';
 import type { Metrics } from '../metrics/metrics.ts';
 import { context } from './request-log.ts';
 
 export interface ReadinessCheck {
   readonly ok: boolean;
+  /** Working, but not as it should: the service stays ready (200) and /readyz says `degraded`. */
+  readonly degraded?: boolean;
+  /** How many of what the check counts (e.g. unverified settlements in its window). */
+  readonly count?: number;
   readonly detail?: string;
 }
 
@@ -25,7 +29,9 @@ export function operations(health: HealthProbe, metrics: Metrics): express.Route
     try {
       const { ok, checks } = await withTimeout(health.ready(), READY_TIMEOUT_MS);
       if (!ok) context(res).fields['checks'] = failedChecks(checks);
-      res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
+      // Degraded is still ready: taking webhooks stays right, and an orchestrator must not stop the deliveries for it.
+      const degraded = Object.values(checks).some((c) => c.degraded === true);
+      res.status(ok ? 200 : 503).json({ status: ok ? (degraded ? 'degraded' : 'ready') : 'not_ready', checks });
     } catch (error) {
       context(res).fields['err'] = error;
       res.status(503).json({ status: 'not_ready', checks: {}, message: 'the readiness check itself failed' });

@@ -24,6 +24,8 @@ export interface Metrics {
   readonly decisionDuration: Histogram<never>;
   readonly signalsApplied: Counter<never>;
   readonly lateSignals: Counter<never>;
+  /** Outcomes settled billable on signals alone because their HubSpot read did not come in time. */
+  readonly unverifiedSettlements: Counter<never>;
   readonly queueJobs: Gauge<'state'>;
   readonly outcomes: Gauge<'status'>;
   /** HubSpot calls by operation (batch_update, batch_upsert, associate, batch_read) and result (ok, partial, rate_limited, ...). */
@@ -153,6 +155,11 @@ function eventCounters(registry: Registry): EventCounters {
     lateSignals: new Counter({
       name: 'ob_late_signals_total',
       help: 'Signals that arrived after their record had moved past their event time.',
+      registers: [registry],
+    }),
+    unverifiedSettlements: new Counter({
+      name: 'ob_unverified_settlements_total',
+      help: 'Outcomes settled billable on signals alone: their HubSpot read did not come within the wait limit.',
       registers: [registry],
     }),
     hubspotCalls: new Counter({
