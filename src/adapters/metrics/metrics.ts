@@ -157,11 +157,7 @@ function eventCounters(registry: Registry): EventCounters {
       help: 'Signals that arrived after their record had moved past their event time.',
       registers: [registry],
     }),
-    unverifiedSettlements: new Counter({
-      name: 'ob_unverified_settlements_total',
-      help: 'Outcomes settled billable on signals alone: their HubSpot read did not come within the wait limit.',
-      registers: [registry],
-    }),
+    unverifiedSettlements: new Counter({ name: 'ob_unverified_settlements_total', help: 'Outcomes settled billable on signals alone: their HubSpot read did not come in time.', registers: [registry] }),
     hubspotCalls: new Counter({
       name: 'ob_hubspot_calls_total',
       help: 'HubSpot API calls by operation and result: ok, partial (207), rate_limited (429), server_error (5xx), unavailable (no answer), unexpected (unreadable 2xx), rejected (4xx), locked (423/477).',
