@@ -10,6 +10,7 @@ import { submitAction } from '../app/submit-action.ts';
 import { createHttpApp } from '../adapters/http/app.ts';
 import type { HealthProbe } from '../adapters/http/app.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
+import { createRedisQuarantineStore } from '../adapters/redis/quarantine-store.ts';
 import { createRedisWritebackStore } from '../adapters/redis/writeback-store.ts';
 import type { Runtime } from './runtime.ts';
 import type { ShutdownStep } from './shutdown.ts';
@@ -23,10 +24,12 @@ export async function startWeb(rt: Runtime): Promise<ShutdownStep> {
   const { config, logger, store, scheduler } = rt;
   const onWakeError = (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records');
   const actions = { store, scheduler, criteria: rt.criteria.current, clock: rt.clock, resolvers: config.disputeResolvers, onWakeError };
+  const quarantine = createRedisQuarantineStore(rt.fastRedis, config.redisPrefix, { maxEntries: config.quarantineMaxEntries, retentionMs: config.quarantineRetentionMs });
   const app = createHttpApp({
     config,
-    ingest: (batch) => ingestBatch({ store, scheduler, onWakeError }, batch),
+    ingest: (batch) => ingestBatch({ store, scheduler, quarantine, clock: rt.clock, onWakeError }, batch),
     reader: createOutcomeReader(store),
+    quarantine,
     cards: cardView(rt),
     health: readiness(rt),
     metrics: rt.metrics,
