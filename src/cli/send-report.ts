@@ -16,7 +16,7 @@ export function progressLine(tally: SendTally): string {
 export function summaryLines(tally: SendTally, url: string): { out: string[]; err: string[] } {
   const out = [
     `sent ${tally.sentDeliveries} of ${plural(tally.deliveries, 'batch', 'batches')} (${tally.sentEvents} of ${plural(tally.events, 'event')}) to ${url}`,
-    `the service accepted ${plural(tally.accepted, 'event')}: ${tally.stored} stored, ${plural(tally.duplicates, 'duplicate')}, ${tally.ignored} ignored`,
+    `the service accepted ${plural(tally.accepted, 'event')}: ${tally.stored} stored, ${plural(tally.duplicates, 'duplicate')}, ${tally.ignored} ignored${tally.quarantined > 0 ? `, ${tally.quarantined} quarantined (GET /api/quarantine)` : ''}`,
     `retried: ${plural(tally.retries, 'request')}`,
   ];
   const failedEvents = (list: readonly FailedDelivery[]) => list.reduce((n, f) => n + f.events, 0);

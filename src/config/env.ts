@@ -25,6 +25,11 @@ export interface Config {
   readonly workerConcurrency: number;
   readonly workerLockMs: number;
   readonly maxBodyBytes: number;
+  /** A delivery of more events is refused whole (413): HubSpot sends at most 100, and one store call takes them all. */
+  readonly maxBatchEvents: number;
+  /** Quarantined events kept per portal (the newest), and for how long. */
+  readonly quarantineMaxEntries: number;
+  readonly quarantineRetentionMs: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
   /** Static-auth app token for the CRM APIs. Secret. */
@@ -74,6 +79,9 @@ function wholeNumber(what: string, fallback: number, min: number, max = Number.M
 
 /** The port the service listens on when PORT is not set. */
 export const DEFAULT_PORT = 3000;
+
+/** HubSpot sends at most 100 events per delivery (hubspot-platform.md). */
+export const DEFAULT_MAX_BATCH_EVENTS = 100;
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -167,6 +175,9 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 16, 1, 1000),
   WORKER_LOCK_MS: wholeNumber('milliseconds a job stays locked to its worker without a renewal (a dead worker\'s jobs are handed over after it)', 30_000, 1_000),
   MAX_BODY_BYTES: wholeNumber('the largest webhook body accepted, in bytes', 1_048_576, 1024),
+  MAX_BATCH_EVENTS: wholeNumber('the most events one webhook delivery may carry', DEFAULT_MAX_BATCH_EVENTS, 1, 10_000),
+  QUARANTINE_MAX_ENTRIES: wholeNumber('quarantined webhook events kept per portal', 1_000, 1, 1_000_000),
+  QUARANTINE_RETENTION_MS: wholeNumber('milliseconds a quarantined webhook event is kept', 30 * 24 * 3_600_000, 60_000),
   SHUTDOWN_TIMEOUT_MS: wholeNumber('milliseconds a graceful shutdown may take', 10_000, 1),
   LOG_LEVEL: z.preprocess(
     (v) => {
@@ -236,6 +247,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       workerConcurrency: e.WORKER_CONCURRENCY,
       workerLockMs: e.WORKER_LOCK_MS,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      maxBatchEvents: e.MAX_BATCH_EVENTS,
+      quarantineMaxEntries: e.QUARANTINE_MAX_ENTRIES,
+      quarantineRetentionMs: e.QUARANTINE_RETENTION_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       logLevel: e.LOG_LEVEL,
       hubspotAccessToken: e.HUBSPOT_ACCESS_TOKEN,

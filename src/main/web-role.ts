@@ -15,6 +15,7 @@ import type { Logger } from '../adapters/logging/logger.ts';
 import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
 import { UNVERIFIED_WINDOW_MS, recentUnverified } from '../adapters/redis/unverified-settlements.ts';
+import { createRedisQuarantineStore } from '../adapters/redis/quarantine-store.ts';
 import { createRedisWritebackStore } from '../adapters/redis/writeback-store.ts';
 import type { Config } from '../config/env.ts';
 import type { Runtime } from './runtime.ts';
@@ -64,10 +65,12 @@ export function startWeb(rt: Runtime, gate: WebGate): void {
   const { config, logger, store, scheduler } = rt;
   const onWakeError = (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records');
   const actions = { store, scheduler, criteria: rt.criteria.current, clock: rt.clock, resolvers: config.disputeResolvers, onWakeError };
+  const quarantine = createRedisQuarantineStore(rt.fastRedis, config.redisPrefix, { maxEntries: config.quarantineMaxEntries, retentionMs: config.quarantineRetentionMs });
   const app = createHttpApp({
     config,
-    ingest: (batch) => ingestBatch({ store, scheduler, onWakeError }, batch),
+    ingest: (batch) => ingestBatch({ store, scheduler, quarantine, clock: rt.clock, onWakeError }, batch),
     reader: createOutcomeReader(store),
+    quarantine,
     cards: cardView(rt),
     health: readiness(rt),
     metrics: rt.metrics,

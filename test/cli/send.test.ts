@@ -161,6 +161,20 @@ describe('send to a double', () => {
     }
   });
 
+  it('says how many events the service quarantined', async () => {
+    const { server, base } = await listen((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 3, stored: 3, duplicates: 0, ignored: 0, quarantined: 2 })));
+    });
+    try {
+      const r = await send(['--events', file('q.json', JSON.stringify([contactEvents(5)])), '--to', `${base}/webhooks/hubspot`]);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('the service accepted 3 events: 3 stored, 0 duplicates, 0 ignored, 2 quarantined (GET /api/quarantine)');
+    } finally {
+      await close(server);
+    }
+  });
+
   it('reports a 400 refusal with its reason and exits 1; a TTY gets a progress line', async () => {
     const { server, base } = await listen((req, res) => {
       req.resume();

@@ -3,12 +3,14 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import type { CardView } from '../../app/card-view.ts';
+import type { QuarantineStore } from '../../app/ports.ts';
 import type { OutcomeReader } from '../../app/read-outcomes.ts';
 import type { ActionRequest, SubmitResult } from '../../app/submit-action.ts';
 import type { Config } from '../../config/env.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { errorHandler, notFound } from './errors.ts';
 import { operations } from './operations.ts';
+import { quarantineApi } from './quarantine-api.ts';
 import type { HealthProbe } from './operations.ts';
 import { readApi } from './read-api.ts';
 import { requestLog } from './request-log.ts';
@@ -20,10 +22,12 @@ import { webhookReceiver } from './webhook-receiver.ts';
 export type { HealthProbe, ReadinessCheck } from './operations.ts';
 
 export interface HttpAppDeps {
-  readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'adminToken' | 'maxBodyBytes'>;
+  readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'adminToken' | 'maxBodyBytes'> & Partial<Pick<Config, 'maxBatchEvents'>>;
   /** Stores a delivery the receiver has checked and mapped (the ingest use case). */
   readonly ingest: (batch: SignalBatch) => Promise<IngestBatchResult>;
   readonly reader: OutcomeReader;
+  /** The webhook quarantine, read by `/api/quarantine`; left out by tests of the other routes. */
+  readonly quarantine?: QuarantineStore;
   /** The card's reads (`/ui/...` GET routes); left out by tests of the other routes. */
   readonly cards?: CardView;
   readonly health: HealthProbe;
@@ -45,6 +49,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use(requestLog(deps.logger, metrics));
   app.use(webhookReceiver({ config, ingest: deps.ingest, metrics, clock: deps.clock }));
   if (deps.submitAction) app.use(uiActions({ config, submit: deps.submitAction, clock: deps.clock, ...(deps.outcomeView ? { outcomeView: deps.outcomeView } : {}) }));
+  if (deps.quarantine) app.use('/api', quarantineApi({ store: deps.quarantine, adminToken: config.adminToken, clock: deps.clock }));
   app.use('/api', readApi(deps.reader, config.adminToken));
   if (deps.cards) app.use(uiRead({ config, cards: deps.cards, clock: deps.clock }));
   app.use(operations(deps.health, metrics));

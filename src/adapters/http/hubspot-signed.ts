@@ -1,7 +1,8 @@
-// hubspotSigned(): reads the raw body, verifies HubSpot's v3 signature over it, and puts what the signature proves on the request.
+// hubspotSigned(): reads the body as received, verifies HubSpot's v3 signature over it, and puts what the signature proves (and the decoded body) on the request.
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Problem } from '../../core/problems.ts';
+import { decodeBody } from './content-encoding.ts';
 import { HttpError } from './errors.ts';
 import { MAX_SIGNATURE_AGE_MS, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyHubSpotV3 } from './hubspot-signature.ts';
 import type { SignatureFailure } from './hubspot-signature.ts';
@@ -13,7 +14,7 @@ export interface HubSpotSignedOptions {
   readonly secret: string;
   /** Epoch ms, for the replay window. */
   readonly clock: () => number;
-  /** Bodies above this are refused (413) before any signature check. */
+  /** Bodies above this are refused (413) before any signature check, and so are encoded bodies that decode to more. */
   readonly maxBodyBytes: number;
   /**
    * `webhook`: HubSpot's webhook deliveries; the portal is in each event, not in the signed URL.
@@ -35,7 +36,10 @@ export type HubSpotCaller =
     };
 
 export interface SignedRequest {
-  /** The body's bytes exactly as signed (empty for a request without one). */
+  /**
+   * The body's content (empty for a request without one): the bytes exactly as signed, or, for a
+   * body sent with a Content-Encoding, those bytes decoded once the signature over them was checked.
+   */
   readonly body: Buffer;
   readonly caller: HubSpotCaller;
 }
@@ -55,26 +59,39 @@ export class InvalidSignatureError extends HttpError {
 const SIGNED = 'hubspotSigned';
 
 /**
- * Express middleware for every route HubSpot calls. It reads the body as raw bytes (the signature
- * covers them exactly), verifies the v3 signature in constant time within the 5-minute window, and
- * then stores a SignedRequest that routes read with `signedRequest(res)`: the portal and user of a UI
- * call come from the signed URL only, never from the body or an unsigned part of the request.
- * Refusals go to `next` as HttpErrors (InvalidSignatureError for the signature itself).
+ * Express middleware for every route HubSpot calls. It reads the body as raw bytes, as received (the
+ * signature covers them exactly: a Content-Encoding is not undone before the check), verifies the v3
+ * signature in constant time within the 5-minute window, decodes a gzip, deflate or br body only
+ * then (bounded by `maxBodyBytes`), and stores a SignedRequest that routes read with
+ * `signedRequest(res)`: the portal and user of a UI call come from the signed URL only, never from the
+ * body or an unsigned part of the request. Refusals go to `next` as HttpErrors
+ * (InvalidSignatureError for the signature itself).
  */
 export function hubspotSigned(options: HubSpotSignedOptions): RequestHandler {
   const readRaw = express.raw({ type: () => true, limit: options.maxBodyBytes });
   return (req: Request, res: Response, next: NextFunction) => {
+    // The body reader would inflate an encoded body before anything sees it; hidden while it reads, the
+    // header makes it hand over the bytes as sent (its limit then bounds what came over the wire).
+    const encoding = req.headers['content-encoding'];
+    delete req.headers['content-encoding'];
     readRaw(req, res, (error?: unknown) => {
+      if (encoding !== undefined) req.headers['content-encoding'] = encoding;
       if (error !== undefined) {
         next(error);
         return;
       }
       const verified = verify(options, req);
-      if (verified instanceof HttpError) next(verified);
-      else {
-        res.locals[SIGNED] = verified;
-        next();
+      if (verified instanceof HttpError) {
+        next(verified);
+        return;
       }
+      decodeBody(verified.body, encoding, options.maxBodyBytes).then(
+        (body) => {
+          res.locals[SIGNED] = { ...verified, body };
+          next();
+        },
+        (e: unknown) => next(e),
+      );
     });
   };
 }

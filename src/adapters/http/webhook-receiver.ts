@@ -1,8 +1,9 @@
-// HubSpot's webhook receiver: a signed delivery checked, mapped and stored before the answer, every refusal counted.
+// HubSpot's webhook receiver: a signed delivery checked, mapped and stored (its bad events quarantined) before the answer, every refusal counted.
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import { StoreUnavailableError } from '../../app/ports.ts';
+import { DEFAULT_MAX_BATCH_EVENTS } from '../../config/env.ts';
 import type { Config } from '../../config/env.ts';
 import { formatPath } from '../../core/problems.ts';
 import { readWebhookBatch } from '../hubspot/webhook-batch.ts';
@@ -18,7 +19,7 @@ export { WEBHOOK_PATH } from './paths.ts';
 const RETRY_AFTER_SECONDS = 5;
 
 export interface WebhookReceiverDeps {
-  readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'maxBodyBytes'>;
+  readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'maxBodyBytes'> & Partial<Pick<Config, 'maxBatchEvents'>>;
   readonly ingest: (batch: SignalBatch) => Promise<IngestBatchResult>;
   readonly metrics: Metrics;
   readonly clock: () => number;
@@ -57,6 +58,8 @@ export function webhookReceiver(deps: WebhookReceiverDeps): express.Router {
 
 function rejectionReason(error: unknown): string {
   if (error instanceof InvalidSignatureError) return `invalid_signature:${error.failure}`;
+  // A signed body that cannot be decoded (hubspotSigned's own refusals after the check).
+  if (error instanceof HttpError && error.status < 500) return error.code;
   const failure = httpFailure(error);
   if (failure?.type === 'entity.too.large') return 'payload_too_large';
   if (failure !== null && failure.status >= 400 && failure.status < 500) return failure.type ?? 'bad_request';
@@ -74,14 +77,20 @@ async function receive(deps: WebhookReceiverDeps, res: Response): Promise<void> 
     throw new HttpError(400, 'invalid_json', parsed.message);
   }
   const received = countReceived(metrics, res, parsed.value);
-  const reading = readWebhookBatch(parsed.value);
+  const max = deps.config.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
+  if (received > max) {
+    // One store call takes the whole delivery: an oversized one would hold Redis up for every other client.
+    reject(metrics, res, 'too_many_events', received);
+    throw new HttpError(413, 'payload_too_large', `the delivery holds ${received} events, more than ${max}: nothing of it was stored`, {
+      problems: [{ code: 'too_big', path: ['events'], message: `must hold at most ${max} events (MAX_BATCH_EVENTS)` }],
+    });
+  }
+  const reading = readWebhookBatch(parsed.value, { now: deps.clock() });
   if (!reading.ok) {
     reject(metrics, res, 'invalid_batch', received);
     // Paths only: a problem's message may quote a value.
-    ctx.fields['problems'] = reading.problems.length;
     ctx.fields['problemPaths'] = reading.problems.slice(0, 5).map((p) => formatPath(p.path));
-    const count = `${reading.problems.length} problem${reading.problems.length === 1 ? '' : 's'}`;
-    throw new HttpError(400, 'invalid_batch', `the body is not a batch of HubSpot webhook events (${count}): nothing of it was stored`, { problems: reading.problems });
+    throw new HttpError(400, 'invalid_batch', 'the body is not a batch of HubSpot webhook events: nothing of it was stored', { problems: reading.problems });
   }
   let result: IngestBatchResult;
   try {
@@ -111,12 +120,13 @@ function countReceived(metrics: Metrics, res: Response, value: unknown): number 
 
 /** Counts and logs a stored delivery; the answer HubSpot gets. */
 function accepted(metrics: Metrics, res: Response, result: IngestBatchResult) {
-  const accepted = result.events - result.ignored.length;
+  const accepted = result.events - result.ignored.length - result.quarantined.length;
   if (accepted > 0) metrics.webhookEvents.inc({ result: 'accepted' }, accepted);
   if (result.duplicates > 0) metrics.webhookEvents.inc({ result: 'duplicate' }, result.duplicates);
-  const ignoredByReason: Record<string, number> = {};
-  for (const e of result.ignored) ignoredByReason[e.reason] = (ignoredByReason[e.reason] ?? 0) + 1;
+  const ignoredByReason = countByReason(result.ignored);
   for (const [reason, n] of Object.entries(ignoredByReason)) metrics.webhookEvents.inc({ result: 'ignored', reason }, n);
+  const quarantinedByReason = countByReason(result.quarantined);
+  for (const [reason, n] of Object.entries(quarantinedByReason)) metrics.webhookEvents.inc({ result: 'quarantined', reason }, n);
   Object.assign(context(res).fields, {
     portalId: result.portalId,
     accepted,
@@ -124,8 +134,19 @@ function accepted(metrics: Metrics, res: Response, result: IngestBatchResult) {
     duplicates: result.duplicates,
     ignored: result.ignored.length,
     ...(result.ignored.length > 0 ? { ignoredReasons: ignoredByReason } : {}),
+    quarantined: result.quarantined.length,
+    // Reasons and paths only: a problem's message may quote a value.
+    ...(result.quarantined.length > 0
+      ? { quarantinedReasons: quarantinedByReason, quarantinedPaths: result.quarantined.slice(0, 5).flatMap((q) => q.problems.slice(0, 2).map((p) => formatPath(['events', q.index ?? '?', ...p.path]))) }
+      : {}),
   });
-  return { accepted, stored: result.stored, duplicates: result.duplicates, ignored: result.ignored.length };
+  return { accepted, stored: result.stored, duplicates: result.duplicates, ignored: result.ignored.length, quarantined: result.quarantined.length };
+}
+
+function countByReason(items: readonly { readonly reason: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of items) counts[e.reason] = (counts[e.reason] ?? 0) + 1;
+  return counts;
 }
 
 /** Counts a refused webhook request, and its events when they could be counted. */

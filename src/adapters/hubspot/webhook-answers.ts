@@ -7,10 +7,12 @@ export interface ReceiverCounts {
   readonly stored: number;
   readonly duplicates: number;
   readonly ignored: number;
+  /** Events the receiver set aside (malformed, another portal, more than 24 h ahead); 0 from a receiver that does not say. */
+  readonly quarantined: number;
 }
 
 export type Answer =
-  /** `counts` is null when a 2xx body is not the service's `{ accepted, stored, duplicates, ignored }`. */
+  /** `counts` is null when a 2xx body is not the service's `{ accepted, stored, duplicates, ignored, quarantined }`. */
   | { readonly kind: 'accepted'; readonly status: number; readonly counts: ReceiverCounts | null }
   /** A 4xx other than 429 (or a redirect): sending the same delivery again would get the same answer. */
   | { readonly kind: 'refused'; readonly status: number; readonly reason: string }
@@ -20,7 +22,7 @@ export type Answer =
   | { readonly kind: 'unreachable'; readonly reason: string; readonly retryAfterMs: null };
 
 const count = z.number().int().min(0);
-const countsSchema = z.object({ accepted: count, stored: count, duplicates: count, ignored: count });
+const countsSchema = z.object({ accepted: count, stored: count, duplicates: count, ignored: count, quarantined: count.default(0) });
 
 // docs/http-api.md: every error answer of the service has this body.
 const errorSchema = z.object({

@@ -54,6 +54,7 @@ export interface SendTally {
   stored: number;
   duplicates: number;
   ignored: number;
+  quarantined: number;
   /** Requests sent again after a 5xx, a 429 or a failed connection. */
   retries: number;
   readonly refused: FailedDelivery[];
@@ -77,6 +78,7 @@ export async function sendDeliveries(deliveries: readonly Delivery[], options: S
     stored: 0,
     duplicates: 0,
     ignored: 0,
+    quarantined: 0,
     retries: 0,
     refused: [],
     gaveUp: [],
@@ -121,11 +123,12 @@ async function deliver(k: number, delivery: Delivery, tally: SendTally, options:
     if (answer.kind === 'accepted') {
       tally.sentDeliveries += 1;
       tally.sentEvents += delivery.events.length;
-      const counts = answer.counts ?? { accepted: delivery.events.length, stored: 0, duplicates: 0, ignored: 0 };
+      const counts = answer.counts ?? { accepted: delivery.events.length, stored: 0, duplicates: 0, ignored: 0, quarantined: 0 };
       tally.accepted += counts.accepted;
       tally.stored += counts.stored;
       tally.duplicates += counts.duplicates;
       tally.ignored += counts.ignored;
+      tally.quarantined += counts.quarantined;
     } else if (answer.kind === 'refused') {
       tally.refused.push(failed(answer, attempt));
     } else if (attempt >= maxTries) {

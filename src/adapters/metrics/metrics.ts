@@ -19,7 +19,7 @@ export interface Metrics {
   readonly webhookRequests: Counter<'status'>;
   /** Webhook requests refused, by reason: counted even when their events could not be (bad signature, unreadable body). */
   readonly webhookRejections: Counter<'reason'>;
-  /** Webhook events by result; `duplicate` counts signals already stored by an earlier delivery. */
+  /** Webhook events by result; `duplicate` counts signals already stored by an earlier delivery, `quarantined` events kept aside by reason. */
   readonly webhookEvents: Counter<'result' | 'reason'>;
   readonly decisionDuration: Histogram<never>;
   readonly signalsApplied: Counter<never>;
@@ -135,13 +135,13 @@ function eventCounters(registry: Registry): EventCounters {
     }),
     webhookRejections: new Counter({
       name: 'ob_webhook_rejected_requests_total',
-      help: 'Webhook requests refused, by reason (invalid_signature:<why>, payload_too_large, invalid_json, invalid_batch, store_unavailable, internal).',
+      help: 'Webhook requests refused, by reason (invalid_signature:<why>, payload_too_large, too_many_events, unsupported_media_type, bad_request, invalid_json, invalid_batch, store_unavailable, internal).',
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
     webhookEvents: new Counter({
       name: 'ob_webhook_events_total',
-      help: 'Webhook events: received (in a verified, parsed batch), accepted, ignored (by reason), rejected (by reason); duplicate counts signals already stored.',
+      help: 'Webhook events: received (in a verified, parsed batch), accepted, ignored (by reason), quarantined (by reason: invalid_event, portal_conflict, future_event), rejected (by reason); duplicate counts signals already stored.',
       labelNames: ['result', 'reason'] as const,
       registers: [registry],
     }),

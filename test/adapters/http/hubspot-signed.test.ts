@@ -1,4 +1,5 @@
 // hubspotSigned() alone: real v3 signatures in, verified facts (body, portal, user) on the request or a refusal out.
+import { deflateSync, gzipSync } from 'node:zlib';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import request from 'supertest';
@@ -93,6 +94,31 @@ describe('hubspotSigned() for webhooks', () => {
   it('verifies against the configured public URL, not the one the request reached', async () => {
     const res = await send(app, { signedUrl: 'http://127.0.0.1:3000/hook' });
     expect(res.body.failure).toBe('bad_signature');
+  });
+
+  it('verifies an encoded body over its bytes as received, then hands the route the decoded content', async () => {
+    const json = Buffer.from('[{"eventId": 7}]');
+    for (const [encoding, bytes] of [
+      ['gzip', gzipSync(json)],
+      ['deflate', deflateSync(json)],
+    ] as const) {
+      const timestamp = String(NOW);
+      const signed = (over: Buffer) => signHubSpotV3({ method: 'POST', url: `${BASE}/hook`, rawBody: over, timestamp, secret: SECRET });
+      const post = (signature: string) =>
+        request(app)
+          .post('/hook')
+          .set('Content-Type', 'application/octet-stream')
+          .set('Content-Encoding', encoding)
+          .set(SIGNATURE_HEADER, signature)
+          .set(TIMESTAMP_HEADER, timestamp)
+          .send(bytes);
+      const ok = await post(signed(bytes));
+      expect(ok.status, encoding).toBe(200);
+      expect(ok.body.body, encoding).toBe(json.toString('utf8'));
+      // A signature over the decoded content is over bytes the sender did not send.
+      const decodedSigned = await post(signed(json));
+      expect(decodedSigned.body.failure, encoding).toBe('bad_signature');
+    }
   });
 
   it('passes a body above the limit to next untouched, before any signature check', async () => {

@@ -1,5 +1,6 @@
 // The HTTP edge end to end (supertest): every receiver answer over the in-memory store (the Redis store passes the same conformance suite), the read API, health, metrics, logs.
 import { createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../../src/adapters/http/app.ts';
@@ -7,6 +8,8 @@ import type { HealthProbe } from '../../../src/adapters/http/app.ts';
 import { createLogger } from '../../../src/adapters/logging/logger.ts';
 import { createMetrics } from '../../../src/adapters/metrics/metrics.ts';
 import type { Metrics } from '../../../src/adapters/metrics/metrics.ts';
+import { createMemoryQuarantineStore } from '../../../src/adapters/memory/quarantine-store.ts';
+import type { MemoryQuarantineStore } from '../../../src/adapters/memory/quarantine-store.ts';
 import { createMemorySignalStore } from '../../../src/adapters/memory/signal-store.ts';
 import type { MemorySignalStore } from '../../../src/adapters/memory/signal-store.ts';
 import { ingestBatch } from '../../../src/app/ingest-batch.ts';
@@ -27,6 +30,7 @@ const MAX_BODY = 4096;
 // -------------------------------------------------------------------------------------------------
 
 let store: MemorySignalStore;
+let quarantine: MemoryQuarantineStore;
 let clock = T;
 const wakes: { record: RecordRef; at: number }[] = [];
 const logLines: Record<string, unknown>[] = [];
@@ -54,8 +58,9 @@ const config = { publicBaseUrl: BASE, hubspotClientSecret: SECRET, adminToken: A
 function makeApp(over: Partial<Parameters<typeof createHttpApp>[0]> = {}) {
   return createHttpApp({
     config,
-    ingest: (batch) => ingestBatch({ store, scheduler }, batch),
+    ingest: (batch) => ingestBatch({ store, scheduler, quarantine, clock: () => clock }, batch),
     reader: createOutcomeReader(store),
+    quarantine,
     health: {
       ready: async () => {
         if (health.result instanceof Error) throw health.result;
@@ -71,6 +76,7 @@ function makeApp(over: Partial<Parameters<typeof createHttpApp>[0]> = {}) {
 
 beforeAll(async () => {
   store = createMemorySignalStore({ clock: () => clock });
+  quarantine = createMemoryQuarantineStore();
   metrics = createMetrics({ queueCounts: async () => ({ waiting: 2, active: 1 }), outcomeCounts: () => store.outcomeCounts() });
   app = makeApp();
 });
@@ -165,7 +171,7 @@ describe('POST /webhooks/hubspot', () => {
     const first = await deliver(body);
     expect(first.status).toBe(200);
     expect(first.headers['content-type']).toMatch(/^application\/json/);
-    expect(first.body).toEqual({ accepted: 2, stored: 2, duplicates: 0, ignored: 0 });
+    expect(first.body).toEqual({ accepted: 2, stored: 2, duplicates: 0, ignored: 0, quarantined: 0 });
     expect(await pendingCount(ref('601'))).toBe(1);
     expect(await pendingCount(ref('602', 'deal'))).toBe(1);
     expect(wakes.map((w) => `${w.record.objectType}:${w.record.recordId}`).sort()).toEqual(['contact:601', 'deal:602']);
@@ -174,7 +180,7 @@ describe('POST /webhooks/hubspot', () => {
     const retry = JSON.stringify(batch.map((e) => ({ ...e, attemptNumber: 1 })));
     const second = await deliver(retry);
     expect(second.status).toBe(200);
-    expect(second.body).toEqual({ accepted: 2, stored: 0, duplicates: 2, ignored: 0 });
+    expect(second.body).toEqual({ accepted: 2, stored: 0, duplicates: 2, ignored: 0, quarantined: 0 });
     expect(await pendingCount(ref('601'))).toBe(1);
   });
 
@@ -186,7 +192,7 @@ describe('POST /webhooks/hubspot', () => {
     ]);
     const res = await deliver(body);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ accepted: 0, stored: 0, duplicates: 0, ignored: 3 });
+    expect(res.body).toEqual({ accepted: 0, stored: 0, duplicates: 0, ignored: 3, quarantined: 0 });
     expect(wakes).toEqual([]);
     const text = await metricsText();
     expect(text).toMatch(/ob_webhook_events_total\{result="ignored",reason="unsupported_object_type"\} 2/);
@@ -196,7 +202,7 @@ describe('POST /webhooks/hubspot', () => {
   it('200: an empty batch', async () => {
     const res = await deliver('[]');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ accepted: 0, stored: 0, duplicates: 0, ignored: 0 });
+    expect(res.body).toEqual({ accepted: 0, stored: 0, duplicates: 0, ignored: 0, quarantined: 0 });
   });
 
   it('200: verifies against the configured public URL with its query, decoding only the listed escapes', async () => {
@@ -300,25 +306,32 @@ describe('POST /webhooks/hubspot', () => {
     expect(res.body).toEqual(errorBody('invalid_json', 'the body is not UTF-8 text'));
   });
 
-  it('400: JSON that is not a HubSpot event batch, with the path of every problem', async () => {
-    const notArray = await deliver(JSON.stringify({ events: [] }));
+  it('400: JSON that is not an array of events; nothing stored', async () => {
+    const notArray = await deliver(JSON.stringify({ events: [event({ objectId: 631 })] }));
     expect(notArray.status).toBe(400);
     expect(notArray.body).toEqual(
       errorBody('invalid_batch', expect.any(String), [{ code: 'invalid_type', path: ['events'], message: 'expected a JSON array of HubSpot webhook events' }]),
     );
-
-    const body = JSON.stringify([event({ objectId: 631 }), event({ eventId: 'x', occurredAt: undefined, objectId: 632 })]);
-    const res = await deliver(body);
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('invalid_batch');
-    expect(res.body.error.problems).toEqual(
-      expect.arrayContaining([
-        { code: 'invalid_type', path: ['events', 1, 'eventId'], message: 'expected an integer event id' },
-        { code: 'required', path: ['events', 1, 'occurredAt'], message: 'is required' },
-      ]),
-    );
-    // Nothing of a rejected batch is stored, not even its valid events.
     expect(await pendingCount(ref('631'))).toBe(0);
+  });
+
+  it('200: a signed batch with a malformed event stores the good ones and quarantines the bad one (it was 400, losing all)', async () => {
+    const body = JSON.stringify([event({ objectId: 633 }), event({ eventId: 'x', occurredAt: undefined, objectId: 634 })]);
+    const res = await deliver(body);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: 1, stored: 1, duplicates: 0, ignored: 0, quarantined: 1 });
+    expect(await pendingCount(ref('633'))).toBe(1);
+    expect(await pendingCount(ref('634'))).toBe(0);
+    const { entries } = await quarantine.list(PORTAL, 10, clock);
+    expect(entries[0]).toMatchObject({
+      reason: 'invalid_event',
+      receivedAt: T,
+      problems: [
+        { code: 'invalid_type', path: ['eventId'], message: 'expected an integer event id' },
+        { code: 'required', path: ['occurredAt'], message: 'is required' },
+      ],
+      event: { eventId: 'x', objectId: 634 },
+    });
   });
 
   it('413: a body above the limit, before any signature check', async () => {
@@ -375,9 +388,207 @@ describe('POST /webhooks/hubspot', () => {
     expect(text).toMatch(/ob_webhook_events_total\{result="received"\} \d+/);
     expect(text).toMatch(/ob_webhook_events_total\{result="accepted"\} \d+/);
     expect(text).toMatch(/ob_webhook_events_total\{result="duplicate"\} 2/);
-    expect(text).toMatch(/ob_webhook_events_total\{result="rejected",reason="invalid_batch"\} 2/);
+    expect(text).toMatch(/ob_webhook_events_total\{result="quarantined",reason="invalid_event"\} 1/);
+    expect(text).toMatch(/ob_webhook_rejected_requests_total\{reason="invalid_batch"\} 1/);
     expect(text).toMatch(/ob_webhook_rejected_requests_total\{reason="invalid_signature:stale_timestamp"\} 4/);
     expect(text).toMatch(/ob_webhook_rejected_requests_total\{reason="payload_too_large"\} 2/);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+// Issue 10: bounded deliveries, signatures over the bytes as sent, quarantine
+// -------------------------------------------------------------------------------------------------
+
+/** A delivery signed over exactly these bytes, with a Content-Encoding if given. */
+function deliverBytes(bytes: Buffer, encoding: string | null, target = app, signedBytes: Buffer = bytes) {
+  const timestamp = String(clock);
+  const signature = createHmac('sha256', SECRET).update(`POST${BASE}/webhooks/hubspot`).update(signedBytes).update(timestamp).digest('base64');
+  let req = request(target)
+    .post('/webhooks/hubspot')
+    .set('Content-Type', 'application/json')
+    .set('X-HubSpot-Signature-v3', signature)
+    .set('X-HubSpot-Request-Timestamp', timestamp);
+  if (encoding !== null) req = req.set('Content-Encoding', encoding);
+  // Sent as they are: superagent would serialise a Buffer under a JSON content type.
+  return req.serialize((b: unknown) => b as string).send(bytes);
+}
+
+const contactEvent = (objectId: number, over: Record<string, unknown> = {}) =>
+  event({ subscriptionType: 'contact.creation', objectId, propertyName: undefined, propertyValue: undefined, changeSource: undefined, appId: undefined, ...over });
+
+describe('POST /webhooks/hubspot: events per delivery', () => {
+  const bigBodies = { ...config, maxBodyBytes: 1_048_576 };
+
+  it('413 with a JSON reason for more than 100 events by default; nothing of it is stored', async () => {
+    const target = makeApp({ config: bigBodies });
+    const over = Array.from({ length: 101 }, (_, i) => contactEvent(20_000 + i));
+    const res = await deliver(JSON.stringify(over), {}, target);
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual(
+      errorBody('payload_too_large', 'the delivery holds 101 events, more than 100: nothing of it was stored', [
+        { code: 'too_big', path: ['events'], message: 'must hold at most 100 events (MAX_BATCH_EVENTS)' },
+      ]),
+    );
+    expect(await pendingCount(ref('20000'))).toBe(0);
+    expect(await metricsText()).toMatch(/ob_webhook_rejected_requests_total\{reason="too_many_events"\} 1/);
+
+    const exactly = await deliver(JSON.stringify(over.slice(0, 100)), {}, target);
+    expect(exactly.status).toBe(200);
+    expect(exactly.body.stored).toBe(100);
+  });
+
+  it('takes the limit from the configuration (MAX_BATCH_EVENTS)', async () => {
+    const target = makeApp({ config: { ...bigBodies, maxBatchEvents: 2 } });
+    const res = await deliver(JSON.stringify([contactEvent(20_201), contactEvent(20_202), contactEvent(20_203)]), {}, target);
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toContain('more than 2');
+    expect(await pendingCount(ref('20201'))).toBe(0);
+  });
+});
+
+describe('POST /webhooks/hubspot: signatures over the bytes as received', () => {
+  it('200: a gzip body signed over its compressed bytes is verified, then inflated and stored', async () => {
+    const json = Buffer.from(JSON.stringify([contactEvent(21_001)]));
+    const res = await deliverBytes(gzipSync(json), 'gzip');
+    expect(res.status).toBe(200);
+    expect(res.body.stored).toBe(1);
+    expect(await pendingCount(ref('21001'))).toBe(1);
+  });
+
+  it('401: a gzip body whose signature covers the inflated JSON, bytes HubSpot did not send', async () => {
+    const json = Buffer.from(JSON.stringify([contactEvent(21_002)]));
+    const res = await deliverBytes(gzipSync(json), 'gzip', app, json);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(signatureRefused('bad_signature'));
+    expect(await pendingCount(ref('21002'))).toBe(0);
+  });
+
+  it('401 before any inflation for an unsigned gzip bomb; 413 for a signed one that inflates past MAX_BODY_BYTES', async () => {
+    const bomb = gzipSync(Buffer.alloc(3 * 1_048_576, 0x20));
+    expect(bomb.length).toBeLessThan(MAX_BODY);
+    const unsigned = await request(app).post('/webhooks/hubspot').set('Content-Encoding', 'gzip').set('Content-Type', 'application/octet-stream').send(bomb);
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body).toEqual(signatureRefused('missing_signature'));
+
+    const signed = await deliverBytes(bomb, 'gzip');
+    expect(signed.status).toBe(413);
+    expect(signed.body).toEqual(errorBody('payload_too_large', expect.stringContaining(String(MAX_BODY)), [{ code: 'too_big', path: [], message: expect.any(String) }]));
+  });
+
+  it('400 for a signed body that is not the gzip it says; 415 for an encoding the service does not read', async () => {
+    const broken = await deliverBytes(Buffer.from('[not gzip]'), 'gzip');
+    expect(broken.status).toBe(400);
+    expect(broken.body).toEqual(errorBody('bad_request', 'the body cannot be read as gzip', [{ code: 'invalid_format', path: [], message: 'is not valid gzip data' }]));
+    const other = await deliverBytes(Buffer.from('[]'), 'compress');
+    expect(other.status).toBe(415);
+    expect(other.body.error).toMatchObject({ code: 'unsupported_media_type', problems: [{ code: 'invalid_value', path: ['content-encoding'] }] });
+  });
+});
+
+describe('POST /webhooks/hubspot: quarantine', () => {
+  it('quarantines an event more than 24 h ahead of the clock instead of storing it; one 23 h ahead is stored', async () => {
+    const res = await deliver(JSON.stringify([contactEvent(22_001, { occurredAt: T + 25 * 3_600_000 }), contactEvent(22_002, { occurredAt: T + 23 * 3_600_000 })]));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: 1, stored: 1, duplicates: 0, ignored: 0, quarantined: 1 });
+    expect(await pendingCount(ref('22001'))).toBe(0);
+    expect(await pendingCount(ref('22002'))).toBe(1);
+    expect(wakes.map((w) => w.record.recordId)).toEqual(['22002']);
+    const { entries } = await quarantine.list(PORTAL, 100, clock);
+    expect(entries.find((e) => e.reason === 'future_event')).toMatchObject({ problems: [{ code: 'invalid_value', path: ['occurredAt'], message: expect.stringContaining('more than 24 h in the future') }], event: { objectId: 22_001 } });
+  });
+
+  it('quarantines an event of another portal; keeps a delivery HubSpot sends again once', async () => {
+    const batch = [contactEvent(22_101), contactEvent(22_102, { portalId: 999 }), contactEvent(22_103, { objectId: -5 })];
+    const before = (await quarantine.list(PORTAL, 1, clock)).total;
+    const first = await deliver(JSON.stringify(batch));
+    expect(first.body).toEqual({ accepted: 1, stored: 1, duplicates: 0, ignored: 0, quarantined: 2 });
+    clock += 60_000;
+    const again = await deliver(JSON.stringify(batch.map((e) => ({ ...e, attemptNumber: 1 }))));
+    expect(again.body).toEqual({ accepted: 1, stored: 0, duplicates: 1, ignored: 0, quarantined: 2 });
+    const after = await quarantine.list(PORTAL, 100, clock);
+    expect(after.total).toBe(before + 2);
+    const ours = after.entries.filter((e) => [22_102, -5].includes((e.event as { objectId: number }).objectId));
+    // Kept once, at the time first received.
+    expect(ours.map((e) => [e.reason, e.receivedAt]).sort()).toEqual([
+      ['invalid_event', T],
+      ['portal_conflict', T],
+    ]);
+  });
+
+  it('files events that name no portal under unknown', async () => {
+    const res = await deliver(JSON.stringify([{ hello: 'world' }]));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ accepted: 0, stored: 0, duplicates: 0, ignored: 0, quarantined: 1 });
+    expect((await quarantine.list(null, 5, clock)).entries[0]).toMatchObject({ reason: 'invalid_event', event: { hello: 'world' } });
+  });
+
+  it('401 and nothing stored or quarantined for a wrongly signed delivery with bad events', async () => {
+    const before = (await quarantine.list(PORTAL, 1, clock)).total;
+    const res = await deliver(JSON.stringify([contactEvent(22_201), contactEvent(22_202, { eventId: 'x' })]), { secret: 'not-the-secret' });
+    expect(res.status).toBe(401);
+    expect(await pendingCount(ref('22201'))).toBe(0);
+    expect((await quarantine.list(PORTAL, 1, clock)).total).toBe(before);
+  });
+
+  it('503 when the quarantine cannot be written, so HubSpot retries', async () => {
+    quarantine.simulateOutage(true);
+    try {
+      const res = await deliver(JSON.stringify([contactEvent(22_301), contactEvent(22_302, { eventId: 'x' })]));
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual(errorBody('store_unavailable'));
+    } finally {
+      quarantine.simulateOutage(false);
+    }
+  });
+
+  it('counts quarantined events by reason, and logs their paths without their values', async () => {
+    const text = await metricsText();
+    expect(text).toMatch(/ob_webhook_events_total\{result="quarantined",reason="future_event"\} 1/);
+    expect(text).toMatch(/ob_webhook_events_total\{result="quarantined",reason="portal_conflict"\} 2/);
+    const line = logLines.find((l) => l['quarantined'] === 1 && (l['quarantinedReasons'] as Record<string, number> | undefined)?.['future_event'] === 1);
+    expect(line).toMatchObject({ status: 200, quarantinedPaths: ['events[0].occurredAt'] });
+  });
+});
+
+describe('GET /api/quarantine', () => {
+  const get = (path: string, token: string | null = ADMIN) => {
+    const req = request(app).get(path);
+    return token === null ? req : req.set('Authorization', `Bearer ${token}`);
+  };
+
+  it('401 without the bearer token', async () => {
+    const res = await get(`/api/quarantine?portalId=${PORTAL}`, null);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(errorBody('unauthorized'));
+  });
+
+  it("200: the portal's quarantined events, newest first, with their reason and problems, and the total kept", async () => {
+    const res = await get(`/api/quarantine?portalId=${PORTAL}&limit=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      portalId: PORTAL,
+      total: expect.any(Number),
+      quarantined: [{ receivedAt: expect.stringMatching(/^2026-11-03T/), reason: expect.any(String), problems: expect.any(Array), event: expect.anything() }],
+    });
+    expect(res.body.total).toBeGreaterThan(1);
+    const unknown = await get('/api/quarantine?portalId=unknown');
+    expect(unknown.body).toMatchObject({ portalId: null, total: 1, quarantined: [{ event: { hello: 'world' } }] });
+    const none = await get('/api/quarantine?portalId=1');
+    expect(none.body).toEqual({ portalId: 1, total: 0, quarantined: [] });
+  });
+
+  it('400 for a missing or bad portalId, or a bad limit, naming the parameter', async () => {
+    for (const [path, param] of [
+      ['/api/quarantine', 'portalId'],
+      ['/api/quarantine?portalId=abc', 'portalId'],
+      [`/api/quarantine?portalId=${PORTAL}&limit=0`, 'limit'],
+      [`/api/quarantine?portalId=${PORTAL}&limit=1&limit=2`, 'limit'],
+    ] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(400);
+      expect(res.body, path).toEqual(errorBody('bad_request', expect.any(String), [{ code: expect.any(String), path: [param], message: expect.any(String) }]));
+    }
   });
 });
 

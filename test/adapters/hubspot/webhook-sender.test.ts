@@ -196,4 +196,11 @@ describe('readAnswer', () => {
   it('keeps a 2xx whose body is not the service counts as accepted, without counts', () => {
     expect(readAnswer(204, null, '')).toEqual({ kind: 'accepted', status: 204, counts: null });
   });
+
+  it('reads the quarantined count of a receiver that says it, 0 from one that does not', () => {
+    const said = readAnswer(200, null, JSON.stringify({ accepted: 2, stored: 2, duplicates: 0, ignored: 0, quarantined: 3 }));
+    expect(said).toEqual({ kind: 'accepted', status: 200, counts: { accepted: 2, stored: 2, duplicates: 0, ignored: 0, quarantined: 3 } });
+    const older = readAnswer(200, null, JSON.stringify({ accepted: 2, stored: 2, duplicates: 0, ignored: 0 }));
+    expect(older).toMatchObject({ counts: { quarantined: 0 } });
+  });
 });
