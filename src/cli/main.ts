@@ -4,6 +4,7 @@ import { exportCommand } from './commands/export.ts';
 import { hubspotCommand } from './commands/hubspot-setup.ts';
 import { invoiceCommand } from './commands/invoice.ts';
 import { ledgerCommand } from './commands/ledger.ts';
+import { periodCommand } from './commands/period.ts';
 import { sendCommand } from './commands/send.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<E
   ledger: (args, io) => ledgerCommand(args, io),
   export: (args, io) => exportCommand(args, io),
   invoice: (args, io) => invoiceCommand(args, io),
+  period: (args, io) => periodCommand(args, io),
   hubspot: (args, io) => hubspotCommand(args, io),
 };
 
@@ -35,6 +37,7 @@ Commands:
                                 write a portal's stored signals, actions and criteria for simulate
   invoice --period <YYYY-MM> [--format table|json|csv] [--by criteria|cost-centre|agent]
                                 a period's invoice, each outcome with its verification-log URL
+  period close <YYYY-MM>        freeze a period's invoice as an immutable snapshot with its SHA-256
   hubspot setup [--dry-run]     create the billing properties and verification-log object in HubSpot
   hubspot subscriptions [--criteria <path>] [--check]
                                 regenerate the HubSpot app's webhook subscriptions from the criteria
