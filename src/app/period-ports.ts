@@ -1,6 +1,4 @@
 // The closed periods' storage port: each closed period's frozen invoice and its SHA-256, written once and never changed.
-import type { ClosedPeriod } from '../core/invoice/adjustments.ts';
-
 /** A stored snapshot: the canonical JSON text exactly as hashed, and the hash taken at close. */
 export interface StoredSnapshot {
   readonly period: string;
@@ -14,5 +12,3 @@ export interface PeriodStore {
   /** Stores the snapshot unless the period is already closed (then nothing changes): `already` gives the one stored. */
   close(portalId: number, snapshot: StoredSnapshot): Promise<{ readonly kind: 'closed' } | { readonly kind: 'already'; readonly stored: StoredSnapshot }>;
 }
-
-export type { ClosedPeriod };

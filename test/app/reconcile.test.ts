@@ -15,7 +15,7 @@ function pagedApi(pages: number, fail: (n: number) => Error | null = () => null)
   const cursors: (string | null)[] = [];
   let n = 0;
   const api: VerificationLogApi = {
-    async listPage(objectType, properties, after): Promise<LogPage> {
+    async listPage(_objectType, _properties, after): Promise<LogPage> {
       n++;
       const error = fail(n);
       if (error) throw error;

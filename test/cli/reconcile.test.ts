@@ -118,7 +118,7 @@ describe('outcome-billing reconcile', () => {
     expect(repaired.code).toBe(1);
     expect(repaired.report.repair).toEqual({ queued: 5, archived: 1, notRepairable: 0 });
     expect(hubspot.idOf(EXTRA)).toBeUndefined();
-    expect((await redis.zrange(`${prefix}:outbox`, 0, -1)).sort()).toEqual(['2', '3', '4', '5', '6'].map((r) => `11:ticket:${r}`));
+    expect((await redis.zrange(`${prefix}:outbox`, '0', '-1')).sort()).toEqual(['2', '3', '4', '5', '6'].map((r) => `11:ticket:${r}`));
     const drained = await drain();
     expect(drained).toMatchObject({ written: { logs: 5, associations: 1 }, deadLetters: 0 });
     const again = await json();
@@ -136,7 +136,13 @@ describe('outcome-billing reconcile', () => {
 
   it('a closed period whose snapshot names an outcome the ledger no longer has: missing_in_ledger, which no write-back can repair', async () => {
     expect((await captured((io) => periodCommand(['close', '2026-11', ...common], io, {}, '/', () => Date.parse('2026-12-02T12:00:00Z')))).code).toBe(0);
-    expect((await json()).report).toMatchObject({ state: 'closed', mismatches: [] });
+    expect((await json()).report).toMatchObject({ state: 'closed', mismatches: [], adjusted: [] });
+    // Billable in November after all, written to HubSpot, but closed out of November's snapshot: an adjustment carries it.
+    const late = outcomeFixture({ recordId: '8', status: 'billable' });
+    await seedStates(redis, prefix, 11, [stateWith('ticket', '8', [late])]);
+    await redis.zadd(`${prefix}:outbox`, 0, '11:ticket:8');
+    await drain();
+    expect((await json()).report).toMatchObject({ state: 'closed', mismatches: [], adjusted: [late.outcomeId] });
     await redis.del(`${prefix}:rec:11:ticket:1`);
     const { code, report } = await json('--repair');
     expect(code).toBe(1);
