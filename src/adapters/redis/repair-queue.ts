@@ -11,8 +11,9 @@ const STALE = 'reconcile-repair';
 /**
  * One MULTI per call. An outcome HubSpot has a log for keeps that log's id with a stale hash (the drain
  * upserts it; the association exists); one HubSpot has no log for loses its mark (the drain upserts and
- * associates it as new). ZADD LT: an entry already due earlier keeps its time, as the commit script does.
- * A drain running meanwhile sees the outbox score change and keeps the entry for the next run.
+ * associates it as new). The outbox score is set to `now` even over an earlier one (both are due): a
+ * drain already running with the old marks then finds the score changed and keeps the entry for the
+ * next run, instead of removing it with the repair unwritten.
  */
 export function createRedisRepairQueue(redis: Redis, prefix: string): RepairQueue {
   const keys = writebackKeys(prefix);
@@ -24,7 +25,7 @@ export function createRedisRepairQueue(redis: Redis, prefix: string): RepairQueu
         const field = writtenOutcomeField(item.record.portalId, item.outcomeId);
         if (item.logId === null) multi.hdel(keys.writtenOutcomes, field);
         else multi.hset(keys.writtenOutcomes, field, writtenMark(item.logId, STALE));
-        multi.zadd(keys.outbox, 'LT', Math.floor(now), recordRefKey(item.record));
+        multi.zadd(keys.outbox, Math.floor(now), recordRefKey(item.record));
       }
       await multi.exec();
       return items.length;
