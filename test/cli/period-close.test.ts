@@ -166,6 +166,21 @@ describe('outcome-billing period close', () => {
     }
   });
 
+  it('two closes at once store one snapshot: one says closed, the other already closed, with the same hash', async () => {
+    const p4 = testPrefix('period-race');
+    try {
+      await seedStates(redis, p4, 11, [ticket('1')]);
+      const args = ['close', '2026-11', '--redis-url', REDIS_URL, '--prefix', p4, '--criteria', criteria, '--format', 'json'];
+      const [a, b] = await Promise.all([captured((io) => periodCommand(args, io, {}, '/', () => DEC2)), captured((io) => periodCommand(args, io, {}, '/', () => DEC2 + 1))]);
+      const states = [JSON.parse(a.out), JSON.parse(b.out)];
+      expect(states.map((s) => s.state).sort()).toEqual(['already', 'closed']);
+      expect(states[0].sha256).toBe(states[1].sha256);
+      expect(await redis.hlen(`${p4}:periods:11`)).toBe(1);
+    } finally {
+      await deletePrefix(redis, p4);
+    }
+  });
+
   it('usage: a missing or malformed period, or another action, exits 2', async () => {
     expect((await cli('period', 'close', ...common)).code).toBe(2);
     expect((await cli('period', 'close', '11-2026', ...common)).err).toMatch(/not a billing period/);
