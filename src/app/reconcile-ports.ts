@@ -36,3 +36,20 @@ export interface RepairQueue {
   /** Forgets what the write-back last wrote for each outcome and puts its record in the outbox, due at `now`. */
   requeue(items: readonly Requeue[], now: number): Promise<number>;
 }
+
+/** What the latest reconcile of a period found, kept for the home page's "last reconcile" (issue 9, item 6). */
+export interface ReconcileSummary {
+  /** When it ran, ISO 8601 UTC. */
+  readonly at: string;
+  readonly clean: boolean;
+  readonly mismatches: number;
+  /** Mismatches by kind. */
+  readonly byKind: Readonly<Record<string, number>>;
+  /** With --repair: write-backs queued and logs archived. */
+  readonly repaired: null | { readonly queued: number; readonly archived: number };
+}
+
+export interface ReconcileResults {
+  save(portalId: number, period: string, summary: ReconcileSummary): Promise<void>;
+  latest(portalId: number): Promise<Record<string, ReconcileSummary>>;
+}

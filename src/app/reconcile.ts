@@ -5,13 +5,14 @@ import { adjustmentsFor } from '../core/invoice/adjustments.ts';
 import type { ClosedPeriod } from '../core/invoice/adjustments.ts';
 import { ratedLinesByPeriod } from '../core/invoice/lines.ts';
 import type { PeriodLine } from '../core/invoice/lines.ts';
+import { isoUtc } from '../core/time.ts';
 import { attempt, NO_OBSERVER } from './hubspot-calls.ts';
 import type { Backoff, DrainLog, HubSpotObserver, RateLimiter, StopReason } from './hubspot-calls.ts';
 import { MAX_BATCH_INPUTS, verificationLogObjectType } from './hubspot-ports.ts';
 import { liveLines } from './invoices.ts';
 import { LOG_PROPERTIES, compareThreeWays } from './reconcile-compare.ts';
 import type { Mismatch } from './reconcile-compare.ts';
-import type { LogPage, LogRecord, RepairQueue, Requeue, VerificationLogApi } from './reconcile-ports.ts';
+import type { LogPage, LogRecord, ReconcileSummary, RepairQueue, Requeue, VerificationLogApi } from './reconcile-ports.ts';
 
 export interface ReconcileDeps {
   readonly api: VerificationLogApi;
@@ -77,6 +78,19 @@ export async function reconcile(deps: ReconcileDeps, input: ReconcileInput): Pro
       adjusted: [...adjusted].sort(),
       repair,
     },
+  };
+}
+
+/** The report in a few numbers, as kept for the home page. */
+export function summaryOf(report: ReconcileReport, at: number): ReconcileSummary {
+  const byKind: Record<string, number> = {};
+  for (const m of report.mismatches) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
+  return {
+    at: isoUtc(at),
+    clean: report.mismatches.length === 0,
+    mismatches: report.mismatches.length,
+    byKind,
+    repaired: report.repair === null ? null : { queued: report.repair.queued, archived: report.repair.archived },
   };
 }
 

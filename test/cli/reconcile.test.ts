@@ -107,6 +107,8 @@ describe('outcome-billing reconcile', () => {
       { kind: 'period_differs', outcomeId: idOf('6'), ledger: 'billed 2026-11, credited -', invoice: null, hubspot: 'billed 2026-10, credited -', logId: hubspot.idOf(idOf('6')), repair: 'write_back' },
       { kind: 'extra_in_hubspot', outcomeId: EXTRA, ledger: null, invoice: null, hubspot: 'billable, billed 2026-11, credited -', logId: extraId, repair: 'archive' },
     ]);
+    const kept = JSON.parse((await redis.hget(`${prefix}:reconciled:11`, '2026-11'))!);
+    expect(kept).toMatchObject({ clean: false, mismatches: 6, byKind: { missing_in_hubspot: 1, extra_in_hubspot: 1, status_differs: 1, version_differs: 1, amount_differs: 1, period_differs: 1 }, repaired: null });
     const table = await run();
     expect(table.code).toBe(1);
     expect(table.out).toMatch(/status_differs\s+resolve:ticket:3:2026-11-03#1\s+billable\s+-\s+in_review/);
@@ -124,6 +126,7 @@ describe('outcome-billing reconcile', () => {
     const again = await json();
     expect(again.report.mismatches).toEqual([]);
     expect(again.code).toBe(0);
+    expect(JSON.parse((await redis.hget(`${prefix}:reconciled:11`, '2026-11'))!)).toMatchObject({ clean: true, mismatches: 0, byKind: {} });
   });
 
   it('waits out a 429 through the shared limiter (which every process then respects) and still reads every page', async () => {

@@ -2,8 +2,9 @@
 import { createHubSpotRequest } from '../../adapters/hubspot/client.ts';
 import { createVerificationLogApi } from '../../adapters/hubspot/verification-logs.ts';
 import { createRedisRateLimiter, HUBSPOT_BURST_LIMITS } from '../../adapters/redis/rate-limiter.ts';
+import { createRedisReconcileResults } from '../../adapters/redis/reconcile-results.ts';
 import { createRedisRepairQueue } from '../../adapters/redis/repair-queue.ts';
-import { reconcile } from '../../app/reconcile.ts';
+import { reconcile, summaryOf } from '../../app/reconcile.ts';
 import type { ReconcileReport } from '../../app/reconcile.ts';
 import { parseCommandArgs } from '../args.ts';
 import { devSessionHelp } from '../dev-session-fallback.ts';
@@ -80,6 +81,8 @@ export async function reconcileCommand(args: readonly string[], io: CliIo, env: 
       io.err(result.message);
       return EXIT.badInput;
     }
+    // Kept for the home page's "last reconcile" of each period.
+    await createRedisReconcileResults(ledger.redis, ledger.prefix).save(ledger.portalId, period, summaryOf(result.report, Date.now()));
     io.out(format === 'json' ? JSON.stringify(result.report, null, 2) : renderReconcile(result.report));
     return result.report.mismatches.length === 0 ? EXIT.ok : EXIT.badInput;
   } finally {
