@@ -2,7 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { exportCommand } from './commands/export.ts';
 import { hubspotCommand } from './commands/hubspot-setup.ts';
+import { invoiceCommand } from './commands/invoice.ts';
 import { ledgerCommand } from './commands/ledger.ts';
+import { periodCommand } from './commands/period.ts';
+import { reconcileCommand } from './commands/reconcile.ts';
 import { sendCommand } from './commands/send.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -16,6 +19,9 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<E
   send: (args, io) => sendCommand(args, io),
   ledger: (args, io) => ledgerCommand(args, io),
   export: (args, io) => exportCommand(args, io),
+  invoice: (args, io) => invoiceCommand(args, io),
+  period: (args, io) => periodCommand(args, io),
+  reconcile: (args, io) => reconcileCommand(args, io),
   hubspot: (args, io) => hubspotCommand(args, io),
 };
 
@@ -31,6 +37,11 @@ Commands:
                                 print the live service's ledger from Redis
   export --portal <id> --events <file> --actions <file> --criteria <file> [--records <file>]
                                 write a portal's stored signals, actions and criteria for simulate
+  invoice --period <YYYY-MM> [--format table|json|csv] [--by criteria|cost-centre|agent]
+                                a period's invoice, each outcome with its verification-log URL
+  period close <YYYY-MM>        freeze a period's invoice as an immutable snapshot with its SHA-256
+  reconcile --period <YYYY-MM> [--format table|json] [--repair]
+                                compare the ledger, the invoice and the verification log in HubSpot
   hubspot setup [--dry-run]     create the billing properties and verification-log object in HubSpot
   hubspot subscriptions [--criteria <path>] [--check]
                                 regenerate the HubSpot app's webhook subscriptions from the criteria
