@@ -119,7 +119,9 @@ export function forecast(input: ForecastInput): Forecast {
   const n = frac(input.chargedOnLine);
   const reviewEnd = frac(input.chargedOnLine + input.inReview);
   const start = add(n, mul(rate, frac(input.inReview)));
-  const horizon = Number(ceilOf(add(reviewEnd, mul(input.daysLeft, rates.high)))) + 1;
+  // The mean can be above the 90th percentile (a few busy days among many empty ones): the furthest position takes either.
+  const fastest = atMost(rates.mean, rates.high) ? rates.high : rates.mean;
+  const horizon = Number(ceilOf(add(reviewEnd, mul(input.daysLeft, fastest)))) + 1;
   const lastCharged = lastChargeable(input, horizon);
   const at = (x: Fraction): Fraction => amountAt(input.price, x, lastCharged);
   const accrual = add(frac(input.mtdMinor), mul(rate, sub(at(reviewEnd), at(n))));

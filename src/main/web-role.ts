@@ -4,6 +4,8 @@ import type { RequestListener } from 'node:http';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
+import { createHomeView } from '../app/home-view.ts';
+import type { HomeView } from '../app/home-view.ts';
 import { pausedNowOf } from '../app/pause-log.ts';
 import { ingestBatch } from '../app/ingest-batch.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
@@ -14,6 +16,8 @@ import { startingApp } from '../adapters/http/starting-app.ts';
 import type { Logger } from '../adapters/logging/logger.ts';
 import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
+import { createRedisPeriodStore } from '../adapters/redis/period-store.ts';
+import { createRedisReconcileResults } from '../adapters/redis/reconcile-results.ts';
 import { UNVERIFIED_WINDOW_MS, recentUnverified } from '../adapters/redis/unverified-settlements.ts';
 import { createRedisQuarantineStore } from '../adapters/redis/quarantine-store.ts';
 import { createRedisWritebackStore } from '../adapters/redis/writeback-store.ts';
@@ -72,6 +76,7 @@ export function startWeb(rt: Runtime, gate: WebGate): void {
     reader: createOutcomeReader(store),
     quarantine,
     cards: cardView(rt),
+    home: homeView(rt),
     health: readiness(rt),
     metrics: rt.metrics,
     logger,
@@ -93,6 +98,21 @@ function cardView(rt: Runtime): CardView {
     logs: verificationLogIds(createRedisWritebackStore(rt.fastRedis, rt.config.redisPrefix)),
     paused: { pausedNow: async (portalId) => pausedNowOf(await rt.store.pauses(portalId)) },
     resolvers: rt.config.disputeResolvers,
+    clock: rt.clock,
+  });
+}
+
+/**
+ * The home page's read: the ledger, the closed periods and the reconciles in Redis. Budgets and fired
+ * alerts are left out until the criteria's `budget` and the alert store are wired here (issue 9, item 4).
+ */
+function homeView(rt: Runtime): HomeView {
+  const { fastRedis, config } = rt;
+  return createHomeView({
+    store: rt.store,
+    criteria: rt.criteria.current,
+    periods: createRedisPeriodStore(fastRedis, config.redisPrefix),
+    reconciles: createRedisReconcileResults(fastRedis, config.redisPrefix),
     clock: rt.clock,
   });
 }

@@ -90,6 +90,13 @@ describe('forecast: flat price', () => {
     expect(amounts(f)).toEqual({ mtd: 300n, runRate: 3000n, accrual: 300n, low: 300n, likely: 300n, high: 300n });
   });
 
+  it('follows the contract where one busy day puts the mean above the 90th percentile: likely is then above high', () => {
+    // 27 empty days and one of 28: p10 0, mean 1, p90 0 (rank 24.3 falls among the empty days).
+    const f = forecast(input({ mtdMinor: 500n, chargedOnLine: 5, dailyBillable: days([27, 0], [1, 28]), daysLeft: frac(5, 2) }));
+    expect(f.rates).toEqual({ low: frac(0), mean: frac(1), high: frac(0) });
+    expect(amounts(f)).toMatchObject({ low: 500n, likely: 750n, high: 500n });
+  });
+
   it('at the first instant of the period there is nothing to extrapolate: the run-rate is the charge so far', () => {
     expect(forecast(input({ elapsed: frac(0, 1) })).runRateMinor).toBe(0n);
   });
