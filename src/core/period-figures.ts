@@ -5,6 +5,7 @@ import { dailyBillable } from './forecast-inputs.ts';
 import type { DayCount } from './forecast-inputs.ts';
 import { frac, roundMinor } from './forecast.ts';
 import { lineMinor } from './invoice/adjustments.ts';
+import { summarize } from './ledger-view.ts';
 import { billingPeriodOf } from './time.ts';
 import type { Reason } from './types.ts';
 
@@ -37,13 +38,8 @@ export type ZoneOf = (o: Outcome) => string;
  * they settled in; `zone` (the version in force) sets the days.
  */
 export function periodFigures(own: readonly Outcome[], period: string, zone: string, zoneOf: ZoneOf, now: number): PeriodFigures {
-  const cohort = own.filter((o) => billingPeriodOf(o.openedAt, zoneOf(o)) === period);
-  const funnel: Funnel = {
-    presses: cohort.reduce((s, o) => s + o.tries + o.suppressed + o.duplicates, 0),
-    attempts: cohort.length,
-    successes: cohort.filter((o) => o.succeededAt !== null).length,
-    billable: cohort.filter((o) => o.status === 'billable' || o.status === 'credited').length,
-  };
+  const cohort = summarize(own.filter((o) => billingPeriodOf(o.openedAt, zoneOf(o)) === period));
+  const funnel: Funnel = { presses: cohort.presses, attempts: cohort.attempts, successes: cohort.successes, billable: cohort.billable + cohort.credited };
   const reasons = new Map<Reason, number>();
   for (const o of own) {
     if (o.status !== 'not_billable' || o.reason === null || o.settledAt === null || billingPeriodOf(o.settledAt, zoneOf(o)) !== period) continue;

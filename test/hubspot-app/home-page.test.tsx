@@ -1,5 +1,5 @@
 // The app home page's states and figures, rendered with HubSpot's createRenderer against a stand-in for hubspot.fetch.
-import { BarChart, Button, DescriptionListItem, EmptyState, ErrorState, List, LoadingSpinner, ProgressBar, Select, Statistics, StatisticsItem, Tag, Text, Tile } from '@hubspot/ui-extensions';
+import { BarChart, Button, DescriptionListItem, EmptyState, ErrorState, Heading, List, LoadingSpinner, ProgressBar, Select, Statistics, StatisticsItem, Tag, Text, Tile } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CriteriaHome, HomeData } from '../../hubspot-app/src/app/pages/api/schema.ts';
@@ -205,17 +205,23 @@ describe('the home page: figures as the service computed them', () => {
     expect(r.maybeFind(StatisticsItem, (s) => s.props.label === 'Likely forecast')).toBeNull();
   });
 
-  it('reads the period picked, and drops an answer for the period left behind', async () => {
+  it('reads the period picked, keeping the picker while it loads, and drops an answer for the period left behind', async () => {
     const october = deferred<Response>();
-    fetchMock.mockResolvedValueOnce(answer(200, home())).mockReturnValueOnce(october.promise).mockResolvedValueOnce(answer(200, home({ period: '2026-09' })));
+    const named = (period: string, name: string) => home({ period, criteria: [row({ name, forecast: null })] });
+    fetchMock.mockResolvedValueOnce(answer(200, home())).mockReturnValueOnce(october.promise).mockResolvedValueOnce(answer(200, named('2026-09', 'September figures')));
     const r = renderHome();
     await r.waitFor(() => expect(r.findAll(Tile)).toHaveLength(1));
     expect(r.find(Select).props.options.map((o: { label: string }) => o.label)).toEqual(['November 2026', 'October 2026 (closed)', 'September 2026 (closed)']);
     r.findByTestId(Select, 'period-select').trigger('onChange', '2026-10' as never);
     await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).not.toBeNull());
+    expect(r.find(Select).props.value).toBe('2026-10');
     r.findByTestId(Select, 'period-select').trigger('onChange', '2026-09' as never);
-    october.resolve(answer(200, home({ period: '2026-10' })));
-    await r.waitFor(() => expect(r.find(Select).props.value).toBe('2026-09'));
+    await r.waitFor(() => expect(r.find(Heading).text).toBe('September figures'));
+    october.resolve(answer(200, named('2026-10', 'October figures')));
+    await october.promise;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(r.findAll(Heading).map((h) => h.text)).toContain('September figures');
+    expect(r.findAll(Heading).map((h) => h.text)).not.toContain('October figures');
     expect(calls(fetchMock).map((c) => c.url.search)).toEqual(['', '?period=2026-10', '?period=2026-09']);
   });
 });
