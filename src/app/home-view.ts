@@ -5,7 +5,9 @@ import type { Outcome } from '../core/engine/outcome.ts';
 import { forecastsAt } from '../core/forecast-inputs.ts';
 import type { IdForecast } from '../core/forecast-inputs.ts';
 import { toNumber } from '../core/forecast.ts';
-import { invoiceOf } from '../core/ledger-view.ts';
+import { openPeriodLines } from '../core/invoice/adjustments.ts';
+import type { ClosedPeriod } from '../core/invoice/adjustments.ts';
+import { ratedLinesByPeriod } from '../core/invoice/lines.ts';
 import type { PeriodLine } from '../core/invoice/lines.ts';
 import { formatAmount } from '../core/money.ts';
 import { chargeOf, periodFigures } from '../core/period-figures.ts';
@@ -13,7 +15,7 @@ import type { Problem } from '../core/problems.ts';
 import { billingPeriodOf, isoUtc } from '../core/time.ts';
 import { noBudget, noFiredAlerts } from './home-ports.ts';
 import type { Budget, BudgetOf, FiredAlert, FiredAlerts } from './home-ports.ts';
-import { liveLines, readClosed } from './invoices.ts';
+import { readClosed } from './invoices.ts';
 import { portalOutcomes } from './ledger-outcomes.ts';
 import type { PeriodStore } from './period-ports.ts';
 import type { SignalStore } from './ports.ts';
@@ -75,9 +77,12 @@ export function createHomeView(deps: HomeViewDeps): HomeView {
       ]);
       if (!closedRead.ok) return { ok: false, problems: closedRead.problems };
       const { closed } = closedRead;
-      const lines: readonly PeriodLine[] = closed.get(period)?.snapshot.lines ?? liveLines(period, outcomes, criteria, closed);
-      const forecasts = forecastsAt(outcomes, invoiceOf(outcomes, criteria), criteria, now, (v) => budgetOf(v)?.limitMinor ?? null);
+      const linesOf = invoiceLines(outcomes, criteria, closed);
       const ids = [...new Set(criteria.versions().map((v) => v.id))].sort();
+      // The forecast's charge so far is the same invoice's: each id's current period, adjustments included.
+      const current = [...new Set(ids.flatMap((id) => inForceZone(criteria, id, now)).map((zone) => billingPeriodOf(now, zone)))];
+      const forecasts = forecastsAt(outcomes, current.flatMap(linesOf), criteria, now, (v) => budgetOf(v)?.limitMinor ?? null);
+      const lines = linesOf(period);
       const rows = ids.map((id) => {
         const version = shownVersion(criteria, id, now);
         const own = outcomes.filter((o) => o.criteriaId === id);
@@ -109,13 +114,24 @@ function idRow(r: RowInput): HomeCriteria {
   return homeCriteria({ version: r.version, currency, chargeMinor, unitSpendMinor, budget: r.budget, forecast: r.forecast, figures, fired: r.fired, money: (m) => formatAmount(m, currency), number: toNumber });
 }
 
+/** A period's invoice lines: its snapshot once closed, else the ledger's lines with the adjustments it carries. Rated once per request. */
+function invoiceLines(outcomes: readonly Outcome[], criteria: CriteriaSet, closed: ReadonlyMap<string, ClosedPeriod>): (period: string) => readonly PeriodLine[] {
+  const rated = ratedLinesByPeriod(outcomes, criteria);
+  return (period) => closed.get(period)?.snapshot.lines ?? openPeriodLines(period, rated, closed);
+}
+
+const inForceZone = (criteria: CriteriaSet, id: string, now: number): string[] => {
+  const v = criteria.inForce(id, now);
+  return v === null ? [] : [v.timezone];
+};
+
 /** The version in force now, else the latest (an id not in force yet still shows its name). */
 function shownVersion(criteria: CriteriaSet, id: string, now: number): CriteriaVersion {
   return criteria.inForce(id, now) ?? criteria.versions().filter((v) => v.id === id).at(-1)!;
 }
 
 function currentPeriod(criteria: CriteriaSet, now: number): string {
-  const zones = criteria.versions().map((v) => criteria.inForce(v.id, now)?.timezone ?? 'UTC');
+  const zones = criteria.versions().flatMap((v) => inForceZone(criteria, v.id, now));
   return [billingPeriodOf(now, 'UTC'), ...zones.map((z) => billingPeriodOf(now, z))].sort().at(-1)!;
 }
 

@@ -6,7 +6,6 @@ import type { Outcome } from './engine/outcome.ts';
 import { lineMinor } from './invoice/adjustments.ts';
 import { forecast, frac } from './forecast.ts';
 import type { Forecast, ForecastInput } from './forecast.ts';
-import type { InvoiceLine } from './rating.ts';
 import { amountFor } from './price.ts';
 import { billingPeriodOf } from './time.ts';
 
@@ -91,12 +90,20 @@ function periodClock(now: number, zone: string): Clock {
   };
 }
 
+/** An invoice line as far as the charge so far reads it: charge, credit and adjustment lines alike. */
+export interface PeriodCharge {
+  readonly period: string;
+  readonly criteriaId: string;
+  readonly currency: string;
+  readonly amount: string;
+}
+
 /**
  * The forecast of every criteria id with a version in force at `now`, for its current period.
- * `lines` are the ledger's invoice lines (`invoiceOf`), computed once for all ids. The charge so far
- * counts the lines in the currency of the version in force (docs/decisions.md, "Forecasts").
+ * `lines` are the invoice lines of the periods (the ledger's, computed once for all ids). The charge
+ * so far counts the lines in the currency of the version in force (docs/decisions.md, "Forecasts").
  */
-export function forecastsAt(outcomes: readonly Outcome[], lines: readonly InvoiceLine[], criteria: CriteriaSet, now: number, limitOf: LimitOf = noLimit): IdForecast[] {
+export function forecastsAt(outcomes: readonly Outcome[], lines: readonly PeriodCharge[], criteria: CriteriaSet, now: number, limitOf: LimitOf = noLimit): IdForecast[] {
   const ids = [...new Set(criteria.versions().map((v) => v.id))].sort();
   const out: IdForecast[] = [];
   for (const id of ids) {
@@ -108,7 +115,7 @@ export function forecastsAt(outcomes: readonly Outcome[], lines: readonly Invoic
   return out;
 }
 
-function idForecast(own: readonly Outcome[], lines: readonly InvoiceLine[], criteria: CriteriaSet, version: CriteriaVersion, now: number, limitOf: LimitOf): IdForecast {
+function idForecast(own: readonly Outcome[], lines: readonly PeriodCharge[], criteria: CriteriaSet, version: CriteriaVersion, now: number, limitOf: LimitOf): IdForecast {
   const zone = version.timezone;
   const clock = periodClock(now, zone);
   const inPeriod = own.filter((o) => settledBillable(o) && o.billingPeriod === clock.period);

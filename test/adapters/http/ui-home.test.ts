@@ -164,6 +164,14 @@ describe('GET /ui/home', () => {
     expect(res.body.periods).toEqual([{ period: '2026-11', state: 'open', closedAt: null, lastReconcile: null }]);
   });
 
+  it("counts an adjustment to a closed period in November's spend and in its month to date alike", async () => {
+    await closeOctober();
+    // Billable in October after October's invoice was frozen without it: November carries the adjustment.
+    await commit('21', [outcomeFixture({ recordId: '21', status: 'billable', openedAt: Date.parse('2026-10-20T10:00:00Z'), settledAt: Date.parse('2026-10-20T12:00:00Z'), billingPeriod: '2026-10' })]);
+    const [row] = (await get('/ui/home')).body.criteria;
+    expect([row.charge.amount, row.forecast.mtd, row.funnel.unitSpend]).toEqual(['1.00', '1.00', null]);
+  });
+
   it('refuses a period that is not YYYY-MM, naming it', async () => {
     for (const query of ['period=2026-13', 'period=nov', 'period=2026-11&period=2026-10']) {
       const res = await get(`/ui/home?${query}`);
