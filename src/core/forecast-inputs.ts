@@ -40,14 +40,29 @@ export const settledBillable = (o: Outcome): boolean => (o.status === 'billable'
  */
 export function dailyBillable(outcomes: readonly Outcome[], zone: string, from: number, days: number): DayCount[] {
   const first = DateTime.fromMillis(from, { zone });
-  const out = Array.from({ length: days }, (_, i) => ({ date: first.plus({ days: i }).toISODate() ?? '', count: 0 }));
-  const index = new Map(out.map((d, i) => [d.date, i]));
+  const dates = Array.from({ length: days }, (_, i) => first.plus({ days: i }));
+  // Day boundaries once, then a search per outcome: a time-zone conversion per outcome costs far more.
+  const starts = [...dates.map((d) => d.toMillis()), first.plus({ days }).toMillis()];
+  const counts = new Array<number>(days).fill(0);
   for (const o of outcomes) {
     if (!settledBillable(o)) continue;
-    const i = index.get(DateTime.fromMillis(o.settledAt!, { zone }).toISODate() ?? '');
-    if (i !== undefined) out[i] = { date: out[i]!.date, count: out[i]!.count + 1 };
+    const i = dayIndex(starts, o.settledAt!);
+    if (i !== -1) counts[i]! += 1;
   }
-  return out;
+  return dates.map((d, i) => ({ date: d.toISODate() ?? '', count: counts[i]! }));
+}
+
+/** The i with starts[i] <= at < starts[i + 1], or -1 outside them all. */
+function dayIndex(starts: readonly number[], at: number): number {
+  if (starts.length < 2 || at < starts[0]! || at >= starts[starts.length - 1]!) return -1;
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** How the outcomes that left `in_review` within (since, until] ended, each by its last exit in that window. */

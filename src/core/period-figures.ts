@@ -6,7 +6,6 @@ import type { DayCount } from './forecast-inputs.ts';
 import { frac, roundMinor } from './forecast.ts';
 import { lineMinor } from './invoice/adjustments.ts';
 import { summarize } from './ledger-view.ts';
-import { billingPeriodOf } from './time.ts';
 import type { Reason } from './types.ts';
 
 export interface Funnel {
@@ -38,16 +37,32 @@ export type ZoneOf = (o: Outcome) => string;
  * they settled in; `zone` (the version in force) sets the days.
  */
 export function periodFigures(own: readonly Outcome[], period: string, zone: string, zoneOf: ZoneOf, now: number): PeriodFigures {
-  const cohort = summarize(own.filter((o) => billingPeriodOf(o.openedAt, zoneOf(o)) === period));
+  const inPeriod = periodTest(period, zoneOf);
+  const cohort = summarize(own.filter((o) => inPeriod(o, o.openedAt)));
   const funnel: Funnel = { presses: cohort.presses, attempts: cohort.attempts, successes: cohort.successes, billable: cohort.billable + cohort.credited };
   const reasons = new Map<Reason, number>();
   for (const o of own) {
-    if (o.status !== 'not_billable' || o.reason === null || o.settledAt === null || billingPeriodOf(o.settledAt, zoneOf(o)) !== period) continue;
+    if (o.status !== 'not_billable' || o.reason === null || o.settledAt === null || !inPeriod(o, o.settledAt)) continue;
     reasons.set(o.reason, (reasons.get(o.reason) ?? 0) + 1);
   }
   const notBillable = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
   const openDisputes = own.filter((o) => o.dispute?.state === 'open').sort((a, b) => a.dispute!.openedAt - b.dispute!.openedAt);
   return { funnel, notBillable, daily: periodDays(own, period, zone, now), openDisputes };
+}
+
+/** Whether an outcome's instant falls in `period` in its own zone; each zone's bounds are found once. */
+function periodTest(period: string, zoneOf: ZoneOf): (o: Outcome, at: number) => boolean {
+  const bounds = new Map<string, readonly [number, number]>();
+  return (o, at) => {
+    const zone = zoneOf(o);
+    let b = bounds.get(zone);
+    if (b === undefined) {
+      const start = DateTime.fromISO(`${period}-01`, { zone });
+      b = [start.toMillis(), start.plus({ months: 1 }).toMillis()];
+      bounds.set(zone, b);
+    }
+    return at >= b[0] && at < b[1];
+  };
 }
 
 /** The period's days up to today (all of them once it is over, none before it starts). */
