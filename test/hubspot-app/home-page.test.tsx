@@ -182,7 +182,7 @@ describe('the home page: figures as the service computed them', () => {
       'Success was undone during the review period: 1',
       'New reason code: 1',
     ]);
-    expect(r.findAll(Text).map((t) => t.text)).toContain('ticket 16, opened 3 Nov 2026, 14:00, billed in November 2026: Wrong record: already closed');
+    expect(r.findAll(Text).map((t) => t.text)).toContain('Ticket 16, opened 3 Nov 2026, 14:00, billed in November 2026: Wrong record: already closed');
   });
 
   it("shows each period's state and its last reconcile in words", async () => {
@@ -203,6 +203,21 @@ describe('the home page: figures as the service computed them', () => {
     await r.waitFor(() => expect(r.findAll(Tile)).toHaveLength(1));
     expect(r.findByTestId(Tile, 'criteria:jp').findAll(StatisticsItem).map((s) => s.props.number)).toEqual(['¥500', '¥90,000']);
     expect(r.maybeFind(StatisticsItem, (s) => s.props.label === 'Likely forecast')).toBeNull();
+  });
+
+  it('keeps the picker when another period fails to load, and Retry reads that period again', async () => {
+    fetchMock
+      .mockResolvedValueOnce(answer(200, home()))
+      .mockResolvedValueOnce(answer(503, { error: { code: 'store_unavailable', message: 'the ledger cannot be read now: try again', problems: [] } }))
+      .mockResolvedValueOnce(answer(200, home({ period: '2026-10' })));
+    const r = renderHome();
+    await r.waitFor(() => expect(r.findAll(Tile)).toHaveLength(1));
+    r.findByTestId(Select, 'period-select').trigger('onChange', '2026-10' as never);
+    await r.waitFor(() => expect(r.findByTestId(ErrorState, 'home-failed').props.title).toBe("The billing service can't be reached"));
+    expect(r.find(Select).props.value).toBe('2026-10');
+    r.findByTestId(Button, 'home-retry').trigger('onClick');
+    await r.waitFor(() => expect(r.findAll(Tile)).toHaveLength(1));
+    expect(calls(fetchMock).map((c) => c.url.search)).toEqual(['', '?period=2026-10', '?period=2026-10']);
   });
 
   it('reads the period picked, keeping the picker while it loads, and drops an answer for the period left behind', async () => {

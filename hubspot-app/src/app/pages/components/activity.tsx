@@ -2,7 +2,7 @@
 import { BarChart, DescriptionList, DescriptionListItem, Flex, Heading, List, Text } from '@hubspot/ui-extensions';
 import type { CriteriaHome } from '../api/schema.ts';
 import type { Words } from '../words/numbers.ts';
-import { reasonWords } from '../words/reasons.ts';
+import { reasonWords, recordWords } from '../words/reasons.ts';
 
 interface Props {
   readonly row: CriteriaHome;
@@ -55,7 +55,7 @@ export function OpenDisputes({ row, words: w }: Props) {
       <Heading>{`Open disputes (${w.count(row.openDisputes.length)})`}</Heading>
       <List variant="unordered-styled" testId={`disputes:${row.criteriaId}`}>
         {row.openDisputes.map((d) => (
-          <Text key={d.outcomeId}>{`${d.objectType} ${d.recordId}, opened ${w.at(d.openedAt)}${d.billingPeriod ? `, billed in ${w.period(d.billingPeriod)}` : ''}: ${d.reason}`}</Text>
+          <Text key={d.outcomeId}>{`${recordWords(d.objectType)} ${d.recordId}, opened ${w.at(d.openedAt)}${d.billingPeriod ? `, billed in ${w.period(d.billingPeriod)}` : ''}: ${d.reason}`}</Text>
         ))}
       </List>
     </Flex>

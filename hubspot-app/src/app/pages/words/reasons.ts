@@ -44,3 +44,9 @@ export const STATE_WORDS = { open: 'Open', closed: 'Closed' } as const;
 export function stateWords(state: string): string {
   return known(STATE_WORDS, state) ? STATE_WORDS[state] : asIs(state);
 }
+
+/** "Ticket": the kind of record an outcome is on. */
+export function recordWords(objectType: string): string {
+  const w = asIs(objectType);
+  return w.charAt(0).toUpperCase() + w.slice(1);
+}
