@@ -130,9 +130,10 @@ function shownVersion(criteria: CriteriaSet, id: string, now: number): CriteriaV
   return criteria.inForce(id, now) ?? criteria.versions().filter((v) => v.id === id).at(-1)!;
 }
 
+/** The latest of the ids' current months, each in its zone (UTC only when no id is in force), so some id's forecast shows. */
 function currentPeriod(criteria: CriteriaSet, now: number): string {
   const zones = criteria.versions().flatMap((v) => inForceZone(criteria, v.id, now));
-  return [billingPeriodOf(now, 'UTC'), ...zones.map((z) => billingPeriodOf(now, z))].sort().at(-1)!;
+  return (zones.length === 0 ? ['UTC'] : zones).map((z) => billingPeriodOf(now, z)).sort().at(-1)!;
 }
 
 function periodStates(outcomes: readonly Outcome[], closed: readonly (readonly [string, string])[], reconciles: Record<string, ReconcileSummary>, shown: string): PeriodState[] {

@@ -172,6 +172,12 @@ describe('GET /ui/home', () => {
     expect([row.charge.amount, row.forecast.mtd, row.funnel.unitSpend]).toEqual(['1.00', '1.00', null]);
   });
 
+  it("defaults to the ids' own current month: still November in Los Angeles when it is December in UTC", async () => {
+    const home = createHomeView({ store: signals, criteria: () => criteriaSet({ timezone: 'America/Los_Angeles' }), periods: createRedisPeriodStore(redis, prefix), reconciles: createRedisReconcileResults(redis, prefix), clock: () => Date.parse('2026-12-01T03:00:00Z') });
+    const found = await home.home(PORTAL, undefined);
+    expect(found.ok && [found.value.period, found.value.criteria[0]!.forecast !== null]).toEqual(['2026-11', true]);
+  });
+
   it('refuses a period that is not YYYY-MM, naming it', async () => {
     for (const query of ['period=2026-13', 'period=nov', 'period=2026-11&period=2026-10']) {
       const res = await get(`/ui/home?${query}`);
