@@ -31,6 +31,11 @@ describe('numbers and times', () => {
     expect(w.money('1.00', 'XYZ1')).toBe('1.00 XYZ1');
   });
 
+  it("writes numbers in the user's locale, and in en-US for one this runtime does not know", () => {
+    expect(words('UTC', 'de-DE').money('1234.50', 'EUR')).toBe('1.234,50\u00a0€');
+    expect(words('UTC', 'not a locale!').money('1234.50', 'USD')).toBe('$1,234.50');
+  });
+
   it("writes instants in the portal's zone, periods and days as the calendar dates they are", () => {
     expect(w.at('2026-11-01T17:00:00.000Z')).toBe('1 Nov 2026, 12:00');
     expect([w.period('2026-11'), w.day('2026-11-01')]).toEqual(['November 2026', '1 Nov']);

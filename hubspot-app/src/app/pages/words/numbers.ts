@@ -29,8 +29,18 @@ function knownZone(timeZone: string | undefined): string {
   }
 }
 
-export function words(timeZone: string | undefined, locale = 'en-US'): Words {
+/** The user's locale for numbers when this runtime knows it, else en-US. */
+function knownLocale(locale: string | undefined): string {
+  try {
+    return locale ? (Intl.NumberFormat.supportedLocalesOf([locale])[0] ?? 'en-US') : 'en-US';
+  } catch {
+    return 'en-US';
+  }
+}
+
+export function words(timeZone: string | undefined, userLocale?: string): Words {
   const zone = knownZone(timeZone);
+  const locale = knownLocale(userLocale);
   const at = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
   // Periods and days are calendar dates already: written in UTC so no zone moves them.
   const month = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
