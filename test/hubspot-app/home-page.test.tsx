@@ -144,6 +144,14 @@ describe('the home page: figures as the service computed them', () => {
     ]);
   });
 
+  it('still shows an alert fired at a threshold the budget no longer has', async () => {
+    const changed = row({ charge: { amount: '1234.50', expected: null, limit: null, thresholds: [], percentOfExpected: null } });
+    fetchMock.mockResolvedValue(answer(200, home({ criteria: [changed] })));
+    const r = renderHome();
+    await r.waitFor(() => expect(r.findAll(Tile)).toHaveLength(1));
+    expect(r.findAll(Tag).map((t) => t.text)).toEqual(['50 % — reached 2 Nov 2026, 10:30 at $1,001.00']);
+  });
+
   it('shows the forecast band, run-rate and accrual, and what they rest on', async () => {
     fetchMock.mockResolvedValue(answer(200, home()));
     const r = renderHome();

@@ -8,8 +8,9 @@ interface Props {
   readonly words: Words;
 }
 
+/** The budget's thresholds, and any alert fired at one the budget no longer has: an alert fired is always shown. */
 function Thresholds({ row, words: w }: Props) {
-  const { thresholds } = row.charge;
+  const thresholds = [...new Set([...row.charge.thresholds, ...row.alerts.map((a) => a.threshold)])].sort((a, b) => a - b);
   if (thresholds.length === 0) return null;
   return (
     <Flex direction="row" gap="xs" wrap="wrap">
