@@ -15,6 +15,7 @@ import { createHomeView } from '../../../src/app/home-view.ts';
 import type { HomeViewDeps } from '../../../src/app/home-view.ts';
 import { snapshotOf } from '../../../src/app/invoices.ts';
 import { createOutcomeReader } from '../../../src/app/read-outcomes.ts';
+import { makeSet } from '../../../src/core/criteria/criteria-set.ts';
 import type { Outcome } from '../../../src/core/engine/outcome.ts';
 import { homePageSchema } from '../../../hubspot-app/src/app/pages/api/schema.ts';
 import { T0, outcomeFixture, stateWith } from '../../support/hubspot-double.ts';
@@ -176,6 +177,12 @@ describe('GET /ui/home', () => {
     const home = createHomeView({ store: signals, criteria: () => criteriaSet({ timezone: 'America/Los_Angeles' }), periods: createRedisPeriodStore(redis, prefix), reconciles: createRedisReconcileResults(redis, prefix), clock: () => Date.parse('2026-12-01T03:00:00Z') });
     const found = await home.home(PORTAL, undefined);
     expect(found.ok && [found.value.period, found.value.criteria[0]!.forecast !== null]).toEqual(['2026-11', true]);
+  });
+
+  it('without criteria (and so without outcomes: a pinned version is never removed): no rows, the current UTC month', async () => {
+    const home = createHomeView({ store: signals, criteria: () => makeSet([]), periods: createRedisPeriodStore(redis, prefix), reconciles: createRedisReconcileResults(redis, prefix), clock: () => NOW });
+    const found = await home.home(PORTAL, undefined);
+    expect(found.ok && found.value).toMatchObject({ period: '2026-11', criteria: [], periods: [{ period: '2026-11', state: 'open', lastReconcile: null }] });
   });
 
   it('refuses a period that is not YYYY-MM, naming it', async () => {
