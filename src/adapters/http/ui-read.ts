@@ -45,7 +45,7 @@ const outcomesQuery = pageQuery(50, 20);
 const trailParams = z.object({ outcomeId: z.string().min(1) });
 const trailQuery = pageQuery(200, 50);
 /** As for actions (docs/http-api.md): the card offers to try again after this. */
-export const RETRY_AFTER_SECONDS = 2;
+const RETRY_AFTER_SECONDS = 2;
 
 export function uiRead(deps: UiReadDeps): express.Router {
   const { config } = deps;
@@ -94,7 +94,7 @@ export function cardCaller(res: Response): CardCaller {
   return { portalId: caller.portalId, userId: caller.userId, userEmail: caller.userEmail };
 }
 
-export type Parsed<T> = { success: true; data: T } | { success: false; error: z.ZodError };
+type Parsed<T> = { success: true; data: T } | { success: false; error: z.ZodError };
 
 export function queryOf<T>(req: Request, schema: z.ZodType<T>): Parsed<T> {
   // HubSpot's own parameters (portalId, userId, ...) are read from the signed URL, not here.
