@@ -14,7 +14,7 @@ import type { SignalKind } from '../../src/core/types.ts';
 // The card may not import the service (it is uploaded alone), so it keeps its own words for the ledger's
 // codes. These checks fail when the ledger gains a code the card has no words for.
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const trailTypes: Exactly<TrailEntry['type'], keyof typeof PRESS_WORDS | keyof typeof DISPUTE_STEP_WORDS | 'signal' | 'transition' | 'late'> = true;
+const trailTypes: Exactly<TrailEntry['type'], keyof typeof PRESS_WORDS | keyof typeof DISPUTE_STEP_WORDS | 'signal' | 'transition' | 'late' | 'corrected'> = true;
 const signalKinds: Exactly<SignalKind, keyof typeof SIGNAL_WORDS | 'property' | 'crm_read'> = true;
 const causes: Exactly<TimerCause | 'signal' | 'dispute', keyof typeof CAUSE_WORDS> = true;
 
