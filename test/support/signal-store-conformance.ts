@@ -263,7 +263,8 @@ function describeHistory(factory: StoreFactory): void {
       const history = await store.history(ref('1'));
       expect(history.version).toBe(1);
       expect(history.checkpoint).toEqual(checkpoint);
-      expect(history.kept.map((k) => (k.input.kind === 'property' ? k.input.value : k.input.kind))).toEqual(['a', 'crm_read', 'b', 'c']);
+      const names = history.kept.map(({ input }) => ('kind' in input ? (input.kind === 'property' ? input.value : input.kind) : input.type));
+      expect(names).toEqual(['a', 'crm_read', 'b', 'c']);
       expect((await store.load(ref('1'), Number.POSITIVE_INFINITY)).kept).toEqual({ checkpointed: true, oldestAt: 1_000 });
     });
 
