@@ -6,8 +6,8 @@ import type { TrailEntry as CardTrailEntry } from '../../hubspot-app/src/app/car
 import { CATEGORY_WORDS } from '../../hubspot-app/src/app/cards/words/disputes.ts';
 import { REASON_WORDS, STATUS_NAMES, STATUS_TONES, reasonWords, statusName, statusSentence } from '../../hubspot-app/src/app/cards/words/outcomes.ts';
 import { timeWords } from '../../hubspot-app/src/app/cards/words/time.ts';
-import { CAUSE_WORDS, DISPUTE_STEP_WORDS, PRESS_WORDS, SIGNAL_WORDS, trailEntryWords } from '../../hubspot-app/src/app/cards/words/trail.ts';
-import type { TimerCause, TrailEntry } from '../../src/core/engine/outcome.ts';
+import { CAUSE_WORDS, DISPUTE_STEP_WORDS, FIELD_WORDS, PRESS_WORDS, SIGNAL_WORDS, trailEntryWords } from '../../hubspot-app/src/app/cards/words/trail.ts';
+import type { Outcome, TimerCause, TrailEntry } from '../../src/core/engine/outcome.ts';
 import { REASONS, STATUSES } from '../../src/core/types.ts';
 import type { SignalKind } from '../../src/core/types.ts';
 
@@ -17,13 +17,29 @@ type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const trailTypes: Exactly<TrailEntry['type'], keyof typeof PRESS_WORDS | keyof typeof DISPUTE_STEP_WORDS | 'signal' | 'transition' | 'late' | 'corrected'> = true;
 const signalKinds: Exactly<SignalKind, keyof typeof SIGNAL_WORDS | 'property' | 'crm_read'> = true;
 const causes: Exactly<TimerCause | 'signal' | 'dispute', keyof typeof CAUSE_WORDS> = true;
+// A correction names the fields that changed: every field but the trail and those the outcome id is made of.
+const correctable: Exactly<Exclude<keyof Outcome, 'trail' | 'outcomeId' | 'idempotencyKey' | 'seq' | 'criteriaId' | 'objectType' | 'recordId'>, keyof typeof FIELD_WORDS> = true;
 
 describe("the card's words for the ledger's codes", () => {
   it('has words and a colour for every status and words for every reason, and no others', () => {
     expect(Object.keys(STATUS_NAMES)).toEqual([...STATUSES]);
     expect(Object.keys(STATUS_TONES)).toEqual([...STATUSES]);
     expect(Object.keys(REASON_WORDS).sort()).toEqual([...REASONS].sort());
-    expect([trailTypes, signalKinds, causes]).toEqual([true, true, true]);
+    expect([trailTypes, signalKinds, causes, correctable]).toEqual([true, true, true, true]);
+  });
+
+  it('says a correction in a rep’s words: what arrived late, when it was made, and what it changed', () => {
+    const time = timeWords('UTC');
+    const lateInput = { input: 'signal', kind: 'property', at: '2026-11-03T09:00:00.000Z', ref: 'evt-1' };
+    const base = { at: '2026-11-03T12:00:00.000Z', version: 1, type: 'corrected', lateInput };
+    const changed = trailEntryWords({ ...base, change: 'changed', fields: ['status', 'settledAt', 'someNewField'], from: 'not_billable', to: 'billable' }, time);
+    expect(changed).toMatch(/^Corrected: A change made .+ arrived late, and the service went over the record again in the order things happened: its status, time it was settled, some new field changed \(.+ → .+\)$/);
+    expect(changed).toContain(time.at(lateInput.at));
+    expect(changed).toContain(`(${statusName('not_billable')} → ${statusName('billable')})`);
+    expect(trailEntryWords({ ...base, change: 'appeared', fields: [], to: 'open' }, time)).toMatch(/: this attempt started then$/);
+    expect(trailEntryWords({ ...base, change: 'withdrawn', fields: [], from: 'billable', lateInput: { ...lateInput, input: 'action', kind: 'open_dispute' } }, time)).toMatch(
+      /^Corrected: An action made .+: this attempt did not happen after all and is no longer counted or billed$/,
+    );
   });
 
   it('says a code it does not know as it is, rather than hiding it', () => {

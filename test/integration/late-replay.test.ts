@@ -122,7 +122,7 @@ describe('late deliveries, hours behind, on Redis and BullMQ', () => {
     while (Date.now() < deadline) {
       const due = await store().dueRecords(Date.now() - HOLD, 1);
       const waiting = await queue.getJobCounts('waiting', 'active', 'delayed');
-      if (due.length === 0 && waiting.waiting + waiting.active === 0) return liveLedger();
+      if (due.length === 0 && (waiting.waiting ?? 0) + (waiting.active ?? 0) === 0) return liveLedger();
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error('the pipeline did not settle in time');

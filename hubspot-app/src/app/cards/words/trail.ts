@@ -22,7 +22,10 @@ function lateWords(entry: TrailEntry, time: TimeWords): string {
 }
 
 /** Outcome fields a correction names (`corrected` entries' `fields`), in a rep's words. */
-export const FIELD_WORDS: Readonly<Record<string, string>> = {
+export const FIELD_WORDS = {
+  criteriaVersion: 'criteria version',
+  openedAt: 'start time',
+  agentId: 'agent',
   status: 'status',
   reason: 'reason',
   label: 'exclusion label',
@@ -40,7 +43,7 @@ export const FIELD_WORDS: Readonly<Record<string, string>> = {
   overLimit: 'over-budget mark',
   creditedAt: 'time of the credit',
   creditPeriod: 'credit month',
-};
+} as const;
 
 /**
  * The service got a change (or an operator action) after later ones and worked the record out again in
@@ -53,7 +56,7 @@ function correctedWords(entry: TrailEntry, time: TimeWords): string {
   const head = `Corrected: ${what}${made} arrived late, and the service went over the record again in the order things happened`;
   if (entry.change === 'appeared') return `${head}: this attempt started then`;
   if (entry.change === 'withdrawn') return `${head}: this attempt did not happen after all and is no longer counted or billed`;
-  const fields = (entry.fields ?? []).map((f) => FIELD_WORDS[f] ?? f.replace(/([A-Z])/g, ' $1').toLowerCase());
+  const fields = (entry.fields ?? []).map((f) => (known(FIELD_WORDS, f) ? FIELD_WORDS[f] : f.replace(/([A-Z])/g, ' $1').toLowerCase()));
   const status = entry.from && entry.to && entry.from !== entry.to ? ` (${statusName(entry.from)} → ${statusName(entry.to)})` : '';
   return `${head}: ${fields.length > 0 ? `its ${fields.join(', ')} changed` : 'it changed'}${status}`;
 }
