@@ -87,6 +87,23 @@ describe('late signals replayed in event time', () => {
     expect((await outcomes()).map((o) => outcomeView(o))).toEqual(simulated([...signals, late, lateSuccess], T + 8 * HOUR - HOLD));
   });
 
+  it('keeps about one horizon of inputs however long the record lives, and its ledger stays simulate’s', async () => {
+    const horizon = 2 * HOUR;
+    const { deliver, store, outcomes } = setup(horizon);
+    const all: Signal[] = [];
+    let most = 0;
+    for (let i = 0; i < 6 * 48; i++) {
+      const s = i % 6 === 0 ? sig(i * 10, 'agent_started_at', `p${i}`) : i % 6 === 2 ? sig(i * 10, 'stage', 'closed') : sig(i * 10, 'stage', 'open');
+      all.push(s);
+      await deliver(s.at + HOLD, [s]);
+      most = Math.max(most, (await store.history(record)).kept.length);
+    }
+    // Folded once the oldest is an eighth of the horizon past it: at most 2 h 15 min of inputs, one every 10 minutes.
+    expect(most).toBeLessThanOrEqual(14);
+    expect(most).toBeGreaterThanOrEqual(12);
+    expect((await outcomes()).map((o) => outcomeView(o))).toEqual(simulated(all, all.at(-1)!.at));
+  });
+
   it('folds a signal older than the checkpoint in at the checkpoint’s clock: marked late, logged in the result, never lost', async () => {
     const horizon = 2 * HOUR;
     const { deliver, outcomes } = setup(horizon);
