@@ -98,7 +98,8 @@ export function replayRun(ctx: ReplayContext, late: RecordInput): Run {
   const corrections = markCorrections(onTime, state, lateCauseOf(late), watermark);
   const fresher = new Set<RecordInput>(fresh.map((e) => e.input));
   const refused = advanced.refused.filter((r) => fresher.has(r.action));
-  const effects: Effect[] = [...changedSince(hot, state).map((outcome) => ({ type: 'outcome_changed' as const, outcome }))];
+  // A withdrawn outcome counts as changed too: the record's billing properties are written again without it.
+  const effects: Effect[] = [...changedSince(hot, state), ...corrections.withdrawn].map((outcome) => ({ type: 'outcome_changed' as const, outcome }));
   if (advanced.nextTimerAt !== null) effects.push({ type: 'wake_at', at: advanced.nextTimerAt });
   return {
     state,

@@ -119,6 +119,27 @@ describe('late signals replayed in event time', () => {
   });
 });
 
+describe('a withdrawn outcome', () => {
+  it('leaves the ledger, stays readable in the record, and queues the record for write-back', async () => {
+    const withWhen = criteriaSet({ within: '30m', trigger: { property: 'agent_started_at', when: "agent_action IS UNKNOWN OR agent_action = 'resolve'" } });
+    const { store, deps, clock, outcomes } = setup();
+    const run = async (now: number, signals: readonly Signal[]) => {
+      clock.now = now;
+      await store.ingest(1, signals.map(item));
+      return processRecord({ ...deps, criteria: () => withWhen }, record);
+    };
+    await run(T + 2 * HOUR, [sig(10, 'agent_started_at', 'a'), sig(12, 'stage', 'closed')]);
+    expect((await outcomes()).map((o) => o.status)).toEqual(['billable']);
+    store.outboxShare.outbox.delete(recordRefKey(record));
+    const r = await run(T + 3 * HOUR, [sig(7, 'agent_action', 'enrich')]);
+    expect(r).toMatchObject({ kind: 'processed', withdrawn: [expect.objectContaining({ status: 'billable' })] });
+    expect(await outcomes()).toEqual([]);
+    const state = (await store.load(record, 0)).state!;
+    expect(state.withdrawn!.map((o) => o.trail.at(-1))).toMatchObject([{ type: 'corrected', change: 'withdrawn', lateInput: { ref: 'agent_action@7' } }]);
+    expect(await store.outbox()).toEqual([{ record, dueAt: T + 3 * HOUR }]);
+  });
+});
+
 describe('a correction that touches a closed period', () => {
   it('becomes an adjustment line on the next open period; the closed snapshot is not rewritten', async () => {
     const { deliver, outcomes } = setup();
