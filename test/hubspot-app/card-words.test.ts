@@ -59,9 +59,9 @@ describe("the card's words for the ledger's codes", () => {
   it('says a late change was counted when it arrived, with the time it was made, in the portal zone', () => {
     const late = { at: '2026-11-03T10:30:00.000Z', version: 1, type: 'late' };
     expect(trailEntryWords({ ...late, signalAt: '2026-11-03T10:04:00.000Z' }, timeWords('Europe/Berlin'))).toBe(
-      'A change made 3 Nov, 11:04 arrived late: counted when it arrived, unless this attempt had already settled',
+      'A change made 3 Nov, 11:04 arrived too late to be put in its place: counted at this time, unless this attempt had already settled',
     );
-    expect(trailEntryWords(late, timeWords('UTC'))).toBe('A change arrived late: counted when it arrived, unless this attempt had already settled');
+    expect(trailEntryWords(late, timeWords('UTC'))).toBe('A change arrived too late to be put in its place: counted at this time, unless this attempt had already settled');
   });
 
   it('words each trail entry type', () => {

@@ -42,7 +42,7 @@ export type TrailEntry =
       readonly reason?: Reason;
       readonly label?: string;
     })
-  /** A signal that arrived after the record's clock had passed its time: noted, never applied as a press. */
+  /** A signal behind the clock it was applied at (the live service: older than the record's checkpoint, past the late horizon): noted with its real time. */
   | (TrailBase & { readonly type: 'late'; readonly signalAt: number; readonly ref?: SignalRef })
   /**
    * A late input re-derived the record in event time (contract §7) and this outcome came out different:

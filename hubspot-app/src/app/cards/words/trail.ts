@@ -13,12 +13,12 @@ export const PRESS_WORDS = {
 } as const;
 
 /**
- * A change that came after later ones: the service applied it and counted a press in it when it arrived
- * (the entry's time), unless the press belonged to an attempt that had settled by then.
+ * A change that came too late to be put in its place (past the late horizon): the service applied it,
+ * and counted a press in it, at the entry's time, unless the press belonged to an attempt settled by then.
  */
 function lateWords(entry: TrailEntry, time: TimeWords): string {
   const made = entry.signalAt ? ` made ${time.at(entry.signalAt)}` : '';
-  return `A change${made} arrived late: counted when it arrived, unless this attempt had already settled`;
+  return `A change${made} arrived too late to be put in its place: counted at this time, unless this attempt had already settled`;
 }
 
 /** Outcome fields a correction names (`corrected` entries' `fields`), in a rep's words. */
