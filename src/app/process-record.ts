@@ -7,6 +7,7 @@ import { inTimeOrder, isSignal } from '../core/engine/input.ts';
 import type { RecordInput } from '../core/engine/input.ts';
 import { SETTLED } from '../core/engine/outcome.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
+import type { PauseLookup } from '../core/engine/pauses.ts';
 import { newRecordState } from '../core/engine/record-state.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
@@ -148,6 +149,14 @@ function noteReplay(fixes: { replayedLate: RecordInput[]; corrected: Outcome[]; 
   fixes.withdrawn.push(...run.corrections.withdrawn);
 }
 
+interface RunContext {
+  readonly record: RecordRef;
+  readonly loaded: LoadedRecord;
+  readonly watermark: number;
+  readonly criteria: CriteriaSet;
+  readonly pauses: PauseLookup;
+}
+
 /**
  * The run for what was loaded: a replay from the checkpoint when an input is behind the record's clock
  * (and the record has a checkpoint), else the usual run on the record's state; then the fold of what
@@ -162,7 +171,7 @@ async function planRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRecor
   const ctx = { record, loaded, history, watermark, criteria, pauses };
   let run: Run | null;
   if (late !== null && history !== null && history.checkpoint !== null) run = replayRun({ ...ctx, history }, late);
-  else run = await decideRun(deps, record, loaded, watermark, now);
+  else run = await decideRun(deps, ctx, now);
   if (run === null) return null;
   return { ...run, history: await withFold(deps.store, ctx, run.history, horizonMs) };
 }
@@ -173,12 +182,11 @@ async function planRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRecor
  * applied and the snapshot a new record starts from go to the portal's log with the commit, and so does
  * an action refused here (its dry run accepted it, so this should not happen): kept, never dropped.
  */
-async function decideRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRecord, watermark: number, now: number): Promise<Run | null> {
-  const criteria = deps.criteria();
+async function decideRun(deps: ProcessDeps, ctx: RunContext, now: number): Promise<Run | null> {
+  const { record, loaded, watermark, criteria, pauses } = ctx;
   // A record without a checkpoint (new, or committed before late replay existed) starts keeping history from the state this run starts from.
   let start: RecordState | null = null;
   let reads: readonly Signal[] = [];
-  const pauses = pauseTimelineOf(loaded.pauses, criteria);
   const actions = loaded.actions.map((a) => a.action);
   let state: RecordState = loaded.state ?? newRecordState(record.objectType, record.recordId);
   let signals: readonly Signal[] = loaded.pending.map((p) => p.signal);
