@@ -5,12 +5,14 @@ import type { Advanced } from '../core/engine/advance.ts';
 import type { Effect } from '../core/engine/decide.ts';
 import { sortInTimeOrder } from '../core/engine/input.ts';
 import type { RecordInput } from '../core/engine/input.ts';
+import type { Outcome } from '../core/engine/outcome.ts';
 import type { PauseLookup } from '../core/engine/pauses.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import { defaultLateHorizonMs, isBehind, lateCauseOf, markCorrections, replayFrom } from '../core/engine/replay.ts';
 import type { Corrections } from '../core/engine/replay.ts';
 import type { Signal } from '../core/types.ts';
-import type { UnverifiedSettlement } from './crm-verification.ts';
+import { readSignal } from './crm-verification.ts';
+import type { CrmVerificationDeps, UnverifiedSettlement } from './crm-verification.ts';
 import type { HistoryChange, KeptInput, LoadedRecord, PortalLogEntry, RecordHistory, RecordRef, SignalStore } from './ports.ts';
 
 /** One run's decision over what was loaded, what it adds to the portal's log, and what it keeps. */
@@ -35,6 +37,9 @@ export const horizonOf = (configured: number | undefined, criteria: CriteriaSet)
 
 /** Inputs are folded in batches, once the oldest kept is this share of the horizon past it, so a busy record does not fold on every run. */
 const FOLD_BATCH_SHARE = 8;
+
+/** A CRM read's place among the kept inputs of its instant: first, as its kept member (sequence 0) sorts. */
+const READ_MEMBER = `${'0'.repeat(16)}|`;
 
 const byAtThenMember = (a: { at: number; member: string }, b: { at: number; member: string }): number => a.at - b.at || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0);
 
@@ -81,7 +86,7 @@ export interface ReplayContext {
  * on-time inputs come. Inputs older than the checkpoint cannot be put in their place: they fold into the
  * checkpoint as late (the record's clock there), which is what a replay then starts from.
  */
-export function replayRun(ctx: ReplayContext, late: RecordInput): Run {
+export function replayRun(ctx: ReplayContext, late: RecordInput, reads: readonly Signal[] = []): Run {
   const { loaded, history, watermark, criteria, pauses } = ctx;
   const hot = loaded.state!;
   const checkpoint = history.checkpoint!;
@@ -91,6 +96,7 @@ export function replayRun(ctx: ReplayContext, late: RecordInput): Run {
   let base = checkpoint;
   if (tooLate.length > 0) base = replayFrom(checkpoint, inOrder(tooLate), checkpoint.clock - 1, criteria, pauses).state;
   const kept: Entry[] = history.kept.map((k) => ({ member: k.member, at: k.input.at, input: k.input }));
+  for (const r of reads) kept.push({ member: READ_MEMBER, at: r.at, input: r });
   const { state, advanced } = replayFrom(base, inOrder([...kept, ...inTime]), watermark, criteria, pauses);
   // What the on-time inputs alone would have made: the corrections are what the late ones change on top.
   const onTime = structuredClone(hot);
@@ -105,13 +111,36 @@ export function replayRun(ctx: ReplayContext, late: RecordInput): Run {
     state,
     advanced: { effects, nextTimerAt: advanced.nextTimerAt, refused },
     inputs: fresh.length,
-    logged: refused.map((r) => ({ entry: 'refused', action: r.action, problem: r.error })),
+    logged: [...reads.map((signal) => ({ entry: 'signal' as const, signal })), ...refused.map((r) => ({ entry: 'refused' as const, action: r.action, problem: r.error }))],
     unverified: [],
-    history: { keep: inTime.map((e) => ({ member: e.member, at: e.at })), keepReads: [], drop: [], checkpoint: tooLate.length > 0 ? base : null },
+    history: { keep: inTime.map((e) => ({ member: e.member, at: e.at })), keepReads: reads, drop: [], checkpoint: tooLate.length > 0 ? base : null },
     corrections,
     lateInputs: inTime.filter((e) => isBehind(hot, e.input)).map((e) => e.input),
     tooLate: tooLate.map((e) => e.input),
   };
+}
+
+/** Whether the outcome's settlement rests on a HubSpot read at its instant. */
+const readAtSettlement = (o: Outcome): boolean => o.trail.some((e) => e.type === 'signal' && e.kind === 'crm_read' && e.at === o.settledAt);
+
+/**
+ * The HubSpot read a replay's billable settlements rest on, as a run's settlements do (crm-verification.ts):
+ * an outcome that settles billable in the replay at an instant the record did not, and without a kept
+ * read there, gets the record's snapshot applied at that instant when the snapshot was read after it,
+ * and the replay runs again with it. With no such snapshot it settles on signals alone (reported as
+ * unverified): its instant lies hours back, far past the wait a run gives a read.
+ */
+export async function verifyReplay(crm: CrmVerificationDeps, ctx: ReplayContext, late: RecordInput, run: Run): Promise<Run> {
+  const hot = new Map(ctx.loaded.state!.outcomes.map((o) => [o.outcomeId, o]));
+  const settling = run.state.outcomes.filter((o) => {
+    const was = hot.get(o.outcomeId);
+    return o.status === 'billable' && o.settledAt !== null && !readAtSettlement(o) && (was?.status !== 'billable' || was.settledAt !== o.settledAt);
+  });
+  if (settling.length === 0) return run;
+  const instants = [...new Set(settling.map((o) => o.settledAt!))].sort((a, b) => a - b);
+  const snapshot = await crm.snapshots.get(ctx.record);
+  if (snapshot === null || snapshot.readAt < instants.at(-1)!) return { ...run, unverified: settling.map((o) => ({ outcomeId: o.outcomeId, settledAt: o.settledAt! })) };
+  return replayRun(ctx, late, instants.map((at) => readSignal(ctx.record, snapshot, at)));
 }
 
 /** Outcomes of `after` that are new or differ in anything (trail included) from `before`: what to write back. */
@@ -146,8 +175,7 @@ export async function withFold(
   const inputs = new Map<string, RecordInput>(freshOf(ctx.loaded).map((e) => [e.member, e.input]));
   const entries: Entry[] = history.kept.map((k: KeptInput) => ({ member: k.member, at: k.input.at, input: k.input }));
   for (const k of change.keep) entries.push({ member: k.member, at: k.at, input: inputs.get(k.member)! });
-  // A read sorts before the sequenced inputs of its instant, as its kept member does.
-  for (const r of change.keepReads) entries.push({ member: `${'0'.repeat(16)}|`, at: r.at, input: r });
+  for (const r of change.keepReads) entries.push({ member: READ_MEMBER, at: r.at, input: r });
   const folded = entries.filter((e) => e.at <= foldTo);
   return {
     keep: change.keep.filter((k) => k.at > foldTo),

@@ -13,7 +13,7 @@ import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
 import { planVerification, withReads } from './crm-verification.ts';
 import type { CrmVerificationDeps, UnverifiedSettlement } from './crm-verification.ts';
-import { firstBehind, horizonOf, keepOnTime, replayRun, withFold } from './late-replay.ts';
+import { firstBehind, horizonOf, keepOnTime, replayRun, verifyReplay, withFold } from './late-replay.ts';
 import type { Run } from './late-replay.ts';
 import { pauseTimelineOf } from './pause-log.ts';
 import type { LoadedRecord, PortalLogEntry, RecordRef, RecordScheduler, SignalStore } from './ports.ts';
@@ -170,8 +170,11 @@ async function planRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRecor
   const history = late === null ? null : await deps.store.history(record);
   const ctx = { record, loaded, history, watermark, criteria, pauses };
   let run: Run | null;
-  if (late !== null && history !== null && history.checkpoint !== null) run = replayRun({ ...ctx, history }, late);
-  else run = await decideRun(deps, ctx, now);
+  if (late !== null && history !== null && history.checkpoint !== null) {
+    const replay = { ...ctx, history };
+    run = replayRun(replay, late);
+    if (deps.crm) run = await verifyReplay(deps.crm, replay, late, run);
+  } else run = await decideRun(deps, ctx, now);
   if (run === null) return null;
   return { ...run, history: await withFold(deps.store, ctx, run.history, horizonMs) };
 }

@@ -4,7 +4,8 @@ import { liveLines, snapshotOf } from '../../src/app/invoices.ts';
 import { processRecord } from '../../src/app/process-record.ts';
 import type { ProcessDeps, ProcessedResult } from '../../src/app/process-record.ts';
 import { recordRefKey } from '../../src/app/ports.ts';
-import type { IngestItem, RecordRef } from '../../src/app/ports.ts';
+import type { IngestItem, PortalLogEntry, RecordRef } from '../../src/app/ports.ts';
+import { createMemoryCrmSnapshotStore } from '../../src/adapters/memory/crm-snapshots.ts';
 import { createMemoryScheduler } from '../../src/adapters/memory/scheduler.ts';
 import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import type { ClosedPeriod } from '../../src/core/invoice/adjustments.ts';
@@ -116,6 +117,44 @@ describe('late signals replayed in event time', () => {
     // The settled attempt keeps its verdict: the value lands at the checkpoint's clock, after it settled.
     expect(first.status).toBe('not_billable');
     expect(first.reason).toBe('latency_breach');
+  });
+});
+
+describe('HubSpot reads for what a replay settles billable', () => {
+  async function lateSuccessWith(snapshotReadAt: number) {
+    const { store, deps, clock, outcomes } = setup();
+    const snapshots = createMemoryCrmSnapshotStore();
+    await snapshots.save(record, { readAt: snapshotReadAt, found: true, properties: {} });
+    const withCrm: ProcessDeps = { ...deps, crm: { snapshots, maxWaitMs: MIN } };
+    const run = async (now: number, signals: readonly Signal[]) => {
+      clock.now = now;
+      await store.ingest(1, signals.map(item));
+      const r = await processRecord(withCrm, record);
+      if (r.kind !== 'processed') throw new Error(r.kind);
+      return r;
+    };
+    await run(T + 4 * HOUR, [sig(0, 'agent_started_at', 'a')]);
+    const r = await run(T + 5 * HOUR, [sig(10, 'stage', 'closed')]);
+    const [o] = await outcomes();
+    const log: PortalLogEntry[] = [];
+    for await (const e of store.portalLog(1)) log.push(e);
+    return { r, o: o!, reads: log.filter((e) => e.entry === 'signal' && e.signal.kind === 'crm_read') };
+  }
+
+  it('applies the record’s snapshot at the new settlement’s instant when it was read after it, and logs the read for export', async () => {
+    const { r, o, reads } = await lateSuccessWith(T + 4 * HOUR);
+    expect(o).toMatchObject({ status: 'billable' });
+    expect(outcomeView(o).verification).toBe('signals + CRM read');
+    expect(r.unverified).toEqual([]);
+    expect(reads).toMatchObject([{ signal: { at: o.settledAt } }]);
+  });
+
+  it('settles on signals alone, reported as unverified, when the snapshot is older than the settlement', async () => {
+    const { r, o, reads } = await lateSuccessWith(T + 30 * MIN);
+    expect(o).toMatchObject({ status: 'billable' });
+    expect(outcomeView(o).verification).toBe('signals');
+    expect(r.unverified).toEqual([{ outcomeId: o.outcomeId, settledAt: o.settledAt }]);
+    expect(reads).toEqual([]);
   });
 });
 
