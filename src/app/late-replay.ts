@@ -3,7 +3,7 @@ import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { advance } from '../core/engine/advance.ts';
 import type { Advanced } from '../core/engine/advance.ts';
 import type { Effect } from '../core/engine/decide.ts';
-import { sortInTimeOrder } from '../core/engine/input.ts';
+import { isSignal, sortInTimeOrder } from '../core/engine/input.ts';
 import type { RecordInput } from '../core/engine/input.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import type { PauseLookup } from '../core/engine/pauses.ts';
@@ -126,9 +126,10 @@ const readAtSettlement = (o: Outcome): boolean => o.trail.some((e) => e.type ===
 /**
  * The HubSpot read a replay's billable settlements rest on, as a run's settlements do (crm-verification.ts):
  * an outcome that settles billable in the replay at an instant the record did not, and without a kept
- * read there, gets the record's snapshot applied at that instant when the snapshot was read after it,
- * and the replay runs again with it. With no such snapshot it settles on signals alone (reported as
- * unverified): its instant lies hours back, far past the wait a run gives a read.
+ * read there, gets the record's snapshot applied at that instant when the snapshot was read after it
+ * and no signal came between the two (so it shows the record as it was then), and the replay runs again
+ * with those reads. The others settle on signals alone, reported as unverified: their instants lie hours
+ * back, far past the wait a run gives a read.
  */
 export async function verifyReplay(crm: CrmVerificationDeps, ctx: ReplayContext, late: RecordInput, run: Run): Promise<Run> {
   const hot = new Map(ctx.loaded.state!.outcomes.map((o) => [o.outcomeId, o]));
@@ -137,10 +138,13 @@ export async function verifyReplay(crm: CrmVerificationDeps, ctx: ReplayContext,
     return o.status === 'billable' && o.settledAt !== null && !readAtSettlement(o) && (was?.status !== 'billable' || was.settledAt !== o.settledAt);
   });
   if (settling.length === 0) return run;
-  const instants = [...new Set(settling.map((o) => o.settledAt!))].sort((a, b) => a - b);
   const snapshot = await crm.snapshots.get(ctx.record);
-  if (snapshot === null || snapshot.readAt < instants.at(-1)!) return { ...run, unverified: settling.map((o) => ({ outcomeId: o.outcomeId, settledAt: o.settledAt! })) };
-  return replayRun(ctx, late, instants.map((at) => readSignal(ctx.record, snapshot, at)));
+  const signalTimes = [...ctx.history.kept.map((k) => k.input), ...freshOf(ctx.loaded).map((e) => e.input)].filter((i) => isSignal(i) && i.kind !== 'crm_read').map((i) => i.at);
+  const shows = (at: number) => snapshot !== null && snapshot.readAt >= at && !signalTimes.some((t) => t > at && t <= snapshot.readAt);
+  const instants = [...new Set(settling.map((o) => o.settledAt!))].filter(shows).sort((a, b) => a - b);
+  const verified = instants.length === 0 ? run : replayRun(ctx, late, instants.map((at) => readSignal(ctx.record, snapshot!, at)));
+  const unverified = settling.filter((o) => !instants.includes(o.settledAt!)).map((o) => ({ outcomeId: o.outcomeId, settledAt: o.settledAt! }));
+  return { ...verified, unverified };
 }
 
 /** Outcomes of `after` that are new or differ in anything (trail included) from `before`: what to write back. */

@@ -121,7 +121,7 @@ describe('late signals replayed in event time', () => {
 });
 
 describe('HubSpot reads for what a replay settles billable', () => {
-  async function lateSuccessWith(snapshotReadAt: number) {
+  async function lateSuccessWith(snapshotReadAt: number, between: readonly Signal[] = []) {
     const { store, deps, clock, outcomes } = setup();
     const snapshots = createMemoryCrmSnapshotStore();
     await snapshots.save(record, { readAt: snapshotReadAt, found: true, properties: {} });
@@ -133,7 +133,7 @@ describe('HubSpot reads for what a replay settles billable', () => {
       if (r.kind !== 'processed') throw new Error(r.kind);
       return r;
     };
-    await run(T + 4 * HOUR, [sig(0, 'agent_started_at', 'a')]);
+    await run(T + 4 * HOUR, [sig(0, 'agent_started_at', 'a'), ...between]);
     const r = await run(T + 5 * HOUR, [sig(10, 'stage', 'closed')]);
     const [o] = await outcomes();
     const log: PortalLogEntry[] = [];
@@ -149,12 +149,14 @@ describe('HubSpot reads for what a replay settles billable', () => {
     expect(reads).toMatchObject([{ signal: { at: o.settledAt } }]);
   });
 
-  it('settles on signals alone, reported as unverified, when the snapshot is older than the settlement', async () => {
-    const { r, o, reads } = await lateSuccessWith(T + 30 * MIN);
-    expect(o).toMatchObject({ status: 'billable' });
-    expect(outcomeView(o).verification).toBe('signals');
-    expect(r.unverified).toEqual([{ outcomeId: o.outcomeId, settledAt: o.settledAt }]);
-    expect(reads).toEqual([]);
+  it('settles on signals alone, reported as unverified, when the snapshot is older than the settlement or a signal came between', async () => {
+    for (const [readAt, between] of [[T + 30 * MIN, []], [T + 4 * HOUR, [sig(180, 'note', 'later')]]] as const) {
+      const { r, o, reads } = await lateSuccessWith(readAt, between);
+      expect(o).toMatchObject({ status: 'billable' });
+      expect(outcomeView(o).verification).toBe('signals');
+      expect(r.unverified).toEqual([{ outcomeId: o.outcomeId, settledAt: o.settledAt }]);
+      expect(reads).toEqual([]);
+    }
   });
 });
 
