@@ -1,5 +1,6 @@
---[[ commit: saves a record's new state if nobody changed it since it was loaded (compare-and-set).
-  KEYS[1]   record state (hash: v = version, s = state JSON)
+--[[ commit: saves a record's new state if nobody changed it since it was loaded (compare-and-set), and
+  with it, atomically, what the record keeps for late inputs (docs/decisions.md, "Late signals").
+  KEYS[1]   record state (hash: v = version, s = state JSON, c = checkpoint JSON)
   KEYS[2]   record's pending inputs (zset: signals and dispute actions)
   KEYS[3]   due index (zset: record key -> earliest event time needing a worker)
   KEYS[4]   records with state (set)
@@ -7,24 +8,45 @@
   KEYS[6]   write-back outbox (zset: record key -> time its unwritten changes are due to be written)
   KEYS[7]   sweeper rescues per record (hash): a commit shows the record is moving again
   KEYS[8]   the record's portal's log (list, append-only): CRM reads applied, first snapshots, refusals
+  KEYS[9]   record's kept inputs (zset: score = event time, member as in KEYS[2]; CRM reads with sequence 0)
   ARGV[1]   expected version (0: no state yet)
   ARGV[2]   new state, JSON
   ARGV[3]   record key (member of the due index and the records set)
   ARGV[4]   earliest pending timer, event time ms, or '' for none
   ARGV[5]   status count changes, JSON object {status: delta}
   ARGV[6]   when an outcome changed: the time its write to the CRM is due (ms), else ''
-  ARGV[7]   n: how many log entries follow
-  ARGV[8..7+n]   log entries, JSON, to append to the portal's log
-  ARGV[8+n..]    pending members that were applied, to remove
+  ARGV[7]   new checkpoint, JSON, or '' to leave the stored one
+  ARGV[8]   n: how many log entries follow
+  ARGV[9]   k: how many kept inputs to add (score, member pairs) follow the log entries
+  ARGV[10]  d: how many kept members to drop (folded into the checkpoint) follow those
+  ARGV[11..10+n]               log entries, JSON, to append to the portal's log
+  ARGV[11+n..10+n+2k]          kept inputs to add: event time, member
+  ARGV[11+n+2k..10+n+2k+d]     kept members to drop
+  ARGV[11+n+2k+d..]            pending members that were applied, to remove
   Returns {1, next pending event time or '', due time after the commit or '', 1 if the due time changed else 0}
   when saved; {0, '', '', 0} on a version conflict (nothing written).
 ]]
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return {0, '', '', 0} end
-redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
-local logged = tonumber(ARGV[7])
-if logged > 0 then redis.call('RPUSH', KEYS[8], unpack(ARGV, 8, 7 + logged)) end
-for i = 8 + logged, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+if ARGV[7] ~= '' then
+  redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2], 'c', ARGV[7])
+else
+  redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
+end
+local logged, keep, drop = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local at = 11
+if logged > 0 then redis.call('RPUSH', KEYS[8], unpack(ARGV, at, at + logged - 1)) end
+at = at + logged
+-- In slices: unpack has a stack limit, and a replay may keep or fold many inputs at once.
+for from = at, at + 2 * keep - 1, 1000 do
+  redis.call('ZADD', KEYS[9], unpack(ARGV, from, math.min(from + 999, at + 2 * keep - 1)))
+end
+at = at + 2 * keep
+for from = at, at + drop - 1, 1000 do
+  redis.call('ZREM', KEYS[9], unpack(ARGV, from, math.min(from + 999, at + drop - 1)))
+end
+at = at + drop
+for i = at, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
 -- LT: an earlier due time wins, so a settlement is never held back by a pending change before it.
 if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], 'LT', ARGV[6], ARGV[3]) end
 redis.call('SADD', KEYS[4], ARGV[3])
