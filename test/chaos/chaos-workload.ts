@@ -165,14 +165,14 @@ export interface Delivery {
 /**
  * Deliveries of one or two events. A story playing out now is delivered around its events' times (from
  * 0.3 s before the latest to 0.7 s after: the hold puts those in order); a past story's events, shuffled,
- * are delivered at random moments over the first `spanMs`. About a third of the deliveries come again
+ * are delivered at random moments over the first `spanMs`. Nearly half the deliveries come again (some twice)
  * 0.2 to 4 s later with a higher attemptNumber, shuffled. Sorted by send time.
  */
 export function deliveriesOf(w: Workload, start: number, spanMs: number, random: () => number): Delivery[] {
   const originals: Delivery[] = [];
   const cut = (events: readonly HubSpotWebhookEvent[], sendAt: (batch: HubSpotWebhookEvent[]) => number) => {
     for (let i = 0; i < events.length; ) {
-      const size = random() < 0.5 ? 1 : 2;
+      const size = random() < 0.75 ? 1 : 2;
       const batch = shuffle(events.slice(i, i + size), random);
       originals.push({ sendAt: sendAt(batch), events: batch, repeat: false });
       i += size;
@@ -181,12 +181,14 @@ export function deliveriesOf(w: Workload, start: number, spanMs: number, random:
   const live = w.events.filter((e) => e.occurredAt >= start).sort((a, b) => a.occurredAt - b.occurredAt);
   cut(live, (batch) => Math.max(...batch.map((e) => e.occurredAt)) - 300 + Math.floor(random() * 1_000));
   cut(shuffle(w.events.filter((e) => e.occurredAt < start), random), () => start + Math.floor(random() * spanMs));
-  const repeats = originals
-    .filter(() => random() < 0.35)
-    .map((d) => ({
-      sendAt: d.sendAt + 200 + Math.floor(random() * 3_800),
-      events: shuffle(d.events.map((e) => ({ ...e, attemptNumber: (e.attemptNumber ?? 0) + 1 + Math.floor(random() * 3) })), random),
-      repeat: true,
-    }));
+  const again = (d: Delivery): Delivery => ({
+    sendAt: d.sendAt + 200 + Math.floor(random() * 3_800),
+    events: shuffle(d.events.map((e) => ({ ...e, attemptNumber: (e.attemptNumber ?? 0) + 1 + Math.floor(random() * 3) })), random),
+    repeat: true,
+  });
+  const repeats = originals.flatMap((d) => {
+    const r = random();
+    return r < 0.15 ? [again(d), again(d)] : r < 0.45 ? [again(d)] : [];
+  });
   return [...originals, ...repeats].sort((a, b) => a.sendAt - b.sendAt);
 }
