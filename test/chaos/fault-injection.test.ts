@@ -13,7 +13,7 @@ import { cli } from '../support/cli.ts';
 import { startOwnRedis } from '../support/own-redis.ts';
 import type { OwnRedis } from '../support/own-redis.ts';
 import { connect, testPrefix } from '../support/redis.ts';
-import { describeProcesses, freePort, killAll, logLines, seededRandom, sleep, spawnService, startService, tempDir, waitReady, waitSettled } from '../support/service.ts';
+import { describeProcesses, freePort, killAll, logLines, seededRandom, signalWhileHoldingAJob, sleep, spawnService, startService, tempDir, waitReady, waitSettled } from '../support/service.ts';
 import type { Service, ServiceProcess } from '../support/service.ts';
 import { CRITERIA_YAML, PORTAL, buildWorkload, deliveriesOf } from './chaos-workload.ts';
 import type { Delivery } from './chaos-workload.ts';
@@ -93,11 +93,11 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     for (const c of cleanups.splice(0)) await c();
   });
 
-  /** SIGKILLs a worker mid-run and starts another; stops Redis (SIGKILL) and starts it again on its data. */
-  async function injectFaults(svc: Service, start: number, redisPort: number, dataDir: string): Promise<{ killed: ServiceProcess; downMs: number }> {
+  /** SIGKILLs a worker while it holds a record job and starts another; stops Redis (SIGKILL) and starts it again on its data. */
+  async function injectFaults(svc: Service, reader: Redis, start: number, redisPort: number, dataDir: string): Promise<{ killed: ServiceProcess; kill: string; downMs: number }> {
     await sleep(start + KILL_WORKER_AT_MS - Date.now());
-    const killed = svc.workers[0]!;
-    process.kill(killed.pid, 'SIGKILL');
+    const [killed, other] = [svc.workers[0]!, svc.workers[1]!];
+    const kill = (await signalWhileHoldingAJob(reader, svc.env.REDIS_PREFIX!, killed, [other], 'SIGKILL')).at;
     const replacement = spawnService({ name: 'worker-3', role: 'worker', env: svc.env });
     procs.push(replacement);
     svc.workers.push(replacement);
@@ -106,7 +106,7 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     await redises.pop()!.kill();
     await sleep(REDIS_DOWN_FOR_MS);
     redises.push(await startOwnRedis(redisPort, { dataDir }));
-    return { killed, downMs: Date.now() - downAt };
+    return { killed, kill, downMs: Date.now() - downAt };
   }
 
   it('ends with the ledger simulate computes from the exported events and actions, field for field, and every signal stored once', async () => {
@@ -137,9 +137,9 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     const start = Date.now() + 500;
     const workload = buildWorkload(start, 14, 6, random);
     const deliveries = deliveriesOf(workload, start, SPAN_MS, random);
-    const faults = injectFaults(svc, start, redisPort, dataDir);
+    const faults = injectFaults(svc, reader, start, redisPort, dataDir);
     const sent = await sendAll(svc, deliveries);
-    const { killed, downMs } = await faults;
+    const { killed, kill, downMs } = await faults;
     expect(sent.notAccepted, 'every delivery accepted in the end').toEqual([]);
 
     const settled = await waitSettled(reader, prefix, { outcomes: Number.POSITIVE_INFINITY, records: workload.liveRecords + workload.pastRecords, quietAfter: workload.lastLiveAt + 8_000 }, 45_000);
@@ -170,7 +170,7 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     expect(corrected, 'outcomes corrected by late inputs').toBeGreaterThan(0);
     const beyondHorizon = procs.flatMap((p) => logLines(p, (l) => typeof l['msg'] === 'string' && l['msg'].startsWith('late signals recorded')));
     expect(beyondHorizon, 'no input beyond the late horizon').toEqual([]);
-    const figures = { ...sent, notAccepted: undefined, events: workload.events.length, outcomes: live.outcomes.length, corrected, redisDownMs: downMs, settleMs: settled.waitedMs };
+    const figures = { ...sent, notAccepted: undefined, events: workload.events.length, outcomes: live.outcomes.length, corrected, kill, redisDownMs: downMs, settleMs: settled.waitedMs };
     process.stdout.write(`chaos (seed ${SEED}): ${JSON.stringify(figures)} (${Date.now() - began} ms)\n`);
   }, 150_000);
 });
