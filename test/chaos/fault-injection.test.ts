@@ -170,6 +170,11 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     expect(corrected, 'outcomes corrected by late inputs').toBeGreaterThan(0);
     const beyondHorizon = procs.flatMap((p) => logLines(p, (l) => typeof l['msg'] === 'string' && l['msg'].startsWith('late signals recorded')));
     expect(beyondHorizon, 'no input beyond the late horizon').toEqual([]);
+    // The survivors came through the outage in working order: each stops cleanly on SIGTERM.
+    const survivors = procs.filter((p) => p !== killed);
+    for (const p of survivors) process.kill(p.pid, 'SIGTERM');
+    const exits = await Promise.all(survivors.map(async (p) => ({ name: p.name, ...(await Promise.race([p.exited, sleep(10_000).then(() => null)])) })));
+    expect(exits.map((e) => ({ name: e.name, code: 'code' in e ? e.code : 'still running' }))).toEqual(survivors.map((p) => ({ name: p.name, code: 0 })));
     const figures = { ...sent, notAccepted: undefined, events: workload.events.length, outcomes: live.outcomes.length, corrected, kill, redisDownMs: downMs, settleMs: settled.waitedMs };
     process.stdout.write(`chaos (seed ${SEED}): ${JSON.stringify(figures)} (${Date.now() - began} ms)\n`);
   }, 150_000);
