@@ -123,8 +123,9 @@ export interface Workload {
 
 /**
  * `live` records per object type start their stories between 0.5 and 6 s after `start`; `past` more
- * start 1 to 5 hours before it, so every event of theirs is hours behind the records' clocks. A record's
- * events have distinct times: two signals of one instant apply in arrival order, which shuffles change.
+ * start 1 to 5 hours before it, so every event of theirs is hours behind the records' clocks, and half
+ * of those have a second story that plays out during the run. A record's events have distinct times:
+ * two signals of one instant apply in arrival order, which shuffles change.
  */
 export function buildWorkload(start: number, live: number, past: number, random: () => number): Workload {
   const events: HubSpotWebhookEvent[] = [];
@@ -149,8 +150,11 @@ export function buildWorkload(start: number, live: number, past: number, random:
     tell('contact', ++id, start + 500 + Math.floor(random() * 5_500), contactStory(random));
   }
   for (let i = 0; i < past; i++) {
-    tell('ticket', ++id, start - HOUR - Math.floor(random() * 4 * HOUR), ticketStory(random));
-    tell('contact', ++id, start - HOUR - Math.floor(random() * 4 * HOUR), contactStory(random));
+    for (const [objectType, story] of [['ticket', ticketStory], ['contact', contactStory]] as const) {
+      tell(objectType, ++id, start - HOUR - Math.floor(random() * 4 * HOUR), story(random));
+      // Half of them have a story now too: their late inputs are replayed from hours back through the live ones.
+      if (random() < 0.5) tell(objectType, id, start + 500 + Math.floor(random() * 5_500), story(random));
+    }
   }
   return { events: hubSpotWebhookBatchSchema.parse(events), liveRecords: 2 * live, pastRecords: 2 * past, lastLiveAt };
 }
