@@ -1,6 +1,7 @@
 // Issue 10, fault injection with real processes: signed deliveries with repeats and shuffles, some hours behind in event
 // time, sent with HubSpot-style retries (exponential backoff) while a worker is SIGKILLed mid-run and Redis is down for
-// seconds. Afterwards the live ledger equals `simulate` on `export`'s files field for field, and no signal is lost.
+// seconds; an operator pauses and resumes a criteria and disputes outcomes through the signed card meanwhile. Afterwards
+// the live ledger equals `simulate` on `export`'s events and actions field for field, and no signal or action is lost.
 // Runs its own redis-server (append-only file synced on every write, so a restart keeps what it acknowledged).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,8 +14,9 @@ import { cli } from '../support/cli.ts';
 import { startOwnRedis } from '../support/own-redis.ts';
 import type { OwnRedis } from '../support/own-redis.ts';
 import { connect, testPrefix } from '../support/redis.ts';
-import { describeProcesses, freePort, killAll, logLines, seededRandom, signalWhileHoldingAJob, sleep, spawnService, startService, tempDir, waitReady, waitSettled } from '../support/service.ts';
-import type { Service, ServiceProcess } from '../support/service.ts';
+import { describeProcesses, freePort, killAll, logLines, readLedger, seededRandom, signalWhileHoldingAJob, sleep, spawnService, startService, tempDir, waitReady } from '../support/service.ts';
+import type { LiveLedger, Service, ServiceProcess } from '../support/service.ts';
+import { REX, operate } from './chaos-operator.ts';
 import { CRITERIA_YAML, PORTAL, buildWorkload, deliveriesOf } from './chaos-workload.ts';
 import type { Delivery } from './chaos-workload.ts';
 
@@ -28,6 +30,10 @@ const KILL_WORKER_AT_MS = 3_000;
 const REDIS_DOWN_AT_MS = 5_000;
 const REDIS_DOWN_FOR_MS = 4_000;
 const SEND_CONCURRENCY = 16;
+/** The operator pauses a criteria before the outage, resumes it during it, and disputes outcomes after it. */
+const PAUSE_AT_MS = 2_500;
+const RESUME_AT_MS = 6_500;
+const DISPUTE_AT_MS = 11_000;
 const REPLAYED_MSG = 'late inputs replayed in event-time order';
 const TOO_LATE_MSG = 'signals later than the late horizon: applied at the record checkpoint, they changed no settled outcome';
 /** HubSpot-style retries, compressed: 100 ms doubling to at most 1.6 s, for as long as the outage lasts. */
@@ -85,6 +91,17 @@ async function json(...args: string[]): Promise<JsonLedger> {
   return JSON.parse(run.out) as JsonLedger;
 }
 
+/** Polls until nothing is pending or due and every outcome is settled, from `quietAfter` on; the last reading either way. */
+async function drained(redis: Redis, prefix: string, quietAfter: number, timeoutMs: number): Promise<{ ledger: LiveLedger; waitedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    const ledger = await readLedger(redis, prefix);
+    const settled = ledger.outcomes.every((o) => o.status === 'billable' || o.status === 'not_billable' || o.status === 'credited');
+    if ((settled && ledger.pendingSignals === 0 && ledger.due === 0 && Date.now() >= quietAfter) || Date.now() - started > timeoutMs) return { ledger, waitedMs: Date.now() - started };
+    await sleep(250);
+  }
+}
+
 describe('fault injection: repeats, shuffles, late deliveries, a killed worker and a Redis outage', () => {
   const procs: ServiceProcess[] = [];
   const redises: OwnRedis[] = [];
@@ -111,7 +128,7 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     return { killed, kill, downMs: Date.now() - downAt };
   }
 
-  it('ends with the ledger simulate computes from the exported events and actions, field for field, and every signal stored once', async () => {
+  it('ends with the ledger simulate computes from the exported events and actions, field for field, every signal stored once and every action kept', async () => {
     const began = Date.now();
     const random = seededRandom(SEED);
     const dir = await tempDir('ob-chaos');
@@ -125,7 +142,7 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     redises.push(await startOwnRedis(redisPort, { dataDir }));
     const prefix = testPrefix('chaos');
     const svc = await startService(
-      { prefix, criteriaPath: file('criteria.yaml'), workers: 2, redisUrl, holdMs: HOLD_MS, sweepMs: 500, shutdownTimeoutMs: 5_000, extraEnv: { WORKER_LOCK_MS: String(LOCK_MS), WORKER_CONCURRENCY: '4' } },
+      { prefix, criteriaPath: file('criteria.yaml'), workers: 2, redisUrl, holdMs: HOLD_MS, sweepMs: 500, shutdownTimeoutMs: 5_000, extraEnv: { WORKER_LOCK_MS: String(LOCK_MS), WORKER_CONCURRENCY: '4', DISPUTE_RESOLVERS: String(REX.userId) } },
       (p) => procs.push(p),
     );
     onTestFailed(() => {
@@ -140,11 +157,13 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     const workload = buildWorkload(start, 14, 6, random);
     const deliveries = deliveriesOf(workload, start, SPAN_MS, random);
     const faults = injectFaults(svc, reader, start, redisPort, dataDir);
+    const operator = operate(svc, reader, prefix, { pauseAt: start + PAUSE_AT_MS, resumeAt: start + RESUME_AT_MS, disputeAt: start + DISPUTE_AT_MS }, 'chaos-triage');
     const sent = await sendAll(svc, deliveries);
     const { killed, kill, downMs } = await faults;
+    const actions = await operator;
     expect(sent.notAccepted, 'every delivery accepted in the end').toEqual([]);
 
-    const settled = await waitSettled(reader, prefix, { outcomes: Number.POSITIVE_INFINITY, records: workload.liveRecords + workload.pastRecords, quietAfter: workload.lastLiveAt + 8_000 }, 45_000);
+    const settled = await drained(reader, prefix, workload.lastLiveAt + 8_000, 45_000);
     expect(settled.ledger.pendingSignals, 'no signal left pending').toBe(0);
     expect(settled.ledger.due, 'no record left due').toBe(0);
     expect(settled.ledger.states.size, 'records with state').toBe(workload.liveRecords + workload.pastRecords);
@@ -153,8 +172,11 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     const exported = await cli('export', '--portal', String(PORTAL), '--events', file('events.json'), '--actions', file('actions.json'), '--criteria', file('exported-criteria.yaml'), '--records', file('records.json'), '--redis-url', redisUrl, '--prefix', prefix);
     expect(exported.code, exported.err).toBe(0);
     const stored = JSON.parse(await readFile(file('events.json'), 'utf8')) as HubSpotWebhookEvent[];
-    // No signal lost, none stored twice: the stored events are the distinct events sent.
+    // No signal lost, none stored twice: the stored events are the distinct events sent; and every action taken is kept.
     expect(stored.map((e) => e.eventId).sort(), 'stored event ids').toEqual(workload.events.map((e) => e.eventId).sort());
+    const keptActions = JSON.parse(await readFile(file('actions.json'), 'utf8')) as unknown[];
+    expect(keptActions.length, `actions kept (refused: ${actions.refused.join('; ')})`).toBe(actions.accepted);
+    expect(actions.accepted, 'a pause, a resume and disputes taken').toBeGreaterThanOrEqual(3);
 
     const criteria = file('exported-criteria.yaml');
     const replayed = await json('simulate', '--criteria', criteria, '--events', file('events.json'), '--actions', file('actions.json'), '--records', file('records.json'), '--format', 'json', '--trail');
@@ -163,7 +185,7 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     expect(live.invoice, 'invoice').toEqual(replayed.invoice);
     expect(live.summary, 'summary').toEqual(replayed.summary);
     // And the same as simulate on what was sent, in case export left something out.
-    const truth = await json('simulate', '--criteria', file('criteria.yaml'), '--events', file('sent.json'), '--format', 'json');
+    const truth = await json('simulate', '--criteria', file('criteria.yaml'), '--events', file('sent.json'), '--actions', file('actions.json'), '--format', 'json');
     expect(withoutTrails(live), 'outcomes against simulate on the events sent').toEqual(truth.outcomes);
 
     // The faults did bite: the victim died of SIGKILL, deliveries were retried, late inputs were replayed.
@@ -180,7 +202,7 @@ describe('fault injection: repeats, shuffles, late deliveries, a killed worker a
     for (const p of survivors) process.kill(p.pid, 'SIGTERM');
     const exits = await Promise.all(survivors.map(async (p) => ({ name: p.name, ...(await Promise.race([p.exited, sleep(10_000).then(() => null)])) })));
     expect(exits.map((e) => ({ name: e.name, code: 'code' in e ? e.code : 'still running' }))).toEqual(survivors.map((p) => ({ name: p.name, code: 0 })));
-    const figures = { ...sent, notAccepted: undefined, events: workload.events.length, outcomes: live.outcomes.length, corrected, replays, kill, redisDownMs: downMs, settleMs: settled.waitedMs };
+    const figures = { ...sent, notAccepted: undefined, events: workload.events.length, outcomes: live.outcomes.length, corrected, replays, actions, kill, redisDownMs: downMs, settleMs: settled.waitedMs };
     process.stdout.write(`chaos (seed ${SEED}): ${JSON.stringify(figures)} (${Date.now() - began} ms)\n`);
   }, 150_000);
 });
