@@ -32,6 +32,13 @@ function disputeCell(o: OutcomeView): string {
   return `${d.state} ${(d.resolvedAt ?? d.openedAt).slice(0, 10)}`;
 }
 
+/** How a charge line's amount is made up, and what an over-limit line would have cost (contract §8). */
+function tiersCell(l: InvoiceLine): string {
+  if (l.kind === 'charge') return l.tiers.map((t) => `${t.quantity} × ${t.unitAmount}`).join(' + ');
+  if (l.kind === 'over_limit') return `not charged: would have cost ${l.wouldHaveCost} ${l.currency}`;
+  return '';
+}
+
 export function renderTableReport(r: LedgerReport): string {
   const parts: string[] = [];
   parts.push(`Outcomes (${r.outcomes.length})`);
@@ -63,10 +70,10 @@ export function renderTableReport(r: LedgerReport): string {
         l.period,
         l.criteriaId,
         `v${l.criteriaVersion}`,
-        l.kind === 'credit' ? `credit for ${l.creditFor}` : 'charge',
+        l.kind === 'credit' ? `credit for ${l.creditFor}` : l.kind === 'over_limit' ? 'over limit' : 'charge',
         String(l.quantity),
         `${l.amount} ${l.currency}`,
-        l.kind === 'charge' ? l.tiers.map((t) => `${t.quantity} × ${t.unitAmount}`).join(' + ') : '',
+        tiersCell(l),
       ]),
       new Set([4, 5]),
     ),

@@ -94,6 +94,7 @@ describe('card view: outcome items', () => {
         reviewEndsAt: null,
         billingPeriod: '2026-11',
         charge: { amount: '1.00', currency: 'USD' },
+        overLimit: false,
         dispute: null,
         canDispute: true,
         canResolve: false,
