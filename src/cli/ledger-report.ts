@@ -48,7 +48,8 @@ export function renderTableReport(r: LedgerReport): string {
       r.outcomes.map((o) => [
         o.outcomeId,
         `v${o.criteriaVersion}`,
-        o.status,
+        // Contract §8: billable (the work was verified) but not charged.
+        o.overLimit ? `${o.status} (over limit)` : o.status,
         o.reason === null ? '-' : o.label ? `${o.reason} (${o.label})` : o.reason,
         String(o.tries),
         String(o.suppressed),
@@ -79,11 +80,13 @@ export function renderTableReport(r: LedgerReport): string {
     ),
   );
   const s = r.summary;
+  const overLimit = r.outcomes.filter((o) => o.overLimit).length;
   const reasons = Object.entries(s.byReason).map(([k, v]) => `${k} ${v}`).join(', ');
   parts.push(
     '',
     `Presses ${s.presses} (suppressed ${s.suppressed}, duplicates ${s.duplicates}${s.paused > 0 ? `, paused ${s.paused}` : ''}) · attempts ${s.attempts} · successes ${s.successes} · billable ${s.billable}` +
       (s.credited > 0 ? ` · credited ${s.credited}` : '') +
+      (overLimit > 0 ? ` · over limit ${overLimit} (not charged)` : '') +
       (s.pending > 0 ? ` · still pending ${s.pending}` : ''),
     `Not billable: ${reasons === '' ? 'none' : reasons}`,
   );
