@@ -48,7 +48,7 @@ describe('simulate: budget limits (contract §8)', () => {
   it('table: the over-limit line says it was not charged and what it would have cost', async () => {
     const r = await cli(...args('table'));
     expect(r.code).toBe(0);
-    const row = r.out.split('\n').find((l) => l.includes('over limit'));
+    const row = r.out.split('\n').find((l) => l.startsWith('2026-11') && l.includes('over limit'));
     expect(row?.split(/\s{2,}/)).toEqual(['2026-11', 'route', 'v1', 'over limit', '1', '0.00 USD', 'not charged: would have cost 4.00 USD']);
     expect(r.out).toMatch(/route:contact:104:2026-11-03#1 +v1 +credited \(over limit\) /);
     expect(r.out).toContain('· credited 3 · over limit 1 (not charged)');
