@@ -51,6 +51,6 @@ describe('simulate: budget limits (contract §8)', () => {
     const row = r.out.split('\n').find((l) => l.startsWith('2026-11') && l.includes('over limit'));
     expect(row?.split(/\s{2,}/)).toEqual(['2026-11', 'route', 'v1', 'over limit', '1', '0.00 USD', 'not charged: would have cost 4.00 USD']);
     expect(r.out).toMatch(/route:contact:104:2026-11-03#1 +v1 +credited \(over limit\) /);
-    expect(r.out).toContain('· credited 3 · over limit 1 (not charged)');
+    expect(r.out).toContain('· billable 1 · credited 4 · over limit 1 (not charged)');
   });
 });
