@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
+import { openPeriodLines } from '../../src/core/invoice/adjustments.ts';
 import { ratedLinesByPeriod } from '../../src/core/invoice/lines.ts';
 import { invoiceOf, markOverLimit } from '../../src/core/ledger-view.ts';
 import { chargeUnderLimit, wouldHaveCost } from '../../src/core/limits.ts';
@@ -170,6 +171,27 @@ describe('§8 limit over several versions of one id', () => {
       { kind: 'over_limit', version: 1, quantity: 1, amount: '0.00', wouldHaveCost: '10.00' },
       { kind: 'over_limit', version: 2, quantity: 1, amount: '0.00', wouldHaveCost: '5.00' },
     ]);
+  });
+});
+
+describe('§8 limit after a period is closed', () => {
+  const criteria = criteriaSet({ price: FLAT, budget: { expected: '20.00', limit: '20.00' } });
+  const closedWith = (outcomes: Outcome[]) => {
+    const lines = ratedLinesByPeriod(outcomes, criteria).get('2026-11')!;
+    return new Map([['2026-11', { snapshot: { portalId: 1, period: '2026-11', closedAt: '2026-12-01T00:00:00.000Z', lines, totals: [] }, sha256: 'abc' }]]);
+  };
+
+  it('a frozen over-limit line makes no adjustment while nothing changed', () => {
+    const outcomes = series(3);
+    expect(openPeriodLines('2026-12', ratedLinesByPeriod(outcomes, criteria), closedWith(outcomes))).toEqual([]);
+  });
+
+  it('an outcome found late that settled first takes a place in the charged prefix: the charge line is adjusted, not the over-limit line', () => {
+    const outcomes = series(3);
+    const closed = closedWith(outcomes);
+    const early = billable('10', '2026-11-03T09:00:00Z');
+    const adjustments = openPeriodLines('2026-12', ratedLinesByPeriod([early, ...outcomes], criteria), closed);
+    expect(adjustments).toMatchObject([{ kind: 'adjustment', period: '2026-12', quantity: 0, amount: '0.00', adjusts: { period: '2026-11', line: 'charge' }, added: [early.outcomeId], removed: [outcomes[1]!.outcomeId] }]);
   });
 });
 
