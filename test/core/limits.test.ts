@@ -163,6 +163,13 @@ describe('§8 limit over several versions of one id', () => {
     expect(lines(invoiceOf(outcomes, criteria))).toEqual([{ kind: 'charge', version: 1, quantity: 3, amount: '30.00' }]);
   });
 
+  it("a line priced in another currency does not count against the limit's currency", () => {
+    const criteria = criteriaSet({ ...v1, budget: { expected: '20.00', limit: '20.00' } }, { ...v2, price: { ...FLAT, currency: 'EUR' }, budget: { expected: '20.00', limit: '20.00' } });
+    // 20.00 USD under v1, then 20.00 EUR under v2, whose limit is in euros.
+    const outcomes = [...series(2), billable('21', '2026-11-11T09:00:00Z', { criteriaVersion: 2 }), billable('22', '2026-11-12T09:00:00Z', { criteriaVersion: 2 }), billable('23', '2026-11-13T09:00:00Z', { criteriaVersion: 2 })];
+    expect(overIds(outcomes, criteria)).toEqual(['23']);
+  });
+
   it('once the prefix ended, a later version with a higher limit (or none) does not charge again in that period', () => {
     const criteria = criteriaSet({ ...v1, budget: { expected: '20.00', limit: '20.00' } }, v2);
     const outcomes = [...series(3), billable('21', '2026-11-11T09:00:00Z', { criteriaVersion: 2 })];
