@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
+import { overLimitFromLedger } from '../app/limit-marks.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
 import { createHomeView } from '../app/home-view.ts';
@@ -99,12 +100,12 @@ function cardView(rt: Runtime): CardView {
     paused: { pausedNow: async (portalId) => pausedNowOf(await rt.store.pauses(portalId)) },
     resolvers: rt.config.disputeResolvers,
     clock: rt.clock,
+    overLimit: overLimitFromLedger(rt.store, rt.criteria.current),
   });
 }
 
 /**
- * The home page's read: the ledger, the closed periods and the reconciles in Redis. Budgets and fired
- * alerts are left out until the criteria's `budget` and the alert store are wired here (issue 9, item 4).
+ * The home page's read: the ledger, the criteria's budgets, the closed periods and the reconciles in Redis.
  */
 function homeView(rt: Runtime): HomeView {
   const { fastRedis, config } = rt;
@@ -113,6 +114,7 @@ function homeView(rt: Runtime): HomeView {
     criteria: rt.criteria.current,
     periods: createRedisPeriodStore(fastRedis, config.redisPrefix),
     reconciles: createRedisReconcileResults(fastRedis, config.redisPrefix),
+    budgetOf: (version) => version.budget,
     clock: rt.clock,
   });
 }
