@@ -94,6 +94,13 @@ describe('§2 errors: literals', () => {
     { rule: 'a symbol is not a literal', condition: 'x = @', message: `expected ${LITERAL} after '=', found '@'`, column: 5 },
     { rule: 'a string found is shown with its own quotes', condition: `x = 'a' "b"`, message: `expected AND or OR after 'a', found "b"`, column: 9 },
     { rule: 'a double-quoted string before the error', condition: '(x = "a"', message: `expected ')' after "a"`, column: 9 },
+    { rule: 'quoted text with a space before the error', condition: "x = 'a b' y", message: "expected AND or OR after 'a b', found 'y'", column: 11 },
+    { rule: 'double-quoted text before the error', condition: '(x = "abc"', message: `expected ')' after "abc"`, column: 11 },
+    { rule: 'escaped quotes before the error', condition: String.raw`(x = 'it\'s' OR y = "say \"hi\""`, message: String.raw`expected ')' after "say \"hi\""`, column: 33 },
+    { rule: 'escaped single quote before the error', condition: String.raw`(x = 'it\'s'`, message: String.raw`expected ')' after 'it\'s'`, column: 13 },
+    // Only a literal can be unterminated: where AND or OR is expected, the open quote is what was found.
+    { rule: 'an open quote where AND is expected', condition: "x = 'a' 'b", message: "expected AND or OR after 'a', found 'b", column: 9 },
+    { rule: 'an open double quote where AND is expected', condition: `x = 'a' "b c`, message: `expected AND or OR after 'a', found "b c`, column: 9 },
     { rule: 'unterminated string in a list', condition: "x IN ('a', 'b", message: "unterminated string (missing closing ')", column: 12 },
     { rule: 'unterminated string after AND', condition: 'x = 1 AND y = "b', message: 'unterminated string (missing closing ")', column: 15 },
   ]);

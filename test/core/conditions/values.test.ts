@@ -141,6 +141,9 @@ describe('§2 IN lists use the equality of =', () => {
     { rule: 'the last item counts', condition: 'v IN (1, 2, 3)', value: '3.0', expected: true },
     { rule: 'a non-number never equals a number: trailing point', condition: 'v IN (4)', value: '4.', expected: false },
     { rule: 'a non-number never equals a number: leading point', condition: 'v IN (0.5)', value: '.5', expected: false },
+    { rule: 'a quoted non-number in a list is text', condition: "v IN ('4.', '.5')", value: '4', expected: false },
+    { rule: 'a fraction is not its integer part', condition: 'v IN (4)', value: '4.5', expected: false },
+    { rule: 'fractions differ by their digits', condition: 'v IN (4.5)', value: '4.25', expected: false },
     { rule: 'text written like the literal matches it', condition: 'v IN (1, 4.50)', value: '4.50', expected: true },
     { rule: 'NOT IN a mixed list, outside', condition: "v NOT IN ('a', 4)", value: '5', expected: true },
     { rule: 'NOT IN a mixed list, equal as numbers', condition: "v NOT IN ('a', 4)", value: '+4.00', expected: false },
@@ -180,6 +183,15 @@ describe('§2 large and long numbers compare exactly, where doubles would round'
     { rule: 'long: more integer digits is larger', condition: 'v > 12345678901234567890', value: '123456789012345678901', expected: true },
     { rule: 'long: same integer, larger fraction', condition: 'v > 12345678901234567890.1', value: '12345678901234567890.25', expected: true },
     { rule: 'long: same integer, smaller fraction', condition: 'v < 12345678901234567890.25', value: '12345678901234567890.1', expected: true },
+    { rule: 'long: trailing zeros do not count', condition: 'v = 12345678901234567890.5', value: '12345678901234567890.500', expected: true },
+    { rule: 'long: zeros inside the fraction count', condition: 'v < 12345678901234567890.5', value: '12345678901234567890.05', expected: true },
+    { rule: 'long: leading zeros do not count', condition: 'v = 12345678901234567890', value: '0012345678901234567890', expected: true },
+    { rule: 'long: zeros inside the integer count', condition: 'v > 99999999999999999999', value: '100000000000000000000', expected: true },
+    { rule: 'long: an explicit plus sign', condition: 'v = 12345678901234567890', value: '+12345678901234567890', expected: true },
+    { rule: 'long: -0 is above a negative', condition: 'v > -12345678901234567890', value: '-0', expected: true },
+    { rule: 'long: text against a long number orders by code units', condition: 'v < 12345678901234567890', value: 'abc', expected: false },
+    // 17 digits from the first to the last non-zero one, the zero among them included: beyond a double.
+    { rule: 'a zero near the point does not make 17 digits short', condition: 'v > 1.0111111111111111', value: '1.01111111111111111', expected: true },
   ]);
   it('§2 compareValues orders two property values the same way', () => {
     expect(compareValues('9007199254740993', '9007199254740992')).toBeGreaterThan(0);
