@@ -133,7 +133,7 @@ function textTest(name: string, op: TextOp, literal: string): Test {
  * units (JavaScript's own string order). Returns <0, 0 or >0 as the value sorts before, with or after it.
  */
 export function orderAgainst(literal: string): (value: string) => number {
-  const byText = (v: string) => order(v, literal);
+  const byText = (v: string) => compare(v, literal);
   const weight = decimalWeight(literal);
   if (weight < 0) return byText;
   const exact = canonical(literal);
@@ -145,11 +145,12 @@ export function orderAgainst(literal: string): (value: string) => number {
     const w = decimalWeight(v);
     if (w < 0) return byText(v);
     if (w > FLOAT_SAFE_DIGITS) return compareCanonical(canonical(v), exact);
-    return order(Number(v), n);
+    return compare(Number(v), n);
   };
 }
 
-function order<T extends number | string>(a: T, b: T): number {
+/** -1, 0 or 1 as `a` sorts before, with or after `b`: JavaScript's own order of numbers or of UTF-16 code units. */
+function compare<T extends number | string>(a: T, b: T): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -225,5 +226,5 @@ function compareCanonical(a: Canonical, b: Canonical): number {
 function compareMagnitude(a: Canonical, b: Canonical): number {
   // Without leading zeros the longer integer part is larger, and equal lengths sort as text; without
   // trailing zeros, digit strings after the point sort as their fractions do.
-  return order(a.int.length, b.int.length) || order(a.int, b.int) || order(a.frac, b.frac);
+  return compare(a.int.length, b.int.length) || compare(a.int, b.int) || compare(a.frac, b.frac);
 }
