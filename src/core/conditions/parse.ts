@@ -64,15 +64,10 @@ const TOKEN = /\s+|'(?:\\['"\\]|[^'])*'?|"(?:\\['"\\]|[^"])*"?|[A-Za-z0-9_.-]+|[
 const KEYWORDS: ReadonlySet<string> = new Set(RESERVED_WORDS.filter((w) => w !== 'true' && w !== 'false'));
 
 function tokenize(source: string): Token[] {
-  const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  // Every alternative matches at least one character, so each match moves on, up to the end (null).
-  for (let m = TOKEN.exec(source); m !== null; m = TOKEN.exec(source)) {
-    const text = m[0];
-    if (/^\s/.test(text)) continue;
-    tokens.push({ start: m.index, text, quoted: text[0] === "'" || text[0] === '"' });
-  }
-  return tokens;
+  // Every alternative matches at least one character, so the sticky matches cover the whole text.
+  return [...source.matchAll(TOKEN)]
+    .filter((m) => !/^\s/.test(m[0]))
+    .map((m) => ({ start: m.index, text: m[0], quoted: m[0][0] === "'" || m[0][0] === '"' }));
 }
 
 /** Two-word operators read better whole: "after STARTS WITH", "after NOT IN". */

@@ -128,3 +128,10 @@ describe('§2 errors: long words are cut to 24 characters', () => {
     { rule: 'a long string before the error is cut too', condition: "x = 'abcdefghijklmnopqrstuvwxyz' y", message: "expected AND or OR after 'abcdefghijklmnopqrstuv…, found 'y'", column: 34 },
   ]);
 });
+
+describe('§2 errors: only syntax errors become messages', () => {
+  it('a condition nested past the stack fails loudly, not as a made-up syntax error', () => {
+    const depth = 100_000;
+    expect(() => parseCondition(`${'('.repeat(depth)}x${')'.repeat(depth)}`)).toThrow(RangeError);
+  });
+});
