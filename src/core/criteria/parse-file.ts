@@ -1,5 +1,6 @@
 // Reads a criteria file (YAML or JSON; one version or a `criteria:` list) into checked versions, or every problem.
 import { parseDocument } from 'yaml';
+import { budgetCurrencyProblems, compileBudget } from '../budget.ts';
 import { isValidTimeZone, parseInstant } from '../time.ts';
 import type { Problem, ProblemPath } from '../problems.ts';
 import { problemsFromZod } from '../zod-problems.ts';
@@ -55,7 +56,10 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
     if (!parsed.success) problems.push(...problemsFromZod(parsed.error, { at: path }));
     const crossField = checkAcrossFields(value, path);
     problems.push(...crossField.problems);
-    if (parsed.success && crossField.effectiveFrom !== null) {
+    // A budget amount with more decimals than the currency cannot be compiled: it is only a problem.
+    const budgetProblems = value !== null && typeof value === 'object' ? budgetCurrencyProblems(value as Record<string, unknown>, path) : [];
+    problems.push(...budgetProblems);
+    if (parsed.success && crossField.effectiveFrom !== null && budgetProblems.length === 0) {
       versions.push({ criteria: compile(parsed.data, crossField.effectiveFrom), path, canonical: canonicalJson(value) });
     }
   }
@@ -129,6 +133,7 @@ function compile(p: CriteriaVersionParsed, effectiveFrom: number): CriteriaVersi
     cap: p.cap ?? null,
     price: p.price,
     billingPeriod: p.billing_period,
+    budget: p.budget === undefined ? null : compileBudget(p.budget, p.price.currency),
     costCentreProperty: p.cost_centre_property ?? null,
   };
 }

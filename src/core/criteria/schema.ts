@@ -1,6 +1,7 @@
 // The zod schema of one criteria version as written (contract §1); every field rule lives here.
 import { z } from 'zod';
 import { parseCondition } from '../conditions/index.ts';
+import { budgetSchema } from '../budget.ts';
 import { parseDuration } from '../duration.ts';
 import { priceSchema } from '../price.ts';
 import { BUCKET_PERIODS, isValidTimeZone } from '../time.ts';
@@ -79,6 +80,7 @@ export const criteriaVersionSchema = z.strictObject({
     .optional(),
   price: priceSchema,
   billing_period: z.enum(['month']).default('month'),
+  budget: budgetSchema.optional(),
   cost_centre_property: propertyName.optional(),
 });
 
