@@ -1,5 +1,8 @@
 // Budget alerts (contract §8): which thresholds a period's charge has reached, and the alerts a whole ledger fires, instant by instant (simulate's).
+import type { CriteriaSet } from '../criteria/criteria-set.ts';
 import type { Outcome } from '../engine/outcome.ts';
+import { formatAmount } from '../money.ts';
+import { isoUtc } from '../time.ts';
 import { periodChargeMinor } from './charge-counts.ts';
 import type { ChargeCounts, PriceOfVersion } from './charge-counts.ts';
 
@@ -12,6 +15,17 @@ export interface AlertBudget {
 
 /** The budget of the id's version in force at `at`, or null when that version has none (or none is in force). */
 export type BudgetAt = (criteriaId: string, at: number) => AlertBudget | null;
+
+/** The budget in force for alerts: the version in force at the instant (contract §8), in its price's currency. */
+export function budgetAtOf(criteria: CriteriaSet): BudgetAt {
+  return (criteriaId, at) => {
+    const v = criteria.inForce(criteriaId, at);
+    return v?.budget ? { expectedMinor: v.budget.expectedMinor, alerts: v.budget.alerts, currency: v.price.currency } : null;
+  };
+}
+
+/** Each version's price, as the charge needs it. */
+export const priceOfVersions = (criteria: CriteriaSet) => (criteriaId: string): PriceOfVersion => (version) => criteria.get(criteriaId, version).price;
 
 /** A threshold reached: it names the id, period, threshold, charge and expected amount (contract §8). */
 export interface BudgetAlert {
@@ -94,3 +108,26 @@ export function budgetAlerts(outcomes: readonly Outcome[], priceOf: (criteriaId:
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An alert as simulate prints it: amounts as decimal strings in the budget's currency, the instant in ISO 8601 UTC. */
+export interface AlertView {
+  readonly criteriaId: string;
+  readonly period: string;
+  readonly threshold: number;
+  readonly charge: string;
+  readonly expected: string;
+  readonly currency: string;
+  readonly at: string;
+}
+
+export function alertView(a: BudgetAlert): AlertView {
+  return {
+    criteriaId: a.criteriaId,
+    period: a.period,
+    threshold: a.threshold,
+    charge: formatAmount(a.chargeMinor, a.currency),
+    expected: formatAmount(a.expectedMinor, a.currency),
+    currency: a.currency,
+    at: isoUtc(a.at),
+  };
+}
