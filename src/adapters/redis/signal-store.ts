@@ -33,6 +33,10 @@ export interface RedisKeys {
   pauses(portalId: number): string;
   /** The answer given to one request id of a portal (string, expires). */
   request(portalId: number, requestId: string): string;
+  /** The portal's charge counters for budget alerts (hash; src/core/alerts/charge-counts.ts). */
+  charges(portalId: number): string;
+  /** Periods of ids whose charge went up and whose alert check is not done yet (zset: `portal|id|period` -> event time). */
+  alertChecks: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -53,8 +57,16 @@ export function redisKeys(prefix: string): RedisKeys {
     pauses: (portalId) => `${prefix}:pauses:${portalId}`,
     // Request ids come from the card: a digest keeps whatever it sends out of the key's shape.
     request: (portalId, requestId) => `${prefix}:request:${portalId}:${createHash('sha256').update(requestId).digest('base64url')}`,
+    charges: (portalId) => `${prefix}:charges:${portalId}`,
+    alertChecks: `${prefix}:alert-checks`,
   };
 }
+
+/** An alert check's member: portal, criteria id and period (ids and periods hold no `|`). */
+export const alertCheckMember = (portalId: number, criteriaId: string, period: string): string => `${portalId}|${criteriaId}|${period}`;
+
+/** The counters' field that counts the marks of one check: a check clears its mark only if no commit marked it again since its read. */
+export const alertRevisionField = (criteriaId: string, period: string): string => `~rev|${criteriaId}|${period}`;
 
 export function parseRecordKey(key: string): RecordRef | null {
   const [portal, objectType, recordId, ...rest] = key.split(':');
@@ -128,13 +140,15 @@ async function load({ redis, keys }: Ctx, record: RecordRef, watermark: number):
   return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending, actions, pauses: pauseLog.map(decodePauseAction) };
 }
 
-function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [] }: CommitRequest): Promise<CommitResult> {
+function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], counters = {}, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
   const statusDelta: Record<string, number> = {};
   for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
   for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
-  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId)];
+  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId), keys.charges(record.portalId), keys.alertChecks];
   const log = logged.map(encodeLogEntry);
-  const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', log.length, ...log, ...applied.map((p) => p.member)];
+  // cjson decodes an empty JSON object as an empty table, and so an empty array: either means none.
+  const checks = JSON.stringify(chargeChecks.map((c) => [alertCheckMember(record.portalId, c.criteriaId, c.period), String(c.at), alertRevisionField(c.criteriaId, c.period)]));
+  const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', JSON.stringify(counters), checks, log.length, ...log, ...applied.map((p) => p.member)];
   return runScript(redis, SCRIPTS.commit, ks, args);
 }
 

@@ -99,3 +99,24 @@ function splitKey(key: string): [string, number] {
   const bar = key.lastIndexOf('|');
   return [key.slice(0, bar), Number(key.slice(bar + 1))];
 }
+
+/** A period of an id whose charge a commit raised, with the latest settlement there: the instant its thresholds are checked at. */
+export interface RaisedCharge {
+  readonly criteriaId: string;
+  readonly period: string;
+  readonly at: number;
+}
+
+/** The periods whose charge lines grew in a commit (credits only lower a charge: they fire nothing). */
+export function raisedCharges(delta: Readonly<Record<CounterField, number>>, outcomes: readonly Outcome[]): RaisedCharge[] {
+  const raised = new Map<string, RaisedCharge>();
+  for (const [field, n] of Object.entries(delta)) {
+    const [kind, criteriaId, period] = field.split('|') as [string, string, string];
+    if (kind !== 'n' || n <= 0) continue;
+    let at = Number.NEGATIVE_INFINITY;
+    for (const o of outcomes) if (o.criteriaId === criteriaId && o.billingPeriod === period && o.settledAt !== null && o.settledAt > at) at = o.settledAt;
+    const key = `${criteriaId}|${period}`;
+    if (Number.isFinite(at) && (raised.get(key)?.at ?? Number.NEGATIVE_INFINITY) < at) raised.set(key, { criteriaId, period, at });
+  }
+  return [...raised.values()];
+}

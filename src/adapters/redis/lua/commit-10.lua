@@ -7,24 +7,38 @@
   KEYS[6]   write-back outbox (zset: record key -> time its unwritten changes are due to be written)
   KEYS[7]   sweeper rescues per record (hash): a commit shows the record is moving again
   KEYS[8]   the record's portal's log (list, append-only): CRM reads applied, first snapshots, refusals
+  KEYS[9]   the portal's charge counters (hash: counter field -> count; '~rev|<criteria id>|<period>' -> marks of that check), for budget alerts
+  KEYS[10]  alert checks (zset: 'portal|criteria id|period' -> event time to check at)
   ARGV[1]   expected version (0: no state yet)
   ARGV[2]   new state, JSON
   ARGV[3]   record key (member of the due index and the records set)
   ARGV[4]   earliest pending timer, event time ms, or '' for none
   ARGV[5]   status count changes, JSON object {status: delta}
   ARGV[6]   when an outcome changed: the time its write to the CRM is due (ms), else ''
-  ARGV[7]   n: how many log entries follow
-  ARGV[8..7+n]   log entries, JSON, to append to the portal's log
-  ARGV[8+n..]    pending members that were applied, to remove
+  ARGV[7]   charge counter changes, JSON object {field: delta}
+  ARGV[8]   alert checks to mark, JSON array of [member, event time, revision field]
+  ARGV[9]   n: how many log entries follow
+  ARGV[10..9+n]  log entries, JSON, to append to the portal's log
+  ARGV[10+n..]   pending members that were applied, to remove
   Returns {1, next pending event time or '', due time after the commit or '', 1 if the due time changed else 0}
   when saved; {0, '', '', 0} on a version conflict (nothing written).
 ]]
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return {0, '', '', 0} end
 redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
-local logged = tonumber(ARGV[7])
-if logged > 0 then redis.call('RPUSH', KEYS[8], unpack(ARGV, 8, 7 + logged)) end
-for i = 8 + logged, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+local logged = tonumber(ARGV[9])
+if logged > 0 then redis.call('RPUSH', KEYS[8], unpack(ARGV, 10, 9 + logged)) end
+for i = 10 + logged, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
+-- The counters move with the state they count, so a period's charge is always that of the committed ledger.
+for field, delta in pairs(cjson.decode(ARGV[7])) do
+  if delta ~= 0 then redis.call('HINCRBY', KEYS[9], field, delta) end
+end
+-- GT: a later instant wins (the budget in force then). The mark stays until a check that read this
+-- commit's counters clears it: the revision tells a check whether a commit came after its read.
+for _, check in ipairs(cjson.decode(ARGV[8])) do
+  redis.call('ZADD', KEYS[10], 'GT', check[2], check[1])
+  redis.call('HINCRBY', KEYS[9], check[3], 1)
+end
 -- LT: an earlier due time wins, so a settlement is never held back by a pending change before it.
 if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], 'LT', ARGV[6], ARGV[3]) end
 redis.call('SADD', KEYS[4], ARGV[3])
