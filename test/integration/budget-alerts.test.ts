@@ -1,0 +1,118 @@
+// Budget alerts on real Redis, in one process: commits keep the charge counters and mark checks, concurrent checks claim each
+// threshold once, a mark left by a dead worker is checked by the safety net, and deliveries are announced once and retried with backoff.
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertDelivery, AlertWebhook, ChargeCheck, WebhookResult } from '../../src/app/alert-ports.ts';
+import { alertBackoffMs, checkCharges, deliverAlerts, recheckStale } from '../../src/app/budget-alerts.ts';
+import { processRecord } from '../../src/app/process-record.ts';
+import type { ProcessDeps, ProcessedResult } from '../../src/app/process-record.ts';
+import { createRecordQueue, createRecordScheduler } from '../../src/adapters/queue/record-queue.ts';
+import { createRedisAlertStore } from '../../src/adapters/redis/alert-store.ts';
+import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { criteriaSet, T0 } from '../support/scenario.ts';
+import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
+
+const PORTAL = 3;
+// 1.00 an outcome against 4.00 expected: 2 → 50 %, 3 → 75 %, 4 → 100 % (90 too).
+const criteria = criteriaSet({ budget: { expected: '4.00' } }, { id: 'nobudget', trigger: { property: 'other_started_at' } });
+
+describe('budget alerts on Redis', () => {
+  const prefix = testPrefix('budget-alerts');
+  let redis: Redis;
+  let queue: Queue;
+  let now = T0 + 60_000;
+  const clock = () => now;
+  beforeAll(() => {
+    redis = connect();
+    queue = createRecordQueue({ connection: redis, prefix, holdMs: 0, clock });
+  });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const store = () => createRedisSignalStore(redis, prefix);
+  const alerts = () => createRedisAlertStore(redis, prefix);
+  const deps = (): ProcessDeps => ({ store: store(), scheduler: createRecordScheduler(queue, { holdMs: 0, clock }), criteria: () => criteria, clock, holdMs: 0 });
+
+  /** Presses and closes a ticket `n` ms after T0 (it settles billable at once), then processes it. */
+  async function settle(recordId: string, n: number, trigger = 'agent_started_at'): Promise<ProcessedResult> {
+    const signal = (i: number, property: string, value: string) => ({ identity: `${recordId}-${i}`, signal: { kind: 'property' as const, objectType: 'ticket' as const, recordId, at: T0 + n + i, property, value } });
+    await store().ingest(PORTAL, [signal(0, trigger, 'go'), signal(1, 'stage', 'closed')]);
+    const result = await processRecord(deps(), { portalId: PORTAL, objectType: 'ticket', recordId });
+    if (result.kind !== 'processed') throw new Error('not processed');
+    return result;
+  }
+
+  it('a commit counts the charge and marks a check only for ids with a budget; the safety net checks a mark nobody checked', async () => {
+    const first = await settle('1', 0);
+    expect(first.chargeChecks).toEqual([{ criteriaId: 'resolve', period: '2026-11', at: T0 + 1 }]);
+    expect((await settle('2', 10, 'other_started_at')).chargeChecks).toEqual([]);
+    expect(await redis.hgetall(store().keys.charges(PORTAL))).toMatchObject({ 'n|resolve|2026-11|1': '1', 'n|nobudget|2026-11|1': '1' });
+    // The worker of record 3 "dies" before its check: the mark stays, and the safety net fires 50 % from it.
+    const third = await settle('3', 20);
+    expect(await redis.zscore(store().keys.alertChecks, `${PORTAL}|resolve|2026-11`)).toBe(String(T0 + 21));
+    expect(await recheckStale({ alerts: alerts(), criteria: () => criteria, clock }, 1_000_000)).toEqual([]);
+    const recovered = await recheckStale({ alerts: alerts(), criteria: () => criteria, clock }, 0);
+    expect(recovered.map((a) => [a.threshold, a.chargeMinor, a.expectedMinor, a.firedAt])).toEqual([[50, 200n, 400n, third.chargeChecks[0]!.at]]);
+    expect(await redis.zcard(store().keys.alertChecks)).toBe(0);
+  });
+
+  it('eight concurrent checks of one period claim each threshold once, and later checks fire nothing again', async () => {
+    await settle('4', 30);
+    await settle('5', 40);
+    const check: ChargeCheck = { portalId: PORTAL, criteriaId: 'resolve', period: '2026-11', at: T0 + 41 };
+    const results = await Promise.all(Array.from({ length: 8 }, () => checkCharges({ alerts: alerts(), criteria: () => criteria, clock }, [check])));
+    expect(results.flat().map((a) => a.threshold).sort()).toEqual([75, 90]);
+    expect(await checkCharges({ alerts: alerts(), criteria: () => criteria, clock }, [check])).toEqual([]);
+    expect((await alerts().listFiredAlerts(PORTAL, '2026-11')).map((a) => [a.threshold, a.chargeMinor])).toEqual([[50, 200n], [75, 400n], [90, 400n]]);
+    expect(await alerts().listFiredAlerts(PORTAL, '2026-12')).toEqual([]);
+  });
+
+  it('announces each alert once and retries a failing webhook with exponential backoff, then finishes it', async () => {
+    const posted: [string, number][] = [];
+    let failures = 2;
+    const webhook: AlertWebhook = {
+      post: async (d: AlertDelivery): Promise<WebhookResult> => {
+        posted.push([d.alertId, d.attempts]);
+        return d.alert.threshold === 75 && failures-- > 0 ? { ok: false, retry: true, error: 'HTTP 503' } : { ok: true };
+      },
+    };
+    const announced: string[] = [];
+    const failed: [string, boolean][] = [];
+    const delivery = { alerts: alerts(), webhook, clock, announce: (d: AlertDelivery) => announced.push(d.alertId), failed: (d: AlertDelivery, _e: string, final: boolean) => failed.push([d.alertId, final]) };
+    const id = (p: number) => `${PORTAL}:resolve:2026-11:${p}`;
+    expect(await deliverAlerts(delivery)).toBe(2);
+    expect(await deliverAlerts(delivery)).toBe(0); // 75 % waits for its backoff (1 s)
+    now += alertBackoffMs(1);
+    expect(await deliverAlerts(delivery)).toBe(0); // fails again: now 2 s
+    now += alertBackoffMs(2) - 1;
+    expect(await deliverAlerts(delivery)).toBe(0);
+    now += 1;
+    expect(await deliverAlerts(delivery)).toBe(1);
+    expect(announced.sort()).toEqual([id(50), id(75), id(90)]);
+    expect(posted.filter(([a]) => a === id(75)).map(([, n]) => n)).toEqual([1, 2, 3]);
+    expect(failed).toEqual([[id(75), false], [id(75), false]]);
+    expect(await redis.zcard(alerts().keys.queue)).toBe(0);
+  });
+
+  it('a deliverer that dies holding an alert gives it back when its lease ends, without announcing it twice', async () => {
+    await settle('6', 50);
+    await settle('7', 60);
+    await settle('8', 70);
+    // A lower budget now in force: 7.00 against 1.00 reaches a threshold of its own, 100 %.
+    const lower = criteriaSet({ budget: { expected: '1.00', alerts: [100] } });
+    const check: ChargeCheck = { portalId: PORTAL, criteriaId: 'resolve', period: '2026-11', at: T0 + 71 };
+    expect((await checkCharges({ alerts: alerts(), criteria: () => lower, clock }, [check])).map((a) => a.threshold)).toEqual([100]);
+    const taken = await alerts().take(now, now + 30_000, 10);
+    expect(taken.map((d) => [d.alertId, d.attempts, d.announced])).toEqual([[`${PORTAL}:resolve:2026-11:100`, 1, false]]);
+    await alerts().announced(taken[0]!.alertId);
+    // ... and the process dies here. Nothing is due until the lease ends; then it comes back, announced already.
+    expect(await alerts().take(now + 29_999, now + 60_000, 10)).toEqual([]);
+    const again = await alerts().take(now + 30_000, now + 60_000, 10);
+    expect(again.map((d) => [d.attempts, d.announced])).toEqual([[2, true]]);
+  });
+});
