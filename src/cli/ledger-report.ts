@@ -40,6 +40,13 @@ function alertsTable(alerts: readonly AlertView[]): string[] {
   return [`Budget alerts (${alerts.length})`, renderTable(['AT', 'CRITERIA', 'PERIOD', 'THRESHOLD', 'CHARGE', 'EXPECTED'], rows, new Set([3, 4, 5]))];
 }
 
+/** How a charge line's amount is made up, and what an over-limit line would have cost (contract §8). */
+function tiersCell(l: InvoiceLine): string {
+  if (l.kind === 'charge') return l.tiers.map((t) => `${t.quantity} × ${t.unitAmount}`).join(' + ');
+  if (l.kind === 'over_limit') return `not charged: would have cost ${l.wouldHaveCost} ${l.currency}`;
+  return '';
+}
+
 export function renderTableReport(r: LedgerReport): string {
   const parts: string[] = [];
   parts.push(`Outcomes (${r.outcomes.length})`);
@@ -49,7 +56,8 @@ export function renderTableReport(r: LedgerReport): string {
       r.outcomes.map((o) => [
         o.outcomeId,
         `v${o.criteriaVersion}`,
-        o.status,
+        // Contract §8: billable (the work was verified) but not charged.
+        o.overLimit ? `${o.status} (over limit)` : o.status,
         o.reason === null ? '-' : o.label ? `${o.reason} (${o.label})` : o.reason,
         String(o.tries),
         String(o.suppressed),
@@ -71,20 +79,22 @@ export function renderTableReport(r: LedgerReport): string {
         l.period,
         l.criteriaId,
         `v${l.criteriaVersion}`,
-        l.kind === 'credit' ? `credit for ${l.creditFor}` : 'charge',
+        l.kind === 'credit' ? `credit for ${l.creditFor}` : l.kind === 'over_limit' ? 'over limit' : 'charge',
         String(l.quantity),
         `${l.amount} ${l.currency}`,
-        l.kind === 'charge' ? l.tiers.map((t) => `${t.quantity} × ${t.unitAmount}`).join(' + ') : '',
+        tiersCell(l),
       ]),
       new Set([4, 5]),
     ),
   );
   const s = r.summary;
+  const overLimit = r.outcomes.filter((o) => o.overLimit).length;
   const reasons = Object.entries(s.byReason).map(([k, v]) => `${k} ${v}`).join(', ');
   parts.push(
     '',
     `Presses ${s.presses} (suppressed ${s.suppressed}, duplicates ${s.duplicates}${s.paused > 0 ? `, paused ${s.paused}` : ''}) · attempts ${s.attempts} · successes ${s.successes} · billable ${s.billable}` +
       (s.credited > 0 ? ` · credited ${s.credited}` : '') +
+      (overLimit > 0 ? ` · over limit ${overLimit} (not charged)` : '') +
       (s.pending > 0 ? ` · still pending ${s.pending}` : ''),
     `Not billable: ${reasons === '' ? 'none' : reasons}`,
   );

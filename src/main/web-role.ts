@@ -2,6 +2,7 @@
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
+import { overLimitFromLedger } from '../app/limit-marks.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
 import { pausedNowOf } from '../app/pause-log.ts';
@@ -94,6 +95,7 @@ function cardView(rt: Runtime): CardView {
     paused: { pausedNow: async (portalId) => pausedNowOf(await rt.store.pauses(portalId)) },
     resolvers: rt.config.disputeResolvers,
     clock: rt.clock,
+    overLimit: overLimitFromLedger(rt.store, rt.criteria.current),
   });
 }
 

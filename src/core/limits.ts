@@ -1,0 +1,111 @@
+// Budget limits (contract §8): which billable outcomes of an id's period are charged and which are over limit, what the over-limit ones would have cost, and a charge capped by a limit.
+import type { CriteriaVersion } from './criteria/types.ts';
+import { amountFor } from './price.ts';
+import type { Price } from './price.ts';
+
+/** One outcome that settled `billable` (it may be credited since): what the limit rule reads of it. */
+export interface LimitItem {
+  readonly outcomeId: string;
+  readonly criteriaId: string;
+  /** The pinned version: its price rates the outcome on its line. */
+  readonly criteriaVersion: number;
+  readonly billingPeriod: string;
+  /** When it settled billable, epoch ms: the order in which an id's outcomes are charged. */
+  readonly settledAt: number;
+}
+
+/** What the rule needs of the criteria: a version's price, and the version in force at an instant (its budget's limit). */
+export interface LimitCriteria {
+  get(id: string, version: number): Pick<CriteriaVersion, 'price'>;
+  inForce(id: string, at: number): Pick<CriteriaVersion, 'price' | 'budget'> | null;
+}
+
+const bySettlement = (a: LimitItem, b: LimitItem): number =>
+  a.settledAt - b.settledAt || (a.outcomeId < b.outcomeId ? -1 : a.outcomeId > b.outcomeId ? 1 : 0);
+
+/**
+ * The ids of the outcomes over limit (contract §8). Per criteria id and billing period, the billable
+ * outcomes are taken in settlement order (`settledAt`, then `outcomeId`); each is charged while the
+ * id's charge with it (every version's line rated as in §6) stays at or below the limit of the version
+ * in force at its settlement. The first that would take the charge past it ends the charged prefix:
+ * it and every later one of that id and period are over limit, even one that alone would still fit.
+ * Credits are not read: which outcomes are over limit is fixed by settlement order.
+ */
+export function overLimitIds(items: Iterable<LimitItem>, criteria: LimitCriteria): Set<string> {
+  const groups = new Map<string, LimitItem[]>();
+  for (const item of items) {
+    const key = JSON.stringify([item.criteriaId, item.billingPeriod]);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  const over = new Set<string>();
+  for (const group of groups.values()) {
+    let stopped = false;
+    const lines = new Map<number, { price: Price; count: number; amountMinor: bigint }>();
+    for (const item of group.sort(bySettlement)) {
+      if (!stopped) stopped = !fits(item, lines, criteria);
+      if (stopped) over.add(item.outcomeId);
+    }
+  }
+  return over;
+}
+
+/** Charges `item` on its line when the id's charge with it stays within the limit in force at its settlement. */
+function fits(item: LimitItem, lines: Map<number, { price: Price; count: number; amountMinor: bigint }>, criteria: LimitCriteria): boolean {
+  const line = lines.get(item.criteriaVersion) ?? { price: criteria.get(item.criteriaId, item.criteriaVersion).price, count: 0, amountMinor: 0n };
+  const next = { ...line, count: line.count + 1, amountMinor: amountFor(line.price, line.count + 1).amountMinor };
+  const inForce = criteria.inForce(item.criteriaId, item.settledAt);
+  const limit = inForce?.budget?.limitMinor ?? null;
+  if (inForce !== null && limit !== null) {
+    // The limit is an amount in its version's currency: lines priced in another currency do not count against it.
+    const currency = inForce.price.currency;
+    let charge = next.price.currency === currency ? next.amountMinor : 0n;
+    for (const [version, l] of lines) if (version !== item.criteriaVersion && l.price.currency === currency) charge += l.amountMinor;
+    if (charge > limit) return false;
+  }
+  lines.set(item.criteriaVersion, next);
+  return true;
+}
+
+/**
+ * What `m` over-limit outcomes after `n` charged on one line would have cost (contract §8): flat
+ * m × unit; graduated the tier prices of positions n + 1 … n + m; volume m × the unit of the tier
+ * that holds n + m.
+ */
+export function wouldHaveCost(price: Price, n: number, m: number): bigint {
+  if (m === 0) return 0n;
+  if (price.model === 'volume') return BigInt(m) * (amountFor(price, n + m).tiers[0]?.unitMinor ?? 0n);
+  return amountFor(price, n + m).amountMinor - amountFor(price, n).amountMinor;
+}
+
+/** How many of k more outcomes a limit lets be charged, and the line's amount then. */
+export interface CappedCharge {
+  readonly charged: number;
+  readonly amountMinor: bigint;
+}
+
+/**
+ * The charge of up to `k` more outcomes on one line under a limit (contract §8, for forecasts): after
+ * `n` already charged on the line (tiers continue from there) and `otherMinor` charged on the id's
+ * other lines of the period, the next outcomes are charged while the id's charge stays at or below
+ * `limitMinor` (null: no limit); the first that would pass it ends the prefix, as overLimitIds does.
+ * A caller whose period already has an over-limit outcome passes k = 0: nothing more is charged there.
+ */
+export function chargeUnderLimit(price: Price, n: number, k: number, limitMinor: bigint | null, otherMinor = 0n): CappedCharge {
+  const within = (j: number): boolean => limitMinor === null || otherMinor + amountFor(price, n + j).amountMinor <= limitMinor;
+  let charged = 0;
+  if (price.model === 'volume') {
+    // One more outcome can cost less under volume pricing, so every step is checked in turn.
+    while (charged < k && within(charged + 1)) charged += 1;
+  } else {
+    // Flat and graduated charges only grow with the count: the longest prefix is the largest count within the limit.
+    let hi = k;
+    while (charged < hi) {
+      const mid = charged + Math.ceil((hi - charged) / 2);
+      if (within(mid)) charged = mid;
+      else hi = mid - 1;
+    }
+  }
+  return { charged, amountMinor: amountFor(price, n + charged).amountMinor };
+}
