@@ -73,3 +73,6 @@ export type WebhookResult = { readonly ok: true } | { readonly ok: false; readon
 export interface AlertWebhook {
   post(delivery: AlertDelivery): Promise<WebhookResult>;
 }
+
+/** What the home page reads of the alerts (src/adapters/redis/alert-store.ts implements it). */
+export type FiredAlertReader = Pick<AlertStore, 'listFiredAlerts'>;

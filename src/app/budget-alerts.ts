@@ -2,12 +2,33 @@
 import { countsOf, periodChargeMinor } from '../core/alerts/charge-counts.ts';
 import { budgetAtOf, priceOfVersions, thresholdsDue } from '../core/alerts/thresholds.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
+import type { Outcome } from '../core/engine/outcome.ts';
+import { lineMinor } from '../core/invoice/adjustments.ts';
+import { ratedLinesByPeriod } from '../core/invoice/lines.ts';
 import type { AlertDelivery, AlertStore, AlertWebhook, ChargeCheck, FiredAlert } from './alert-ports.ts';
 
 export interface AlertCheckDeps {
   readonly alerts: AlertStore;
   readonly criteria: () => CriteriaSet;
   readonly clock: () => number;
+  /** The portal's whole ledger: read (once per call) for ids with a budget `limit` only. */
+  readonly ledger: (portalId: number) => Promise<readonly Outcome[]>;
+}
+
+/**
+ * Whether the id's charge must come from the whole ledger: with a `limit`, which outcomes are charged
+ * depends on the settlement order of all of the period's outcomes (contract §8), which the counters
+ * do not keep. Such checks are left to the repeating job, which reads each portal's ledger once a run.
+ */
+export function chargeNeedsLedger(criteria: CriteriaSet, criteriaId: string): boolean {
+  return criteria.versions().some((v) => v.id === criteriaId && v.budget?.limitMinor != null);
+}
+
+/** The id's charge in the period as the invoice has it: its charge and credit lines (over-limit lines charge nothing). */
+function ledgerChargeMinor(outcomes: readonly Outcome[], criteria: CriteriaSet, criteriaId: string, period: string): bigint {
+  let total = 0n;
+  for (const l of ratedLinesByPeriod(outcomes, criteria).get(period) ?? []) if (l.criteriaId === criteriaId) total += lineMinor(l.amount, l.currency);
+  return total;
 }
 
 /**
@@ -19,12 +40,16 @@ export async function checkCharges(deps: AlertCheckDeps, checks: readonly Charge
   const recorded: FiredAlert[] = [];
   const criteria = deps.criteria();
   const budgetAt = budgetAtOf(criteria);
+  const ledgers = new Map<number, Promise<readonly Outcome[]>>();
+  const ledgerOf = (portalId: number) => ledgers.get(portalId) ?? ledgers.set(portalId, deps.ledger(portalId)).get(portalId)!;
   for (const check of checks) {
     const snapshot = await deps.alerts.snapshot(check);
     const budget = budgetAt(check.criteriaId, check.at);
     const due: FiredAlert[] = [];
     if (budget !== null) {
-      const chargeMinor = periodChargeMinor(countsOf(check.criteriaId, snapshot.counters), check.period, priceOfVersions(criteria)(check.criteriaId));
+      const chargeMinor = chargeNeedsLedger(criteria, check.criteriaId)
+        ? ledgerChargeMinor(await ledgerOf(check.portalId), criteria, check.criteriaId, check.period)
+        : periodChargeMinor(countsOf(check.criteriaId, snapshot.counters), check.period, priceOfVersions(criteria)(check.criteriaId));
       for (const threshold of thresholdsDue(chargeMinor, budget, snapshot.fired)) {
         due.push({ criteriaId: check.criteriaId, period: check.period, threshold, chargeMinor, expectedMinor: budget.expectedMinor, currency: budget.currency, firedAt: check.at });
       }
@@ -36,13 +61,16 @@ export async function checkCharges(deps: AlertCheckDeps, checks: readonly Charge
 }
 
 /**
- * The safety net for a worker that died between its commit and its check: marks older than `graceMs`
- * (event time; every commit is at least the hold behind the clock) are checked again. Checking twice
- * is harmless: the claim fires nothing twice.
+ * The repeating job's checks: those left to it (ids with a limit), and the safety net for a worker that
+ * died between its commit and its check: marks older than `graceMs` (event time; every commit is at
+ * least the hold behind the clock). Checking twice is harmless: the claim fires nothing twice.
  */
-export async function recheckStale(deps: AlertCheckDeps, graceMs: number, limit = 100): Promise<FiredAlert[]> {
-  const stale = await deps.alerts.staleChecks(deps.clock() - graceMs, limit);
-  return stale.length === 0 ? [] : checkCharges(deps, stale);
+export async function recheckStale(deps: AlertCheckDeps, graceMs: number, limit = 500): Promise<FiredAlert[]> {
+  const now = deps.clock();
+  const criteria = deps.criteria();
+  const marked = await deps.alerts.staleChecks(now, limit);
+  const due = marked.filter((c) => c.at <= now - graceMs || chargeNeedsLedger(criteria, c.criteriaId));
+  return due.length === 0 ? [] : checkCharges(deps, due);
 }
 
 export interface AlertDeliveryDeps {

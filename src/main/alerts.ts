@@ -1,7 +1,8 @@
 // Budget alerts in the worker role: a check after each commit that raised a charge, the repeating safety net and delivery, each alert announced as one log line and the metric.
 import type { AlertDelivery } from '../app/alert-ports.ts';
-import { checkCharges, deliverAlerts, recheckStale } from '../app/budget-alerts.ts';
+import { chargeNeedsLedger, checkCharges, deliverAlerts, recheckStale } from '../app/budget-alerts.ts';
 import type { AlertCheckDeps, AlertDeliveryDeps } from '../app/budget-alerts.ts';
+import { portalOutcomes } from '../app/ledger-outcomes.ts';
 import type { RecordRef } from '../app/ports.ts';
 import type { RaisedCharge } from '../core/alerts/charge-counts.ts';
 import { alertPayload, createAlertWebhook } from '../adapters/http/alert-webhook.ts';
@@ -9,7 +10,7 @@ import { createRedisAlertStore } from '../adapters/redis/alert-store.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface LiveAlerts {
-  /** After a commit: checks the periods it raised, and starts delivering what that fired. Never throws: a failed check is left to the safety net. */
+  /** After a commit: checks the periods it raised (of ids without a limit), and starts delivering what that fired. Never throws: a failed check is left to the safety net. */
   afterCommit(record: RecordRef, checks: readonly RaisedCharge[]): Promise<void>;
   /** The repeating job: checks that a dead worker left marked, then the deliveries that are due. */
   run(): Promise<{ recovered: number; delivered: number }>;
@@ -18,7 +19,7 @@ export interface LiveAlerts {
 export function createLiveAlerts(rt: Runtime): LiveAlerts {
   const { config, logger, metrics, clock } = rt;
   const alerts = createRedisAlertStore(rt.workerRedis, config.redisPrefix);
-  const checkDeps: AlertCheckDeps = { alerts, criteria: rt.criteria.current, clock };
+  const checkDeps: AlertCheckDeps = { alerts, criteria: rt.criteria.current, clock, ledger: (portalId) => portalOutcomes(rt.store, portalId) };
   const deliveryDeps: AlertDeliveryDeps = {
     alerts,
     clock,
@@ -35,10 +36,13 @@ export function createLiveAlerts(rt: Runtime): LiveAlerts {
   const graceMs = config.signalHoldMs + 5_000;
   const deliverSoon = () => void deliverAlerts(deliveryDeps).catch((e: unknown) => logger.warn({ err: String(e) }, 'budget alert delivery failed: the repeating job tries again'));
   return {
-    async afterCommit(record, checks) {
+    async afterCommit(record, raised) {
+      // An id with a limit needs its whole ledger: the repeating job checks it, once a run per portal.
+      const criteria = rt.criteria.current();
+      const checks = raised.filter((c) => !chargeNeedsLedger(criteria, c.criteriaId)).map((c) => ({ portalId: record.portalId, ...c }));
       if (checks.length === 0) return;
       try {
-        const fired = await checkCharges(checkDeps, checks.map((c) => ({ portalId: record.portalId, ...c })));
+        const fired = await checkCharges(checkDeps, checks);
         if (fired.length > 0) deliverSoon();
       } catch (e) {
         logger.warn({ record, err: e instanceof Error ? e.message : String(e) }, 'budget alert check failed: the repeating job checks again');

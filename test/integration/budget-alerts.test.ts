@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertDelivery, AlertWebhook, ChargeCheck, WebhookResult } from '../../src/app/alert-ports.ts';
 import { alertBackoffMs, checkCharges, deliverAlerts, recheckStale } from '../../src/app/budget-alerts.ts';
+import type { AlertCheckDeps } from '../../src/app/budget-alerts.ts';
+import { portalOutcomes } from '../../src/app/ledger-outcomes.ts';
 import { processRecord } from '../../src/app/process-record.ts';
 import type { ProcessDeps, ProcessedResult } from '../../src/app/process-record.ts';
 import { createRecordQueue, createRecordScheduler } from '../../src/adapters/queue/record-queue.ts';
@@ -36,13 +38,14 @@ describe('budget alerts on Redis', () => {
 
   const store = () => createRedisSignalStore(redis, prefix);
   const alerts = () => createRedisAlertStore(redis, prefix);
-  const deps = (): ProcessDeps => ({ store: store(), scheduler: createRecordScheduler(queue, { holdMs: 0, clock }), criteria: () => criteria, clock, holdMs: 0 });
+  const deps = (set = criteria): ProcessDeps => ({ store: store(), scheduler: createRecordScheduler(queue, { holdMs: 0, clock }), criteria: () => set, clock, holdMs: 0 });
+  const checking = (set = criteria): AlertCheckDeps => ({ alerts: alerts(), criteria: () => set, clock, ledger: (portalId) => portalOutcomes(store(), portalId) });
 
   /** Presses and closes a ticket `n` ms after T0 (it settles billable at once), then processes it. */
-  async function settle(recordId: string, n: number, trigger = 'agent_started_at'): Promise<ProcessedResult> {
+  async function settle(recordId: string, n: number, trigger = 'agent_started_at', portalId = PORTAL, set = criteria): Promise<ProcessedResult> {
     const signal = (i: number, property: string, value: string) => ({ identity: `${recordId}-${i}`, signal: { kind: 'property' as const, objectType: 'ticket' as const, recordId, at: T0 + n + i, property, value } });
-    await store().ingest(PORTAL, [signal(0, trigger, 'go'), signal(1, 'stage', 'closed')]);
-    const result = await processRecord(deps(), { portalId: PORTAL, objectType: 'ticket', recordId });
+    await store().ingest(portalId, [signal(0, trigger, 'go'), signal(1, 'stage', 'closed')]);
+    const result = await processRecord(deps(set), { portalId, objectType: 'ticket', recordId });
     if (result.kind !== 'processed') throw new Error('not processed');
     return result;
   }
@@ -55,8 +58,8 @@ describe('budget alerts on Redis', () => {
     // The worker of record 3 "dies" before its check: the mark stays, and the safety net fires 50 % from it.
     const third = await settle('3', 20);
     expect(await redis.zscore(store().keys.alertChecks, `${PORTAL}|resolve|2026-11`)).toBe(String(T0 + 21));
-    expect(await recheckStale({ alerts: alerts(), criteria: () => criteria, clock }, 1_000_000)).toEqual([]);
-    const recovered = await recheckStale({ alerts: alerts(), criteria: () => criteria, clock }, 0);
+    expect(await recheckStale(checking(), 1_000_000)).toEqual([]);
+    const recovered = await recheckStale(checking(), 0);
     expect(recovered.map((a) => [a.threshold, a.chargeMinor, a.expectedMinor, a.firedAt])).toEqual([[50, 200n, 400n, third.chargeChecks[0]!.at]]);
     expect(await redis.zcard(store().keys.alertChecks)).toBe(0);
   });
@@ -65,9 +68,9 @@ describe('budget alerts on Redis', () => {
     await settle('4', 30);
     await settle('5', 40);
     const check: ChargeCheck = { portalId: PORTAL, criteriaId: 'resolve', period: '2026-11', at: T0 + 41 };
-    const results = await Promise.all(Array.from({ length: 8 }, () => checkCharges({ alerts: alerts(), criteria: () => criteria, clock }, [check])));
+    const results = await Promise.all(Array.from({ length: 8 }, () => checkCharges(checking(), [check])));
     expect(results.flat().map((a) => a.threshold).sort()).toEqual([75, 90]);
-    expect(await checkCharges({ alerts: alerts(), criteria: () => criteria, clock }, [check])).toEqual([]);
+    expect(await checkCharges(checking(), [check])).toEqual([]);
     expect((await alerts().listFiredAlerts(PORTAL, '2026-11')).map((a) => [a.threshold, a.chargeMinor])).toEqual([[50, 200n], [75, 400n], [90, 400n]]);
     expect(await alerts().listFiredAlerts(PORTAL, '2026-12')).toEqual([]);
   });
@@ -106,7 +109,7 @@ describe('budget alerts on Redis', () => {
     // A lower budget now in force: 7.00 against 1.00 reaches a threshold of its own, 100 %.
     const lower = criteriaSet({ budget: { expected: '1.00', alerts: [100] } });
     const check: ChargeCheck = { portalId: PORTAL, criteriaId: 'resolve', period: '2026-11', at: T0 + 71 };
-    expect((await checkCharges({ alerts: alerts(), criteria: () => lower, clock }, [check])).map((a) => a.threshold)).toEqual([100]);
+    expect((await checkCharges(checking(lower), [check])).map((a) => a.threshold)).toEqual([100]);
     const taken = await alerts().take(now, now + 30_000, 10);
     expect(taken.map((d) => [d.alertId, d.attempts, d.announced])).toEqual([[`${PORTAL}:resolve:2026-11:100`, 1, false]]);
     await alerts().announced(taken[0]!.alertId);
@@ -114,5 +117,15 @@ describe('budget alerts on Redis', () => {
     expect(await alerts().take(now + 29_999, now + 60_000, 10)).toEqual([]);
     const again = await alerts().take(now + 30_000, now + 60_000, 10);
     expect(again.map((d) => [d.attempts, d.announced])).toEqual([[2, true]]);
+  });
+
+  it('an id with a limit is checked from the ledger: over-limit outcomes charge nothing, so a threshold past the limit never fires', async () => {
+    // 1.00 each, limit 2.00: of four outcomes two are charged. The counters alone would say 4.00 (100 %).
+    const limited = criteriaSet({ budget: { expected: '4.00', limit: '2.00', alerts: [50, 75] } });
+    for (const [i, id] of ['21', '22', '23', '24'].entries()) await settle(id, 100 + i * 10, 'agent_started_at', 4, limited);
+    // Left to the repeating job at once, whatever the grace: the worker does not check such ids inline.
+    const fired = await recheckStale(checking(limited), 1_000_000);
+    expect(fired.map((a) => [a.threshold, a.chargeMinor])).toEqual([[50, 200n]]);
+    expect(await redis.zscore(store().keys.alertChecks, '4|resolve|2026-11')).toBeNull();
   });
 });
