@@ -16,7 +16,10 @@ export interface LiveAlerts {
   run(): Promise<{ recovered: number; delivered: number }>;
 }
 
-export function createLiveAlerts(rt: Runtime): LiveAlerts {
+/** What the alerts use of the runtime. */
+export type AlertsRuntime = Pick<Runtime, 'config' | 'logger' | 'metrics' | 'clock' | 'workerRedis' | 'store' | 'criteria'>;
+
+export function createLiveAlerts(rt: AlertsRuntime): LiveAlerts {
   const { config, logger, metrics, clock } = rt;
   const alerts = createRedisAlertStore(rt.workerRedis, config.redisPrefix);
   const checkDeps: AlertCheckDeps = { alerts, criteria: rt.criteria.current, clock, ledger: (portalId) => portalOutcomes(rt.store, portalId) };
