@@ -1,4 +1,5 @@
 // What budget alerts (contract §8) need from storage and the outside world: the charge counters, the once-only claim, the fired alerts and their deliveries.
+import type { RecordRef } from './ports.ts';
 
 /** A budget alert as fired: once per portal, criteria id, billing period and threshold. */
 export interface FiredAlert {
@@ -62,6 +63,15 @@ export interface AlertStore {
   finish(alertId: string): Promise<void>;
   /** Try again at `at`. */
   retryAt(alertId: string, at: number): Promise<void>;
+  /**
+   * Adds a record's counts to its portal's counters unless they are in already (set by a commit, or an
+   * earlier backfill): for records last written before the counters existed. `changed` when the record's
+   * version is no longer `version` (nothing written: read it again).
+   */
+  countRecord(record: RecordRef, version: number, counts: Readonly<Record<string, number>>): Promise<'counted' | 'already' | 'changed'>;
+  /** Whether a backfill has gone through every record once; set by the first that did. */
+  backfilled(): Promise<boolean>;
+  markBackfilled(): Promise<void>;
   /** The alerts fired for a portal in a billing period, in the order they fired (the home page's list). */
   listFiredAlerts(portalId: number, period: string): Promise<FiredAlert[]>;
 }

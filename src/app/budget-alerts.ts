@@ -1,11 +1,12 @@
 // Use case: budget alerts live (contract §8): check a period's thresholds after a commit raised its charge, claim each once across workers, and deliver it (log, metric, webhook) with retries.
-import { countsOf, periodChargeMinor } from '../core/alerts/charge-counts.ts';
+import { counterFields, countsOf, periodChargeMinor } from '../core/alerts/charge-counts.ts';
 import { budgetAtOf, priceOfVersions, thresholdsDue } from '../core/alerts/thresholds.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import { lineMinor } from '../core/invoice/adjustments.ts';
 import { ratedLinesByPeriod } from '../core/invoice/lines.ts';
 import type { AlertDelivery, AlertStore, AlertWebhook, ChargeCheck, FiredAlert } from './alert-ports.ts';
+import type { SignalStore } from './ports.ts';
 
 export interface AlertCheckDeps {
   readonly alerts: AlertStore;
@@ -115,4 +116,26 @@ export async function deliverAlerts(deps: AlertDeliveryDeps, limit = 50): Promis
     else await deps.alerts.retryAt(d.alertId, deps.clock() + alertBackoffMs(d.attempts));
   }
   return finished;
+}
+
+/**
+ * Counts every record last written before the charge counters existed, once (a record's commits count
+ * it themselves from then on): run by each worker at start until one has gone through every record.
+ * Safe beside live commits: each record is counted under its version, or read again. Returns how many
+ * records it counted.
+ */
+export async function backfillCounters(deps: { readonly store: Pick<SignalStore, 'listRecords' | 'load'>; readonly alerts: AlertStore }): Promise<number> {
+  if (await deps.alerts.backfilled()) return 0;
+  let counted = 0;
+  for await (const record of deps.store.listRecords()) {
+    for (;;) {
+      const { version, state } = await deps.store.load(record, Number.NEGATIVE_INFINITY);
+      if (state === null) break;
+      const result = await deps.alerts.countRecord(record, version, Object.fromEntries(counterFields(state.outcomes)));
+      if (result === 'counted') counted++;
+      if (result !== 'changed') break;
+    }
+  }
+  await deps.alerts.markBackfilled();
+  return counted;
 }

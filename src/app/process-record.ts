@@ -94,8 +94,9 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     const { effects, nextTimerAt } = run.advanced;
     // A job that finds nothing to apply and no timer due (another job got there first) writes nothing.
     if (run.inputs === 0 && !effects.some((e) => e.type === 'outcome_changed')) return result(nextTimerAt);
-    const counters = counterDelta(countersBefore, counterFields(run.state.outcomes));
-    const checks = raisedCharges(counters, run.state.outcomes).filter((c) => hasBudget(deps.criteria(), c.criteriaId));
+    const countersAfter = counterFields(run.state.outcomes);
+    const counters = { delta: counterDelta(countersBefore, countersAfter), full: Object.fromEntries(countersAfter) };
+    const checks = raisedCharges(counters.delta, run.state.outcomes).filter((c) => hasBudget(deps.criteria(), c.criteriaId));
     const committed = await deps.store.commit({
       record,
       version: loaded.version,

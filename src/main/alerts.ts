@@ -1,6 +1,6 @@
 // Budget alerts in the worker role: a check after each commit that raised a charge, the repeating safety net and delivery, each alert announced as one log line and the metric.
 import type { AlertDelivery } from '../app/alert-ports.ts';
-import { chargeNeedsLedger, checkCharges, deliverAlerts, recheckStale } from '../app/budget-alerts.ts';
+import { backfillCounters, chargeNeedsLedger, checkCharges, deliverAlerts, recheckStale } from '../app/budget-alerts.ts';
 import type { AlertCheckDeps, AlertDeliveryDeps } from '../app/budget-alerts.ts';
 import { portalOutcomes } from '../app/ledger-outcomes.ts';
 import type { RecordRef } from '../app/ports.ts';
@@ -14,6 +14,8 @@ export interface LiveAlerts {
   afterCommit(record: RecordRef, checks: readonly RaisedCharge[]): Promise<void>;
   /** The repeating job: checks that a dead worker left marked, then the deliveries that are due. */
   run(): Promise<{ recovered: number; delivered: number }>;
+  /** Counts the records written before the charge counters existed (once per deployment); logs, never throws. */
+  backfill(): Promise<void>;
 }
 
 /** What the alerts use of the runtime. */
@@ -49,6 +51,14 @@ export function createLiveAlerts(rt: AlertsRuntime): LiveAlerts {
         if (fired.length > 0) deliverSoon();
       } catch (e) {
         logger.warn({ record, err: e instanceof Error ? e.message : String(e) }, 'budget alert check failed: the repeating job checks again');
+      }
+    },
+    async backfill() {
+      try {
+        const counted = await backfillCounters({ store: rt.store, alerts });
+        if (counted > 0) logger.info({ records: counted }, 'charge counters: counted the records written before they existed');
+      } catch (e) {
+        logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'charge counters backfill failed: the next worker start tries again');
       }
     },
     async run() {

@@ -50,6 +50,8 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
   worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'job failed'));
   await scheduleSweeper(queue, config.sweepIntervalMs);
   await scheduleAlerts(queue, config.sweepIntervalMs);
+  // In the background: on an existing deployment it reads every record once.
+  void alerts.backfill();
   await scheduleHubSpotDrains(queue, drains ? { writebackEveryMs: config.writebackIntervalMs, crmReadEveryMs: config.crmReadIntervalMs } : null);
   await beat(workerRedis, prefix, workerId, clock());
   const heartbeat = setInterval(() => void beat(workerRedis, prefix, workerId, clock()).catch(() => undefined), HEARTBEAT_MS);

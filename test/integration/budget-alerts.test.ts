@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertDelivery, AlertWebhook, ChargeCheck, WebhookResult } from '../../src/app/alert-ports.ts';
-import { alertBackoffMs, checkCharges, deliverAlerts, recheckStale } from '../../src/app/budget-alerts.ts';
+import { alertBackoffMs, backfillCounters, checkCharges, deliverAlerts, recheckStale } from '../../src/app/budget-alerts.ts';
 import type { AlertCheckDeps } from '../../src/app/budget-alerts.ts';
 import { portalOutcomes } from '../../src/app/ledger-outcomes.ts';
 import { processRecord } from '../../src/app/process-record.ts';
@@ -43,7 +43,7 @@ describe('budget alerts on Redis', () => {
 
   /** Presses and closes a ticket `n` ms after T0 (it settles billable at once), then processes it. */
   async function settle(recordId: string, n: number, trigger = 'agent_started_at', portalId = PORTAL, set = criteria): Promise<ProcessedResult> {
-    const signal = (i: number, property: string, value: string) => ({ identity: `${recordId}-${i}`, signal: { kind: 'property' as const, objectType: 'ticket' as const, recordId, at: T0 + n + i, property, value } });
+    const signal = (i: number, property: string, value: string) => ({ identity: `${recordId}-${n}-${i}`, signal: { kind: 'property' as const, objectType: 'ticket' as const, recordId, at: T0 + n + i, property, value } });
     await store().ingest(portalId, [signal(0, trigger, 'go'), signal(1, 'stage', 'closed')]);
     const result = await processRecord(deps(set), { portalId, objectType: 'ticket', recordId });
     if (result.kind !== 'processed') throw new Error('not processed');
@@ -127,5 +127,27 @@ describe('budget alerts on Redis', () => {
     const fired = await recheckStale(checking(limited), 1_000_000);
     expect(fired.map((a) => [a.threshold, a.chargeMinor])).toEqual([[50, 200n]]);
     expect(await redis.zscore(store().keys.alertChecks, '4|resolve|2026-11')).toBeNull();
+  });
+
+  it('records written before the counters existed are counted once: by their next commit, or by the backfill', async () => {
+    const day = 24 * 3_600_000;
+    const counters = () => redis.hget(store().keys.charges(6), 'n|resolve|2026-11|1');
+    await settle('31', 0, 'agent_started_at', 6);
+    await settle('32', 0, 'agent_started_at', 6);
+    // As if written by a release without counters: no mark on the records, no counters.
+    await redis.hdel(store().keys.state({ portalId: 6, objectType: 'ticket', recordId: '31' }), 'c');
+    await redis.hdel(store().keys.state({ portalId: 6, objectType: 'ticket', recordId: '32' }), 'c');
+    await redis.del(store().keys.charges(6));
+    // 32's next outcome (a day later, a new attempt) commits its whole counts: 2, not the 1 it changes.
+    now = T0 + day + 60_000;
+    await settle('32', day, 'agent_started_at', 6);
+    expect(await counters()).toBe('2');
+    expect(await backfillCounters({ store: store(), alerts: alerts() })).toBe(1);
+    expect(await counters()).toBe('3');
+    // Once through, later starts skip it; and a record is never counted twice.
+    expect(await backfillCounters({ store: store(), alerts: alerts() })).toBe(0);
+    await redis.del(alerts().keys.backfilled);
+    expect(await backfillCounters({ store: store(), alerts: alerts() })).toBe(0);
+    expect(await counters()).toBe('3');
   });
 });

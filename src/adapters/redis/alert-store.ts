@@ -16,6 +16,8 @@ export interface AlertKeys {
   readonly queue: string;
   charges(portalId: number): string;
   readonly checks: string;
+  /** Set once a backfill of the counters has gone through every record. */
+  readonly backfilled: string;
 }
 
 export function alertKeys(prefix: string): AlertKeys {
@@ -26,6 +28,7 @@ export function alertKeys(prefix: string): AlertKeys {
     queue: `${prefix}:alert-queue`,
     charges: keys.charges,
     checks: keys.alertChecks,
+    backfilled: `${prefix}:charges-backfilled`,
   };
 }
 
@@ -54,6 +57,7 @@ function decode(json: string): { portalId: number; alertId: string; alert: Fired
 
 export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore & { readonly keys: AlertKeys } {
   const keys = alertKeys(prefix);
+  const stateKey = redisKeys(prefix).state;
   return {
     keys,
     async snapshot(check) {
@@ -90,6 +94,11 @@ export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore 
     },
     async retryAt(alertId, at) {
       await redis.zadd(keys.queue, 'XX', at, alertId);
+    },
+    countRecord: (record, version, counts) => runScript(redis, SCRIPTS.chargesBackfill, [stateKey(record), keys.charges(record.portalId)], [version, JSON.stringify(counts)]),
+    backfilled: async () => (await redis.exists(keys.backfilled)) === 1,
+    async markBackfilled() {
+      await redis.set(keys.backfilled, '1');
     },
     async listFiredAlerts(portalId, period) {
       const all = Object.values(await redis.hgetall(keys.fired(portalId, period))).map((json) => decode(json).alert);

@@ -136,6 +136,14 @@ function decodeTaken(reply: unknown, script: string): TakenAlert[] {
   return out;
 }
 
+/** 1: counted now; 2: counted already; 0: the record changed since it was read. */
+function decodeBackfill(reply: unknown, script: string): 'counted' | 'already' | 'changed' {
+  if (reply === 1) return 'counted';
+  if (reply === 2) return 'already';
+  if (reply === 0) return 'changed';
+  throw new ScriptReplyError(script, reply);
+}
+
 /** The scripts; each .lua header names its KEYS, ARGV and return codes, and why. */
 export const SCRIPTS = {
   ingest: declare('ingest-4+2n', decodeIngest, 'store_unavailable'),
@@ -148,6 +156,7 @@ export const SCRIPTS = {
   writebackFinish: declare('writeback-finish-3+n', decodeCount),
   alertClaim: declare('alert-claim-5', decodeIds),
   alertTake: declare('alert-take-2', decodeTaken),
+  chargesBackfill: declare('charges-backfill-2', decodeBackfill),
 } as const;
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;

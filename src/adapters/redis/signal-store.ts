@@ -140,7 +140,7 @@ async function load({ redis, keys }: Ctx, record: RecordRef, watermark: number):
   return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending, actions, pauses: pauseLog.map(decodePauseAction) };
 }
 
-function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], counters = {}, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
+function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], counters = { delta: {}, full: {} }, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
   const statusDelta: Record<string, number> = {};
   for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
   for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
@@ -148,7 +148,7 @@ function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTim
   const log = logged.map(encodeLogEntry);
   // cjson decodes an empty JSON object as an empty table, and so an empty array: either means none.
   const checks = JSON.stringify(chargeChecks.map((c) => [alertCheckMember(record.portalId, c.criteriaId, c.period), String(c.at), alertRevisionField(c.criteriaId, c.period)]));
-  const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', JSON.stringify(counters), checks, log.length, ...log, ...applied.map((p) => p.member)];
+  const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', JSON.stringify({ d: counters.delta, f: counters.full }), checks, log.length, ...log, ...applied.map((p) => p.member)];
   return runScript(redis, SCRIPTS.commit, ks, args);
 }
 

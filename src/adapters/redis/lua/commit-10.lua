@@ -1,5 +1,5 @@
 --[[ commit: saves a record's new state if nobody changed it since it was loaded (compare-and-set).
-  KEYS[1]   record state (hash: v = version, s = state JSON)
+  KEYS[1]   record state (hash: v = version, s = state JSON, c = 1 once its outcomes are in the charge counters)
   KEYS[2]   record's pending inputs (zset: signals and dispute actions)
   KEYS[3]   due index (zset: record key -> earliest event time needing a worker)
   KEYS[4]   records with state (set)
@@ -15,7 +15,9 @@
   ARGV[4]   earliest pending timer, event time ms, or '' for none
   ARGV[5]   status count changes, JSON object {status: delta}
   ARGV[6]   when an outcome changed: the time its write to the CRM is due (ms), else ''
-  ARGV[7]   charge counter changes, JSON object {field: delta}
+  ARGV[7]   charge counters, JSON {d: {field: delta}, f: {field: count}}: the change this commit makes, and
+            the new state's whole counts (added instead when the record's outcomes were never counted:
+            a record last written before the counters existed)
   ARGV[8]   alert checks to mark, JSON array of [member, event time, revision field]
   ARGV[9]   n: how many log entries follow
   ARGV[10..9+n]  log entries, JSON, to append to the portal's log
@@ -30,9 +32,12 @@ local logged = tonumber(ARGV[9])
 if logged > 0 then redis.call('RPUSH', KEYS[8], unpack(ARGV, 10, 9 + logged)) end
 for i = 10 + logged, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
 -- The counters move with the state they count, so a period's charge is always that of the committed ledger.
-for field, delta in pairs(cjson.decode(ARGV[7])) do
+local counters = cjson.decode(ARGV[7])
+local counted = redis.call('HGET', KEYS[1], 'c')
+for field, delta in pairs(counted and counters.d or counters.f) do
   if delta ~= 0 then redis.call('HINCRBY', KEYS[9], field, delta) end
 end
+redis.call('HSET', KEYS[1], 'c', 1)
 -- GT: a later instant wins (the budget in force then). The mark stays until a check that read this
 -- commit's counters clears it: the revision tells a check whether a commit came after its read.
 for _, check in ipairs(cjson.decode(ARGV[8])) do
