@@ -5,6 +5,7 @@ import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import { lineMinor } from '../core/invoice/adjustments.ts';
 import { ratedLinesByPeriod } from '../core/invoice/lines.ts';
+import type { RatedLine } from '../core/invoice/lines.ts';
 import type { AlertDelivery, AlertStore, AlertWebhook, ChargeCheck, FiredAlert } from './alert-ports.ts';
 import type { SignalStore } from './ports.ts';
 
@@ -26,9 +27,9 @@ export function chargeNeedsLedger(criteria: CriteriaSet, criteriaId: string): bo
 }
 
 /** The id's charge in the period as the invoice has it: its charge and credit lines (over-limit lines charge nothing). */
-function ledgerChargeMinor(outcomes: readonly Outcome[], criteria: CriteriaSet, criteriaId: string, period: string): bigint {
+function ledgerChargeMinor(lines: ReadonlyMap<string, readonly RatedLine[]>, criteriaId: string, period: string): bigint {
   let total = 0n;
-  for (const l of ratedLinesByPeriod(outcomes, criteria).get(period) ?? []) if (l.criteriaId === criteriaId) total += lineMinor(l.amount, l.currency);
+  for (const l of lines.get(period) ?? []) if (l.criteriaId === criteriaId) total += lineMinor(l.amount, l.currency);
   return total;
 }
 
@@ -41,15 +42,16 @@ export async function checkCharges(deps: AlertCheckDeps, checks: readonly Charge
   const recorded: FiredAlert[] = [];
   const criteria = deps.criteria();
   const budgetAt = budgetAtOf(criteria);
-  const ledgers = new Map<number, Promise<readonly Outcome[]>>();
-  const ledgerOf = (portalId: number) => ledgers.get(portalId) ?? ledgers.set(portalId, deps.ledger(portalId)).get(portalId)!;
+  // A portal's ledger is read and rated once per call, however many of its checks need it.
+  const rated = new Map<number, Promise<Map<string, RatedLine[]>>>();
+  const linesOf = (portalId: number) => rated.get(portalId) ?? rated.set(portalId, deps.ledger(portalId).then((o) => ratedLinesByPeriod(o, criteria))).get(portalId)!;
   for (const check of checks) {
     const snapshot = await deps.alerts.snapshot(check);
     const budget = budgetAt(check.criteriaId, check.at);
     const due: FiredAlert[] = [];
     if (budget !== null) {
       const chargeMinor = chargeNeedsLedger(criteria, check.criteriaId)
-        ? ledgerChargeMinor(await ledgerOf(check.portalId), criteria, check.criteriaId, check.period)
+        ? ledgerChargeMinor(await linesOf(check.portalId), check.criteriaId, check.period)
         : periodChargeMinor(countsOf(check.criteriaId, snapshot.counters), check.period, priceOfVersions(criteria)(check.criteriaId));
       for (const threshold of thresholdsDue(chargeMinor, budget, snapshot.fired)) {
         due.push({ criteriaId: check.criteriaId, period: check.period, threshold, chargeMinor, expectedMinor: budget.expectedMinor, currency: budget.currency, firedAt: check.at });
