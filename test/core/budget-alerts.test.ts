@@ -125,6 +125,16 @@ describe('thresholds (contract §8)', () => {
     expect(alerts.map((a) => [a.threshold, a.at, a.expectedMinor])).toEqual([[50, hour(4), 400n], [75, hour(4), 400n], [90, hour(4), 400n]]);
   });
 
+  it('a credit alone fires nothing, even under a budget the charge already exceeds', () => {
+    // v2 from hour 2 lowers expected to 1.00: the charge (2.00) is past it, but only a credit (hour 3) changes it then.
+    const outcomes = [billed(hour(1)), billed(hour(1.5)), billed(hour(1.6), { creditedAt: hour(3) })];
+    const budgetAt: BudgetAt = (_id, t) => (t < hour(2) ? budget(1000n, [100]) : budget(100n, [100]));
+    expect(budgetAlerts(outcomes, pricesOf(flat(100n)), budgetAt)).toEqual([]);
+    // The next settlement fires it, at the charge then.
+    const later = budgetAlerts([...outcomes, billed(hour(4))], pricesOf(flat(100n)), budgetAt);
+    expect(later.map((a) => [a.at, a.chargeMinor])).toEqual([[hour(4), 300n]]);
+  });
+
   it('fires nothing without a budget in force', () => {
     expect(budgetAlerts([billed(hour(1))], pricesOf(flat(100n)), () => null)).toEqual([]);
   });

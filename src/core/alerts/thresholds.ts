@@ -72,8 +72,8 @@ function changesOf(outcomes: readonly Outcome[]): ChargeChange[] {
 }
 
 /**
- * Every alert a ledger fires, replayed in event time: at each instant where an id's charge in a
- * period changes, once everything at that instant has happened, the thresholds of the budget in force
+ * Every alert a ledger fires, replayed in event time: at each instant where an outcome settles onto an
+ * id's charge line of a period, once everything at that instant has happened, the thresholds of the budget in force
  * then that the charge has reached fire, each once per id and period. Sorted by instant, id, period
  * and threshold. The live service checks the same way after each commit (src/app/budget-alerts.ts).
  */
@@ -90,7 +90,8 @@ export function budgetAlerts(outcomes: readonly Outcome[], priceOf: (criteriaId:
       let own = counts.get(c.criteriaId);
       if (own === undefined) counts.set(c.criteriaId, (own = { charged: new Map(), credited: new Map() }));
       own[c.counter].set(c.key, (own[c.counter].get(c.key) ?? 0) + 1);
-      touched.set(`${c.criteriaId}|${c.period}`, { criteriaId: c.criteriaId, period: c.period });
+      // A credit only lowers a charge: it fires nothing (as live, where only a raised charge is checked).
+      if (c.counter === 'charged') touched.set(`${c.criteriaId}|${c.period}`, { criteriaId: c.criteriaId, period: c.period });
     }
     for (const [key, { criteriaId, period }] of touched) {
       const budget = budgetAt(criteriaId, at);
