@@ -16,8 +16,6 @@ export interface Budget {
 
 export const DEFAULT_ALERTS = [50, 75, 90] as const;
 
-const BUDGET_FIELDS = ['expected', 'alerts', 'limit'] as const;
-
 /** Digits other than zeros: "0", "0.00" and "000" are all zero. */
 const isZeroAmount = (text: string): boolean => !/[1-9]/.test(text);
 
@@ -47,17 +45,12 @@ const alertList = z
     });
   });
 
-export const budgetSchema = z.strictObject(
-  {
-    expected: expectedAmount,
-    alerts: alertList.default([...DEFAULT_ALERTS]),
-    limit: limitAmount.optional(),
-  },
-  {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys' ? undefined : `must be a mapping with expected, and optionally alerts and limit (allowed: ${BUDGET_FIELDS.join(', ')})`,
-  },
-);
+// A budget that is not a mapping, or has an unknown field, is worded as every other block of the file is.
+export const budgetSchema = z.strictObject({
+  expected: expectedAmount,
+  alerts: alertList.default([...DEFAULT_ALERTS]),
+  limit: limitAmount.optional(),
+});
 
 export type BudgetParsed = z.output<typeof budgetSchema>;
 
@@ -73,13 +66,13 @@ export function budgetCurrencyProblems(raw: Record<string, unknown>, at: Problem
   const budget = raw['budget'];
   const price = raw['price'];
   if (!isRecord(budget) || !isRecord(price)) return [];
+  // An unknown currency is the price's own problem; without one only the form is checked, by the fields.
   const currency = findCurrency(price['currency']);
-  if (currency === undefined) return [];
   const problems: Problem[] = [];
   for (const field of ['expected', 'limit'] as const) {
     const text = budget[field];
     // A missing or malformed amount is its field's own problem.
-    if (text === undefined || amountProblem(text) !== undefined) continue;
+    if (amountProblem(text) !== undefined) continue;
     const problem = amountProblem(text, currency);
     if (problem !== undefined) problems.push({ code: 'invalid_value', path: [...at, 'budget', field], message: `${problem} (the price's currency)` });
   }

@@ -20,8 +20,8 @@ export interface LimitCriteria {
   inForce(id: string, at: number): Pick<CriteriaVersion, 'price' | 'budget'> | null;
 }
 
-const bySettlement = (a: LimitItem, b: LimitItem): number =>
-  a.settledAt - b.settledAt || (a.outcomeId < b.outcomeId ? -1 : a.outcomeId > b.outcomeId ? 1 : 0);
+// Outcome ids are unique, so two outcomes settled at one instant are never equal.
+const bySettlement = (a: LimitItem, b: LimitItem): number => a.settledAt - b.settledAt || (a.outcomeId < b.outcomeId ? -1 : 1);
 
 /**
  * The ids of the outcomes over limit (contract §8). Per criteria id and billing period, the billable
@@ -74,7 +74,6 @@ function fits(item: LimitItem, lines: Map<number, { price: Price; count: number;
  * that holds n + m.
  */
 export function wouldHaveCost(price: Price, n: number, m: number): bigint {
-  if (m === 0) return 0n;
   if (price.model === 'volume') return BigInt(m) * (amountFor(price, n + m).tiers[0]?.unitMinor ?? 0n);
   return amountFor(price, n + m).amountMinor - amountFor(price, n).amountMinor;
 }

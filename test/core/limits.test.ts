@@ -5,7 +5,7 @@ import type { Outcome } from '../../src/core/engine/outcome.ts';
 import { openPeriodLines } from '../../src/core/invoice/adjustments.ts';
 import { ratedLinesByPeriod } from '../../src/core/invoice/lines.ts';
 import { invoiceOf, markOverLimit } from '../../src/core/ledger-view.ts';
-import { chargeUnderLimit, wouldHaveCost } from '../../src/core/limits.ts';
+import { chargeUnderLimit, overLimitIds, wouldHaveCost } from '../../src/core/limits.ts';
 import { amountFor, parsePrice } from '../../src/core/price.ts';
 import type { Price } from '../../src/core/price.ts';
 import type { InvoiceLine } from '../../src/core/rating.ts';
@@ -81,6 +81,15 @@ describe('§8 limit: the longest prefix in settlement order stays at or below th
     // Record 15 opened first (ledger order) but settled last; 12 and 13 tie on settledAt.
     const outcomes = [billable('15', '2026-11-05T09:00:00Z'), billable('13', '2026-11-04T09:00:00Z'), billable('12', '2026-11-04T09:00:00Z'), billable('11', '2026-11-03T09:00:00Z')];
     expect(overIds(outcomes, criteria).sort()).toEqual(['13', '15']);
+    // The same tie given the other way round.
+    const ascending = [billable('11', '2026-11-03T09:00:00Z'), billable('12', '2026-11-04T09:00:00Z'), billable('13', '2026-11-04T09:00:00Z'), billable('15', '2026-11-05T09:00:00Z')];
+    expect(overIds(ascending, criteria).sort()).toEqual(['13', '15']);
+  });
+
+  it('no version in force at a settlement (none can be in practice) means no limit for that step', () => {
+    const flat = criteriaSet({ price: FLAT }).get('resolve', 1).price;
+    const items = series(3).map((o) => ({ ...o, settledAt: o.settledAt! }));
+    expect(overLimitIds(items, { get: () => ({ price: flat }), inForce: () => null })).toEqual(new Set());
   });
 
   it('per period: the next month starts from nothing', () => {
@@ -168,6 +177,8 @@ describe('§8 limit over several versions of one id', () => {
     // 20.00 USD under v1, then 20.00 EUR under v2, whose limit is in euros.
     const outcomes = [...series(2), billable('21', '2026-11-11T09:00:00Z', { criteriaVersion: 2 }), billable('22', '2026-11-12T09:00:00Z', { criteriaVersion: 2 }), billable('23', '2026-11-13T09:00:00Z', { criteriaVersion: 2 })];
     expect(overIds(outcomes, criteria)).toEqual(['23']);
+    // Pinned to v1 (dollars) but settled under v2: its charge is not in the limit's euros.
+    expect(overIds([...series(2), billable('24', '2026-11-11T08:00:00Z'), ...outcomes.slice(2)], criteria)).toEqual(['23']);
   });
 
   it('once the prefix ended, a later version with a higher limit (or none) does not charge again in that period', () => {
@@ -215,6 +226,7 @@ describe('§8 wouldHaveCost and chargeUnderLimit (for forecasts)', () => {
     expect(wouldHaveCost(price(VOLUME), 1, 1)).toBe(3000n);
     expect(wouldHaveCost(price(VOLUME), 2, 2)).toBe(4000n);
     expect(wouldHaveCost(price(GRADUATED), 4, 0)).toBe(0n);
+    expect(wouldHaveCost(price(VOLUME), 0, 0)).toBe(0n);
   });
 
   it('chargeUnderLimit: no limit charges all k, tiers continuing from n', () => {
@@ -227,6 +239,8 @@ describe('§8 wouldHaveCost and chargeUnderLimit (for forecasts)', () => {
     expect(chargeUnderLimit(price(GRADUATED), 0, 10, 2600n)).toEqual({ charged: 3, amountMinor: 2600n });
     // Volume: 90.00 at 3 passes 85.00, and 80.00 at 4 no longer counts.
     expect(chargeUnderLimit(price(VOLUME), 0, 10, 8500n)).toEqual({ charged: 2, amountMinor: 6000n });
+    // 4 outcomes (80.00) are within it, but the 3rd already passed it.
+    expect(chargeUnderLimit(price(VOLUME), 0, 7, 8500n)).toEqual({ charged: 2, amountMinor: 6000n });
     expect(chargeUnderLimit(price(FLAT), 5, 10, 1000n)).toEqual({ charged: 0, amountMinor: 5000n });
   });
 

@@ -58,6 +58,13 @@ describe('§8 budget: every problem at once, each at its path', () => {
   it('a budget that is not a mapping, and alerts that are not a list', () => {
     expect(problemsOf('lots')).toEqual([{ code: 'invalid_type', path: ['budget'], message: 'expected a mapping of fields, got "lots"' }]);
     expect(problemsOf({ expected: '1', alerts: 50 })).toEqual([{ code: 'invalid_type', path: ['budget', 'alerts'], message: 'expected a list, got number 50' }]);
+    expect(problemsOf(null)).toEqual([{ code: 'invalid_type', path: ['budget'], message: 'expected a mapping of fields, got null' }]);
+    expect(problemsOf(['50'])).toEqual([{ code: 'invalid_type', path: ['budget'], message: 'expected a mapping of fields, got a list' }]);
+  });
+
+  it('with a price that is not a mapping or an unknown currency, only the price is wrong and the budget amounts are read for their form', () => {
+    expect(problemsOf({ expected: '1.001' }, 'free').map((p) => p.path.join('.'))).toEqual(['price']);
+    expect(problemsOf({ expected: '1.001' }, { currency: 'XXY', model: 'flat', unit_amount: '1' }).map((p) => p.path.join('.'))).toEqual(['price.currency']);
   });
 
   it("amounts with more decimals than the price's currency, listed with the file's other problems", () => {
