@@ -20,22 +20,18 @@ export const DEFAULT_ALERTS = [50, 75, 90] as const;
 const isZeroAmount = (text: string): boolean => !/[1-9]/.test(text);
 
 const expectedAmount = z.custom<string>((v) => amountProblem(v) === undefined && !isZeroAmount(v as string), {
-  abort: false,
   error: (iss) => amountProblem(iss.input) ?? `must be more than 0: it is the 100 % mark the alerts are percents of (got "${String(iss.input)}")`,
 });
 
-const limitAmount = z.custom<string>((v) => amountProblem(v) === undefined, {
-  abort: false,
-  error: (iss) => amountProblem(iss.input),
-});
+const limitAmount = z.custom<string>((v) => amountProblem(v) === undefined, { error: (iss) => amountProblem(iss.input) });
 
-const percent = z.custom<number>((v) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0, {
+const percent = z.custom<number>((v) => Number.isSafeInteger(v) && (v as number) > 0, {
   abort: false,
   error: (iss) => `must be a whole percent above 0, such as 50 (got ${quoteInput(iss.input)})`,
 });
 
 const alertList = z
-  .array(percent, { error: 'must be a list of whole percents, such as [50, 75, 90]' })
+  .array(percent)
   .check((ctx) => {
     const seen = new Map<unknown, number>();
     ctx.value.forEach((p, i) => {

@@ -88,7 +88,7 @@ describe('§8 limit: the longest prefix in settlement order stays at or below th
 
   it('no version in force at a settlement (none can be in practice) means no limit for that step', () => {
     const flat = criteriaSet({ price: FLAT }).get('resolve', 1).price;
-    const items = series(3).map((o) => ({ ...o, settledAt: o.settledAt! }));
+    const items = series(3).map((o) => ({ outcomeId: o.outcomeId, criteriaId: o.criteriaId, criteriaVersion: o.criteriaVersion, billingPeriod: o.billingPeriod!, settledAt: o.settledAt! }));
     expect(overLimitIds(items, { get: () => ({ price: flat }), inForce: () => null })).toEqual(new Set());
   });
 
