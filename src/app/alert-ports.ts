@@ -1,19 +1,13 @@
 // What budget alerts (contract §8) need from storage and the outside world: the charge counters, the once-only claim, the fired alerts and their deliveries.
+import type { BudgetAlert } from '../core/alerts/thresholds.ts';
 import type { RecordRef } from './ports.ts';
 
-/** A budget alert as fired: once per portal, criteria id, billing period and threshold. */
-export interface FiredAlert {
-  readonly criteriaId: string;
-  readonly period: string;
-  /** Percent of `expected`. */
-  readonly threshold: number;
-  /** The id's charge in the period when it fired, and the budget's expected amount, in minor units of `currency`. */
-  readonly chargeMinor: bigint;
-  readonly expectedMinor: bigint;
-  readonly currency: string;
-  /** The instant the charge reached the threshold (event time, epoch ms). */
-  readonly firedAt: number;
-}
+/**
+ * A budget alert as fired, once per portal, criteria id, billing period and threshold: `chargeMinor` and
+ * `expectedMinor` in minor units of `currency`, `firedAt` the instant (event time, epoch ms). The core's
+ * type: simulate prints the same alerts.
+ */
+export type FiredAlert = BudgetAlert;
 
 /** The alert's identity: the same in every store, log line and webhook POST, so a receiver can tell a repeat. */
 export const alertIdOf = (portalId: number, a: Pick<FiredAlert, 'criteriaId' | 'period' | 'threshold'>): string => `${portalId}:${a.criteriaId}:${a.period}:${a.threshold}`;

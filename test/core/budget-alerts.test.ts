@@ -100,21 +100,21 @@ describe('thresholds (contract §8)', () => {
     // Expected 10.00 at 1.00 each: 5 → 50 %, 8 → 80 % (75), 9 → 90 %.
     const outcomes = Array.from({ length: 10 }, (_, i) => billed(hour(i + 1)));
     const alerts = budgetAlerts(outcomes, pricesOf(flat(100n)), always(budget(1000n)));
-    expect(alerts.map((a) => [a.threshold, a.at, a.chargeMinor])).toEqual([[50, hour(5), 500n], [75, hour(8), 800n], [90, hour(9), 900n]]);
+    expect(alerts.map((a) => [a.threshold, a.firedAt, a.chargeMinor])).toEqual([[50, hour(5), 500n], [75, hour(8), 800n], [90, hour(9), 900n]]);
     expect(alerts[0]).toMatchObject({ criteriaId: 'resolve', period: '2026-11', expectedMinor: 1000n, currency: 'USD' });
   });
 
   it('is never repeated in the period, even when credits take the charge back below and it rises again', () => {
     const outcomes = [billed(hour(1)), billed(hour(2), { creditedAt: hour(3) }), billed(hour(4)), billed(hour(5))];
     const alerts = budgetAlerts(outcomes, pricesOf(flat(100n)), always(budget(400n, [50])));
-    expect(alerts.map((a) => a.at)).toEqual([hour(2)]);
+    expect(alerts.map((a) => a.firedAt)).toEqual([hour(2)]);
   });
 
   it('checks once everything at the instant has happened: a credit and a settlement together do not fire', () => {
     // At hour 3 one settles and one is credited: 3.00 for a moment, 2.00 once both have happened; 60 % of 5.00 is 3.00.
     const outcomes = [billed(hour(1)), billed(hour(2), { creditedAt: hour(3) }), billed(hour(3)), billed(hour(4))];
     const alerts = budgetAlerts(outcomes, pricesOf(flat(100n)), always(budget(500n, [60])));
-    expect(alerts.map((a) => [a.at, a.chargeMinor])).toEqual([[hour(4), 300n]]);
+    expect(alerts.map((a) => [a.firedAt, a.chargeMinor])).toEqual([[hour(4), 300n]]);
   });
 
   it('uses the budget of the version in force at the instant', () => {
@@ -122,7 +122,7 @@ describe('thresholds (contract §8)', () => {
     // v2 from hour 3.5 halves expected: 4 outcomes are then 100 % of 4.00, so 50 and 75 fire at hour 4 (2 of 10 before).
     const budgetAt: BudgetAt = (_id, t) => (t < hour(3.5) ? budget(1000n) : budget(400n));
     const alerts = budgetAlerts(outcomes, pricesOf(flat(100n)), budgetAt);
-    expect(alerts.map((a) => [a.threshold, a.at, a.expectedMinor])).toEqual([[50, hour(4), 400n], [75, hour(4), 400n], [90, hour(4), 400n]]);
+    expect(alerts.map((a) => [a.threshold, a.firedAt, a.expectedMinor])).toEqual([[50, hour(4), 400n], [75, hour(4), 400n], [90, hour(4), 400n]]);
   });
 
   it('a credit alone fires nothing, even under a budget the charge already exceeds', () => {
@@ -132,7 +132,7 @@ describe('thresholds (contract §8)', () => {
     expect(budgetAlerts(outcomes, pricesOf(flat(100n)), budgetAt)).toEqual([]);
     // The next settlement fires it, at the charge then.
     const later = budgetAlerts([...outcomes, billed(hour(4))], pricesOf(flat(100n)), budgetAt);
-    expect(later.map((a) => [a.at, a.chargeMinor])).toEqual([[hour(4), 300n]]);
+    expect(later.map((a) => [a.firedAt, a.chargeMinor])).toEqual([[hour(4), 300n]]);
   });
 
   it('fires nothing without a budget in force', () => {

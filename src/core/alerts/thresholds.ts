@@ -35,8 +35,8 @@ export interface BudgetAlert {
   readonly chargeMinor: bigint;
   readonly expectedMinor: bigint;
   readonly currency: string;
-  /** The instant the charge reached it (event time, ms). */
-  readonly at: number;
+  /** The instant the charge reached it (event time, epoch ms). */
+  readonly firedAt: number;
 }
 
 /**
@@ -101,11 +101,11 @@ export function budgetAlerts(outcomes: readonly Outcome[], priceOf: (criteriaId:
       fired.set(key, done);
       for (const threshold of thresholdsDue(chargeMinor, budget, done)) {
         done.add(threshold);
-        alerts.push({ criteriaId, period, threshold, chargeMinor, expectedMinor: budget.expectedMinor, currency: budget.currency, at });
+        alerts.push({ criteriaId, period, threshold, chargeMinor, expectedMinor: budget.expectedMinor, currency: budget.currency, firedAt: at });
       }
     }
   }
-  return alerts.sort((a, b) => a.at - b.at || cmp(a.criteriaId, b.criteriaId) || cmp(a.period, b.period) || a.threshold - b.threshold);
+  return alerts.sort((a, b) => a.firedAt - b.firedAt || cmp(a.criteriaId, b.criteriaId) || cmp(a.period, b.period) || a.threshold - b.threshold);
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -129,6 +129,6 @@ export function alertView(a: BudgetAlert): AlertView {
     charge: formatAmount(a.chargeMinor, a.currency),
     expected: formatAmount(a.expectedMinor, a.currency),
     currency: a.currency,
-    at: isoUtc(a.at),
+    at: isoUtc(a.firedAt),
   };
 }
