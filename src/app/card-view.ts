@@ -132,7 +132,8 @@ export function createCardView(deps: CardViewDeps): CardView {
       const m = OUTCOME_ID.exec(outcomeId);
       if (!m) return { ok: false, error: { code: 'bad_request', problem: { code: 'invalid_format', path: ['outcomeId'], message: 'is not an outcome id (criteria:objectType:recordId:bucket#n)' } } };
       const state = await stateOf(caller.portalId, m[1] as ObjectType, m[2]!, deps.clock(), deps.criteria());
-      const outcome = state?.outcomes.find((o) => o.outcomeId === outcomeId);
+      // A withdrawn outcome (a late input's replay showed it never happened) keeps its trail for whoever follows a link to it.
+      const outcome = state?.outcomes.find((o) => o.outcomeId === outcomeId) ?? state?.withdrawn?.find((o) => o.outcomeId === outcomeId);
       // Whether it exists in another portal is never said.
       if (outcome === undefined) return { ok: false, error: { code: 'not_found', problem: { code: 'not_found', path: ['outcomeId'], message: `no outcome ${outcomeId} in this HubSpot account` } } };
       const page = trailPage(outcomeView(outcome, true).trail ?? [], cursor, limit);

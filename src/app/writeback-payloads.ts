@@ -27,17 +27,35 @@ function latestDispute(outcomes: readonly Outcome[]): Dispute | null {
   return best?.d ?? null;
 }
 
+/** A record whose every outcome was withdrawn: HubSpot clears a property set to ''. */
+const CLEARED: Readonly<Record<string, string>> = {
+  ob_status: '',
+  ob_outcome_id: '',
+  ob_reason: '',
+  ob_criteria_id: '',
+  ob_criteria_version: '',
+  ob_succeeded_at: '',
+  ob_settled_at: '',
+  ob_billable_count: '0',
+  ob_disputed: 'false',
+  ob_dispute_state: 'none',
+  ob_credited_count: '0',
+  ob_over_limit: 'false',
+};
+
 /**
  * The record's billing properties (property-definitions/billing-properties.json): its latest outcome
  * across every criteria (latest opened; ties as the ledger orders them), how many of its outcomes are
  * billable now (credited ones no longer are) and how many were credited, whether any of its billable
  * outcomes has an open dispute, and where the record's latest dispute stands, so a rep sees a dispute's
  * fate without opening the card, and whether the latest outcome is over its budget limit (contract §8:
- * billable, not charged; `overLimit` as the ledger marked it, see markOverLimit). Null for a record without outcomes: there is nothing to say about it.
+ * billable, not charged; `overLimit` as the ledger marked it, see markOverLimit). Null for a record without
+ * outcomes: there is nothing to say about it, unless a late input withdrew the ones it had
+ * (docs/decisions.md, "Late signals"): then they are cleared.
  */
 export function billingProperties(state: RecordState): Record<string, string> | null {
   const latest = latestOf(state.outcomes);
-  if (latest === null) return null;
+  if (latest === null) return state.withdrawn?.length ? CLEARED : null;
   const billable = state.outcomes.filter((o) => o.status === 'billable');
   const view = outcomeView(latest);
   return {

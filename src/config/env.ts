@@ -21,6 +21,8 @@ export interface Config {
   readonly redisPrefix: string;
   /** How long a signal waits before it is applied, so out-of-order deliveries are put back in event-time order. */
   readonly signalHoldMs: number;
+  /** How long after its event time an input can still change history; undefined: HubSpot's 24 h plus the longest attempt in force. */
+  readonly lateHorizonMs: number | undefined;
   readonly sweepIntervalMs: number;
   readonly workerConcurrency: number;
   readonly workerLockMs: number;
@@ -59,13 +61,13 @@ export const isSetValue = (value: string | undefined): value is string => value 
 
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${what}` : `expected ${what}`);
 
-function wholeNumber(what: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+function wholeNumber<F extends number | undefined>(what: string, fallback: F, min: number, max = Number.MAX_SAFE_INTEGER) {
   return z.preprocess(
     unsetIfEmpty,
     z
       .string()
       .optional()
-      .transform((raw, ctx): number => {
+      .transform((raw, ctx): number | F => {
         if (raw === undefined) return fallback;
         const text = raw.trim();
         const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
@@ -182,6 +184,8 @@ const envSchema = z.object({
       .default('ob'),
   ),
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
+  // Unset: HubSpot's 24 h of retries plus the longest attempt of the criteria in force (docs/decisions.md, "Late signals").
+  LATE_HORIZON_MS: wholeNumber('milliseconds after its event time a late signal or action can still change history', undefined, 60_000),
   SWEEP_INTERVAL_MS: wholeNumber('milliseconds between sweeps for due records', 5_000, 100),
   WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 16, 1, 1000),
   WORKER_LOCK_MS: wholeNumber('milliseconds a job stays locked to its worker without a renewal (a dead worker\'s jobs are handed over after it)', 30_000, 1_000),
@@ -246,6 +250,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       adminToken: e.ADMIN_TOKEN,
       redisPrefix: e.REDIS_PREFIX,
       signalHoldMs: e.SIGNAL_HOLD_MS,
+      lateHorizonMs: e.LATE_HORIZON_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       workerConcurrency: e.WORKER_CONCURRENCY,
       workerLockMs: e.WORKER_LOCK_MS,

@@ -1,6 +1,6 @@
 // The ledger as people and tools read it: outcome JSON (cli.md field rules), the invoice and the summary.
 import type { CriteriaSet } from './criteria/criteria-set.ts';
-import type { Dispute, Outcome, TrailEntry } from './engine/outcome.ts';
+import type { Dispute, LateCause, Outcome, TrailEntry } from './engine/outcome.ts';
 import { overLimitIds } from './limits.ts';
 import type { LimitItem } from './limits.ts';
 import { buildInvoice } from './rating.ts';
@@ -55,7 +55,7 @@ export interface OutcomeView {
 /** Omit over each member of a union, keeping it discriminated. */
 type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export type TrailView = OmitEach<TrailEntry, 'at' | 'signalAt'> & { at: string; signalAt?: string };
+export type TrailView = OmitEach<TrailEntry, 'at' | 'signalAt' | 'lateInput'> & { at: string; signalAt?: string; lateInput?: Omit<LateCause, 'at'> & { at: string } };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : isoUtc(ms));
 
@@ -116,6 +116,7 @@ function verificationOf(o: Outcome): 'signals' | 'signals + CRM read' {
 function trailView(e: TrailEntry): TrailView {
   const out = { ...e, at: isoUtc(e.at) } as TrailView;
   if (e.type === 'late') out.signalAt = isoUtc(e.signalAt);
+  if (e.type === 'corrected') out.lateInput = { ...e.lateInput, at: isoUtc(e.lateInput.at) };
   return out;
 }
 

@@ -5,6 +5,8 @@ import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import { overLimitFromLedger } from '../app/limit-marks.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
+import { createHomeView } from '../app/home-view.ts';
+import type { HomeView } from '../app/home-view.ts';
 import { pausedNowOf } from '../app/pause-log.ts';
 import { ingestBatch } from '../app/ingest-batch.ts';
 import { createOutcomeReader } from '../app/read-outcomes.ts';
@@ -15,6 +17,9 @@ import { startingApp } from '../adapters/http/starting-app.ts';
 import type { Logger } from '../adapters/logging/logger.ts';
 import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
+import { createRedisAlertStore } from '../adapters/redis/alert-store.ts';
+import { createRedisPeriodStore } from '../adapters/redis/period-store.ts';
+import { createRedisReconcileResults } from '../adapters/redis/reconcile-results.ts';
 import { UNVERIFIED_WINDOW_MS, recentUnverified } from '../adapters/redis/unverified-settlements.ts';
 import { createRedisQuarantineStore } from '../adapters/redis/quarantine-store.ts';
 import { createRedisWritebackStore } from '../adapters/redis/writeback-store.ts';
@@ -73,6 +78,7 @@ export function startWeb(rt: Runtime, gate: WebGate): void {
     reader: createOutcomeReader(store),
     quarantine,
     cards: cardView(rt),
+    home: homeView(rt),
     health: readiness(rt),
     metrics: rt.metrics,
     logger,
@@ -96,6 +102,22 @@ function cardView(rt: Runtime): CardView {
     resolvers: rt.config.disputeResolvers,
     clock: rt.clock,
     overLimit: overLimitFromLedger(rt.store, rt.criteria.current),
+  });
+}
+
+/**
+ * The home page's read: the ledger, the criteria's budgets, the alerts fired, the closed periods and the reconciles in Redis.
+ */
+function homeView(rt: Runtime): HomeView {
+  const { fastRedis, config } = rt;
+  return createHomeView({
+    store: rt.store,
+    criteria: rt.criteria.current,
+    periods: createRedisPeriodStore(fastRedis, config.redisPrefix),
+    reconciles: createRedisReconcileResults(fastRedis, config.redisPrefix),
+    budgetOf: (version) => version.budget,
+    alerts: createRedisAlertStore(fastRedis, config.redisPrefix),
+    clock: rt.clock,
   });
 }
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UnverifiedSettlement } from '../app/crm-verification.ts';
 import { processRecord } from '../app/process-record.ts';
+import type { ProcessedResult } from '../app/process-record.ts';
 import type { RecordRef, SignalStore } from '../app/ports.ts';
 import { sweep } from '../app/sweep.ts';
 import { createRecordWorker, scheduleAlerts, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
@@ -91,6 +92,7 @@ function recordProcessor(rt: Runtime, store: SignalStore, alerts: LiveAlerts) {
     clock: rt.clock,
     holdMs: config.signalHoldMs,
     pendingWriteDelayMs: config.writebackPendingDelayMs,
+    ...(config.lateHorizonMs === undefined ? {} : { lateHorizonMs: config.lateHorizonMs }),
     ...(crm ? { crm } : {}),
   };
   return async (record: RecordRef) => {
@@ -105,15 +107,32 @@ function recordProcessor(rt: Runtime, store: SignalStore, alerts: LiveAlerts) {
       // The action's dry run accepted it, so this should not happen; the refusal is kept in the portal's log too.
       logger.error({ record, action: { type: r.action.type, at: r.action.at, outcomeId: r.action.outcomeId, userId: r.action.by.userId }, refusal: r.error }, 'a stored action was refused when applied');
     }
-    if (result.late.length > 0) {
-      metrics.lateSignals.inc(result.late.length);
-      logger.warn({ record, late: result.late.map((s) => ({ at: s.at, kind: s.kind, ref: s.ref })) }, 'late signals recorded: they changed no settled outcome');
-    }
+    reportLate(rt, record, result);
     for (const o of result.changed) {
       logger.info({ outcomeId: o.outcomeId, status: o.status, reason: o.reason, version: o.criteriaVersion }, 'outcome changed');
     }
     return undefined;
   };
+}
+
+/** Late inputs: those replayed in their place and the outcomes they corrected, and those past the horizon. */
+function reportLate({ logger, metrics }: Runtime, record: RecordRef, result: ProcessedResult): void {
+  if (result.late.length > 0) {
+    metrics.lateSignals.inc(result.late.length);
+    logger.warn({ record, late: result.late.map((s) => ({ at: s.at, kind: s.kind, ref: s.ref })) }, 'signals later than the late horizon: applied at the record checkpoint, they changed no settled outcome');
+  }
+  if (result.replayedLate.length === 0) return;
+  for (const input of result.replayedLate) metrics.lateReplayed.inc({ input: 'kind' in input ? 'signal' : 'action' });
+  const corrections = { changed: result.corrected, appeared: result.appeared, withdrawn: result.withdrawn };
+  for (const [change, list] of Object.entries(corrections)) if (list.length > 0) metrics.outcomeCorrections.inc({ change }, list.length);
+  logger.warn(
+    {
+      record,
+      late: result.replayedLate.map((i) => ({ at: i.at, input: 'kind' in i ? i.kind : i.type, ref: 'kind' in i ? i.ref : i.outcomeId })),
+      ...Object.fromEntries(Object.entries(corrections).map(([change, list]) => [change, list.map((o) => ({ outcomeId: o.outcomeId, status: o.status }))])),
+    },
+    'late inputs replayed in event-time order',
+  );
 }
 
 /**

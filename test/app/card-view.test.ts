@@ -329,6 +329,21 @@ describe('card view: trails', () => {
     expect(ok(await trailOf(o.outcomeId, { caller: { ...JANE, portalId: OTHER_PORTAL } })).entries).toHaveLength(1);
   });
 
+  it('shows a correction in its trail, and still finds an outcome a late signal withdrew, with why', async () => {
+    const lateInput = { input: 'signal' as const, kind: 'property', at: T0 - 60_000, ref: 'evt-9' };
+    const kept = outcomeFixture({ recordId: '12', status: 'billable', trail: [{ at: T0, version: 1, type: 'corrected', change: 'changed', fields: ['status'], from: 'not_billable', to: 'billable', lateInput }] });
+    const gone = outcomeFixture({ recordId: '12', seq: 2, status: 'billable', trail: [{ at: T0, version: 1, type: 'corrected', change: 'withdrawn', fields: [], from: 'billable', lateInput }] });
+    const state = stateWith('ticket', '12', [kept]);
+    state.withdrawn = [gone];
+    await save(state);
+    expect(ok(await trailOf(kept.outcomeId)).entries).toEqual([
+      { at: new Date(T0).toISOString(), version: 1, type: 'corrected', change: 'changed', fields: ['status'], from: 'not_billable', to: 'billable', lateInput: { ...lateInput, at: new Date(T0 - 60_000).toISOString() } },
+    ]);
+    expect(ok(await trailOf(gone.outcomeId)).entries).toMatchObject([{ type: 'corrected', change: 'withdrawn' }]);
+    // Withdrawn outcomes are out of the ledger: the card's list does not show them.
+    expect(ok(await cards().outcomes(JANE, { objectType: 'ticket', recordId: '12', limit: 50 })).outcomes.map((o) => o.outcomeId)).toEqual([kept.outcomeId]);
+  });
+
   it('a long history stays well under 1 MB a page, for the list and the trail, and is still walked whole', async () => {
     // Every value at the trail's 200-character cap, in characters JSON escapes to six bytes each.
     const value = '\u0001'.repeat(200);

@@ -71,6 +71,17 @@ const cardSchema = z.strictObject({
   }),
 });
 
+// The app home page (developer platform, "Create an app home page"; HubSpot/ui-extensions-examples
+// example-2025-2-project/src/app/pages/home-hsmeta.json): location home, a React entry point under app/pages/.
+const pageSchema = z.strictObject({
+  uid,
+  type: z.literal('page'),
+  config: z.strictObject({
+    entrypoint: z.string().regex(/^\/app\/pages\/[\w./-]+\.(jsx|tsx)$/),
+    location: z.literal('home'),
+  }),
+});
+
 const appSchema = z.strictObject({
   uid,
   type: z.literal('app'),
@@ -136,9 +147,10 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('hubspot-app/', () => {
-  it('holds only files whose shape this test checks, and the card, whose code tsc, eslint and its own tests check', () => {
+  it('holds only files whose shape this test checks, and the card and home page, whose code tsc, eslint and their own tests check', () => {
     const files = filesUnder(appDir);
-    expect(files.filter((f) => !f.startsWith('src/app/cards/'))).toEqual([
+    const react = (f: string) => f.startsWith('src/app/cards/') || f.startsWith('src/app/pages/');
+    expect(files.filter((f) => !react(f))).toEqual([
       'hsproject.json',
       'src/app/app-hsmeta.json',
       'src/app/webhooks/webhooks-hsmeta.json',
@@ -147,6 +159,14 @@ describe('hubspot-app/', () => {
     ]);
     const card = files.filter((f) => f.startsWith('src/app/cards/')).map((f) => f.slice('src/app/cards/'.length));
     expect(card.filter((f) => !/^(api|components|hooks|words)\/[a-z-]+\.tsx?$/.test(f))).toEqual(['outcome-card-entry.tsx', 'outcome-card-hsmeta.json', 'package.json']);
+    const page = files.filter((f) => f.startsWith('src/app/pages/')).map((f) => f.slice('src/app/pages/'.length));
+    expect(page.filter((f) => !/^(api|components|hooks|words)\/[a-z-]+\.tsx?$/.test(f))).toEqual(['home-entry.tsx', 'home-hsmeta.json', 'package.json']);
+  });
+
+  it('the home page is an app home page with a stable uid and an entry point that exists', () => {
+    const page = pageSchema.parse(readJson(join(appDir, 'src/app/pages/home-hsmeta.json')));
+    expect(page.uid).toBe('outcome_billing_home');
+    expect(existsSync(join(appDir, 'src', page.config.entrypoint))).toBe(true);
   });
 
   it('has a config profile per environment, each with its account and the https origin of the service', () => {
@@ -178,9 +198,9 @@ describe('hubspot-app/', () => {
     expect(existsSync(join(appDir, 'src', card.config.entrypoint))).toBe(true);
   });
 
-  it("the card's package.json pins the versions the root installs for its tests, and is no workspace of the root", () => {
+  it.each(['cards', 'pages'])("the %s folder's package.json pins the versions the root installs for its tests, and is no workspace of the root", (folder) => {
     const cardPackage = z.looseObject({ type: z.literal('module'), dependencies: z.record(z.string(), z.string()), devDependencies: z.record(z.string(), z.string()) });
-    const pkg = cardPackage.parse(readJson(join(appDir, 'src/app/cards/package.json')));
+    const pkg = cardPackage.parse(readJson(join(appDir, 'src/app', folder, 'package.json')));
     const installed = (name: string) => (readJson(join(root, 'node_modules', name, 'package.json')) as { version: string }).version;
     expect(pkg.dependencies).toEqual({ '@hubspot/ui-extensions': installed('@hubspot/ui-extensions'), react: installed('react'), zod: `^${installed('zod')}` });
     expect(pkg.devDependencies).toEqual({ '@types/react': `^${installed('@types/react')}` });

@@ -17,18 +17,19 @@ async function parse(sourceDir: string, profile: string, accountId: number) {
 }
 
 describe("HubSpot's project parser", () => {
-  it.each(profiles)('reads the app, the webhooks and the card with BACKEND_URL put in (profile $name)', async (profile) => {
+  it.each(profiles)('reads the app, the webhooks, the card and the home page with BACKEND_URL put in (profile $name)', async (profile) => {
     const url = profile.variables.BACKEND_URL;
     const { intermediateRepresentation: ir, skippedHsMetaFiles } = await parse(projectSourceDir, profile.name, profile.accountId);
     expect(skippedHsMetaFiles).toEqual([]);
     const nodes = ir.intermediateNodesIndexedByUid;
     const byUid = Object.fromEntries(Object.values(nodes).map((n) => [n.uid, { type: n.componentType, file: n.metaFilePath, config: n.config as Record<string, unknown> }]));
-    expect(Object.keys(byUid).sort()).toEqual(['outcome_billing_app', 'outcome_billing_outcome_card', 'outcome_billing_webhooks']);
+    expect(Object.keys(byUid).sort()).toEqual(['outcome_billing_app', 'outcome_billing_home', 'outcome_billing_outcome_card', 'outcome_billing_webhooks']);
     expect(byUid['outcome_billing_app']).toMatchObject({ type: 'APPLICATION', file: 'app/app-hsmeta.json', config: { permittedUrls: { fetch: [url] } } });
     expect(byUid['outcome_billing_webhooks']).toMatchObject({ type: 'WEBHOOKS', file: 'app/webhooks/webhooks-hsmeta.json', config: { settings: { targetUrl: `${url}/webhooks/hubspot` } } });
     expect(byUid['outcome_billing_outcome_card']).toMatchObject({ type: 'CARD', file: 'app/cards/outcome-card-hsmeta.json', config: { location: 'crm.record.tab' } });
-    // The card and the webhooks belong to the app.
-    for (const uid of ['outcome_billing_outcome_card', 'outcome_billing_webhooks']) expect(nodes[uid]!.componentDeps).toMatchObject({ app: 'outcome_billing_app' });
+    expect(byUid['outcome_billing_home']).toMatchObject({ type: 'PAGE', file: 'app/pages/home-hsmeta.json', config: { location: 'home' } });
+    // The card, the home page and the webhooks belong to the app.
+    for (const uid of ['outcome_billing_outcome_card', 'outcome_billing_home', 'outcome_billing_webhooks']) expect(nodes[uid]!.componentDeps).toMatchObject({ app: 'outcome_billing_app' });
     expect(JSON.stringify(nodes)).not.toContain('${');
     // What HubSpot keeps of the profile, and what it hands the card as context.variables.
     expect(ir.profileData).toEqual({ vars: { profileVariables: { BACKEND_URL: { variableType: 'PROFILE_STRING', value: url } } } });

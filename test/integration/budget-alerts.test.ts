@@ -135,8 +135,8 @@ describe('budget alerts on Redis', () => {
     await settle('31', 0, 'agent_started_at', 6);
     await settle('32', 0, 'agent_started_at', 6);
     // As if written by a release without counters: no mark on the records, no counters.
-    await redis.hdel(store().keys.state({ portalId: 6, objectType: 'ticket', recordId: '31' }), 'c');
-    await redis.hdel(store().keys.state({ portalId: 6, objectType: 'ticket', recordId: '32' }), 'c');
+    await redis.hdel(store().keys.state({ portalId: 6, objectType: 'ticket', recordId: '31' }), 'counted');
+    await redis.hdel(store().keys.state({ portalId: 6, objectType: 'ticket', recordId: '32' }), 'counted');
     await redis.del(store().keys.charges(6));
     // 32's next outcome (a day later, a new attempt) commits its whole counts: 2, not the 1 it changes.
     now = T0 + day + 60_000;

@@ -3,6 +3,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import type { CardView } from '../../app/card-view.ts';
+import type { HomeView } from '../../app/home-view.ts';
 import type { QuarantineStore } from '../../app/ports.ts';
 import type { OutcomeReader } from '../../app/read-outcomes.ts';
 import type { ActionRequest, SubmitResult } from '../../app/submit-action.ts';
@@ -16,6 +17,7 @@ import { readApi } from './read-api.ts';
 import { requestLog } from './request-log.ts';
 import { uiActions } from './ui-actions.ts';
 import type { UiActionsDeps } from './ui-actions.ts';
+import { uiHome } from './ui-home.ts';
 import { uiRead } from './ui-read.ts';
 import { webhookReceiver } from './webhook-receiver.ts';
 
@@ -30,6 +32,8 @@ export interface HttpAppDeps {
   readonly quarantine?: QuarantineStore;
   /** The card's reads (`/ui/...` GET routes); left out by tests of the other routes. */
   readonly cards?: CardView;
+  /** The app home page's read (`/ui/home`); left out by tests of the other routes. */
+  readonly home?: HomeView;
   readonly health: HealthProbe;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -52,6 +56,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   if (deps.quarantine) app.use('/api', quarantineApi({ store: deps.quarantine, adminToken: config.adminToken, clock: deps.clock }));
   app.use('/api', readApi(deps.reader, config.adminToken));
   if (deps.cards) app.use(uiRead({ config, cards: deps.cards, clock: deps.clock }));
+  if (deps.home) app.use(uiHome({ config, home: deps.home, clock: deps.clock }));
   app.use(operations(deps.health, metrics));
   app.use(notFound);
   app.use(errorHandler(config.maxBodyBytes));

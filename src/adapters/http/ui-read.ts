@@ -24,7 +24,7 @@ export interface UiReadDeps {
   readonly clock: () => number;
 }
 
-const once = z.string({ error: 'must be given once' });
+export const once = z.string({ error: 'must be given once' });
 
 /** `limit`: digits within [1, max], `fallback` when absent. */
 const limitParam = (max: number, fallback: number) =>
@@ -75,7 +75,7 @@ export function uiRead(deps: UiReadDeps): express.Router {
 }
 
 /** A read while Redis is out of reach is 503 `store_unavailable` with Retry-After, as an action is: the card tries again. */
-async function reading<T>(res: Response, read: () => Promise<T>): Promise<T> {
+export async function reading<T>(res: Response, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
@@ -87,7 +87,7 @@ async function reading<T>(res: Response, read: () => Promise<T>): Promise<T> {
 }
 
 /** The portal and user the signed URL names; logged by portal only. */
-function cardCaller(res: Response): CardCaller {
+export function cardCaller(res: Response): CardCaller {
   const { caller } = signedRequest(res);
   if (caller.kind !== 'ui') throw new Error('ui-read: the route must be behind hubspotSigned({ caller: "ui" })');
   context(res).fields['portalId'] = caller.portalId;
@@ -96,13 +96,13 @@ function cardCaller(res: Response): CardCaller {
 
 type Parsed<T> = { success: true; data: T } | { success: false; error: z.ZodError };
 
-function queryOf<T>(req: Request, schema: z.ZodType<T>): Parsed<T> {
+export function queryOf<T>(req: Request, schema: z.ZodType<T>): Parsed<T> {
   // HubSpot's own parameters (portalId, userId, ...) are read from the signed URL, not here.
   return schema.safeParse(req.query, { reportInput: true }) as Parsed<T>;
 }
 
 /** Path and query parameters together, or a 400 naming every parameter at fault. */
-function parsed<P, Q>(res: Response, params: Parsed<P>, query: Parsed<Q>): P & Q {
+export function parsed<P, Q>(res: Response, params: Parsed<P>, query: Parsed<Q>): P & Q {
   if (params.success && query.success) return { ...params.data, ...query.data };
   const problems = [params, query].flatMap((p) => (p.success ? [] : problemsFromZod(p.error, { wording: 'schema' })));
   context(res).fields['error'] = 'bad_request';

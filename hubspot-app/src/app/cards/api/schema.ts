@@ -75,6 +75,9 @@ export const trailEntrySchema = z.looseObject({
   by: user.optional(),
   note: z.string().optional(),
   signalAt: time.optional(),
+  change: z.string().optional(),
+  fields: z.array(z.string()).optional(),
+  lateInput: z.looseObject({ input: z.string(), kind: z.string(), at: time, ref: z.string().optional() }).optional(),
 });
 
 export const trailPageSchema = z.object({ outcomeId: z.string(), entries: z.array(trailEntrySchema), nextCursor: z.string().nullable() });
