@@ -1,20 +1,10 @@
 // What the app home page reads besides the ledger: the alerts fired and each criteria version's budget, both owned by the budgets work (issue 9, item 4).
 import type { Budget } from '../core/budget.ts';
 import type { CriteriaVersion } from '../core/criteria/types.ts';
+import type { FiredAlert } from './alert-ports.ts';
 
-/** One alert as the alert store keeps it (the same shape as src/app/alert-ports.ts on the alerts branch). */
-export interface FiredAlert {
-  readonly criteriaId: string;
-  readonly period: string;
-  /** The whole percent of `expected` that was reached. */
-  readonly threshold: number;
-  /** The charge and the expected amount when it fired, in minor units of `currency`. */
-  readonly chargeMinor: bigint;
-  readonly expectedMinor: bigint;
-  readonly currency: string;
-  /** Epoch ms. */
-  readonly firedAt: number;
-}
+/** One alert as the alert store keeps it (src/app/alert-ports.ts). */
+export type { FiredAlert };
 
 export interface FiredAlerts {
   listFiredAlerts(portalId: number, period: string): Promise<FiredAlert[]>;

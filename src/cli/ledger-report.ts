@@ -1,6 +1,7 @@
 // The ledger report (simulate's and the live ledger's): cli.md's JSON document and the table for people.
 import type { Summary } from '../core/ledger-view.ts';
 import type { OutcomeView } from '../core/ledger-view.ts';
+import type { AlertView } from '../core/alerts/thresholds.ts';
 import type { InvoiceLine } from '../core/rating.ts';
 import { renderTable } from './table.ts';
 
@@ -8,6 +9,8 @@ export interface LedgerReport {
   outcomes: OutcomeView[];
   invoice: InvoiceLine[];
   summary: Summary;
+  /** Budget alerts the replay fired (simulate only: docs/decisions.md), in the order they fired. */
+  alerts?: AlertView[];
   /** What was replayed (simulate only). */
   input?: {
     portalId: number | null;
@@ -30,6 +33,11 @@ function disputeCell(o: OutcomeView): string {
   const d = o.dispute;
   if (d === null) return '-';
   return `${d.state} ${(d.resolvedAt ?? d.openedAt).slice(0, 10)}`;
+}
+
+function alertsTable(alerts: readonly AlertView[]): string[] {
+  const rows = alerts.map((a) => [short(a.at), a.criteriaId, a.period, `${a.threshold} %`, `${a.charge} ${a.currency}`, `${a.expected} ${a.currency}`]);
+  return [`Budget alerts (${alerts.length})`, renderTable(['AT', 'CRITERIA', 'PERIOD', 'THRESHOLD', 'CHARGE', 'EXPECTED'], rows, new Set([3, 4, 5]))];
 }
 
 /** How a charge line's amount is made up, and what an over-limit line would have cost (contract §8). */
@@ -90,6 +98,7 @@ export function renderTableReport(r: LedgerReport): string {
       (s.pending > 0 ? ` · still pending ${s.pending}` : ''),
     `Not billable: ${reasons === '' ? 'none' : reasons}`,
   );
+  if (r.alerts !== undefined && r.alerts.length > 0) parts.push('', ...alertsTable(r.alerts));
   if (r.input) {
     parts.push(
       `Input: ${r.input.events} events, ${r.input.duplicates} repeated deliveries counted once, ${r.input.ignored.length} ignored` +

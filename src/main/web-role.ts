@@ -17,6 +17,7 @@ import { startingApp } from '../adapters/http/starting-app.ts';
 import type { Logger } from '../adapters/logging/logger.ts';
 import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
+import { createRedisAlertStore } from '../adapters/redis/alert-store.ts';
 import { createRedisPeriodStore } from '../adapters/redis/period-store.ts';
 import { createRedisReconcileResults } from '../adapters/redis/reconcile-results.ts';
 import { UNVERIFIED_WINDOW_MS, recentUnverified } from '../adapters/redis/unverified-settlements.ts';
@@ -105,7 +106,7 @@ function cardView(rt: Runtime): CardView {
 }
 
 /**
- * The home page's read: the ledger, the criteria's budgets, the closed periods and the reconciles in Redis.
+ * The home page's read: the ledger, the criteria's budgets, the alerts fired, the closed periods and the reconciles in Redis.
  */
 function homeView(rt: Runtime): HomeView {
   const { fastRedis, config } = rt;
@@ -115,6 +116,7 @@ function homeView(rt: Runtime): HomeView {
     periods: createRedisPeriodStore(fastRedis, config.redisPrefix),
     reconciles: createRedisReconcileResults(fastRedis, config.redisPrefix),
     budgetOf: (version) => version.budget,
+    alerts: createRedisAlertStore(fastRedis, config.redisPrefix),
     clock: rt.clock,
   });
 }
