@@ -45,12 +45,10 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
     if (!(e instanceof ReferenceError)) throw e;
     return { ok: false, problems: [{ code: 'syntax', path: ['(file)'], message: `uses YAML aliases (*name) more than ${MAX_ALIASES} times: write the values out instead` }], compiled: [] };
   }
-  const entries = splitEntries(root);
-  if (!entries.ok) return { ...entries, compiled: [] };
-
-  const problems: Problem[] = [];
+  // Fields beside `criteria:` do not stop the entries being checked: every problem is listed at once (contract §1).
+  const { entries, problems } = splitEntries(root);
   const versions: LocatedVersion[] = [];
-  for (const { value, path } of entries.entries) {
+  for (const { value, path } of entries) {
     const parsed = criteriaVersionSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) problems.push(...problemsFromZod(parsed.error, { at: path }));
     const crossField = checkAcrossFields(value, path);
@@ -62,13 +60,16 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
   return problems.length > 0 ? { ok: false, problems, compiled: versions } : { ok: true, versions };
 }
 
-type Entries = { ok: true; entries: { value: unknown; path: ProblemPath }[] } | { ok: false; problems: Problem[] };
+interface Entries {
+  readonly entries: { value: unknown; path: ProblemPath }[];
+  readonly problems: Problem[];
+}
 
 function splitEntries(root: unknown): Entries {
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    return { ok: false, problems: [{ code: 'invalid_type', path: [], message: 'expected a criteria version (a mapping of fields) or `criteria:` with a list of them' }] };
+    return { entries: [], problems: [{ code: 'invalid_type', path: [], message: 'expected a criteria version (a mapping of fields) or `criteria:` with a list of them' }] };
   }
-  if (!('criteria' in root)) return { ok: true, entries: [{ value: root, path: [] }] };
+  if (!('criteria' in root)) return { entries: [{ value: root, path: [] }], problems: [] };
   const problems: Problem[] = [];
   for (const key of Object.keys(root)) {
     if (key !== 'criteria') problems.push({ code: 'unknown_field', path: [key], message: 'unknown field: a file with `criteria:` holds only that list' });
@@ -76,10 +77,9 @@ function splitEntries(root: unknown): Entries {
   const list = (root as { criteria: unknown }).criteria;
   if (!Array.isArray(list) || list.length === 0) {
     problems.push({ code: Array.isArray(list) ? 'too_small' : 'invalid_type', path: ['criteria'], message: 'expected a list of one or more criteria versions' });
-    return { ok: false, problems };
+    return { entries: [], problems };
   }
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, entries: list.map((value, i) => ({ value, path: ['criteria', i] })) };
+  return { entries: list.map((value, i) => ({ value, path: ['criteria', i] })), problems };
 }
 
 /** Rules that tie two fields together, checked on the raw input so they are reported even when other fields are wrong. */

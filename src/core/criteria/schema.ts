@@ -38,11 +38,20 @@ const text = z.string().trim().min(1);
 /** 1, 2, 3 ...: a version number that JSON and YAML hold exactly. */
 export const isWholeVersion = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 
-/** HubSpot internal property names: lower-case letters, digits and underscores, as HubSpot creates them. */
-const propertyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a HubSpot internal property name (letters, digits, underscores)');
+/**
+ * Text that must match `pattern`, said in words with the text found: a plain `.regex()` would print
+ * the pattern instead, since the contract wording rewrites zod's format checks.
+ */
+const matching = (pattern: RegExp, rule: string) =>
+  z.string().check((ctx) => {
+    if (!pattern.test(ctx.value)) ctx.issues.push({ code: 'custom', input: ctx.value, message: `${rule} (got ${quoteInput(ctx.value)})`, params: { problem: 'invalid_format' } });
+  });
+
+/** HubSpot internal property names: letters, digits and underscores, as HubSpot creates them. */
+const propertyName = matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a HubSpot internal property name: letters, digits and underscores, not starting with a digit');
 
 export const criteriaVersionSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+$/, 'must use only lower-case letters, digits and "-"'),
+  id: matching(/^[a-z0-9-]+$/, 'must use only lower-case letters, digits and "-"'),
   version: z.number().check((ctx) => {
     if (!isWholeVersion(ctx.value)) ctx.issues.push({ code: 'custom', input: ctx.value, message: `must be a whole number, 1 or more (got ${quoteInput(ctx.value)})`, params: { problem: 'invalid_value' } });
   }),
