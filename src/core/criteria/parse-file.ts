@@ -41,9 +41,11 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
   try {
     root = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
-    // yaml refuses to expand aliases past the limit: a few lines could otherwise grow without bound.
-    if (!(e instanceof ReferenceError)) throw e;
-    return { ok: false, problems: [{ code: 'syntax', path: ['(file)'], message: `uses YAML aliases (*name) more than ${MAX_ALIASES} times: write the values out instead` }], compiled: [] };
+    // yaml refuses to expand aliases past the limit (a few lines could otherwise grow without bound) and
+    // an alias with no anchor before it; it says the second well enough, the first in terms of attacks.
+    const { message } = e as Error;
+    const tooMany = message.startsWith('Excessive alias count');
+    return { ok: false, problems: [{ code: 'syntax', path: ['(file)'], message: tooMany ? `uses YAML aliases (*name) more than ${MAX_ALIASES} times: write the values out instead` : message }], compiled: [] };
   }
   // Fields beside `criteria:` do not stop the entries being checked: every problem is listed at once (contract §1).
   const { entries, problems } = splitEntries(root);

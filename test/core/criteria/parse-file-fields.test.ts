@@ -186,3 +186,28 @@ describe('§1 a file with `criteria:` lists every problem at once', () => {
     ]);
   });
 });
+
+describe('§1 text that cannot be read as YAML: where it breaks, without yaml’s code frame', () => {
+  it('names the line and column, however far into the file', () => {
+    const text = `${Array.from({ length: 11 }, (_, i) => `k${i}: ${i}`).join('\n')}\nflags: { aaaaaaaaaa: 1, aaaaaaaaaa: 2 }\n`;
+    expect(printed(text)).toEqual(['syntax line 12, column 25: Map keys must be unique']);
+  });
+
+  it('lists every break it finds', () => {
+    expect(printed('- a\nb: c')).toEqual([
+      'syntax line 2, column 1: Unexpected scalar at node end',
+      'syntax line 2, column 2: Unexpected map-value-ind token in YAML stream: ":"',
+      'syntax line 2, column 4: Unexpected scalar token in YAML stream: "c"',
+    ]);
+  });
+
+  it('a second document is refused: a file is one criteria version or one list', () => {
+    expect(printed(`${stringify(BASE_CRITERIA)}---\n${stringify(BASE_CRITERIA)}`)).toEqual([
+      expect.stringMatching(/^syntax line \d+, column 1: Source contains multiple documents/),
+    ]);
+  });
+
+  it('an alias with no anchor before it is said as such, not as too many aliases', () => {
+    expect(printed(`${stringify(BASE_CRITERIA)}description: *notes\n`)).toEqual(['syntax (file): Unresolved alias (the anchor must be set before the alias): notes']);
+  });
+});
