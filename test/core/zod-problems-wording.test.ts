@@ -89,6 +89,15 @@ describe('codes of the other checks', () => {
     expect(first(z.set(z.number()), new Set(['x']))).toEqual({ code: 'invalid_type', path: [], message: 'expected a number, got "x"' });
   });
 
+  it('a map key or value that zod cannot place at a path is invalid_value, with zod’s own message', () => {
+    const key = z.map(z.object({ a: z.string() }), z.number()).safeParse(new Map([[{}, 1]]), { reportInput: true });
+    const value = z.map(z.object({}), z.number()).safeParse(new Map([[{}, 'x']]), { reportInput: true });
+    for (const r of [key, value]) {
+      if (r.success) throw new Error('expected issues');
+      expect(problemsFromZod(r.error)).toEqual([{ code: 'invalid_value', path: [], message: r.error.issues[0]!.message }]);
+    }
+  });
+
   it('a custom check on a present value is custom, with its own message', () => {
     expect(first(z.object({ a: z.unknown().refine(() => false, 'not this') }), { a: 1 })).toEqual({ code: 'custom', path: ['a'], message: 'not this' });
   });

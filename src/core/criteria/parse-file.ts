@@ -25,7 +25,8 @@ const MAX_ALIASES = 100;
 
 /** Parses the text of one file. A file with any problem is rejected whole (contract §1); its sound versions come back only for set-wide checks. */
 export function parseCriteriaText(text: string): ParseCriteriaResult {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  // yaml's defaults refuse a key given twice and place each error at its line and column.
+  const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -87,8 +88,8 @@ function splitEntries(root: unknown): Entries {
 /** Rules that tie two fields together, checked on the raw input so they are reported even when other fields are wrong. */
 function checkAcrossFields(value: unknown, path: ProblemPath): { problems: Problem[]; effectiveFrom: number | null } {
   const problems: Problem[] = [];
-  if (value === null || typeof value !== 'object') return { problems, effectiveFrom: null };
-  const raw = value as Record<string, unknown>;
+  // An entry that is not a mapping has no fields to tie (its own problem is said by the schema).
+  const raw: Record<string, unknown> = { ...(value as object) };
   // A version that is not a whole number has its own problem; "since version 0.5" would only confuse.
   if (isWholeVersion(raw.version) && raw.version > 1 && (raw.change_notes === undefined || raw.change_notes === '')) {
     problems.push({ code: 'required', path: [...path, 'change_notes'], message: `is required when version is more than 1 (say what changed since version ${raw.version - 1})` });

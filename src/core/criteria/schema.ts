@@ -15,23 +15,17 @@ const condition = z.string().transform((source, ctx): Condition => {
   return z.NEVER;
 });
 
-const duration = (opts: { positive: boolean }) =>
-  z.unknown().transform((input, ctx): number => {
-    if (input === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'is required' });
-      return z.NEVER;
-    }
-    const parsed = parseDuration(input);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.message });
-      return z.NEVER;
-    }
-    if (opts.positive && parsed.ms === 0) {
-      ctx.addIssue({ code: 'custom', message: 'must be more than 0' });
-      return z.NEVER;
-    }
-    return parsed.ms;
-  });
+/** A duration in ms; `0` is one (only `within` must be more). */
+const duration = z.unknown().transform((input, ctx): number => {
+  if (input === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'is required' });
+    return z.NEVER;
+  }
+  const parsed = parseDuration(input);
+  if (parsed.ok) return parsed.ms;
+  ctx.addIssue({ code: 'custom', message: parsed.message });
+  return z.NEVER;
+});
 
 const text = z.string().trim().min(1);
 
@@ -68,14 +62,14 @@ export const criteriaVersionSchema = z.strictObject({
     .default('UTC'),
   trigger: z.strictObject({ property: propertyName, when: condition.optional() }),
   success: condition,
-  within: duration({ positive: true }),
+  within: duration.refine((ms) => ms > 0, 'must be more than 0'),
   fail_if: condition.optional(),
   failure_reasons: z.array(z.strictObject({ if: condition, reason: z.enum(ATTEMPT_REASONS) })).default([]),
   exclude: z.array(z.strictObject({ if: condition, label: text })).default([]),
-  retry_window: duration({ positive: false }).default(0),
-  cooldown: duration({ positive: false }).default(0),
+  retry_window: duration.default(0),
+  cooldown: duration.default(0),
   idempotency_period: z.enum(BUCKET_PERIODS).default('day'),
-  review_window: duration({ positive: false }).default(0),
+  review_window: duration.default(0),
   on_timeout: z.enum(['confirm', 'reject']).default('confirm'),
   approve_if: condition.optional(),
   reject_if: condition.optional(),

@@ -85,6 +85,16 @@ describe('§1 every field of a valid version, as the engine reads it', () => {
     expect(!r.ok && r.compiled.map((v) => v.criteria.id)).toEqual(['resolve']);
   });
 
+  it.each([
+    ['a YAML syntax error', 'a: [1\n'],
+    ['an alias with no anchor', 'a: *x\n'],
+    ['a list at the top level', stringify([BASE_CRITERIA])],
+    ['criteria: that is not a list', stringify({ criteria: BASE_CRITERIA })],
+  ])('a file that is not criteria at all (%s) compiles nothing', (_what, text) => {
+    const r = parseCriteriaText(text);
+    expect(!r.ok && r.compiled).toEqual([]);
+  });
+
   it('a file of one version is at the top level; a JSON file reads as YAML does', () => {
     const [v] = parsed(JSON.stringify(BASE_CRITERIA));
     expect(v!.path).toEqual([]);

@@ -159,6 +159,7 @@ describe('§1 effective_from', () => {
 
   it('a time zone that is not text is its own problem; the date is still read, in UTC', () => {
     expect(lines({ effective_from: '2026-11-01', timezone: 5 })).toEqual(['invalid_type timezone: expected a text, got number 5']);
+    expect(lines({ effective_from: '2026-11-01', timezone: ['Asia/Tokyo'] })).toEqual(['invalid_type timezone: expected a text, got a list']);
     expect(lines({ effective_from: '2026-11-31', timezone: 'Nowhere/X' })).toEqual([
       expect.stringMatching(/^custom timezone: is not an IANA/),
       expect.stringMatching(/^invalid_format effective_from: "2026-11-31" is not a real date or time/),
