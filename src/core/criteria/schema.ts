@@ -30,7 +30,7 @@ const duration = z.unknown().transform((input, ctx): number => {
 const text = z.string().trim().min(1);
 
 /** 1, 2, 3 ...: a version number that JSON and YAML hold exactly. */
-export const isWholeVersion = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+export const isWholeVersion = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
 
 /**
  * Text that must match `pattern`, said in words with the text found: a plain `.regex()` would print
