@@ -38,6 +38,7 @@ describe('§1 every field of a valid version, as the engine reads it', () => {
       reject_if: "billing_review = 'rejected'",
       cap: { max: 3, per: 'record', period: 'month' },
       billing_period: 'month',
+      budget: { expected: '500.00', alerts: [90, 50], limit: '600.00' },
       cost_centre_property: 'hs_all_team_ids',
     });
     expect(v.criteria).toEqual({
@@ -66,6 +67,7 @@ describe('§1 every field of a valid version, as the engine reads it', () => {
       cap: { max: 3, per: 'record', period: 'month' },
       price: { currency: 'USD', digits: 2, model: 'flat', unitMinor: 100n },
       billingPeriod: 'month',
+      budget: { expectedMinor: 50_000n, alerts: [50, 90], limitMinor: 60_000n },
       costCentreProperty: 'hs_all_team_ids',
     });
   });
