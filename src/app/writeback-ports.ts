@@ -46,4 +46,15 @@ export interface WritebackStore {
     readonly remove: readonly { readonly entry: OutboxEntry; readonly version: number }[];
   }): Promise<number>;
   deadLetter(letters: readonly DeadLetter[]): Promise<void>;
+  /**
+   * The portal's over-limit marks as the last drain saved them (contract §8): record key -> that
+   * record's over-limit outcome ids, sorted and comma-joined; a record with none is absent.
+   */
+  overLimitMarks(portalId: number): Promise<Map<string, string>>;
+  /**
+   * In one step: replaces the portal's over-limit marks with `marks`, and puts each record of `requeue`
+   * (record keys) back in the outbox at `now`, over an earlier score too, so a drain already holding
+   * its entry finds the score changed and keeps it for the next run.
+   */
+  saveOverLimitMarks(portalId: number, marks: ReadonlyMap<string, string>, requeue: readonly string[], now: number): Promise<void>;
 }
