@@ -65,11 +65,10 @@ export function overLimitFromLedger(store: Pick<SignalStore, 'listRecords' | 'lo
  */
 export async function requeueChangedMarks(store: Pick<WritebackStore, 'overLimitMarks' | 'saveOverLimitMarks'>, portalId: number, marks: OverLimitMarks, inRun: ReadonlySet<string>, now: number): Promise<number> {
   const saved = await store.overLimitMarks(portalId);
-  const changed = new Set<string>();
-  for (const [key, ids] of marks.records) if (saved.get(key) !== ids) changed.add(key);
-  for (const key of saved.keys()) if (!marks.records.has(key)) changed.add(key);
-  const requeue = [...changed].filter((key) => !inRun.has(key)).sort();
-  if (changed.size > 0) await store.saveOverLimitMarks(portalId, marks.records, requeue, now);
+  const set = new Map([...marks.records].filter(([key, ids]) => saved.get(key) !== ids));
+  const drop = [...saved.keys()].filter((key) => !marks.records.has(key));
+  const requeue = [...set.keys(), ...drop].filter((key) => !inRun.has(key)).sort();
+  if (set.size > 0 || drop.length > 0) await store.saveOverLimitMarks(portalId, { set, drop }, requeue, now);
   return requeue.length;
 }
 

@@ -26,6 +26,12 @@ export interface DeadLetter {
   readonly at: string;
 }
 
+/** What changed in a portal's over-limit marks since they were saved: only these are written. */
+export interface OverLimitChanges {
+  readonly set: ReadonlyMap<string, string>;
+  readonly drop: readonly string[];
+}
+
 export interface WritebackStore {
   /** The entries due by `now` (a pending change waits a while, a settlement is due at once), oldest first. */
   oldest(limit: number, now: number): Promise<OutboxEntry[]>;
@@ -52,9 +58,9 @@ export interface WritebackStore {
    */
   overLimitMarks(portalId: number): Promise<Map<string, string>>;
   /**
-   * In one step: replaces the portal's over-limit marks with `marks`, and puts each record of `requeue`
-   * (record keys) back in the outbox at `now`, over an earlier score too, so a drain already holding
-   * its entry finds the score changed and keeps it for the next run.
+   * In one step: sets the marks of `changes.set`, drops those of `changes.drop` (record keys), and puts
+   * each record of `requeue` back in the outbox at `now`, over an earlier score too, so a drain already
+   * holding its entry finds the score changed and keeps it for the next run.
    */
-  saveOverLimitMarks(portalId: number, marks: ReadonlyMap<string, string>, requeue: readonly string[], now: number): Promise<void>;
+  saveOverLimitMarks(portalId: number, changes: OverLimitChanges, requeue: readonly string[], now: number): Promise<void>;
 }

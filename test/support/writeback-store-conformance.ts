@@ -159,15 +159,16 @@ function describeDeadLetters(factory: WritebackStoreFactory): void {
 function describeOverLimitMarks(factory: WritebackStoreFactory): void {
   const key = (recordId: string): string => recordRefKey(ref(recordId));
 
-  it("keeps each portal's over-limit marks, replacing them whole: a record no longer marked is gone", async () => {
+  it("keeps each portal's over-limit marks: set ones replace, dropped ones are gone, others stay", async () => {
     const { store } = await factory.create();
+    const none: readonly string[] = [];
     expect(await store.overLimitMarks(PORTAL)).toEqual(new Map());
-    await store.saveOverLimitMarks(PORTAL, new Map([[key('1'), 'o#1'], [key('2'), 'o#2,o#3']]), [], 1_000);
-    await store.saveOverLimitMarks(PORTAL + 1, new Map([[key('9'), 'o#9']]), [], 1_000);
-    await store.saveOverLimitMarks(PORTAL, new Map([[key('2'), 'o#3']]), [], 2_000);
-    expect(await store.overLimitMarks(PORTAL)).toEqual(new Map([[key('2'), 'o#3']]));
+    await store.saveOverLimitMarks(PORTAL, { set: new Map([[key('1'), 'o#1'], [key('2'), 'o#2,o#3'], [key('4'), 'o#4']]), drop: none }, [], 1_000);
+    await store.saveOverLimitMarks(PORTAL + 1, { set: new Map([[key('9'), 'o#9']]), drop: none }, [], 1_000);
+    await store.saveOverLimitMarks(PORTAL, { set: new Map([[key('2'), 'o#3']]), drop: [key('1'), key('5')] }, [], 2_000);
+    expect(await store.overLimitMarks(PORTAL)).toEqual(new Map([[key('2'), 'o#3'], [key('4'), 'o#4']]));
     expect(await store.overLimitMarks(PORTAL + 1)).toEqual(new Map([[key('9'), 'o#9']]));
-    await store.saveOverLimitMarks(PORTAL, new Map(), [], 3_000);
+    await store.saveOverLimitMarks(PORTAL, { set: new Map(), drop: [key('2'), key('4')] }, [], 3_000);
     expect(await store.overLimitMarks(PORTAL)).toEqual(new Map());
   });
 
@@ -178,7 +179,7 @@ function describeOverLimitMarks(factory: WritebackStoreFactory): void {
     await commit(signals, '3', null);
     const [held] = await store.oldest(10, 1_000);
     const [state] = await store.states([ref('1')]);
-    await store.saveOverLimitMarks(PORTAL, new Map([[key('3'), 'o#3']]), [key('1'), key('2'), key('3')], 5_000.7);
+    await store.saveOverLimitMarks(PORTAL, { set: new Map([[key('3'), 'o#3']]), drop: [] }, [key('1'), key('2'), key('3')], 5_000.7);
     expect(await store.oldest(10, 5_000)).toEqual([1, 2, 3].map((n) => ({ record: ref(String(n)), score: '5000' })));
     expect(await store.finish({ outcomes: [], records: [], remove: [{ entry: held!, version: state!.version }] })).toBe(0);
   });

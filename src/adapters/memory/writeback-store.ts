@@ -60,8 +60,11 @@ export function createMemoryWritebackStore(signals: MemorySignalStore): MemoryWr
     async overLimitMarks(portalId) {
       return new Map(overLimit.get(portalId));
     },
-    async saveOverLimitMarks(portalId, marks, requeue, now) {
-      overLimit.set(portalId, new Map(marks));
+    async saveOverLimitMarks(portalId, changes, requeue, now) {
+      const marks = overLimit.get(portalId) ?? new Map<string, string>();
+      for (const [key, ids] of changes.set) marks.set(key, ids);
+      for (const key of changes.drop) marks.delete(key);
+      overLimit.set(portalId, marks);
       for (const key of requeue) outbox.set(key, Math.floor(now));
     },
     async outboxSize() {

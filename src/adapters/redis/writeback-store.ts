@@ -108,9 +108,10 @@ function overLimitMarks(redis: Redis, keys: WritebackKeys): Pick<WritebackStore,
     },
 
     // One MULTI: the marks and the records they put back in the outbox change together.
-    async saveOverLimitMarks(portalId, marks, requeue, now) {
-      const multi = redis.multi().del(keys.overLimit(portalId));
-      if (marks.size > 0) multi.hset(keys.overLimit(portalId), Object.fromEntries(marks));
+    async saveOverLimitMarks(portalId, changes, requeue, now) {
+      const multi = redis.multi();
+      if (changes.set.size > 0) multi.hset(keys.overLimit(portalId), Object.fromEntries(changes.set));
+      if (changes.drop.length > 0) multi.hdel(keys.overLimit(portalId), ...changes.drop);
       for (const key of requeue) multi.zadd(keys.outbox, Math.floor(now), key);
       await multi.exec();
     },
