@@ -3,6 +3,7 @@ import type { Action, DisputeAction, PauseAction, RecordInput } from '../core/en
 import type { Outcome } from '../core/engine/outcome.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { DecideError } from '../core/engine/decide.ts';
+import type { RaisedCharge } from '../core/alerts/charge-counts.ts';
 import type { Problem } from '../core/problems.ts';
 import type { ObjectType, Signal, Status } from '../core/types.ts';
 
@@ -109,6 +110,14 @@ export interface CommitRequest {
   readonly statusesBefore: readonly Status[];
   /** What the run adds to the portal's log (CRM reads it applied, the snapshot it started from, refusals): for export. */
   readonly logged?: readonly PortalLogEntry[];
+  /**
+   * The portal's charge counters (src/core/alerts/charge-counts.ts), applied with the state so they never
+   * drift from it: `delta` what this commit changes, `full` the new state's counts, added instead for a
+   * record whose outcomes were never counted (last written before the counters existed).
+   */
+  readonly counters?: { readonly delta: Readonly<Record<string, number>>; readonly full: Readonly<Record<string, number>> };
+  /** Periods of ids with a budget whose charge went up: marked for an alert check in the same commit, so a worker that dies before its check leaves the mark for the sweeper. */
+  readonly chargeChecks?: readonly RaisedCharge[];
   /** The kept history's change; none keeps nothing (as before late replay existed). */
   readonly history?: HistoryChange;
 }

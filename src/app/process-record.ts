@@ -1,4 +1,6 @@
 // Use case: bring one record up to the watermark: apply its due signals and actions in event time, fire its timers, commit atomically.
+import { counterDelta, counterFields, raisedCharges } from '../core/alerts/charge-counts.ts';
+import type { RaisedCharge } from '../core/alerts/charge-counts.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { advance } from '../core/engine/advance.ts';
 import type { Advanced, Refusal } from '../core/engine/advance.ts';
@@ -68,6 +70,8 @@ export interface ProcessedResult {
   readonly conflicts: number;
   /** Outcomes that settled billable without their CRM read because it did not come in time (committed ones only). */
   readonly unverified: readonly UnverifiedSettlement[];
+  /** Periods of ids with a budget whose charge the committed runs raised: their alert thresholds need a check. */
+  readonly chargeChecks: readonly RaisedCharge[];
 }
 
 /** Another worker kept winning the compare-and-set: the job fails and BullMQ retries it later. */
@@ -92,19 +96,24 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
   const changed = new Map<string, Outcome>();
   const unverified: UnverifiedSettlement[] = [];
   const refused: Refusal[] = [];
+  const chargeChecks: RaisedCharge[] = [];
   const fixes = { replayedLate: [] as RecordInput[], corrected: [] as Outcome[], appeared: [] as Outcome[], withdrawn: [] as Outcome[] };
-  const result = (nextWakeAt: number | null): ProcessedResult => ({ kind: 'processed', ...totals, late, ...fixes, changed: [...changed.values()], nextWakeAt, conflicts, unverified, refused });
+  const result = (nextWakeAt: number | null): ProcessedResult => ({ kind: 'processed', ...totals, late, ...fixes, changed: [...changed.values()], nextWakeAt, conflicts, unverified, refused, chargeChecks });
   while (conflicts < MAX_CONFLICTS) {
     const now = deps.clock();
     const watermark = now - deps.holdMs;
     const loaded = await deps.store.load(record, watermark);
     // decide() updates the loaded state in place: note what the counts by status start from.
     const statusesBefore = loaded.state?.outcomes.map((o) => o.status) ?? [];
+    const countersBefore = counterFields(loaded.state?.outcomes ?? []);
     const run = await planRun(deps, record, loaded, watermark, now);
     if (run === null) return { kind: 'waiting_for_crm' };
     const { effects, nextTimerAt } = run.advanced;
     // A job that finds nothing to apply and no timer due (another job got there first) writes nothing.
     if (run.inputs === 0 && !effects.some((e) => e.type === 'outcome_changed')) return result(nextTimerAt);
+    const countersAfter = counterFields(run.state.outcomes);
+    const counters = { delta: counterDelta(countersBefore, countersAfter), full: Object.fromEntries(countersAfter) };
+    const checks = raisedCharges(counters.delta, run.state.outcomes).filter((c) => hasBudget(deps.criteria(), c.criteriaId));
     const committed = await deps.store.commit({
       record,
       version: loaded.version,
@@ -115,6 +124,8 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
       statusesBefore,
       logged: run.logged,
       history: run.history,
+      counters,
+      chargeChecks: checks,
     });
     if (!committed.ok) {
       conflicts++;
@@ -122,6 +133,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     }
     // Counted once committed: a run that lost the compare-and-set settled nothing, and its retry plans again.
     unverified.push(...run.unverified);
+    chargeChecks.push(...checks);
     totals.applied += loaded.pending.length;
     totals.actions += loaded.actions.length;
     refused.push(...run.advanced.refused);
@@ -230,3 +242,8 @@ function writeDueAt(effects: readonly Effect[], now: number, pendingDelayMs: num
   return due;
 }
 
+
+/** Only ids with a budget in some version are checked for alerts; the counters are kept for every id. */
+function hasBudget(criteria: CriteriaSet, criteriaId: string): boolean {
+  return criteria.versions().some((v) => v.id === criteriaId && v.budget !== null);
+}

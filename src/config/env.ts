@@ -46,6 +46,8 @@ export interface Config {
   readonly crmReadIntervalMs: number;
   /** Who may resolve disputes and pause criteria (contract §5, §7); everyone else may only open disputes. */
   readonly disputeResolvers: DisputeResolvers;
+  /** Where budget alerts are POSTed (Slack-compatible JSON) and the key that signs them (HMAC-SHA256), or null. Both secret. */
+  readonly alertWebhook: { readonly url: string; readonly secret: string } | null;
 }
 
 /** A problem's path is the variable's name: `['PORT']`. */
@@ -95,16 +97,25 @@ function parseUrl(text: string): URL | null {
   }
 }
 
+/** An https URL, or http for localhost and 127.0.0.1 (test doubles); the message never echoes the value (a webhook URL is a secret). */
+function httpsUrl(keep: (url: URL) => string) {
+  return (raw: string, ctx: z.RefinementCtx): string => {
+    const url = parseUrl(raw.trim());
+    if (url === null || (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)))) {
+      ctx.addIssue({ code: 'custom', message: 'must be an https URL (http only for localhost and 127.0.0.1, for test doubles)' });
+      return z.NEVER;
+    }
+    return keep(url);
+  };
+}
+
 const publicBaseUrl = z.preprocess(
   unsetIfEmpty,
   z.string({ error: required('the public https address HubSpot calls, e.g. https://billing.example.com') }).transform((raw, ctx): string => {
     const url = parseUrl(raw.trim());
     const local = url !== null && url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
     if (url === null || !(url.protocol === 'https:' || local)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be an https URL (the public address HubSpot calls); http is allowed only for localhost and 127.0.0.1',
-      });
+      ctx.addIssue({ code: 'custom', message: 'must be an https URL (the public address HubSpot calls); http is allowed only for localhost and 127.0.0.1' });
       return z.NEVER;
     }
     if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
@@ -191,20 +202,7 @@ const envSchema = z.object({
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
   HUBSPOT_ACCESS_TOKEN: z.preprocess(unsetIfEmpty, z.string().optional()),
-  HUBSPOT_API_BASE_URL: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .default('https://api.hubapi.com')
-      .transform((raw, ctx): string => {
-        const url = parseUrl(raw.trim());
-        if (url === null || (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)))) {
-          ctx.addIssue({ code: 'custom', message: 'must be an https URL (http only for localhost and 127.0.0.1, for test doubles)' });
-          return z.NEVER;
-        }
-        return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-      }),
-  ),
+  HUBSPOT_API_BASE_URL: z.preprocess(unsetIfEmpty, z.string().default('https://api.hubapi.com').transform(httpsUrl((url) => `${url.origin}${url.pathname}`.replace(/\/+$/, '')))),
   HUBSPOT_BURST_LIMIT: z.preprocess(
     (v) => {
       const value = unsetIfEmpty(v);
@@ -221,6 +219,8 @@ const envSchema = z.object({
   WRITEBACK_PENDING_DELAY_MS: wholeNumber('milliseconds a change that settles nothing waits before it is written to HubSpot', 30_000, 0),
   CRM_READ_INTERVAL_MS: wholeNumber('milliseconds between CRM read drains', 250, 50),
   DISPUTE_RESOLVERS: disputeResolvers,
+  ALERT_WEBHOOK_URL: z.preprocess(unsetIfEmpty, z.string().transform(httpsUrl((url) => url.toString())).optional()),
+  ALERT_WEBHOOK_SECRET: z.preprocess(unsetIfEmpty, z.string().min(16, { error: 'must be at least 16 characters long (the key that signs alert POSTs)' }).optional()),
 });
 
 /** The variables this service reads, in the order problems are reported. */
@@ -236,6 +236,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
     return { ok: false, problems: problemsFromZod(parsed.error, { wording: 'schema' }).sort((a, b) => order(a) - order(b)) };
   }
   const e = parsed.data;
+  if (e.ALERT_WEBHOOK_URL !== undefined && e.ALERT_WEBHOOK_SECRET === undefined) {
+    return { ok: false, problems: [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }] };
+  }
   return {
     ok: true,
     config: {
@@ -264,6 +267,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       writebackPendingDelayMs: e.WRITEBACK_PENDING_DELAY_MS,
       crmReadIntervalMs: e.CRM_READ_INTERVAL_MS,
       disputeResolvers: e.DISPUTE_RESOLVERS,
+      alertWebhook: e.ALERT_WEBHOOK_URL && e.ALERT_WEBHOOK_SECRET ? { url: e.ALERT_WEBHOOK_URL, secret: e.ALERT_WEBHOOK_SECRET } : null,
     },
   };
 }
@@ -283,6 +287,8 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     hubspotClientSecret: REDACTED,
     adminToken: REDACTED,
     hubspotAccessToken: config.hubspotAccessToken === undefined ? undefined : REDACTED,
+    // A Slack webhook URL carries its own credential in the path.
+    alertWebhook: config.alertWebhook === null ? null : REDACTED,
     // Emails are personal data: the log says how many resolvers there are, not who.
     disputeResolvers: { userIds: config.disputeResolvers.userIds.size, emails: config.disputeResolvers.emails.size },
   };

@@ -5,11 +5,13 @@ import { processRecord } from '../app/process-record.ts';
 import type { ProcessedResult } from '../app/process-record.ts';
 import type { RecordRef, SignalStore } from '../app/ports.ts';
 import { sweep } from '../app/sweep.ts';
-import { createRecordWorker, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
+import { createRecordWorker, scheduleAlerts, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
 import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
 import { beat, forget } from '../adapters/redis/heartbeat.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { noteUnverified } from '../adapters/redis/unverified-settlements.ts';
+import { createLiveAlerts } from './alerts.ts';
+import type { LiveAlerts } from './alerts.ts';
 import { createHubSpotDrains } from './hubspot-drains.ts';
 import type { HubSpotDrains } from './hubspot-drains.ts';
 import type { Runtime } from './runtime.ts';
@@ -27,6 +29,7 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const store = createRedisSignalStore(workerRedis, prefix);
   const drains = hubspotDrains(rt);
+  const alerts = createLiveAlerts(rt);
   const worker = createRecordWorker(
     { connection: workerRedis, prefix, holdMs: config.signalHoldMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs, errors: rt.errors },
     {
@@ -41,11 +44,15 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
             logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
         }),
       ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
-      process: recordProcessor(rt, store),
+      alerts: () => alerts.run(),
+      process: recordProcessor(rt, store, alerts),
     },
   );
   worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'job failed'));
   await scheduleSweeper(queue, config.sweepIntervalMs);
+  await scheduleAlerts(queue, config.sweepIntervalMs);
+  // In the background: on an existing deployment it reads every record once.
+  void alerts.backfill();
   await scheduleHubSpotDrains(queue, drains ? { writebackEveryMs: config.writebackIntervalMs, crmReadEveryMs: config.crmReadIntervalMs } : null);
   await beat(workerRedis, prefix, workerId, clock());
   const heartbeat = setInterval(() => void beat(workerRedis, prefix, workerId, clock()).catch(() => undefined), HEARTBEAT_MS);
@@ -75,7 +82,7 @@ function hubspotDrains(rt: Runtime): HubSpotDrains | null {
 }
 
 /** Decides one record's due work, logging and counting what changed. */
-function recordProcessor(rt: Runtime, store: SignalStore) {
+function recordProcessor(rt: Runtime, store: SignalStore, alerts: LiveAlerts) {
   const { config, logger, metrics } = rt;
   const crm = config.hubspotAccessToken ? { snapshots: createCrmSnapshotStore(rt.workerRedis, config.redisPrefix), maxWaitMs: CRM_MAX_WAIT_MS } : null;
   const deps = {
@@ -94,6 +101,7 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     stop();
     if (result.kind === 'waiting_for_crm') return { retryInMs: CRM_WAIT_RETRY_MS };
     await reportUnverified(rt, record, result.unverified);
+    await alerts.afterCommit(record, result.chargeChecks);
     metrics.signalsApplied.inc(result.applied);
     for (const r of result.refused) {
       // The action's dry run accepted it, so this should not happen; the refusal is kept in the portal's log too.

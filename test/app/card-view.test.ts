@@ -11,6 +11,7 @@ import type { MemoryWritebackStore } from '../../src/adapters/memory/writeback-s
 import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
 import { PAGE_BUDGET_BYTES } from '../../src/app/card-cursor.ts';
 import { createCardView, verificationLogIds } from '../../src/app/card-view.ts';
+import { overLimitFromLedger } from '../../src/app/limit-marks.ts';
 import type { CardCaller, CardTrail, CardViewDeps } from '../../src/app/card-view.ts';
 import type { RecordRef } from '../../src/app/ports.ts';
 import type { ReadResult } from '../../src/app/read-outcomes.ts';
@@ -94,6 +95,7 @@ describe('card view: outcome items', () => {
         reviewEndsAt: null,
         billingPeriod: '2026-11',
         charge: { amount: '1.00', currency: 'USD' },
+        overLimit: false,
         dispute: null,
         canDispute: true,
         canResolve: false,
@@ -101,6 +103,18 @@ describe('card view: outcome items', () => {
         trailLength: 2,
       },
     ]);
+  });
+
+  it("an outcome over its budget limit (contract §8) shows overLimit and no charge, read off the portal's whole ledger", async () => {
+    const limited = criteriaSet({ budget: { expected: '1.00', limit: '1.00' } });
+    // Each 1.00 on its own record: 11 settles first and is charged, 12 a minute later and is over the limit.
+    await commit('11', [outcomeFixture({ recordId: '11', status: 'billable' })]);
+    const late = outcomeFixture({ recordId: '12', status: 'billable' });
+    await commit('12', [{ ...late, settledAt: late.settledAt! + 60_000 }]);
+    const view = cards({ criteria: () => limited, overLimit: overLimitFromLedger(signals, () => limited) });
+    const shown = async (recordId: string) => ok(await view.outcomes(JANE, { objectType: 'ticket', recordId, limit: 20 })).outcomes[0];
+    expect(await shown('11')).toMatchObject({ status: 'billable', overLimit: false, charge: { amount: '1.00', currency: 'USD' } });
+    expect(await shown('12')).toMatchObject({ status: 'billable', overLimit: true, charge: { amount: '0.00', currency: 'USD' }, canDispute: true });
   });
 
   it('credited keeps its billing period and charge; not billable costs 0; open or tiered has no charge; an open dispute blocks another', async () => {

@@ -57,7 +57,19 @@ describe('loadConfig', () => {
       writebackPendingDelayMs: 30_000,
       crmReadIntervalMs: 250,
       disputeResolvers: { userIds: new Set(), emails: new Set() },
+      alertWebhook: null,
     });
+  });
+
+  it('reads the alert webhook with its signing key, requires the key with the URL, and never echoes either', () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/XXXXSECRET';
+    const key = 'alert-signing-key-0123456789';
+    expect(ok({ ...minimal, ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: key }).alertWebhook).toEqual({ url, secret: key });
+    expect(problems({ ...minimal, ALERT_WEBHOOK_URL: url })).toEqual([{ variable: 'ALERT_WEBHOOK_SECRET', message: expect.stringContaining('is required with ALERT_WEBHOOK_URL') }]);
+    const bad = problems({ ...minimal, ALERT_WEBHOOK_URL: 'http://hooks.example.com/XXXXSECRET', ALERT_WEBHOOK_SECRET: 'short' });
+    expect(bad.map((p) => p.variable)).toEqual(['ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET']);
+    expect(JSON.stringify(bad)).not.toContain('XXXXSECRET');
+    expect(redactedConfig(ok({ ...minimal, ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: key })).alertWebhook).toBe('[redacted]');
   });
 
   it('reads dispute resolvers as user ids and lower-cased emails, and names an entry that is neither', () => {

@@ -380,7 +380,8 @@ function expectWorkloadCoversTheRules(expected: SimulationResult): void {
 }
 
 const views = (outcomes: readonly Outcome[]) => outcomes.map((o) => outcomeView(o));
-const trails = (outcomes: readonly Outcome[]) => outcomes.map((o) => ({ outcomeId: o.outcomeId, trail: outcomeView(o, true).trail }));
+// A late input's `corrected` entries are the live service's own account of a replay; simulate sees no lateness.
+const trails = (outcomes: readonly Outcome[]) => outcomes.map((o) => ({ outcomeId: o.outcomeId, trail: outcomeView(o, true).trail!.filter((e) => e.type !== 'corrected') }));
 
 /** A record's state without its clock (the live clock is the last watermark, the simulator's the end of time). */
 function stateView(s: RecordState) {
@@ -519,9 +520,9 @@ describe.sequential('live service vs simulate: real receiver and worker processe
     const sum = (field: 'stored' | 'duplicates') => results.reduce((n, r) => n + ((r.body as Record<string, number>)[field] ?? 0), 0);
     expect(sum('stored'), 'every signal is stored exactly once, whatever the repeats').toBe(signals);
     expect(sum('duplicates'), 'every repeated delivery is recognised').toBe(repeatedSignals);
-    // A batch answered after its earliest event fell due may be late by design: then this machine is too slow for the test.
+    // A batch answered after its earliest event fell due (slack below 0, a busy machine) arrives late: the
+    // worker replays its record in event time (docs/decisions.md, "Late signals"), so the ledger must still match.
     report.slackMs = Math.min(...sends.map((d, i) => (d.repeat ? Number.POSITIVE_INFINITY : d.minAt + HOLD_MS - results[i]!.doneAt)));
-    expect(report.slackMs, 'every batch was answered before its earliest event fell due (else the test machine is too slow)').toBeGreaterThan(0);
     report.outOfOrder = outOfOrderSignals(sends, results);
     expect(report.outOfOrder, 'some signals arrived after later ones of their record').toBeGreaterThan(0);
 

@@ -31,6 +31,8 @@ export interface Metrics {
   readonly outcomeCorrections: Counter<'change'>;
   /** Outcomes settled billable on signals alone because their HubSpot read did not come in time. */
   readonly unverifiedSettlements: Counter<never>;
+  /** Budget alerts delivered (contract §8), by criteria id and threshold: each alert counted once, by the process that delivered it. */
+  readonly budgetAlerts: Counter<'criteria_id' | 'threshold'>;
   readonly queueJobs: Gauge<'state'>;
   readonly outcomes: Gauge<'status'>;
   /** HubSpot calls by operation (batch_update, batch_upsert, associate, batch_read) and result (ok, partial, rate_limited, ...). */
@@ -63,7 +65,13 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
-  return { registry, ...eventCounters(registry), ...scrapeGauges(registry, options), contentType: registry.contentType, render: () => registry.metrics() };
+  const budgetAlerts = new Counter({
+    name: 'ob_budget_alerts_total',
+    help: 'Budget alerts fired (contract §8), by criteria id and threshold (percent of expected); each once per portal, id, period and threshold across all workers.',
+    labelNames: ['criteria_id', 'threshold'] as const,
+    registers: [registry],
+  });
+  return { registry, budgetAlerts, ...eventCounters(registry), ...scrapeGauges(registry, options), contentType: registry.contentType, render: () => registry.metrics() };
 }
 
 type ScrapeGauges = Pick<Metrics, 'queueJobs' | 'outcomes' | 'hubspotBacklog' | 'collectFailures'>;
@@ -127,7 +135,7 @@ function scrapeGauges(registry: Registry, options: MetricsOptions): ScrapeGauges
   return gauges;
 }
 
-type EventCounters = Omit<Metrics, keyof ScrapeGauges | 'registry' | 'contentType' | 'render'>;
+type EventCounters = Omit<Metrics, keyof ScrapeGauges | 'registry' | 'contentType' | 'render' | 'budgetAlerts'>;
 
 /** Counters and the histogram the receiver, the workers and the HubSpot drains move as things happen. */
 function eventCounters(registry: Registry): EventCounters {

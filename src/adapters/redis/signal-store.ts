@@ -36,6 +36,10 @@ export interface RedisKeys {
   pauses(portalId: number): string;
   /** The answer given to one request id of a portal (string, expires). */
   request(portalId: number, requestId: string): string;
+  /** The portal's charge counters for budget alerts (hash; src/core/alerts/charge-counts.ts). */
+  charges(portalId: number): string;
+  /** Periods of ids whose charge went up and whose alert check is not done yet (zset: `portal|id|period` -> event time). */
+  alertChecks: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -57,8 +61,16 @@ export function redisKeys(prefix: string): RedisKeys {
     pauses: (portalId) => `${prefix}:pauses:${portalId}`,
     // Request ids come from the card: a digest keeps whatever it sends out of the key's shape.
     request: (portalId, requestId) => `${prefix}:request:${portalId}:${createHash('sha256').update(requestId).digest('base64url')}`,
+    charges: (portalId) => `${prefix}:charges:${portalId}`,
+    alertChecks: `${prefix}:alert-checks`,
   };
 }
+
+/** An alert check's member: portal, criteria id and period (ids and periods hold no `|`). */
+export const alertCheckMember = (portalId: number, criteriaId: string, period: string): string => `${portalId}|${criteriaId}|${period}`;
+
+/** The counters' field that counts the marks of one check: a check clears its mark only if no commit marked it again since its read. */
+export const alertRevisionField = (criteriaId: string, period: string): string => `~rev|${criteriaId}|${period}`;
 
 export function parseRecordKey(key: string): RecordRef | null {
   const [portal, objectType, recordId, ...rest] = key.split(':');
@@ -153,18 +165,21 @@ async function history({ redis, keys }: Ctx, record: RecordRef): Promise<RecordH
 /** A kept CRM read's member: sequence 0 sorts it before the signals of its instant, as the run applied it. */
 const keptReadMember = (read: Signal): string => `${'0'.repeat(16)}|${encodeSignal(read)}`;
 
-function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], history: change }: CommitRequest): Promise<CommitResult> {
+function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], history: change, counters = { delta: {}, full: {} }, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
   const statusDelta: Record<string, number> = {};
   for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
   for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
-  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId), keys.kept(record)];
+  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId), keys.kept(record), keys.charges(record.portalId), keys.alertChecks];
   const log = logged.map(encodeLogEntry);
   const keep: (string | number)[] = [];
   for (const k of change?.keep ?? []) keep.push(k.at, k.member);
   for (const read of change?.keepReads ?? []) keep.push(read.at, keptReadMember(read));
   const drop = change?.drop ?? [];
   const checkpoint = change?.checkpoint ? encodeRecord(change.checkpoint) : '';
-  const head = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', checkpoint, log.length, keep.length / 2, drop.length];
+  // cjson decodes an empty JSON object as an empty table, and so an empty array: either means none.
+  const checks = JSON.stringify(chargeChecks.map((c) => [alertCheckMember(record.portalId, c.criteriaId, c.period), String(c.at), alertRevisionField(c.criteriaId, c.period)]));
+  const charges = JSON.stringify({ d: counters.delta, f: counters.full });
+  const head = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', checkpoint, log.length, keep.length / 2, drop.length, charges, checks];
   return runScript(redis, SCRIPTS.commit, ks, [...head, ...log, ...keep, ...drop, ...applied.map((p) => p.member)]);
 }
 

@@ -36,6 +36,8 @@ export const outcomeSchema = z.object({
   reviewEndsAt: time.nullable(),
   billingPeriod: z.string().nullable(),
   charge: z.object({ amount: z.string(), currency: z.string() }).nullable(),
+  // Billable past the criteria's budget limit for the period: not charged. A service that predates limits sends none.
+  overLimit: z.boolean().default(false),
   dispute: disputeSchema.nullable(),
   canDispute: z.boolean(),
   canResolve: z.boolean(),
