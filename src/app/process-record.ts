@@ -37,6 +37,11 @@ export interface ProcessDeps {
    */
   readonly pendingWriteDelayMs?: number;
   /**
+   * False without a HubSpot token: nothing would drain the write-back outbox, so changes are not queued
+   * and the outbox cannot fill; `reconcile --repair` queues what HubSpot misses once a token is set.
+   */
+  readonly writeBack?: boolean;
+  /**
    * How long after its event time an input can still change history (LATE_HORIZON_MS); by default
    * HubSpot's 24 h of retries plus the longest attempt of any criteria version (docs/decisions.md).
    */
@@ -111,7 +116,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
       state: run.state,
       applied: [...loaded.pending, ...loaded.actions],
       nextTimerAt,
-      writeDueAt: writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0),
+      writeDueAt: deps.writeBack === false ? null : writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0),
       statusesBefore,
       logged: run.logged,
       history: run.history,

@@ -85,6 +85,7 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     clock: rt.clock,
     holdMs: config.signalHoldMs,
     pendingWriteDelayMs: config.writebackPendingDelayMs,
+    writeBack: Boolean(config.hubspotAccessToken),
     ...(config.lateHorizonMs === undefined ? {} : { lateHorizonMs: config.lateHorizonMs }),
     ...(crm ? { crm } : {}),
   };
