@@ -15,7 +15,8 @@ import { applyOverLimit } from './limit-marks.ts';
 import type { OverLimitReader } from './limit-marks.ts';
 import { cardOutcome } from './card-items.ts';
 import type { CardOutcome } from './card-items.ts';
-import type { SignalStore } from './ports.ts';
+import { loadWithArchive } from './ledger-outcomes.ts';
+import type { LedgerStore } from './ledger-outcomes.ts';
 import { OUTCOME_ID } from './read-outcomes.ts';
 import type { ReadResult } from './read-outcomes.ts';
 import { logIdOfMark, writtenOutcomeField } from './writeback-plan.ts';
@@ -42,7 +43,7 @@ export function verificationLogIds(store: Pick<WritebackStore, 'writtenOutcomes'
 }
 
 export interface CardViewDeps {
-  readonly store: Pick<SignalStore, 'load'>;
+  readonly store: LedgerStore;
   readonly criteria: () => CriteriaSet;
   readonly logs: VerificationLogIds;
   readonly paused: PausedNow;
@@ -95,7 +96,7 @@ export function createCardView(deps: CardViewDeps): CardView {
    */
   async function stateOf(portalId: number, objectType: ObjectType, recordId: string, now: number, criteria: CriteriaSet): Promise<RecordState | null> {
     const record = { portalId, objectType, recordId };
-    return withPending(await deps.store.load(record, now), record, now, criteria);
+    return withPending(await loadWithArchive(deps.store, record, now), record, now, criteria);
   }
 
   return {

@@ -3,6 +3,7 @@ import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import { overLimitOf } from '../core/ledger-view.ts';
 import { portalOutcomes } from './ledger-outcomes.ts';
+import type { LedgerStore } from './ledger-outcomes.ts';
 import type { SignalStore } from './ports.ts';
 
 /** The ids of a portal's outcomes over limit, as the invoice rates them now. */
@@ -21,7 +22,7 @@ export const anyLimit = (criteria: CriteriaSet): boolean => criteria.versions().
  * off the portal's whole ledger, as `invoice` and `simulate` read it; without a limit in the criteria
  * this reads nothing.
  */
-export function overLimitFromLedger(store: Pick<SignalStore, 'listRecords' | 'load'>, criteria: () => CriteriaSet): OverLimitReader {
+export function overLimitFromLedger(store: Pick<SignalStore, 'listRecords'> & LedgerStore, criteria: () => CriteriaSet): OverLimitReader {
   return {
     async overLimit(portalId) {
       const set = criteria();

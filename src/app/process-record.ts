@@ -13,7 +13,7 @@ import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
 import { planVerification, withReads } from './crm-verification.ts';
 import type { CrmVerificationDeps, UnverifiedSettlement } from './crm-verification.ts';
-import { firstBehind, horizonOf, keepOnTime, replayRun, verifyReplay, withFold } from './late-replay.ts';
+import { firstBehind, horizonOf, keepOnTime, replayRun, verifyReplay, withArchive, withFold } from './late-replay.ts';
 import type { Run } from './late-replay.ts';
 import { pauseTimelineOf } from './pause-log.ts';
 import type { LoadedRecord, PortalLogEntry, RecordRef, RecordScheduler, SignalStore } from './ports.ts';
@@ -46,7 +46,15 @@ export interface ProcessDeps {
    * HubSpot's 24 h of retries plus the longest attempt of any criteria version (docs/decisions.md).
    */
   readonly lateHorizonMs?: number;
+  /**
+   * How long after settling a billable outcome can still be disputed (DISPUTE_HORIZON_MS): past it and
+   * past the late horizon, settled outcomes leave the record's hot state for its archive (docs/decisions.md, "Bounded state").
+   */
+  readonly disputeHorizonMs?: number;
 }
+
+/** A quarter: long enough for an invoice to be read and questioned. */
+export const DEFAULT_DISPUTE_HORIZON_MS = 90 * 24 * 3_600_000;
 
 export type ProcessResult = ProcessedResult | { readonly kind: 'waiting_for_crm' };
 
@@ -181,7 +189,10 @@ async function planRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRecor
     if (deps.crm) run = await verifyReplay(deps.crm, replay, late, run);
   } else run = await decideRun(deps, ctx, now);
   if (run === null) return null;
-  return { ...run, history: await withFold(deps.store, ctx, run.history, horizonMs) };
+  const folded = await withFold(deps.store, ctx, run.history, horizonMs);
+  // Only a fold moves the checkpoint, and only then can more outcomes be past every horizon.
+  if (folded === run.history) return run;
+  return { ...run, history: withArchive(run.state, folded, watermark - horizonMs, criteria, deps.disputeHorizonMs ?? DEFAULT_DISPUTE_HORIZON_MS) };
 }
 
 /**

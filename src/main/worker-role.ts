@@ -86,6 +86,7 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     holdMs: config.signalHoldMs,
     pendingWriteDelayMs: config.writebackPendingDelayMs,
     writeBack: Boolean(config.hubspotAccessToken),
+    disputeHorizonMs: config.disputeHorizonMs,
     ...(config.lateHorizonMs === undefined ? {} : { lateHorizonMs: config.lateHorizonMs }),
     ...(crm ? { crm } : {}),
   };

@@ -16,7 +16,7 @@ export class ScriptReplyError extends Error {
 
 export interface Script<Result> {
   /**
-   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-9` takes 9;
+   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-10` takes 10;
    * `ingest-4+2n` takes 4, then 2 per item (the count then goes with each call).
    */
   readonly file: string;
@@ -114,7 +114,7 @@ function decodeCount(reply: unknown, script: string): number {
 /** The scripts; each .lua header names its KEYS, ARGV and return codes, and why. */
 export const SCRIPTS = {
   ingest: declare('ingest-4+2n', decodeIngest, 'store_unavailable'),
-  commit: declare('commit-9', decodeCommit),
+  commit: declare('commit-10', decodeCommit),
   // An operator's write answers 503 while Redis is down, as a webhook does: the card offers to try again.
   dispute: declare('dispute-6', decodeActionStore, 'store_unavailable'),
   pause: declare('pause-3', decodeActionStore, 'store_unavailable'),

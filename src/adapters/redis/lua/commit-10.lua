@@ -9,6 +9,7 @@
   KEYS[7]   sweeper rescues per record (hash): a commit shows the record is moving again
   KEYS[8]   the record's portal's log (list, append-only): CRM reads applied, first snapshots, refusals
   KEYS[9]   record's kept inputs (zset: score = event time, member as in KEYS[2]; CRM reads with sequence 0)
+  KEYS[10]  record's archive (hash: outcome id -> outcome JSON): settled outcomes past every horizon
   ARGV[1]   expected version (0: no state yet)
   ARGV[2]   new state, JSON
   ARGV[3]   record key (member of the due index and the records set)
@@ -19,10 +20,12 @@
   ARGV[8]   n: how many log entries follow
   ARGV[9]   k: how many kept inputs to add (score, member pairs) follow the log entries
   ARGV[10]  d: how many kept members to drop (folded into the checkpoint) follow those
-  ARGV[11..10+n]               log entries, JSON, to append to the portal's log
-  ARGV[11+n..10+n+2k]          kept inputs to add: event time, member
-  ARGV[11+n+2k..10+n+2k+d]     kept members to drop
-  ARGV[11+n+2k+d..]            pending members that were applied, to remove
+  ARGV[11]  a: how many archived outcomes (outcome id, JSON pairs) follow those
+  ARGV[12..11+n]                    log entries, JSON, to append to the portal's log
+  ARGV[12+n..11+n+2k]               kept inputs to add: event time, member
+  ARGV[12+n+2k..11+n+2k+d]          kept members to drop
+  ARGV[12+n+2k+d..11+n+2k+d+2a]     archived outcomes to add (already out of the state and checkpoint)
+  ARGV[12+n+2k+d+2a..]              pending members that were applied, to remove
   Returns {1, next pending event time or '', due time after the commit or '', 1 if the due time changed else 0}
   when saved; {0, '', '', 0} on a version conflict (nothing written).
 ]]
@@ -33,8 +36,8 @@ if ARGV[7] ~= '' then
 else
   redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
 end
-local logged, keep, drop = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
-local at = 11
+local logged, keep, drop, archived = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local at = 12
 if logged > 0 then redis.call('RPUSH', KEYS[8], unpack(ARGV, at, at + logged - 1)) end
 at = at + logged
 -- In slices: unpack has a stack limit, and a replay may keep or fold many inputs at once.
@@ -46,6 +49,10 @@ for from = at, at + drop - 1, 1000 do
   redis.call('ZREM', KEYS[9], unpack(ARGV, from, math.min(from + 999, at + drop - 1)))
 end
 at = at + drop
+for from = at, at + 2 * archived - 1, 1000 do
+  redis.call('HSET', KEYS[10], unpack(ARGV, from, math.min(from + 999, at + 2 * archived - 1)))
+end
+at = at + 2 * archived
 for i = at, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
 -- LT: an earlier due time wins, so a settlement is never held back by a pending change before it.
 if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], 'LT', ARGV[6], ARGV[3]) end
