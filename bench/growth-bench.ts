@@ -1,7 +1,9 @@
 // `npm run bench:growth`: whether a record's per-signal work and Redis state grow with its history: Redis bytes per retained signal, per open record and per settled outcome, and the work per signal on a record with 0, 100 and 1,000 settled outcomes.
 // A benchmark, not a test: it asserts nothing and prints figures for docs/performance.md. It needs Redis; it writes under a
 // unique prefix and deletes only that prefix's keys. Knobs: BENCH_SIZES (settled outcomes before measuring, default
-// "0,100,1000"), BENCH_SIGNALS (signals measured per size, default 200).
+// "0,100,1000"), BENCH_SIGNALS (signals measured per size, default 200), BENCH_WARMUP (signals applied first, default 100:
+// the first fold, which archives the history once, falls in them), BENCH_LATE_HORIZON_MS (default 10 minutes, so folds come
+// often), BENCH_DISPUTE_HORIZON_MS (default 1 day: the history settled two days before).
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createMemoryScheduler } from '../src/adapters/memory/scheduler.ts';
@@ -15,6 +17,9 @@ import { criteriaSet } from '../test/support/scenario.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '0,100,1000').split(',').map(Number);
 const SIGNALS = Number(process.env.BENCH_SIGNALS ?? 200);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
+const LATE_HORIZON_MS = Number(process.env.BENCH_LATE_HORIZON_MS ?? 600_000);
+const DISPUTE_HORIZON_MS = Number(process.env.BENCH_DISPUTE_HORIZON_MS ?? 24 * 3_600_000);
 const HOLD = 1_000;
 const STEP = 10_000;
 const HOUR = 3_600_000;
@@ -24,7 +29,7 @@ const criteria = criteriaSet({ within: '1h', retry_window: '1h', review_window: 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const prefix = `ob-bench-growth-${randomBytes(4).toString('hex')}`;
 const store = createRedisSignalStore(redis, prefix);
-const deps = { store, scheduler: createMemoryScheduler(), criteria: () => criteria, clock: () => clock.now, holdMs: HOLD };
+const deps = { store, scheduler: createMemoryScheduler(), criteria: () => criteria, clock: () => clock.now, holdMs: HOLD, lateHorizonMs: LATE_HORIZON_MS, disputeHorizonMs: DISPUTE_HORIZON_MS };
 const clock = { now: 0 };
 
 /** What the connection sends: every command (pipelined ones too) goes through sendCommand. */
@@ -73,15 +78,21 @@ async function run(settled: number) {
   const ms: number[] = [];
   const commands: number[] = [];
   const bytes: number[] = [];
-  for (let n = 0; n < SIGNALS; n++) {
+  let warmupMax = 0;
+  for (let n = 0; n < WARMUP + SIGNALS; n++) {
     const at = start + n * STEP;
     await store.ingest(1, [{ identity: `${record.recordId}/${n}`, signal: measured(record.recordId, n, at) }]);
     clock.now = at + HOLD;
     const [c0, w0, r0] = [sent.commands, socket().bytesWritten, socket().bytesRead];
     const t = process.hrtime.bigint();
     const r = await processRecord(deps, record);
-    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+    const took = Number(process.hrtime.bigint() - t) / 1e6;
     if (r.kind !== 'processed') throw new Error(`unexpected ${r.kind}`);
+    if (n < WARMUP) {
+      warmupMax = Math.max(warmupMax, took);
+      continue;
+    }
+    ms.push(took);
     commands.push(sent.commands - c0);
     bytes.push(socket().bytesWritten - w0 + socket().bytesRead - r0);
   }
@@ -91,6 +102,9 @@ async function run(settled: number) {
   return {
     settled,
     hot: loaded.state?.outcomes.length ?? 0,
+    archived: await redis.hlen(keys.archive(record)),
+    archiveBytes: await usage(keys.archive(record)),
+    warmupMax,
     stateBytes: await usage(keys.state(record)),
     stateJson: (s?.length ?? 0) + (c?.length ?? 0),
     keptBytes: await usage(keys.kept(record)),
@@ -109,10 +123,11 @@ try {
     const [key] = await redis.scan('0', 'MATCH', `${prefix}:seen:*`, 'COUNT', 1000).then(([, k]) => k.slice(i, i + 1));
     if (key) seen.push(await usage(key));
   }
-  console.log(`per signal measured: ${SIGNALS} signals 10 s apart (a press every 60), each ingested then applied by one run, on a record with N settled outcomes`);
-  console.log('N settled | outcomes in hot state | record hash (MEMORY USAGE) | state+checkpoint JSON | per signal: mean / p50 ms | commands | bytes moved');
+  console.log(`per signal measured: ${SIGNALS} signals 10 s apart (a press every 60) after ${WARMUP} more, each ingested then applied by one run, on a record with N settled outcomes`);
+  console.log(`late horizon ${LATE_HORIZON_MS} ms, dispute horizon ${DISPUTE_HORIZON_MS} ms`);
+  console.log('N settled | outcomes hot / archived | record hash (MEMORY USAGE) | state+checkpoint JSON | per signal: mean / p50 ms | commands | bytes moved | slowest warm-up run');
   for (const r of rows) {
-    console.log(`${r.settled} | ${r.hot} | ${r.stateBytes} B | ${r.stateJson} B | ${r.ms.mean.toFixed(2)} / ${r.ms.p50.toFixed(2)} ms | ${r.commands.toFixed(1)} | ${r.bytes.toFixed(0)} B`);
+    console.log(`${r.settled} | ${r.hot} / ${r.archived} | ${r.stateBytes} B | ${r.stateJson} B | ${r.ms.mean.toFixed(2)} / ${r.ms.p50.toFixed(2)} ms | ${r.commands.toFixed(1)} | ${r.bytes.toFixed(0)} B | ${r.warmupMax.toFixed(0)} ms`);
   }
   const base = rows.find((r) => r.settled === 0);
   const big = rows.at(-1)!;
@@ -120,6 +135,7 @@ try {
   console.log(`per retained signal: seen marker ${mean(seen).toFixed(0)} B + kept input ${perKept.toFixed(0)} B (kept set ${big.keptBytes} B / ${big.kept})`);
   if (base) console.log(`per open record (no settled history): record hash ${base.stateBytes} B`);
   if (base && big.settled > 0) console.log(`per settled outcome held in the record hash: ${((big.stateBytes - base.stateBytes) / big.settled).toFixed(0)} B`);
+  if (big.archived > 0) console.log(`per archived outcome: ${(big.archiveBytes / big.archived).toFixed(0)} B (arch: hash ${big.archiveBytes} B / ${big.archived})`);
 } finally {
   let cursor = '0';
   do {
