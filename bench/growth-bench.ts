@@ -135,6 +135,8 @@ try {
   console.log(`per retained signal: seen marker ${mean(seen).toFixed(0)} B + kept input ${perKept.toFixed(0)} B (kept set ${big.keptBytes} B / ${big.kept})`);
   if (base) console.log(`per open record (no settled history): record hash ${base.stateBytes} B`);
   if (base && big.settled > 0) console.log(`per settled outcome held in the record hash: ${((big.stateBytes - base.stateBytes) / big.settled).toFixed(0)} B`);
+  const logLength = await redis.llen(store.keys.log(1));
+  if (logLength > 0) console.log(`per signal in the portal's log (export reads it; not trimmed): ${((await usage(store.keys.log(1))) / logLength).toFixed(0)} B (${logLength} entries)`);
   if (big.archived > 0) console.log(`per archived outcome: ${(big.archiveBytes / big.archived).toFixed(0)} B (arch: hash ${big.archiveBytes} B / ${big.archived})`);
 } finally {
   let cursor = '0';
