@@ -64,4 +64,16 @@ describe('archivable', () => {
     expect(archivable(state, T0 + 10 * DAY, criteria, 0)).toEqual([]);
     expect(archivable(state, T0 + 40 * DAY, criteria, 0)).toHaveLength(3);
   });
+
+  it('a press older than the archive instant whose key has no attempt left opens nothing: its attempts may be archived', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'day' });
+    const state = history(criteria, 3);
+    const from = T0 + 2 * DAY - 9 * HOUR;
+    const gone = new Set(archivable(state, from, criteria, 0));
+    state.outcomes = state.outcomes.filter((o) => !gone.has(o));
+    state.archivedTo = from;
+    const late = decide(state, sig(T0 + 30 * MIN, 'agent_started_at', 'again'), criteria);
+    expect(late.effects.filter((e) => e.type === 'outcome_changed')).toEqual([]);
+    expect(state.outcomes.map((o) => o.outcomeId)).toEqual(['resolve:ticket:1:2026-11-05#1']);
+  });
 });
