@@ -10,11 +10,12 @@ export type LedgerStore = Pick<SignalStore, 'load' | 'archived'>;
  * The record as `load` reads it, with its archived outcomes put back in the state (before the hot ones:
  * they opened earlier), for whatever shows or rates outcomes; the worker alone decides on the hot state.
  */
-export async function loadWithArchive(store: LedgerStore, record: RecordRef, watermark: number): Promise<LoadedRecord> {
+export async function loadWithArchive(store: LedgerStore, record: RecordRef, watermark: number): Promise<LoadedRecord & { readonly archivedIds: ReadonlySet<string> }> {
   const [loaded, archived] = await Promise.all([store.load(record, watermark), store.archived(record)]);
-  if (loaded.state === null || archived.length === 0) return loaded;
+  const archivedIds = new Set(archived.map((o) => o.outcomeId));
+  if (loaded.state === null || archived.length === 0) return { ...loaded, archivedIds };
   archived.sort((a, b) => a.openedAt - b.openedAt || compareOutcomes(a, b));
-  return { ...loaded, state: { ...loaded.state, outcomes: [...archived, ...loaded.state.outcomes] } };
+  return { ...loaded, state: { ...loaded.state, outcomes: [...archived, ...loaded.state.outcomes] }, archivedIds };
 }
 
 export async function portalOutcomes(store: Pick<SignalStore, 'listRecords'> & LedgerStore, portalId: number): Promise<Outcome[]> {
