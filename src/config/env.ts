@@ -21,8 +21,9 @@ export interface Config {
   readonly redisPrefix: string;
   /** How long a signal waits before it is applied, so out-of-order deliveries are put back in event-time order. */
   readonly signalHoldMs: number;
-  /** How long after its event time an input can still change history; undefined: HubSpot's 24 h plus the longest attempt in force. */
+  /** How long after its event time an input can still change history (undefined: 24 h plus the longest attempt in force), after settling a billable outcome can be disputed. */
   readonly lateHorizonMs: number | undefined;
+  readonly disputeHorizonMs: number;
   readonly sweepIntervalMs: number;
   readonly workerConcurrency: number;
   readonly workerLockMs: number;
@@ -39,10 +40,9 @@ export interface Config {
   readonly hubspotApiBaseUrl: string;
   /** The app's burst limit per 10 s (HubSpot's tiers: 100, 190, or 250 with the API limit increase); the shared limiter keeps under it. */
   readonly hubspotBurstLimit: 100 | 190 | 250;
-  /** How often a worker drains the write-back outbox (only with an access token). */
+  /** How often a worker drains the write-back outbox, and answers queued CRM read requests (only with an access token). */
   readonly writebackIntervalMs: number;
   readonly writebackPendingDelayMs: number;
-  /** How often a worker answers queued CRM read requests (only with an access token). */
   readonly crmReadIntervalMs: number;
   /** Who may resolve disputes and pause criteria (contract §5, §7); everyone else may only open disputes. */
   readonly disputeResolvers: DisputeResolvers;
@@ -186,6 +186,7 @@ const envSchema = z.object({
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
   // Unset: HubSpot's 24 h of retries plus the longest attempt of the criteria in force (docs/decisions.md, "Late signals").
   LATE_HORIZON_MS: wholeNumber('milliseconds after its event time a late signal or action can still change history', undefined, 60_000),
+  DISPUTE_HORIZON_MS: wholeNumber('milliseconds after settling that a billable outcome can still be disputed', 90 * 24 * 3_600_000, 0),
   SWEEP_INTERVAL_MS: wholeNumber('milliseconds between sweeps for due records', 5_000, 100),
   WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 16, 1, 1000),
   WORKER_LOCK_MS: wholeNumber('milliseconds a job stays locked to its worker without a renewal (a dead worker\'s jobs are handed over after it)', 30_000, 1_000),
@@ -251,6 +252,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       redisPrefix: e.REDIS_PREFIX,
       signalHoldMs: e.SIGNAL_HOLD_MS,
       lateHorizonMs: e.LATE_HORIZON_MS,
+      disputeHorizonMs: e.DISPUTE_HORIZON_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       workerConcurrency: e.WORKER_CONCURRENCY,
       workerLockMs: e.WORKER_LOCK_MS,

@@ -39,7 +39,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
   const logger = createLogger({ level: config.logLevel, name: 'outcome-billing', destination: options.logDestination });
   logger.info({ config: redactedConfig(config), roles }, 'starting');
   if (!config.hubspotAccessToken) {
-    logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is read from or written to HubSpot (changed records wait in the outbox until a token is set)');
+    logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is read from or written to HubSpot (nothing is queued for write-back; once a token is set, `reconcile --repair` queues what HubSpot misses)');
   }
   const errors = createErrorEvents(logger);
   const late: { rt: Runtime | null } = { rt: null };

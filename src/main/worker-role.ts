@@ -92,6 +92,8 @@ function recordProcessor(rt: Runtime, store: SignalStore, alerts: LiveAlerts) {
     clock: rt.clock,
     holdMs: config.signalHoldMs,
     pendingWriteDelayMs: config.writebackPendingDelayMs,
+    writeBack: Boolean(config.hubspotAccessToken),
+    disputeHorizonMs: config.disputeHorizonMs,
     ...(config.lateHorizonMs === undefined ? {} : { lateHorizonMs: config.lateHorizonMs }),
     ...(crm ? { crm } : {}),
   };

@@ -148,6 +148,17 @@ describe('card view: outcome items', () => {
     expect((await list('11')).outcomes[0]).toMatchObject({ canDispute: false, dispute: { state: 'open', reason: 'Wrong record: already routed', openedAt: new Date(now).toISOString() } });
   });
 
+  it('shows archived outcomes with the hot ones, an archived billable one as no longer disputable, and its trail', async () => {
+    const old = outcomeFixture({ recordId: '11', seq: 1, status: 'billable' });
+    const recent = outcomeFixture({ recordId: '11', seq: 2, status: 'billable' });
+    const ref: RecordRef = { portalId: PORTAL, objectType: 'ticket', recordId: '11' };
+    const history = { keep: [], keepReads: [], drop: [], checkpoint: null, archive: [old] };
+    await signals.commit({ record: ref, version: 0, state: stateWith('ticket', '11', [recent]), applied: [], nextTimerAt: null, writeDueAt: null, statusesBefore: [], history });
+    const shown = (await list('11')).outcomes;
+    expect(shown.map((o) => [o.outcomeId, o.canDispute])).toEqual([[recent.outcomeId, true], [old.outcomeId, false]]);
+    expect(ok(await cards().trail(JANE, { outcomeId: old.outcomeId, limit: 50 })).entries.length).toBe(old.trail.length);
+  });
+
   it('a record with no state, or one of another portal, answers no outcomes', async () => {
     await commit('11', [outcomeFixture({ recordId: '11', status: 'billable' })], 'ticket', OTHER_PORTAL);
     const answer = await list('11');
