@@ -1,7 +1,7 @@
 // The `price` block of a criteria version (contract §1): its schema, its compiled form and what n outcomes cost (§6).
 
 import { z } from 'zod';
-import { amountProblem, currencyProblem, findCurrency, parseAmount } from './money.ts';
+import { amountProblem, currencyFor, currencyProblem, findCurrency, parseAmount } from './money.ts';
 import type { Currency } from './money.ts';
 import type { Problem } from './problems.ts';
 import { problemsFromZod, quoteInput } from './zod-problems.ts';
@@ -158,8 +158,8 @@ function checkDecimals(
   path: (string | number)[],
   issue: (path: (string | number)[], message: string) => void,
 ): void {
-  // A malformed amount was already reported by its field; only the decimals are left to check.
-  if (text === undefined || amountProblem(text) !== undefined) return;
+  // A missing or malformed amount is its field's to report; only the decimals are left to check.
+  if (amountProblem(text) !== undefined) return;
   const problem = amountProblem(text, currency);
   if (problem !== undefined) issue(path, problem);
 }
@@ -167,8 +167,8 @@ function checkDecimals(
 type ValidBlock = z.output<typeof rawPriceSchema>;
 
 function compile(block: ValidBlock): Price {
-  const currency = findCurrency(block.currency);
-  if (currency === undefined) throw new Error(`unreachable: currency ${block.currency} passed validation`);
+  // The block passed validation, so its currency is known.
+  const currency = currencyFor(block.currency);
   const base = { currency: currency.code, digits: currency.digits };
   if (block.model === 'flat') {
     return { ...base, model: 'flat', unitMinor: parseAmount(block.unit_amount, currency) };
