@@ -119,3 +119,37 @@ describe('invoiceOf: every billed outcome on its period’s line, credits where 
     expect(invoiceOf(r.outcomes, criteriaSet({ review_window: '1h' }))).toEqual([]);
   });
 });
+
+describe('cli.md field rules hold for any stored outcome, not only for what the engine leaves behind', () => {
+  // An outcome read back from the ledger may carry fields of an earlier state (or of an older version of the
+  // service); the view shows each field only for the statuses cli.md gives it.
+  const billable = (): Outcome => disputed({}, {});
+  const stale = (o: Outcome, fields: Partial<Outcome>): Outcome => ({ ...o, ...fields });
+
+  it('reason only for not_billable and failed; label only for an exclusion', () => {
+    const o = billable();
+    expect(outcomeView(stale(o, { reason: 'latency_breach', label: 'test_record' }))).toMatchObject({ reason: null, label: null });
+    expect(outcomeView(stale(o, { status: 'in_review', reason: 'latency_breach', reviewEndsAt: at(65) }))).toMatchObject({ reason: null, reviewEndsAt: iso(65) });
+    expect(outcomeView(stale(o, { status: 'failed', reason: 'policy_block', label: 'test_record' }))).toMatchObject({ reason: 'policy_block', label: null });
+    expect(outcomeView(stale(o, { status: 'not_billable', reason: 'reversed', label: 'test_record' }))).toMatchObject({ reason: 'reversed', label: null });
+    expect(outcomeView(stale(o, { status: 'not_billable', reason: 'excluded', label: 'test_record' }))).toMatchObject({ reason: 'excluded', label: 'test_record' });
+  });
+
+  it('billing period only for billable and credited; review end only in review', () => {
+    const o = billable();
+    expect(outcomeView(stale(o, { status: 'not_billable', reason: 'reversed', reviewEndsAt: at(65) }))).toMatchObject({ billingPeriod: null, reviewEndsAt: null, verification: null });
+    expect(outcomeView(stale(o, { status: 'open' }))).toMatchObject({ billingPeriod: null, deadline: iso(60), verification: null });
+  });
+
+  it('a billed outcome without a billing period, or a credit without its period, is on no invoice line', () => {
+    const o = billable();
+    expect(invoiceOf([stale(o, { billingPeriod: null })], criteriaSet())).toEqual([]);
+    expect(invoiceOf([stale(o, { status: 'credited', creditedAt: at(30), creditPeriod: null })], criteriaSet()).map((l) => l.kind)).toEqual(['charge']);
+    expect(invoiceOf([stale(o, { status: 'credited', creditedAt: null, creditPeriod: '2026-11' })], criteriaSet()).map((l) => l.kind)).toEqual(['charge']);
+  });
+
+  it('a not-billable outcome without a reason is counted as pending, under no reason', () => {
+    const o = stale(billable(), { status: 'not_billable', reason: null });
+    expect(summarize([o])).toMatchObject({ pending: 1, byReason: {} });
+  });
+});
