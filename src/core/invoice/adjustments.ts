@@ -57,7 +57,8 @@ export function openPeriodLines(period: string, rated: ReadonlyMap<string, reado
   });
   const adjustments: PeriodLine[] = [];
   for (const p of [...closed.keys()].sort()) {
-    if (p < period && firstOpenAfter(p, closed) === period) adjustments.push(...adjustmentsFor(p, rated.get(p) ?? [], closed));
+    // Only a period before `period` can have it as its first open successor.
+    if (firstOpenAfter(p, closed) === period) adjustments.push(...adjustmentsFor(p, rated.get(p) ?? [], closed));
   }
   return [...own, ...adjustments];
 }
@@ -92,8 +93,8 @@ function invoicedFor(p: string, closed: ReadonlyMap<string, ClosedPeriod>): Map<
     e.minor += lineMinor(l.amount, l.currency);
     for (const id of l.outcomeIds) e.ids.add(id);
   }
+  // Adjustments to `p` are frozen only in later periods' snapshots; the order matters where one re-adds what another removed.
   for (const q of [...closed.keys()].sort()) {
-    if (q <= p) continue;
     for (const l of closed.get(q)!.snapshot.lines) {
       if (l.kind !== 'adjustment' || l.adjusts.period !== p) continue;
       const e = entry(l.adjusts.line, l, l.adjusts.creditFor);
