@@ -89,6 +89,27 @@ describe('§1 price: each rule’s message, in full', () => {
     expect(problems({ currency: 'USD', model: 'graduated', tiers: open() })).toEqual(['tiers: expected a list, got a mapping']);
   });
 
+  it('every problem at once: a bad currency or model does not hide the block’s own rules', () => {
+    expect(problems({ currency: 'XYZ', model: 'flat' })).toEqual([
+      'currency: unknown currency "XYZ": expected an ISO 4217 code such as "USD"',
+      'unit_amount: required for a flat price',
+    ]);
+    expect(problems({ currency: 'USD', model: 'tiered', tiers: [{ up_to: 10, unit_amount: '1' }] })).toEqual([
+      'model: must be one of flat, graduated, volume (got "tiered")',
+      'tiers[0].up_to: the last tier must have up_to: null, so that every outcome falls in a tier',
+    ]);
+    expect(problems({ currency: 'USD', model: 'graduated', unit_amount: '1', tiers: 'x' })).toEqual([
+      'tiers: expected a list, got "x"',
+      'unit_amount: not allowed for a graduated price: each tier has its own unit_amount',
+    ]);
+  });
+
+  it('null where a block or a tier goes is a problem, not a crash', () => {
+    expect(problems(null)).toEqual(['(top level): expected a mapping of fields, got null']);
+    expect(problems({ currency: 'USD', model: 'graduated', tiers: [null, open()] })).toEqual(['tiers[0]: expected a mapping of fields, got null']);
+    expect(problems({ currency: 'USD', model: 'graduated', tiers: [['x'], open()] })).toEqual(['tiers[0]: expected a mapping of fields, got a list']);
+  });
+
   it('bounds up to 2^53 − 1 are allowed', () => {
     const result = parsePrice({ currency: 'USD', model: 'graduated', tiers: [{ up_to: Number.MAX_SAFE_INTEGER, unit_amount: '1' }, open()] });
     expect(result.ok).toBe(true);
