@@ -19,7 +19,8 @@ export class MoneyError extends Error {
 
 const AMOUNT_PATTERN = /^(\d+)(?:\.(\d+))?$/;
 
-const table: ReadonlyMap<string, DineroCurrency<bigint>> = new Map(
+// Keyed by code; any other value (a number, null) simply finds nothing.
+const table: ReadonlyMap<unknown, DineroCurrency<bigint>> = new Map(
   Object.values(isoCurrencies).map((c): [string, DineroCurrency<bigint>] => [c.code, decimalCurrency(c)]),
 );
 
@@ -33,7 +34,7 @@ function decimalCurrency(c: DineroCurrency<bigint>): DineroCurrency<bigint> {
 
 /** The currency with this ISO 4217 code, or undefined when the code is not one (codes are upper case: the table's keys are exactly the codes). */
 export function findCurrency(code: unknown): Currency | undefined {
-  const c = typeof code === 'string' ? table.get(code) : undefined;
+  const c = table.get(code);
   return c === undefined ? undefined : { code: c.code, digits: Number(c.exponent) };
 }
 
