@@ -63,6 +63,8 @@ describe('totals', () => {
       { currency: 'USD', amount: '1.75' },
     ]);
     expect(totalsOf([])).toEqual([]);
+    const mixed = ['EUR', 'USD', 'JPY', 'GBP', 'CHF'].map((currency) => ({ currency, amount: currency === 'JPY' ? '1' : '1.00' }));
+    expect(totalsOf(mixed).map((t) => t.currency)).toEqual(['CHF', 'EUR', 'GBP', 'JPY', 'USD']);
   });
 });
 
@@ -98,6 +100,22 @@ describe('adjustments of a closed period', () => {
       adjustment('2026-12', '2026-11', { quantity: 1, amount: '1.00', adjusts: { period: '2026-11', sha256: sha('2026-11'), line: 'credit', creditFor: '2026-10' }, removed: ['x'], outcomeIds: ['x'] }),
       adjustment('2026-12', '2026-11', { criteriaVersion: 2, quantity: 1, amount: '5.00', added: ['d'], outcomeIds: ['d'] }),
     ]);
+  });
+
+  it('a charge line gone since the close is adjusted away, as a charge line', () => {
+    const closed = new Map([closedWith('2026-11', [charge('2026-11', ['a'], '1.00')])]);
+    expect(adjustmentsFor('2026-11', [], closed)).toEqual([adjustment('2026-12', '2026-11', { quantity: -1, amount: '-1.00', removed: ['a'], outcomeIds: ['a'] })]);
+  });
+
+  it('a period that was never closed has nothing invoiced: every line the ledger rates for it would be added, naming no snapshot', () => {
+    const adj = adjustmentsFor('2026-11', [charge('2026-11', ['a'], '1.00')], new Map());
+    expect(adj).toEqual([{ ...adjustment('2026-12', '2026-11', { quantity: 1, amount: '1.00', added: ['a'], outcomeIds: ['a'] }), adjusts: { period: '2026-11', sha256: '', line: 'charge', creditFor: null } }]);
+  });
+
+  it('credit adjustments of one line are ordered by the period billed', () => {
+    const closed = new Map([closedWith('2026-11', [])]);
+    const now = [credit('2026-11', '2026-10', ['b'], '-1.00'), credit('2026-11', '2026-08', ['a'], '-1.00'), credit('2026-11', '2026-09', ['c'], '-1.00')];
+    expect(adjustmentsFor('2026-11', now, closed).map((l) => l.adjusts.creditFor)).toEqual(['2026-08', '2026-09', '2026-10']);
   });
 
   it('adjustments are ordered by criteria id, then version as a number, then charge before credit', () => {
@@ -155,6 +173,7 @@ describe('canonical JSON', () => {
     expect(canonicalJson({ e: 1, d: 2, c: 3, b: 4, a: 5, B: 6 })).toBe('{"B":6,"a":5,"b":4,"c":3,"d":2,"e":1}');
     expect(canonicalJson([{ z: [3, undefined], y: 'x' }])).toBe('[{"y":"x","z":[3,null]}]');
     expect(canonicalJson('a"b')).toBe('"a\\"b"');
+    expect(canonicalJson({ a: 1, c: 2, b: 3, e: 4, d: 5 })).toBe('{"a":1,"b":3,"c":2,"d":5,"e":4}');
   });
 });
 

@@ -38,6 +38,14 @@ describe('ratedLinesByPeriod', () => {
     ]);
   });
 
+  it('an outcome not billed is named on no line, whatever billing period it still carries', () => {
+    const criteria = criteriaSet();
+    const r = run([press(0, '1'), closed(5, '1'), press(0, '2'), closed(5, '2')], { criteria });
+    const [one, two] = r.outcomes;
+    const reversed = { ...two!, status: 'not_billable' as const, reason: 'reversed' as const };
+    expect(ratedLinesByPeriod([one!, reversed], criteria).get('2026-11')!.map((l) => l.outcomeIds)).toEqual([[id('1')]]);
+  });
+
   it('outcomes not billed make no line and no period', () => {
     const criteria = criteriaSet({ review_window: '1h' });
     const r = run([press(0, '1'), closed(5, '1'), press(0, '2')], { criteria, until: 30 });

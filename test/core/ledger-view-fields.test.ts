@@ -130,6 +130,7 @@ describe('cli.md field rules hold for any stored outcome, not only for what the 
     const o = billable();
     expect(outcomeView(stale(o, { reason: 'latency_breach', label: 'test_record' }))).toMatchObject({ reason: null, label: null });
     expect(outcomeView(stale(o, { status: 'in_review', reason: 'latency_breach', reviewEndsAt: at(65) }))).toMatchObject({ reason: null, reviewEndsAt: iso(65) });
+    expect(outcomeView(stale(o, { reason: 'excluded', label: 'test_record' }))).toMatchObject({ reason: null, label: null });
     expect(outcomeView(stale(o, { status: 'failed', reason: 'policy_block', label: 'test_record' }))).toMatchObject({ reason: 'policy_block', label: null });
     expect(outcomeView(stale(o, { status: 'not_billable', reason: 'reversed', label: 'test_record' }))).toMatchObject({ reason: 'reversed', label: null });
     expect(outcomeView(stale(o, { status: 'not_billable', reason: 'excluded', label: 'test_record' }))).toMatchObject({ reason: 'excluded', label: 'test_record' });
@@ -144,6 +145,7 @@ describe('cli.md field rules hold for any stored outcome, not only for what the 
   it('a billed outcome without a billing period, or a credit without its period, is on no invoice line', () => {
     const o = billable();
     expect(invoiceOf([stale(o, { billingPeriod: null })], criteriaSet())).toEqual([]);
+    expect(invoiceOf([stale(o, { status: 'open' }), stale(o, { status: 'not_billable', reason: 'reversed' })], criteriaSet())).toEqual([]);
     expect(invoiceOf([stale(o, { status: 'credited', creditedAt: at(30), creditPeriod: null })], criteriaSet()).map((l) => l.kind)).toEqual(['charge']);
     expect(invoiceOf([stale(o, { status: 'credited', creditedAt: null, creditPeriod: '2026-11' })], criteriaSet()).map((l) => l.kind)).toEqual(['charge']);
   });
