@@ -40,7 +40,8 @@ export function firstOpenAfter(period: string, closed: ReadonlyMap<string, unkno
 export function totalsOf(lines: readonly { readonly currency: string; readonly amount: string }[]): Total[] {
   const sums = new Map<string, bigint>();
   for (const l of lines) sums.set(l.currency, (sums.get(l.currency) ?? 0n) + lineMinor(l.amount, l.currency));
-  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, minor]) => ({ currency, amount: formatAmount(minor, currency) }));
+  // The default sort orders strings by code unit, which for ISO codes is alphabetical.
+  return [...sums.keys()].sort().map((currency) => ({ currency, amount: formatAmount(sums.get(currency)!, currency) }));
 }
 
 /**
@@ -154,8 +155,8 @@ function compareAdjustments(a: AdjustmentLine, b: AdjustmentLine): number {
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const record = value as Record<string, unknown>;
+  // The default sort orders keys by UTF-16 code unit, the same on every run and machine.
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
 }
