@@ -173,7 +173,8 @@ function compile(block: ValidBlock): Price {
   if (block.model === 'flat') {
     return { ...base, model: 'flat', unitMinor: parseAmount(block.unit_amount, currency) };
   }
-  const tiers = (block.tiers ?? []).map((t) => ({ upTo: t.up_to, unitMinor: parseAmount(t.unit_amount, currency) }));
+  // Validation requires tiers for graduated and volume.
+  const tiers = block.tiers!.map((t) => ({ upTo: t.up_to, unitMinor: parseAmount(t.unit_amount, currency) }));
   return { ...base, model: block.model, tiers };
 }
 
