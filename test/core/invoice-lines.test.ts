@@ -46,6 +46,15 @@ describe('ratedLinesByPeriod', () => {
     expect(ratedLinesByPeriod([one!, reversed], criteria).get('2026-11')!.map((l) => l.outcomeIds)).toEqual([[id('1')]]);
   });
 
+  it('a credit line names only outcomes credited, whatever credit period a stored outcome still carries', () => {
+    const criteria = criteriaSet();
+    const r = run([press(0, '1'), closed(5, '1'), press(0, '2'), closed(5, '2')], { criteria, actions: upheld(29 * DAY, id('2')) });
+    const [one, two] = r.outcomes;
+    const stale = { ...one!, creditPeriod: '2026-12' };
+    const dec = ratedLinesByPeriod([stale, two!], criteria).get('2026-12')!;
+    expect(dec.map((l) => [l.kind, l.quantity, l.outcomeIds])).toEqual([['credit', -1, [id('2')]]]);
+  });
+
   it('outcomes not billed make no line and no period', () => {
     const criteria = criteriaSet({ review_window: '1h' });
     const r = run([press(0, '1'), closed(5, '1'), press(0, '2')], { criteria, until: 30 });
