@@ -1,6 +1,7 @@
 // The service's configuration: every environment variable it reads, validated once at start with every problem listed.
 import { z } from 'zod';
 import type { DisputeResolvers } from '../core/engine/users.ts';
+import { criteriaEditors } from './criteria-editors.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
@@ -44,6 +45,8 @@ export interface Config {
   readonly crmReadIntervalMs: number;
   /** Who may resolve disputes and pause criteria (contract §5, §7); everyone else may only open disputes. */
   readonly disputeResolvers: DisputeResolvers;
+  /** HubSpot user ids who may publish criteria versions (CRITERIA_EDITORS). */
+  readonly criteriaEditors: ReadonlySet<number>;
 }
 
 /** A problem's path is the variable's name: `['PORT']`. */
@@ -217,6 +220,7 @@ const envSchema = z.object({
   WRITEBACK_PENDING_DELAY_MS: wholeNumber('milliseconds a change that settles nothing waits before it is written to HubSpot', 30_000, 0),
   CRM_READ_INTERVAL_MS: wholeNumber('milliseconds between CRM read drains', 250, 50),
   DISPUTE_RESOLVERS: disputeResolvers,
+  CRITERIA_EDITORS: criteriaEditors,
 });
 
 /** The variables this service reads, in the order problems are reported. */
@@ -259,6 +263,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       writebackPendingDelayMs: e.WRITEBACK_PENDING_DELAY_MS,
       crmReadIntervalMs: e.CRM_READ_INTERVAL_MS,
       disputeResolvers: e.DISPUTE_RESOLVERS,
+      criteriaEditors: e.CRITERIA_EDITORS,
     },
   };
 }
@@ -280,6 +285,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     hubspotAccessToken: config.hubspotAccessToken === undefined ? undefined : REDACTED,
     // Emails are personal data: the log says how many resolvers there are, not who.
     disputeResolvers: { userIds: config.disputeResolvers.userIds.size, emails: config.disputeResolvers.emails.size },
+    criteriaEditors: config.criteriaEditors.size,
   };
 }
 

@@ -87,6 +87,8 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     ...(crm ? { crm } : {}),
   };
   return async (record: RecordRef) => {
+    // A version published a moment ago judges this job's signals from its effective time (docs/decisions.md).
+    await refreshCriteria(rt);
     const stop = metrics.decisionDuration.startTimer();
     const result = await processRecord(deps, record);
     stop();
@@ -106,6 +108,12 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     }
     return undefined;
   };
+}
+
+async function refreshCriteria(rt: Runtime): Promise<void> {
+  const r = await rt.criteria.refresh(rt.clock());
+  if (r?.ok) rt.logger.info({ added: r.added }, 'published criteria loaded');
+  else if (r) rt.logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
 }
 
 /**

@@ -121,6 +121,7 @@ export const SCRIPTS = {
   rateLimit: declare('rate-limit-2', decodeRateLimit),
   unlock: declare('unlock-1', decodeUnlock),
   writebackFinish: declare('writeback-finish-3+n', decodeCount),
+  criteriaPublish: declare('criteria-publish-4', decodeCount),
 } as const;
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;
