@@ -95,7 +95,9 @@ export async function checkDraft(deps: PublishDeps, draft: DraftRequest, by: Pub
   if (!complete.ok) return { kind: 'invalid', problems: [...problems, ...complete.problems], uncovered: [] };
   const mine: SourcedVersion = { ...complete.version, source: DRAFT_SOURCE };
   const set = buildCriteriaSet([...existing, mine]);
-  if (!set.ok) problems.push(...set.problems.filter((p) => p.source === DRAFT_SOURCE));
+  // An effective time already refused stood in as now: what the set says of that stand-in would only confuse.
+  const stoodIn = (p: Problem) => effectiveFrom === null && p.path[p.path.length - 1] === 'effective_from';
+  if (!set.ok) problems.push(...set.problems.filter((p) => p.source === DRAFT_SOURCE && !stoodIn(p)).map(({ source: _source, ...p }) => p));
   const uncovered = await uncoveredBy(deps, mine);
   if (problems.length > 0) return { kind: 'invalid', problems, uncovered };
   const version: PublishedVersion = { id, version: next, text: complete.text, effectiveFrom: mine.criteria.effectiveFrom, changeNotes, publishedBy: by, publishedAt: now };

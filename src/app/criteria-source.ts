@@ -11,6 +11,8 @@ export type ReloadResult =
 
 export interface CriteriaSource {
   current(): CriteriaSet;
+  /** The versions of current(), each with where it comes from (a file, or its publication in HubSpot) and its text. */
+  sourced(): readonly SourcedVersion[];
   /** Reads the criteria again; a set with problems, or one that changes or drops a version in force, is refused and the old one kept. */
   reload(now: number): Promise<ReloadResult>;
   /** Reloads the published versions (not the files) when their revision moved since the last look; null when it did not. */
@@ -62,6 +64,7 @@ export async function loadCriteriaSource(load: CriteriaLoader, now: number, regi
   let refreshing: Promise<ReloadResult | null> | null = null;
   const source: CriteriaSource = {
     current: () => set,
+    sourced: () => versions,
     reload: (at) => apply(at, true),
     refresh(at) {
       if (!revision) return Promise.resolve(null);

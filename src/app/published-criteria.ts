@@ -38,9 +38,14 @@ export interface PublishedStore {
   revision(): Promise<string>;
 }
 
+const PUBLISHED_PREFIX = 'HubSpot (';
+
 /** How a published version is named in problems, next to a file's path. */
 export const publishedSource = (p: PublishedVersion): string =>
-  `HubSpot (${p.id}@${p.version} published by user ${p.publishedBy.userId} at ${isoUtc(p.publishedAt)})`;
+  `${PUBLISHED_PREFIX}${p.id}@${p.version} published by user ${p.publishedBy.userId} at ${isoUtc(p.publishedAt)})`;
+
+/** Whether a loaded version's source is a publication (else a file path, which never starts so). */
+export const isPublishedSource = (source: string): boolean => source.startsWith(PUBLISHED_PREFIX);
 
 /** A stored version read back as the files are; a problem here means the stored text no longer parses (a parser change). */
 export function sourcedPublished(p: PublishedVersion): { ok: true; version: SourcedVersion } | { ok: false; problems: SourcedProblem[] } {

@@ -1,6 +1,7 @@
 // The web role: listening from the start, then the HTTP app over the receiver's store until shutdown, with a readiness probe fit for its role.
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
+import { criteriaSettings } from './criteria-settings.ts';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
@@ -77,6 +78,7 @@ export function startWeb(rt: Runtime, gate: WebGate): void {
     quarantine,
     cards: cardView(rt),
     home: homeView(rt),
+    criteriaSettings: criteriaSettings(rt),
     health: readiness(rt),
     metrics: rt.metrics,
     logger,
