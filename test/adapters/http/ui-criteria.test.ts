@@ -17,6 +17,7 @@ import type { SourcedVersion } from '../../../src/core/criteria/criteria-set.ts'
 import { parseCriteriaText } from '../../../src/core/criteria/parse-file.ts';
 import type { PauseAction } from '../../../src/core/engine/input.ts';
 import { createOutcomeReader } from '../../../src/app/read-outcomes.ts';
+import { criteriaListSchema, draftCheckSchema, publishedSchema } from '../../../hubspot-app/src/app/settings/api/schema.ts';
 import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
 import { BASE_CRITERIA } from '../../support/scenario.ts';
 
@@ -118,6 +119,8 @@ describe('GET /ui/criteria', () => {
     const res = await call(makeApp(), 'GET', '/ui/criteria');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ now: '2026-12-03T10:00:00.000Z', canPublish: true, canPause: true });
+    // The settings page reads this answer with its own schema: the two must agree.
+    expect(criteriaListSchema.safeParse(res.body).success).toBe(true);
     const [resolve] = res.body.criteria;
     expect(resolve).toMatchObject({ id: 'resolve', name: 'Ticket resolved', object: 'ticket', nextVersion: 3, paused: { since: '2026-12-03T09:59:00.000Z', by: EDITOR, note: 'holiday freeze' } });
     expect(resolve.versions.map((v: { version: number; state: string; source: string }) => [v.version, v.state, v.source])).toEqual([
@@ -140,6 +143,7 @@ describe('POST /ui/criteria/validate', () => {
     const res = await call(makeApp(), 'POST', '/ui/criteria/validate', { text: draft({ success: "stage = 'closed' AND", priority: undefined }), changeNotes: '' });
     expect(res.status).toBe(200);
     expect(res.body.valid).toBe(false);
+    expect(draftCheckSchema.safeParse(res.body).success).toBe(true);
     expect(res.body.problems.map((p: { field: string; line: string }) => [p.field, p.line])).toEqual([
       ['change_notes', 'change_notes: are required to publish: say what changed and why'],
       ['success', 'success: expected a value after AND at column 21'],
@@ -157,6 +161,7 @@ describe('POST /ui/criteria/publish', () => {
     const app = makeApp(s);
     const first = await call(app, 'POST', '/ui/criteria/publish', body());
     expect(first.status).toBe(201);
+    expect(publishedSchema.safeParse(first.body).success).toBe(true);
     expect(first.body.version).toMatchObject({ id: 'resolve', version: 3, effectiveFrom: '2027-02-01T00:00:00.000Z', changeNotes: 'after v2', publishedBy: EDITOR, publishedAt: '2026-12-03T10:00:00.000Z' });
     const again = await call(app, 'POST', '/ui/criteria/publish', body());
     expect(again.status).toBe(201);
