@@ -32,6 +32,12 @@ export interface ProcessDeps {
    * within this time is never written, which keeps HubSpot calls near one write per outcome.
    */
   readonly pendingWriteDelayMs?: number;
+  /**
+   * Brings the criteria up to date (versions published meanwhile) before each pass. Called after the
+   * pass reads its clock: a version published after the call takes effect after that instant, later
+   * than every signal the pass applies, which are held `holdMs` (docs/decisions.md, "Published criteria").
+   */
+  readonly beforePass?: () => Promise<void>;
 }
 
 export type ProcessResult = ProcessedResult | { readonly kind: 'waiting_for_crm' };
@@ -79,6 +85,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
   const result = (nextWakeAt: number | null): ProcessedResult => ({ kind: 'processed', ...totals, late, changed: [...changed.values()], nextWakeAt, conflicts, unverified, refused });
   while (conflicts < MAX_CONFLICTS) {
     const now = deps.clock();
+    await deps.beforePass?.();
     const watermark = now - deps.holdMs;
     const loaded = await deps.store.load(record, watermark);
     // decide() updates the loaded state in place: note what the counts by status start from.

@@ -84,11 +84,11 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     clock: rt.clock,
     holdMs: config.signalHoldMs,
     pendingWriteDelayMs: config.writebackPendingDelayMs,
+    // A version published a moment ago judges the signals from its effective time on (docs/decisions.md).
+    beforePass: () => refreshCriteria(rt),
     ...(crm ? { crm } : {}),
   };
   return async (record: RecordRef) => {
-    // A version published a moment ago judges this job's signals from its effective time (docs/decisions.md).
-    await refreshCriteria(rt);
     const stop = metrics.decisionDuration.startTimer();
     const result = await processRecord(deps, record);
     stop();
