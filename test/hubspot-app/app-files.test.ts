@@ -218,7 +218,9 @@ describe('hubspot-app/', () => {
     const cardPackage = z.looseObject({ type: z.literal('module'), dependencies: z.record(z.string(), z.string()), devDependencies: z.record(z.string(), z.string()) });
     const pkg = cardPackage.parse(readJson(join(appDir, 'src/app', folder, 'package.json')));
     const installed = (name: string) => (readJson(join(root, 'node_modules', name, 'package.json')) as { version: string }).version;
-    expect(pkg.dependencies).toEqual({ '@hubspot/ui-extensions': installed('@hubspot/ui-extensions'), react: installed('react'), zod: `^${installed('zod')}` });
+    // The settings page's form edits the draft's YAML with the parser the service uses.
+    const yaml = folder === 'settings' ? { yaml: `^${installed('yaml')}` } : {};
+    expect(pkg.dependencies).toEqual({ '@hubspot/ui-extensions': installed('@hubspot/ui-extensions'), react: installed('react'), ...yaml, zod: `^${installed('zod')}` });
     expect(pkg.devDependencies).toEqual({ '@types/react': `^${installed('@types/react')}` });
     expect(readJson(join(root, 'package.json'))).not.toHaveProperty('workspaces');
   });

@@ -142,6 +142,7 @@ describe('the settings page: the editor', () => {
     expect(r.findByTestId(TextArea, 'field-text').props.validationMessage).toBe('trigger.when: expected a value after AND at column 9');
     expect(r.findByTestId(Input, 'field-success').props.error).toBeUndefined();
     expect(bodies.at(-1)).toEqual({ text: DRAFT.replace('within: 3h', 'within: "0"'), changeNotes: '', effectiveFrom: null });
+    expect(r.findByTestId(Input, 'field-trigger.property').props.value).toBe('agent_started_at');
   });
 
   it('warns when the draft reads a property the webhook subscriptions do not cover, and says what to run', async () => {
@@ -211,10 +212,17 @@ describe('the settings page: pause and resume', () => {
 });
 
 describe('draft fields', () => {
-  it('reads a quoted or plain value and writes one back as a YAML string, adding a missing field', () => {
-    expect(readField(DRAFT, 'success')).toBe("stage = 'closed'");
-    expect(readField("name: 'It''s done'\n", 'name')).toBe("It's done");
-    expect(writeField(DRAFT, 'within', '2h')).toContain('within: "2h"\n');
-    expect(writeField('id: x\n', 'cooldown', '5m')).toBe('id: x\ncooldown: "5m"\n');
+  it('reads plain and nested values, and writes them back keeping the rest of the text', () => {
+    expect(readField(DRAFT, ['success'])).toBe("stage = 'closed'");
+    expect(readField(DRAFT, ['trigger', 'property'])).toBe('agent_started_at');
+    expect(readField('price: { currency: USD, model: flat, unit_amount: "0.99" }\n', ['price', 'unit_amount'])).toBe('0.99');
+    expect(writeField(`# why\n${DRAFT}`, ['within'], '2h')).toBe(`# why\n${DRAFT.replace('within: 3h', 'within: 2h')}`);
+    expect(writeField('id: x\nprice: { currency: USD, model: flat, unit_amount: "0.99" }\n', ['price', 'unit_amount'], '1.25')).toBe('id: x\nprice: { currency: USD, model: flat, unit_amount: "1.25" }\n');
+    expect(writeField('id: x\n', ['cooldown'], '5m')).toBe('id: x\ncooldown: 5m\n');
+  });
+
+  it('leaves a text that does not read as YAML to be fixed in the text', () => {
+    expect(readField('id: [x\n', ['id'])).toBe('');
+    expect(writeField('id: [x\n', ['id'], 'y')).toBeNull();
   });
 });

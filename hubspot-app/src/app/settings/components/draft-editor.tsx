@@ -6,7 +6,7 @@ import type { Draft, Failure } from '../api/client.ts';
 import { newRequestId } from '../api/request-id.ts';
 import type { CriteriaEntry, DraftCheck, Published } from '../api/schema.ts';
 import { useDraftCheck } from '../hooks/use-draft-check.ts';
-import { FORM_FIELDS, readField, writeField } from '../words/draft-fields.ts';
+import { FORM_FIELDS, fieldKey, formUsable, readField, writeField } from '../words/draft-fields.ts';
 import { NOT_AN_EDITOR, publishFailure } from '../words/messages.ts';
 
 export interface EditorProps {
@@ -23,11 +23,20 @@ interface Shown {
   readonly line: string;
 }
 
-const OWN_FIELDS = new Set([...FORM_FIELDS.map((f) => f.key), 'change_notes', 'effective_from']);
+const OWN_FIELDS = new Set([...FORM_FIELDS.map((f) => fieldKey(f.path)), 'change_notes', 'effective_from']);
 
 function shownOf(check: DraftCheck | null, failure: Failure | null): Shown[] {
-  if (failure?.kind === 'invalid') return failure.problems.map((p) => ({ field: String(p.path[0] ?? ''), line: p.path.length > 0 ? `${p.path.join('.')}: ${p.message}` : p.message }));
-  return check?.problems.map((p) => ({ field: p.field, line: p.line })) ?? [];
+  if (failure?.kind === 'invalid') return failure.problems.map((p) => ({ field: fieldOf(p.path), line: p.path.length > 0 ? `${fieldKey(p.path)}: ${p.message}` : p.message }));
+  return check?.problems.map((p) => ({ field: fieldOf(p.path), line: p.line })) ?? [];
+}
+
+/** The form field a problem belongs to: the field at its path or above it (`price.tiers.0` is no field: the text). */
+function fieldOf(path: readonly (string | number)[]): string {
+  for (let n = path.length; n > 0; n--) {
+    const key = fieldKey(path.slice(0, n));
+    if (OWN_FIELDS.has(key)) return key;
+  }
+  return fieldKey(path);
 }
 
 const at = (shown: readonly Shown[], field: string) => shown.filter((p) => p.field === field).map((p) => p.line);
@@ -96,20 +105,25 @@ interface FieldsProps {
 /** The form's fields and the YAML text: a problem of a form field at that field, any other under the text. */
 function DraftFields({ draft, shown, change }: FieldsProps) {
   const rest = shown.filter((p) => !OWN_FIELDS.has(p.field)).map((p) => p.line);
+  const usable = formUsable(draft.text);
   return (
     <>
-      {FORM_FIELDS.map((f) => (
-        <Input
-          key={f.key}
-          label={f.label}
-          name={f.key}
-          description={f.description}
-          value={readField(draft.text, f.key)}
-          onChange={(v) => change({ ...draft, text: writeField(draft.text, f.key, v) })}
-          testId={`field-${f.key}`}
-          {...message(at(shown, f.key))}
-        />
-      ))}
+      {FORM_FIELDS.map((f) => {
+        const key = fieldKey(f.path);
+        return (
+          <Input
+            key={key}
+            label={f.label}
+            name={key}
+            description={usable ? f.description : 'Fix the YAML text below first: the form reads its fields from it.'}
+            readOnly={!usable}
+            value={readField(draft.text, f.path)}
+            onChange={(v) => change({ ...draft, text: writeField(draft.text, f.path, v) ?? draft.text })}
+            testId={`field-${key}`}
+            {...message(at(shown, key))}
+          />
+        );
+      })}
       <TextArea label="The rest of the version (YAML)" name="text" rows={16} value={draft.text} onChange={(v) => change({ ...draft, text: v })} testId="field-text" {...message(rest)} />
       <TextArea label="Change notes" name="change_notes" required value={draft.changeNotes} onChange={(v) => change({ ...draft, changeNotes: v })} testId="field-change_notes" {...message(at(shown, 'change_notes'))} />
       <Input
