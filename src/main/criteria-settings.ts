@@ -2,6 +2,7 @@
 import { webhooksFileReader } from '../adapters/files/webhooks-file.ts';
 import { createPublishedCriteriaStore } from '../adapters/redis/published-criteria.ts';
 import { createRedisPublishRequests } from '../adapters/redis/publish-requests.ts';
+import type { VersionOrigins } from '../app/card-view.ts';
 import type { CriteriaSettingsDeps } from '../app/criteria-settings.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -19,5 +20,16 @@ export function criteriaSettings(rt: Runtime): CriteriaSettingsDeps {
     resolvers: config.disputeResolvers,
     subscriptions: webhooksFileReader(),
     clock: rt.clock,
+  };
+}
+
+/** Who published each version, for the card's trail; a version not published in HubSpot comes from a file. */
+export function versionOrigins(rt: Runtime): VersionOrigins {
+  const store = createPublishedCriteriaStore(rt.fastRedis, rt.config.redisPrefix);
+  return {
+    async originOf(criteriaId, version) {
+      const found = (await store.readAll()).find((p) => p.id === criteriaId && p.version === version);
+      return found ? { publishedBy: found.publishedBy, publishedAt: found.publishedAt } : null;
+    },
   };
 }

@@ -1,7 +1,7 @@
 // The web role: listening from the start, then the HTTP app over the receiver's store until shutdown, with a readiness probe fit for its role.
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
-import { criteriaSettings } from './criteria-settings.ts';
+import { criteriaSettings, versionOrigins } from './criteria-settings.ts';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
@@ -100,6 +100,7 @@ function cardView(rt: Runtime): CardView {
     logs: verificationLogIds(createRedisWritebackStore(rt.fastRedis, rt.config.redisPrefix)),
     paused: { pausedNow: async (portalId) => pausedNowOf(await rt.store.pauses(portalId)) },
     resolvers: rt.config.disputeResolvers,
+    origins: versionOrigins(rt),
     clock: rt.clock,
   });
 }
