@@ -61,23 +61,38 @@ export async function loadCriteriaSource(load: CriteriaLoader, now: number, regi
   await registry?.write(first.versions.map(knownOf));
   let set = first.set;
   let versions: readonly SourcedVersion[] = first.versions;
-  let refreshing: Promise<ReloadResult | null> | null = null;
+  // One look at a time. A caller arriving during a look may be later than that look's read of the
+  // revision: it waits for the one queued next, which starts after and so reads it after the caller
+  // came. Only the caller that queued a look is handed its result, so it is logged once.
+  let running: Promise<ReloadResult | null> | null = null;
+  let queued: Promise<ReloadResult | null> | null = null;
+  const look = (at: number): Promise<ReloadResult | null> => {
+    running = (async () => {
+      const rev = await revision!();
+      if (rev === seen) return null;
+      seen = rev;
+      return apply(at, false);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
   const source: CriteriaSource = {
     current: () => set,
     sourced: () => versions,
     reload: (at) => apply(at, true),
     refresh(at) {
       if (!revision) return Promise.resolve(null);
-      // Concurrent jobs share one look rather than each reading the set again.
-      refreshing ??= (async () => {
-        const rev = await revision();
-        if (rev === seen) return null;
-        seen = rev;
-        return apply(at, false);
-      })().finally(() => {
-        refreshing = null;
+      if (running === null) return look(at);
+      if (queued !== null) return queued.then(() => null);
+      queued = running.then(
+        () => undefined,
+        () => undefined,
+      ).then(() => {
+        queued = null;
+        return look(at);
       });
-      return refreshing;
+      return queued;
     },
   };
   return source;
