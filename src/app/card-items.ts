@@ -23,6 +23,8 @@ export interface CardOutcome {
   readonly reviewEndsAt: string | null;
   readonly billingPeriod: string | null;
   readonly charge: { readonly amount: string; readonly currency: string } | null;
+  /** Billable but past its criteria's budget limit for the period (contract §8): verified, not charged. */
+  readonly overLimit: boolean;
   readonly dispute: OutcomeView['dispute'];
   readonly canDispute: boolean;
   readonly canResolve: boolean;
@@ -73,6 +75,7 @@ export function cardOutcome(o: Outcome, criteria: CriteriaSet, portalId: number,
     // A credited outcome keeps the period it was billed in (the ledger names it billedPeriod).
     billingPeriod: view.billingPeriod ?? view.billedPeriod,
     charge: amount === '' ? null : { amount, currency },
+    overLimit: view.overLimit,
     dispute: view.dispute,
     // As openDispute decides: only a billable outcome without an open dispute.
     canDispute: o.status === 'billable' && o.dispute?.state !== 'open',

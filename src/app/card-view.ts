@@ -11,6 +11,8 @@ import { isoUtc } from '../core/time.ts';
 import type { ObjectType } from '../core/types.ts';
 import { outcomesPage, trailPage } from './card-cursor.ts';
 import { withPending } from './dry-run.ts';
+import { applyOverLimit } from './limit-marks.ts';
+import type { OverLimitReader } from './limit-marks.ts';
 import { cardOutcome } from './card-items.ts';
 import type { CardOutcome } from './card-items.ts';
 import type { SignalStore } from './ports.ts';
@@ -54,6 +56,8 @@ export interface CardViewDeps {
   readonly resolvers: DisputeResolvers;
   /** Epoch ms: press advice is computed at the request's time. */
   readonly clock: () => number;
+  /** Which outcomes are over their budget limit (contract §8); without it none is. */
+  readonly overLimit?: OverLimitReader;
 }
 
 /** Who calls, as the signed URL says: a HubSpot user id and, when HubSpot gives it, the email. */
@@ -108,6 +112,8 @@ export function createCardView(deps: CardViewDeps): CardView {
       const now = deps.clock();
       const criteria = deps.criteria();
       const state = await stateOf(caller.portalId, objectType, recordId, now, criteria);
+      // Only a record with billed outcomes needs the portal's ledger read for the limit.
+      if (deps.overLimit && state?.outcomes.some((o) => o.status === 'billable' || o.status === 'credited')) applyOverLimit(state.outcomes, await deps.overLimit.overLimit(caller.portalId));
       const resolves = isResolver(deps.resolvers, { userId: caller.userId, email: caller.userEmail ?? '' });
       const page = await outcomesPage(state?.outcomes ?? [], cursor, limit, async (candidates: readonly Outcome[]) => {
         const ids = candidates.length === 0 ? [] : await deps.logs.logIds(caller.portalId, candidates.map((o) => o.outcomeId));
@@ -135,7 +141,8 @@ export function createCardView(deps: CardViewDeps): CardView {
       const m = OUTCOME_ID.exec(outcomeId);
       if (!m) return { ok: false, error: { code: 'bad_request', problem: { code: 'invalid_format', path: ['outcomeId'], message: 'is not an outcome id (criteria:objectType:recordId:bucket#n)' } } };
       const state = await stateOf(caller.portalId, m[1] as ObjectType, m[2]!, deps.clock(), deps.criteria());
-      const outcome = state?.outcomes.find((o) => o.outcomeId === outcomeId);
+      // A withdrawn outcome (a late input's replay showed it never happened) keeps its trail for whoever follows a link to it.
+      const outcome = state?.outcomes.find((o) => o.outcomeId === outcomeId) ?? state?.withdrawn?.find((o) => o.outcomeId === outcomeId);
       // Whether it exists in another portal is never said.
       if (outcome === undefined) return { ok: false, error: { code: 'not_found', problem: { code: 'not_found', path: ['outcomeId'], message: `no outcome ${outcomeId} in this HubSpot account` } } };
       const page = trailPage(outcomeView(outcome, true).trail ?? [], cursor, limit);

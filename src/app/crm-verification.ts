@@ -110,7 +110,8 @@ function startFrom(record: RecordRef, snapshot: CrmSnapshot): RecordState {
   return state;
 }
 
-function readSignal(record: RecordRef, snapshot: CrmSnapshot, at: number): Signal {
+/** The snapshot as a `crm_read` signal at instant `at` (a settlement's), for the run to apply there. */
+export function readSignal(record: RecordRef, snapshot: CrmSnapshot, at: number): Signal {
   return { kind: 'crm_read', objectType: record.objectType, recordId: record.recordId, at, found: snapshot.found, properties: snapshot.properties, ref: `crm-read:${snapshot.readAt}` };
 }
 

@@ -1,19 +1,10 @@
 // What the app home page reads besides the ledger: the alerts fired and each criteria version's budget, both owned by the budgets work (issue 9, item 4).
+import type { Budget } from '../core/budget.ts';
 import type { CriteriaVersion } from '../core/criteria/types.ts';
+import type { FiredAlert } from './alert-ports.ts';
 
-/** One alert as the alert store keeps it (the same shape as src/app/alert-ports.ts on the alerts branch). */
-export interface FiredAlert {
-  readonly criteriaId: string;
-  readonly period: string;
-  /** The whole percent of `expected` that was reached. */
-  readonly threshold: number;
-  /** The charge and the expected amount when it fired, in minor units of `currency`. */
-  readonly chargeMinor: bigint;
-  readonly expectedMinor: bigint;
-  readonly currency: string;
-  /** Epoch ms. */
-  readonly firedAt: number;
-}
+/** One alert as the alert store keeps it (src/app/alert-ports.ts). */
+export type { FiredAlert };
 
 export interface FiredAlerts {
   listFiredAlerts(portalId: number, period: string): Promise<FiredAlert[]>;
@@ -22,14 +13,9 @@ export interface FiredAlerts {
 /** Without an alert store the home page shows no alerts, not an error. */
 export const noFiredAlerts: FiredAlerts = { listFiredAlerts: async () => [] };
 
-/** A version's budget (contract §8) in minor units of its price's currency. */
-export interface Budget {
-  readonly expectedMinor: bigint;
-  /** Whole percents of `expected`, ascending. */
-  readonly alerts: readonly number[];
-  readonly limitMinor: bigint | null;
-}
+/** A version's budget (contract §8) in minor units of its price's currency: the criteria's compiled `budget`. */
+export type { Budget };
 
-/** The budget of a version, or null: the criteria schema's `budget` block (issue 9, item 4) plugs in here. */
+/** The budget of a version, or null: its `budget` block (src/main passes `(v) => v.budget`). */
 export type BudgetOf = (version: CriteriaVersion) => Budget | null;
 export const noBudget: BudgetOf = () => null;

@@ -1,8 +1,9 @@
 // The application layer's view of the outside world: what the use cases need from storage, queues and the clock.
-import type { Action, DisputeAction, PauseAction } from '../core/engine/input.ts';
+import type { Action, DisputeAction, PauseAction, RecordInput } from '../core/engine/input.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { DecideError } from '../core/engine/decide.ts';
+import type { RaisedCharge } from '../core/alerts/charge-counts.ts';
 import type { Problem } from '../core/problems.ts';
 import type { ObjectType, Signal, Status } from '../core/types.ts';
 
@@ -55,6 +56,42 @@ export interface LoadedRecord {
   readonly actions: readonly PendingAction[];
   /** The record's portal's pause and resume actions, in the order they were stored: every record reads the same timeline. */
   readonly pauses: readonly PauseAction[];
+  /** What the record keeps for late inputs (read whole with history() only when needed). */
+  readonly kept: KeptSummary;
+}
+
+/** Enough of a record's kept history to know, without reading it, whether a run needs it. */
+export interface KeptSummary {
+  /** Whether the record has a checkpoint (records committed before late replay existed have none). */
+  readonly checkpointed: boolean;
+  /** Event time of the oldest kept input, or null when none is kept. */
+  readonly oldestAt: number | null;
+}
+
+/** An input the record keeps after applying it, so that a late one can be put in its place (contract §7). */
+export interface KeptInput {
+  /** Its member in the kept set: inputs of one event time sort by it (CRM reads first, then by sequence). */
+  readonly member: string;
+  readonly input: RecordInput;
+}
+
+/** A record's history for replay: its checkpoint (its state as of a time before which nothing kept can land) and every input kept since, in (at, member) order. */
+export interface RecordHistory {
+  /** The version the history was read at: a commit over another version fails its compare-and-set anyway. */
+  readonly version: number;
+  readonly checkpoint: RecordState | null;
+  readonly kept: readonly KeptInput[];
+}
+
+/** What a commit changes in the record's kept history, atomically with its state. */
+export interface HistoryChange {
+  /** Applied pending inputs to keep, by their pending member, with their event time; and the CRM reads the run applied. */
+  readonly keep: readonly { readonly member: string; readonly at: number }[];
+  readonly keepReads: readonly Signal[];
+  /** Kept members folded into the checkpoint: dropped from the kept set. */
+  readonly drop: readonly string[];
+  /** The new checkpoint, or null to leave the stored one. */
+  readonly checkpoint: RecordState | null;
 }
 
 /** One processing run's result, to save over the state it loaded. */
@@ -73,6 +110,16 @@ export interface CommitRequest {
   readonly statusesBefore: readonly Status[];
   /** What the run adds to the portal's log (CRM reads it applied, the snapshot it started from, refusals): for export. */
   readonly logged?: readonly PortalLogEntry[];
+  /**
+   * The portal's charge counters (src/core/alerts/charge-counts.ts), applied with the state so they never
+   * drift from it: `delta` what this commit changes, `full` the new state's counts, added instead for a
+   * record whose outcomes were never counted (last written before the counters existed).
+   */
+  readonly counters?: { readonly delta: Readonly<Record<string, number>>; readonly full: Readonly<Record<string, number>> };
+  /** Periods of ids with a budget whose charge went up: marked for an alert check in the same commit, so a worker that dies before its check leaves the mark for the sweeper. */
+  readonly chargeChecks?: readonly RaisedCharge[];
+  /** The kept history's change; none keeps nothing (as before late replay existed). */
+  readonly history?: HistoryChange;
 }
 
 export interface CommitResult {
@@ -147,6 +194,8 @@ export interface SignalStore {
   /** Stores the signals durably, skipping identities already stored; resolves only once they are stored. */
   ingest(portalId: number, items: readonly IngestItem[]): Promise<IngestResult>;
   load(record: RecordRef, watermark: number): Promise<LoadedRecord>;
+  /** The record's checkpoint and kept inputs: read only when a run replays or folds. */
+  history(record: RecordRef): Promise<RecordHistory>;
   /**
    * Atomically: saves the state if its version is still `version`, removes the applied pending signals,
    * indexes the next wake, and when an outcome changed puts the record in the write-back outbox, due

@@ -42,7 +42,8 @@ export interface CompareInput {
 
 /** The log properties reconcile holds the write-back to: the ones finance reads off a log record. */
 const FIELDS = {
-  status: ['ob_status'],
+  // Over limit goes with the status: a log still saying charged (or not) after the limit moved is stale.
+  status: ['ob_status', 'ob_over_limit'],
   version: ['ob_criteria_id', 'ob_criteria_version'],
   amount: ['ob_amount', 'ob_currency'],
   period: ['ob_billed_period', 'ob_credit_period'],
@@ -53,7 +54,7 @@ export const LOG_PROPERTIES = ['ob_outcome_id', ...Object.values(FIELDS).flat()]
 
 const describe = (aspect: keyof typeof FIELDS, p: Readonly<Record<string, string>>): string => {
   const v = (k: string) => p[k] ?? '';
-  if (aspect === 'status') return v('ob_status') || '(empty)';
+  if (aspect === 'status') return (v('ob_status') || '(empty)') + (v('ob_over_limit') === 'true' ? ', over limit' : '');
   if (aspect === 'version') return `${v('ob_criteria_id')} v${v('ob_criteria_version')}`;
   if (aspect === 'amount') return v('ob_amount') === '' ? `(none) ${v('ob_currency')}`.trim() : `${v('ob_amount')} ${v('ob_currency')}`;
   return `billed ${v('ob_billed_period') || '-'}, credited ${v('ob_credit_period') || '-'}`;

@@ -27,16 +27,35 @@ function latestDispute(outcomes: readonly Outcome[]): Dispute | null {
   return best?.d ?? null;
 }
 
+/** A record whose every outcome was withdrawn: HubSpot clears a property set to ''. */
+const CLEARED: Readonly<Record<string, string>> = {
+  ob_status: '',
+  ob_outcome_id: '',
+  ob_reason: '',
+  ob_criteria_id: '',
+  ob_criteria_version: '',
+  ob_succeeded_at: '',
+  ob_settled_at: '',
+  ob_billable_count: '0',
+  ob_disputed: 'false',
+  ob_dispute_state: 'none',
+  ob_credited_count: '0',
+  ob_over_limit: 'false',
+};
+
 /**
  * The record's billing properties (property-definitions/billing-properties.json): its latest outcome
  * across every criteria (latest opened; ties as the ledger orders them), how many of its outcomes are
  * billable now (credited ones no longer are) and how many were credited, whether any of its billable
  * outcomes has an open dispute, and where the record's latest dispute stands, so a rep sees a dispute's
- * fate without opening the card. Null for a record without outcomes: there is nothing to say about it.
+ * fate without opening the card, and whether the latest outcome is over its budget limit (contract §8:
+ * billable, not charged; `overLimit` as the ledger marked it, see markOverLimit). Null for a record without
+ * outcomes: there is nothing to say about it, unless a late input withdrew the ones it had
+ * (docs/decisions.md, "Late signals"): then they are cleared.
  */
 export function billingProperties(state: RecordState): Record<string, string> | null {
   const latest = latestOf(state.outcomes);
-  if (latest === null) return null;
+  if (latest === null) return state.withdrawn?.length ? CLEARED : null;
   const billable = state.outcomes.filter((o) => o.status === 'billable');
   const view = outcomeView(latest);
   return {
@@ -52,13 +71,15 @@ export function billingProperties(state: RecordState): Record<string, string> | 
     ob_disputed: String(billable.some((o) => o.dispute?.state === 'open')),
     ob_dispute_state: latestDispute(state.outcomes)?.state ?? 'none',
     ob_credited_count: String(state.outcomes.filter((o) => o.status === 'credited').length),
+    ob_over_limit: String(latest.overLimit),
   };
 }
 
 /**
  * What the verification log says the outcome costs, as a decimal string in the currency's minor digits
  * (never a float): a billable or credited outcome under a flat price costs its unit amount (a credited
- * one was billed at it; its credit is a line of its own on the invoice); a not-billable one costs 0.
+ * one was billed at it; its credit is a line of its own on the invoice); a not-billable one costs 0, and
+ * so does one over its budget limit, whatever the price (contract §8: it is not charged).
  * Open, in-review and failed outcomes are not decided yet: ''. Under a graduated or volume price an
  * outcome has no price of its own (the invoice rates the period's whole count), so the amount stays ''
  * and the invoice line is the place to look; the currency is always the criteria's.
@@ -66,7 +87,7 @@ export function billingProperties(state: RecordState): Record<string, string> | 
 export function outcomeAmount(o: Outcome, price: Price | null): { amount: string; currency: string } {
   if (price === null) return { amount: '', currency: '' };
   const currency = price.currency;
-  if (o.status === 'not_billable') return { amount: formatAmount(0n, currency), currency };
+  if (o.status === 'not_billable' || ((o.status === 'billable' || o.status === 'credited') && o.overLimit)) return { amount: formatAmount(0n, currency), currency };
   if ((o.status === 'billable' || o.status === 'credited') && price.model === 'flat') return { amount: formatAmount(price.unitMinor, currency), currency };
   return { amount: '', currency };
 }

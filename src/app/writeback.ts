@@ -1,11 +1,15 @@
 // Use case: write outcome changes back to HubSpot (each record's billing properties, one verification-log record per outcome), batched, coalesced, rate limited, retried and dead-lettered.
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
+import type { RecordState } from '../core/engine/record-state.ts';
 import { isoUtc } from '../core/time.ts';
 import { batches, runDrain } from './drain-run.ts';
 import type { DrainDeps, DrainRun } from './drain-run.ts';
 import type { Stop, WriteKind } from './hubspot-calls.ts';
 import { CRM_OBJECT_TYPES, MAX_BATCH_INPUTS, VERIFICATION_LOG_ID_PROPERTY, associationKey, verificationLogObjectType } from './hubspot-ports.ts';
 import type { BatchResult, CrmApi, UpsertResult } from './hubspot-ports.ts';
+import { applyOverLimit, requeueChangedMarks } from './limit-marks.ts';
+import type { OverLimitReader } from './limit-marks.ts';
+import { recordRefKey } from './ports.ts';
 import type { RecordRef } from './ports.ts';
 import { logCandidates, logWork, recordWrites, upsertedMark, writtenMark } from './writeback-plan.ts';
 import type { LogWrite, PendingAssociation, RecordWrite, Work } from './writeback-plan.ts';
@@ -20,6 +24,8 @@ export interface WritebackDeps extends DrainDeps {
   readonly maxRecords?: number;
   /** Stop starting calls after this long, so the lock is let go (default 60 s). */
   readonly timeBudgetMs?: number;
+  /** Which outcomes are over their budget limit (contract §8); without it none is. */
+  readonly overLimit?: OverLimitReader;
 }
 
 export interface WritebackReport {
@@ -88,11 +94,41 @@ async function planWrites(deps: WritebackDeps, entries: readonly OutboxEntry[]) 
   const recordHashes = await deps.store.writtenRecords(entries.map((e) => e.record));
   const works: Work[] = entries.map((entry, i) => ({ entry, version: loaded[i]?.version ?? 0, retry: false }));
   const states = loaded.map((l) => l.state);
+  await markOverLimit(deps, entries, states);
   const records = recordWrites(works, states, recordHashes);
   const candidates = logCandidates(works, states, deps.criteria());
   const { logs, associations } = logWork(candidates, await deps.store.writtenOutcomes(candidates.map((c) => c.field)));
   return { works, records, logs, associations };
 }
+
+/**
+ * Marks the loaded outcomes over limit, reading each portal of the run once, and puts back in the
+ * outbox the portal's other records whose over-limit outcomes changed since the last drain.
+ */
+async function markOverLimit(deps: WritebackDeps, entries: readonly OutboxEntry[], states: readonly (RecordState | null)[]): Promise<void> {
+  const reader = deps.overLimit;
+  if (reader === undefined) return;
+  const inRun = new Set(entries.map((e) => recordRefKey(e.record)));
+  const marks = new Map<number, ReadonlySet<string>>();
+  for (const [i, entry] of entries.entries()) {
+    const state = states[i];
+    if (!state) continue;
+    const portalId = entry.record.portalId;
+    let portal = marks.get(portalId);
+    if (portal === undefined) {
+      const read = reader.marks ? await reader.marks(portalId) : { outcomes: await reader.overLimit(portalId), records: null };
+      if (read?.records) {
+        const requeued = await requeueChangedMarks(deps.store, portalId, { outcomes: read.outcomes, records: read.records }, inRun, deps.clock());
+        if (requeued > 0) deps.log.info({ portalId, requeued }, 'over-limit outcomes changed on records not in this run: put back in the outbox');
+      }
+      portal = read?.outcomes ?? NO_MARKS;
+      marks.set(portalId, portal);
+    }
+    applyOverLimit(state.outcomes, portal);
+  }
+}
+
+const NO_MARKS: ReadonlySet<string> = new Set();
 
 /** One input of a write call, with what to remember when HubSpot takes it or refuses it for good. */
 interface Item<R> {

@@ -41,9 +41,10 @@ export function withBreakdown(doc: InvoiceDocument, by: Breakdown, groupOf: (out
   return { ...doc, lines, by, byGroup };
 }
 
-/** What a line is, in a word or three: `charge`, `credit for 2026-10`, `adjusts 2026-11 charge`. */
+/** What a line is, in a word or three: `charge`, `over limit, would have cost 40.00`, `credit for 2026-10`, `adjusts 2026-11 charge`. */
 export function lineLabel(l: InvoiceLineDoc): string {
   if (l.kind === 'charge') return 'charge';
+  if (l.kind === 'over_limit') return `over limit, would have cost ${l.wouldHaveCost}`;
   if (l.kind === 'credit') return `credit for ${l.creditFor}${l.adjusts ? ' (closed)' : ''}`;
   return `adjusts ${l.adjusts.period} ${l.adjusts.line === 'credit' ? `credit for ${l.adjusts.creditFor}` : 'charge'}`;
 }
@@ -92,6 +93,7 @@ export const CSV_COLUMNS = [
   'amount',
   'outcome_ids',
   'verification_log_urls',
+  'would_have_cost',
 ] as const;
 
 /**
@@ -111,14 +113,16 @@ export function invoiceCsv(r: InvoiceReport): string {
         l.criteriaId,
         l.criteriaVersion,
         l.kind === 'credit' ? l.creditFor : l.kind === 'adjustment' ? (l.adjusts.creditFor ?? '') : '',
-        l.kind === 'charge' ? '' : (l.adjusts?.period ?? ''),
-        l.kind === 'charge' ? '' : (l.adjusts?.sha256 ?? ''),
+        l.kind === 'charge' || l.kind === 'over_limit' ? '' : (l.adjusts?.period ?? ''),
+        l.kind === 'charge' || l.kind === 'over_limit' ? '' : (l.adjusts?.sha256 ?? ''),
         p === null ? '' : (p.group ?? ''),
         l.currency,
         p?.quantity ?? l.quantity,
         p?.amount ?? l.amount,
         ids.join(' '),
         ids.map((id) => url.get(id) || '-').join(' '),
+        // Over limit (contract §8): the whole line's, also on each of its groups' rows, as it is not an amount charged.
+        l.kind === 'over_limit' ? l.wouldHaveCost : '',
       ]);
     }
   }

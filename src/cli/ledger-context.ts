@@ -11,6 +11,7 @@ import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import type { ClosedPeriod } from '../core/invoice/adjustments.ts';
 import { isPeriod } from '../core/invoice/periods.ts';
+import { markOverLimit } from '../core/ledger-view.ts';
 import { formatProblem } from '../core/problems.ts';
 import { given } from './dev-session-fallback.ts';
 import { UsageError } from './io.ts';
@@ -86,6 +87,7 @@ export async function openLedger(values: Record<string, unknown>, env: NodeJS.Pr
   const periods = createRedisPeriodStore(redis, live.prefix);
   const closed = await readClosed(periods, portalId);
   if (!closed.ok) return fail(closed.problems.map((p) => formatProblem(p)).join('\n'));
-  const outcomes = await portalOutcomes(store, portalId);
+  // Over limit is read off the whole ledger (contract §8), as simulate does: the log amounts reconcile expects depend on it.
+  const outcomes = markOverLimit(await portalOutcomes(store, portalId), criteria.set);
   return { redis, prefix: live.prefix, portalId, criteria: criteria.set, store, periods, outcomes, closed: closed.closed };
 }

@@ -1,6 +1,7 @@
 // The ledger report (simulate's and the live ledger's): cli.md's JSON document and the table for people.
 import type { Summary } from '../core/ledger-view.ts';
 import type { OutcomeView } from '../core/ledger-view.ts';
+import type { AlertView } from '../core/alerts/thresholds.ts';
 import type { InvoiceLine } from '../core/rating.ts';
 import { renderTable } from './table.ts';
 
@@ -8,6 +9,8 @@ export interface LedgerReport {
   outcomes: OutcomeView[];
   invoice: InvoiceLine[];
   summary: Summary;
+  /** Budget alerts the replay fired (simulate only: docs/decisions.md), in the order they fired. */
+  alerts?: AlertView[];
   /** What was replayed (simulate only). */
   input?: {
     portalId: number | null;
@@ -32,6 +35,18 @@ function disputeCell(o: OutcomeView): string {
   return `${d.state} ${(d.resolvedAt ?? d.openedAt).slice(0, 10)}`;
 }
 
+function alertsTable(alerts: readonly AlertView[]): string[] {
+  const rows = alerts.map((a) => [short(a.at), a.criteriaId, a.period, `${a.threshold} %`, `${a.charge} ${a.currency}`, `${a.expected} ${a.currency}`]);
+  return [`Budget alerts (${alerts.length})`, renderTable(['AT', 'CRITERIA', 'PERIOD', 'THRESHOLD', 'CHARGE', 'EXPECTED'], rows, new Set([3, 4, 5]))];
+}
+
+/** How a charge line's amount is made up, and what an over-limit line would have cost (contract §8). */
+function tiersCell(l: InvoiceLine): string {
+  if (l.kind === 'charge') return l.tiers.map((t) => `${t.quantity} × ${t.unitAmount}`).join(' + ');
+  if (l.kind === 'over_limit') return `not charged: would have cost ${l.wouldHaveCost} ${l.currency}`;
+  return '';
+}
+
 export function renderTableReport(r: LedgerReport): string {
   const parts: string[] = [];
   parts.push(`Outcomes (${r.outcomes.length})`);
@@ -41,7 +56,8 @@ export function renderTableReport(r: LedgerReport): string {
       r.outcomes.map((o) => [
         o.outcomeId,
         `v${o.criteriaVersion}`,
-        o.status,
+        // Contract §8: billable (the work was verified) but not charged.
+        o.overLimit ? `${o.status} (over limit)` : o.status,
         o.reason === null ? '-' : o.label ? `${o.reason} (${o.label})` : o.reason,
         String(o.tries),
         String(o.suppressed),
@@ -63,23 +79,26 @@ export function renderTableReport(r: LedgerReport): string {
         l.period,
         l.criteriaId,
         `v${l.criteriaVersion}`,
-        l.kind === 'credit' ? `credit for ${l.creditFor}` : 'charge',
+        l.kind === 'credit' ? `credit for ${l.creditFor}` : l.kind === 'over_limit' ? 'over limit' : 'charge',
         String(l.quantity),
         `${l.amount} ${l.currency}`,
-        l.kind === 'charge' ? l.tiers.map((t) => `${t.quantity} × ${t.unitAmount}`).join(' + ') : '',
+        tiersCell(l),
       ]),
       new Set([4, 5]),
     ),
   );
   const s = r.summary;
+  const overLimit = r.outcomes.filter((o) => o.overLimit).length;
   const reasons = Object.entries(s.byReason).map(([k, v]) => `${k} ${v}`).join(', ');
   parts.push(
     '',
     `Presses ${s.presses} (suppressed ${s.suppressed}, duplicates ${s.duplicates}${s.paused > 0 ? `, paused ${s.paused}` : ''}) · attempts ${s.attempts} · successes ${s.successes} · billable ${s.billable}` +
       (s.credited > 0 ? ` · credited ${s.credited}` : '') +
+      (overLimit > 0 ? ` · over limit ${overLimit} (not charged)` : '') +
       (s.pending > 0 ? ` · still pending ${s.pending}` : ''),
     `Not billable: ${reasons === '' ? 'none' : reasons}`,
   );
+  if (r.alerts !== undefined && r.alerts.length > 0) parts.push('', ...alertsTable(r.alerts));
   if (r.input) {
     parts.push(
       `Input: ${r.input.events} events, ${r.input.duplicates} repeated deliveries counted once, ${r.input.ignored.length} ignored` +

@@ -1,7 +1,7 @@
 // The service's configuration: every environment variable it reads, validated once at start with every problem listed.
 import { z } from 'zod';
 import type { DisputeResolvers } from '../core/engine/users.ts';
-import { criteriaEditors } from './criteria-editors.ts';
+import { criteriaEditors, disputeResolvers } from './user-lists.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
@@ -22,6 +22,8 @@ export interface Config {
   readonly redisPrefix: string;
   /** How long a signal waits before it is applied, so out-of-order deliveries are put back in event-time order. */
   readonly signalHoldMs: number;
+  /** How long after its event time an input can still change history; undefined: HubSpot's 24 h plus the longest attempt in force. */
+  readonly lateHorizonMs: number | undefined;
   readonly sweepIntervalMs: number;
   readonly workerConcurrency: number;
   readonly workerLockMs: number;
@@ -45,6 +47,8 @@ export interface Config {
   readonly crmReadIntervalMs: number;
   /** Who may resolve disputes and pause criteria (contract §5, §7); everyone else may only open disputes. */
   readonly disputeResolvers: DisputeResolvers;
+  /** Where budget alerts are POSTed (Slack-compatible JSON) and the key that signs them (HMAC-SHA256), or null. Both secret. */
+  readonly alertWebhook: { readonly url: string; readonly secret: string } | null;
   /** HubSpot user ids who may publish criteria versions (CRITERIA_EDITORS). */
   readonly criteriaEditors: ReadonlySet<number>;
 }
@@ -60,13 +64,13 @@ export const isSetValue = (value: string | undefined): value is string => value 
 
 const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${what}` : `expected ${what}`);
 
-function wholeNumber(what: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+function wholeNumber<F extends number | undefined>(what: string, fallback: F, min: number, max = Number.MAX_SAFE_INTEGER) {
   return z.preprocess(
     unsetIfEmpty,
     z
       .string()
       .optional()
-      .transform((raw, ctx): number => {
+      .transform((raw, ctx): number | F => {
         if (raw === undefined) return fallback;
         const text = raw.trim();
         const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
@@ -96,16 +100,25 @@ function parseUrl(text: string): URL | null {
   }
 }
 
+/** An https URL, or http for localhost and 127.0.0.1 (test doubles); the message never echoes the value (a webhook URL is a secret). */
+function httpsUrl(keep: (url: URL) => string) {
+  return (raw: string, ctx: z.RefinementCtx): string => {
+    const url = parseUrl(raw.trim());
+    if (url === null || (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)))) {
+      ctx.addIssue({ code: 'custom', message: 'must be an https URL (http only for localhost and 127.0.0.1, for test doubles)' });
+      return z.NEVER;
+    }
+    return keep(url);
+  };
+}
+
 const publicBaseUrl = z.preprocess(
   unsetIfEmpty,
   z.string({ error: required('the public https address HubSpot calls, e.g. https://billing.example.com') }).transform((raw, ctx): string => {
     const url = parseUrl(raw.trim());
     const local = url !== null && url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
     if (url === null || !(url.protocol === 'https:' || local)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be an https URL (the public address HubSpot calls); http is allowed only for localhost and 127.0.0.1',
-      });
+      ctx.addIssue({ code: 'custom', message: 'must be an https URL (the public address HubSpot calls); http is allowed only for localhost and 127.0.0.1' });
       return z.NEVER;
     }
     if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
@@ -141,24 +154,6 @@ const secret = (what: string, minLength = 1) =>
       .min(minLength, { error: `must be at least ${minLength} characters long (${what})` }),
   );
 
-/** `DISPUTE_RESOLVERS`: HubSpot user ids and emails, separated by commas; unset means nobody may resolve. */
-const disputeResolvers = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('')
-    .transform((raw, ctx): DisputeResolvers => {
-      const userIds = new Set<number>();
-      const emails = new Set<string>();
-      for (const item of raw.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
-        if (/^[1-9][0-9]{0,15}$/.test(item)) userIds.add(Number(item));
-        else if (/^[^@\s]+@[^@\s]+$/.test(item)) emails.add(item.toLowerCase());
-        else ctx.addIssue({ code: 'custom', message: `"${item}" is neither a HubSpot user id nor an email (list user ids and emails, separated by commas)` });
-      }
-      return { userIds, emails };
-    }),
-);
-
 const envSchema = z.object({
   PORT: wholeNumber('the TCP port to listen on', DEFAULT_PORT, 0, 65535),
   REDIS_URL: redisUrl,
@@ -174,6 +169,8 @@ const envSchema = z.object({
       .default('ob'),
   ),
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
+  // Unset: HubSpot's 24 h of retries plus the longest attempt of the criteria in force (docs/decisions.md, "Late signals").
+  LATE_HORIZON_MS: wholeNumber('milliseconds after its event time a late signal or action can still change history', undefined, 60_000),
   SWEEP_INTERVAL_MS: wholeNumber('milliseconds between sweeps for due records', 5_000, 100),
   WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 16, 1, 1000),
   WORKER_LOCK_MS: wholeNumber('milliseconds a job stays locked to its worker without a renewal (a dead worker\'s jobs are handed over after it)', 30_000, 1_000),
@@ -190,20 +187,7 @@ const envSchema = z.object({
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
   HUBSPOT_ACCESS_TOKEN: z.preprocess(unsetIfEmpty, z.string().optional()),
-  HUBSPOT_API_BASE_URL: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .default('https://api.hubapi.com')
-      .transform((raw, ctx): string => {
-        const url = parseUrl(raw.trim());
-        if (url === null || (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)))) {
-          ctx.addIssue({ code: 'custom', message: 'must be an https URL (http only for localhost and 127.0.0.1, for test doubles)' });
-          return z.NEVER;
-        }
-        return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-      }),
-  ),
+  HUBSPOT_API_BASE_URL: z.preprocess(unsetIfEmpty, z.string().default('https://api.hubapi.com').transform(httpsUrl((url) => `${url.origin}${url.pathname}`.replace(/\/+$/, '')))),
   HUBSPOT_BURST_LIMIT: z.preprocess(
     (v) => {
       const value = unsetIfEmpty(v);
@@ -220,6 +204,8 @@ const envSchema = z.object({
   WRITEBACK_PENDING_DELAY_MS: wholeNumber('milliseconds a change that settles nothing waits before it is written to HubSpot', 30_000, 0),
   CRM_READ_INTERVAL_MS: wholeNumber('milliseconds between CRM read drains', 250, 50),
   DISPUTE_RESOLVERS: disputeResolvers,
+  ALERT_WEBHOOK_URL: z.preprocess(unsetIfEmpty, z.string().transform(httpsUrl((url) => url.toString())).optional()),
+  ALERT_WEBHOOK_SECRET: z.preprocess(unsetIfEmpty, z.string().min(16, { error: 'must be at least 16 characters long (the key that signs alert POSTs)' }).optional()),
   CRITERIA_EDITORS: criteriaEditors,
 });
 
@@ -236,6 +222,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
     return { ok: false, problems: problemsFromZod(parsed.error, { wording: 'schema' }).sort((a, b) => order(a) - order(b)) };
   }
   const e = parsed.data;
+  if (e.ALERT_WEBHOOK_URL !== undefined && e.ALERT_WEBHOOK_SECRET === undefined) {
+    return { ok: false, problems: [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }] };
+  }
   return {
     ok: true,
     config: {
@@ -247,6 +236,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       adminToken: e.ADMIN_TOKEN,
       redisPrefix: e.REDIS_PREFIX,
       signalHoldMs: e.SIGNAL_HOLD_MS,
+      lateHorizonMs: e.LATE_HORIZON_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       workerConcurrency: e.WORKER_CONCURRENCY,
       workerLockMs: e.WORKER_LOCK_MS,
@@ -263,6 +253,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       writebackPendingDelayMs: e.WRITEBACK_PENDING_DELAY_MS,
       crmReadIntervalMs: e.CRM_READ_INTERVAL_MS,
       disputeResolvers: e.DISPUTE_RESOLVERS,
+      alertWebhook: e.ALERT_WEBHOOK_URL && e.ALERT_WEBHOOK_SECRET ? { url: e.ALERT_WEBHOOK_URL, secret: e.ALERT_WEBHOOK_SECRET } : null,
       criteriaEditors: e.CRITERIA_EDITORS,
     },
   };
@@ -283,6 +274,8 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     hubspotClientSecret: REDACTED,
     adminToken: REDACTED,
     hubspotAccessToken: config.hubspotAccessToken === undefined ? undefined : REDACTED,
+    // A Slack webhook URL carries its own credential in the path.
+    alertWebhook: config.alertWebhook === null ? null : REDACTED,
     // Emails are personal data: the log says how many resolvers there are, not who.
     disputeResolvers: { userIds: config.disputeResolvers.userIds.size, emails: config.disputeResolvers.emails.size },
     criteriaEditors: config.criteriaEditors.size,

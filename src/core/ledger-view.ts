@@ -1,6 +1,8 @@
 // The ledger as people and tools read it: outcome JSON (cli.md field rules), the invoice and the summary.
 import type { CriteriaSet } from './criteria/criteria-set.ts';
-import type { Dispute, Outcome, TrailEntry } from './engine/outcome.ts';
+import type { Dispute, LateCause, Outcome, TrailEntry } from './engine/outcome.ts';
+import { overLimitIds } from './limits.ts';
+import type { LimitItem } from './limits.ts';
 import { buildInvoice } from './rating.ts';
 import type { BilledItem, InvoiceLine } from './rating.ts';
 import { isoUtc } from './time.ts';
@@ -53,7 +55,7 @@ export interface OutcomeView {
 /** Omit over each member of a union, keeping it discriminated. */
 type OmitEach<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export type TrailView = OmitEach<TrailEntry, 'at' | 'signalAt'> & { at: string; signalAt?: string };
+export type TrailView = OmitEach<TrailEntry, 'at' | 'signalAt' | 'lateInput'> & { at: string; signalAt?: string; lateInput?: Omit<LateCause, 'at'> & { at: string } };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : isoUtc(ms));
 
@@ -114,6 +116,7 @@ function verificationOf(o: Outcome): 'signals' | 'signals + CRM read' {
 function trailView(e: TrailEntry): TrailView {
   const out = { ...e, at: isoUtc(e.at) } as TrailView;
   if (e.type === 'late') out.signalAt = isoUtc(e.signalAt);
+  if (e.type === 'corrected') out.lateInput = { ...e.lateInput, at: isoUtc(e.lateInput.at) };
   return out;
 }
 
@@ -156,17 +159,36 @@ export function summarize(outcomes: readonly Outcome[], paused = 0): Summary {
   return s;
 }
 
-/** Every outcome that settled billable is rated in its billing period; upheld disputes add credits (contract §5, §6). */
+/** The outcomes that settled billable (credited ones too: they were billed), as the limit rule reads them. */
+function billedOutcomes(outcomes: readonly Outcome[]): (Outcome & LimitItem)[] {
+  return outcomes.filter((o): o is Outcome & LimitItem => (o.status === 'billable' || o.status === 'credited') && o.billingPeriod !== null && o.settledAt !== null);
+}
+
+/** The ids of the outcomes over their id's budget limit for their period (contract §8), from the ledger as it is now. */
+export function overLimitOf(outcomes: readonly Outcome[], criteria: CriteriaSet): Set<string> {
+  return overLimitIds(billedOutcomes(outcomes), criteria);
+}
+
+/**
+ * Sets each outcome's `overLimit` from the whole ledger (contract §8): whether an outcome is over limit
+ * depends on its id's other outcomes of the period, on any record, so it is read off the ledger
+ * rather than decided record by record. Returns the same outcomes.
+ */
+export function markOverLimit<T extends readonly Outcome[]>(outcomes: T, criteria: CriteriaSet): T {
+  const over = overLimitOf(outcomes, criteria);
+  for (const o of outcomes) o.overLimit = over.has(o.outcomeId);
+  return outcomes;
+}
+
+/** Every outcome that settled billable is rated in its billing period, but for those over limit; upheld disputes add credits (contract §5, §6, §8). */
 export function invoiceOf(outcomes: readonly Outcome[], criteria: CriteriaSet): InvoiceLine[] {
-  const items: BilledItem[] = [];
-  for (const o of outcomes) {
-    if ((o.status !== 'billable' && o.status !== 'credited') || o.billingPeriod === null) continue;
-    items.push({
-      criteriaId: o.criteriaId,
-      criteriaVersion: o.criteriaVersion,
-      billingPeriod: o.billingPeriod,
-      credit: o.creditedAt !== null && o.creditPeriod !== null ? { period: o.creditPeriod, at: o.creditedAt } : null,
-    });
-  }
+  const over = overLimitOf(outcomes, criteria);
+  const items: BilledItem[] = billedOutcomes(outcomes).map((o) => ({
+    criteriaId: o.criteriaId,
+    criteriaVersion: o.criteriaVersion,
+    billingPeriod: o.billingPeriod,
+    credit: o.creditedAt !== null && o.creditPeriod !== null ? { period: o.creditPeriod, at: o.creditedAt } : null,
+    overLimit: over.has(o.outcomeId),
+  }));
   return buildInvoice(items, (id, version) => criteria.get(id, version).price);
 }

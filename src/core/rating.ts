@@ -1,5 +1,6 @@
 // Rating (contract §6) and credits (§5): billable outcomes become invoice lines, re-rated when disputes are upheld.
 
+import { wouldHaveCost } from './limits.ts';
 import { formatAmount } from './money.ts';
 import { amountFor } from './price.ts';
 import type { Price } from './price.ts';
@@ -13,6 +14,8 @@ export interface BilledItem {
   readonly billingPeriod: string;
   /** Set when a dispute was upheld: `period` is the billing period it was upheld in, `at` its time (epoch ms). */
   readonly credit: null | { readonly period: string; readonly at: number };
+  /** Past its id's budget limit for the period (contract §8): listed, not charged, and its credit credits nothing. */
+  readonly overLimit?: boolean;
 }
 
 /** The compiled price of a criteria version. */
@@ -55,7 +58,21 @@ export interface CreditLine {
   readonly creditFor: string;
 }
 
-export type InvoiceLine = ChargeLine | CreditLine;
+/** The outcomes of a line past the id's budget limit (contract §8): verified and listed, not charged. */
+export interface OverLimitLine {
+  readonly kind: 'over_limit';
+  readonly period: string;
+  readonly criteriaId: string;
+  readonly criteriaVersion: number;
+  readonly currency: string;
+  readonly quantity: number;
+  /** Always zero: nothing of it is charged. */
+  readonly amount: string;
+  /** What they would have cost after the line's charged outcomes (`wouldHaveCost` in limits.ts). */
+  readonly wouldHaveCost: string;
+}
+
+export type InvoiceLine = ChargeLine | OverLimitLine | CreditLine;
 
 interface Credit {
   readonly period: string;
@@ -68,7 +85,9 @@ interface Line {
   readonly period: string;
   readonly criteriaId: string;
   readonly criteriaVersion: number;
+  /** The charged outcomes: those over limit are counted apart. */
   count: number;
+  overLimit: number;
   readonly credits: Credit[];
 }
 
@@ -82,8 +101,10 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const LINE_ORDER: Readonly<Record<InvoiceLine['kind'], number>> = { charge: 0, over_limit: 1, credit: 2 };
+
 function sortKey(line: InvoiceLine): [string, string, number, number, string] {
-  return [line.period, line.criteriaId, line.criteriaVersion, line.kind === 'charge' ? 0 : 1, line.kind === 'charge' ? '' : line.creditFor];
+  return [line.period, line.criteriaId, line.criteriaVersion, LINE_ORDER[line.kind], line.kind === 'credit' ? line.creditFor : ''];
 }
 
 function compareLines(a: InvoiceLine, b: InvoiceLine): number {
@@ -99,9 +120,10 @@ function compareLines(a: InvoiceLine, b: InvoiceLine): number {
 }
 
 /**
- * The invoice lines for these billed outcomes: one charge line per (period, criteria id, version), and
+ * The invoice lines for these billed outcomes: one charge line per (period, criteria id, version) with
+ * charged outcomes, one over-limit line per (period, criteria id, version) with outcomes over limit, and
  * one credit line per (period upheld, criteria id, version, period billed). Sorted by period, criteria
- * id, version, then charges before credits (credits by the period they are for).
+ * id, version, then charge, over-limit and credit lines (credits by the period they are for).
  */
 export function buildInvoice(items: Iterable<BilledItem>, priceOf: PriceOf): InvoiceLine[] {
   const priceFor = memoPrices(priceOf);
@@ -109,7 +131,8 @@ export function buildInvoice(items: Iterable<BilledItem>, priceOf: PriceOf): Inv
   for (const line of chargeLines(items)) {
     const price = priceFor(line.criteriaId, line.criteriaVersion);
     const currency = { code: price.currency, digits: price.digits };
-    out.push(chargeLine(line, price));
+    if (line.count > 0) out.push(chargeLine(line, price));
+    if (line.overLimit > 0) out.push(overLimitLine(line, price));
     for (const group of creditGroups(line, price)) {
       out.push({
         kind: 'credit',
@@ -135,8 +158,13 @@ function chargeLines(items: Iterable<BilledItem>): Iterable<Line> {
     const key = JSON.stringify([item.billingPeriod, item.criteriaId, item.criteriaVersion]);
     let line = lines.get(key);
     if (line === undefined) {
-      line = { period: item.billingPeriod, criteriaId: item.criteriaId, criteriaVersion: item.criteriaVersion, count: 0, credits: [] };
+      line = { period: item.billingPeriod, criteriaId: item.criteriaId, criteriaVersion: item.criteriaVersion, count: 0, overLimit: 0, credits: [] };
       lines.set(key, line);
+    }
+    // Contract §8: crediting an over-limit outcome credits nothing, as nothing of it was charged.
+    if (item.overLimit === true) {
+      line.overLimit += 1;
+      continue;
     }
     // A credited outcome was billed in its period all the same: it counts on the charge line.
     line.count += 1;
@@ -177,6 +205,19 @@ function chargeLine(line: Line, price: Price): InvoiceLine {
       unitAmount: formatAmount(t.unitMinor, currency),
       amount: formatAmount(t.amountMinor, currency),
     })),
+  };
+}
+
+function overLimitLine(line: Line, price: Price): InvoiceLine {
+  return {
+    kind: 'over_limit',
+    period: line.period,
+    criteriaId: line.criteriaId,
+    criteriaVersion: line.criteriaVersion,
+    currency: price.currency,
+    quantity: line.overLimit,
+    amount: formatAmount(0n, price.currency),
+    wouldHaveCost: formatAmount(wouldHaveCost(price, line.count, line.overLimit), price.currency),
   };
 }
 

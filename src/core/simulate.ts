@@ -9,7 +9,7 @@ import { NO_PAUSES, PauseTimeline } from './engine/pauses.ts';
 import type { PauseLookup } from './engine/pauses.ts';
 import { newRecordState } from './engine/record-state.ts';
 import type { RecordState } from './engine/record-state.ts';
-import { compareOutcomes, invoiceOf, summarize } from './ledger-view.ts';
+import { compareOutcomes, invoiceOf, markOverLimit, summarize } from './ledger-view.ts';
 import type { Summary } from './ledger-view.ts';
 import type { InvoiceLine } from './rating.ts';
 import type { ObjectType, Properties, Signal } from './types.ts';
@@ -85,6 +85,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     paused += state.paused;
   }
   outcomes.sort(compareOutcomes);
+  // Over limit is a fact of the whole ledger (an id's period spans records): read once every record has run.
+  markOverLimit(outcomes, criteria);
   return {
     outcomes,
     invoice: invoiceOf(outcomes, criteria),

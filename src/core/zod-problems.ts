@@ -48,7 +48,6 @@ function codeOf(issue: z.core.$ZodIssue): ProblemCode {
     case 'invalid_union':
       return 'invalid_type';
     case 'invalid_format':
-      return 'invalid_format';
     case 'too_small':
     case 'too_big':
       return issue.code;
@@ -57,8 +56,8 @@ function codeOf(issue: z.core.$ZodIssue): ProblemCode {
     case 'not_multiple_of':
       return 'invalid_value';
     default: {
-      // A custom check names its code in `params.problem` (e.g. `invalid_value`); otherwise it is `custom`.
-      const named = issue.code === 'custom' ? (issue.params as { problem?: unknown } | undefined)?.problem : undefined;
+      // Only a custom check gets here (unknown keys never do); it may name its code in `params.problem` (e.g. `invalid_value`).
+      const named = (issue as { params?: { problem?: unknown } }).params?.problem;
       if (isProblemCode(named)) return named;
       return missing ? 'required' : 'custom';
     }
@@ -75,7 +74,7 @@ function contractMessage(issue: z.core.$ZodIssue): string {
       if (input === undefined) return `is required: one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(input)}`;
     case 'too_small':
-      if (issue.origin === 'string') return 'must not be empty';
+      if (issue.origin === 'string') return issue.minimum === 1 ? 'must not be empty' : `must be at least ${String(issue.minimum)} characters`;
       if (issue.origin === 'array') return `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}`;
       return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
     case 'too_big':
@@ -101,9 +100,12 @@ function tooBig(issue: z.core.$ZodIssueTooBig, input: unknown): string {
  * rounded (99999999999999999999 as 100000000000000000000), a value the person never wrote.
  */
 export function quoteInput(v: unknown): string {
-  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return 'a number too large to be exact';
+  if (tooLargeToBeExact(v)) return 'a number too large to be exact';
   return JSON.stringify(v) ?? String(v);
 }
+
+/** Number.isInteger is false for anything not a number. */
+const tooLargeToBeExact = (v: unknown): boolean => Number.isInteger(v) && !Number.isSafeInteger(v);
 
 function article(type: string): string {
   const noun = type === 'int' ? 'integer' : type === 'object' ? 'mapping of fields' : type === 'array' ? 'list' : type === 'string' ? 'text' : type;
@@ -115,6 +117,6 @@ function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) return quoteInput(v);
+  if (tooLargeToBeExact(v)) return quoteInput(v);
   return `${typeof v} ${String(v)}`;
 }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { drainCrmReads } from '../app/crm-reader.ts';
 import type { CrmReadReport } from '../app/crm-reader.ts';
+import { overLimitFromLedger } from '../app/limit-marks.ts';
 import { drainWriteback } from '../app/writeback.ts';
 import type { WritebackReport } from '../app/writeback.ts';
 import { createHubSpotRequest } from '../adapters/hubspot/client.ts';
@@ -13,6 +14,7 @@ import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
 import { createRedisBackoff, createRedisDrainLock } from '../adapters/redis/drain-guards.ts';
 import { createRedisRateLimiter } from '../adapters/redis/rate-limiter.ts';
+import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { createRedisWritebackStore, writebackKeys } from '../adapters/redis/writeback-store.ts';
 
 export interface HubSpotDrainSettings {
@@ -44,6 +46,7 @@ export function createHubSpotDrains(s: HubSpotDrainSettings): HubSpotDrains {
         store: createRedisWritebackStore(s.redis, s.prefix),
         lock: createRedisDrainLock(s.redis, `${s.prefix}:writeback:lock`),
         backoff: createRedisBackoff(s.redis, `${s.prefix}:writeback:backoff`),
+        overLimit: overLimitFromLedger(createRedisSignalStore(s.redis, s.prefix), s.criteria),
       });
       if (report.calls > 0) s.logger.debug({ writeback: report }, 'write-back drained');
       return report;

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
 import { criteriaSettings, versionOrigins } from './criteria-settings.ts';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
+import { overLimitFromLedger } from '../app/limit-marks.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
 import { createHomeView } from '../app/home-view.ts';
@@ -17,6 +18,7 @@ import { startingApp } from '../adapters/http/starting-app.ts';
 import type { Logger } from '../adapters/logging/logger.ts';
 import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { liveWorkers, oldestOverdueMs } from '../adapters/redis/heartbeat.ts';
+import { createRedisAlertStore } from '../adapters/redis/alert-store.ts';
 import { createRedisPeriodStore } from '../adapters/redis/period-store.ts';
 import { createRedisReconcileResults } from '../adapters/redis/reconcile-results.ts';
 import { UNVERIFIED_WINDOW_MS, recentUnverified } from '../adapters/redis/unverified-settlements.ts';
@@ -102,12 +104,12 @@ function cardView(rt: Runtime): CardView {
     resolvers: rt.config.disputeResolvers,
     origins: versionOrigins(rt),
     clock: rt.clock,
+    overLimit: overLimitFromLedger(rt.store, rt.criteria.current),
   });
 }
 
 /**
- * The home page's read: the ledger, the closed periods and the reconciles in Redis. Budgets and fired
- * alerts are left out until the criteria's `budget` and the alert store are wired here (issue 9, item 4).
+ * The home page's read: the ledger, the criteria's budgets, the alerts fired, the closed periods and the reconciles in Redis.
  */
 function homeView(rt: Runtime): HomeView {
   const { fastRedis, config } = rt;
@@ -116,6 +118,8 @@ function homeView(rt: Runtime): HomeView {
     criteria: rt.criteria.current,
     periods: createRedisPeriodStore(fastRedis, config.redisPrefix),
     reconciles: createRedisReconcileResults(fastRedis, config.redisPrefix),
+    budgetOf: (version) => version.budget,
+    alerts: createRedisAlertStore(fastRedis, config.redisPrefix),
     clock: rt.clock,
   });
 }

@@ -2,13 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import type { UnverifiedSettlement } from '../app/crm-verification.ts';
 import { processRecord } from '../app/process-record.ts';
+import type { ProcessedResult } from '../app/process-record.ts';
 import type { RecordRef, SignalStore } from '../app/ports.ts';
 import { sweep } from '../app/sweep.ts';
-import { createRecordWorker, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
+import { createRecordWorker, scheduleAlerts, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
 import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
 import { beat, forget } from '../adapters/redis/heartbeat.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { noteUnverified } from '../adapters/redis/unverified-settlements.ts';
+import { createLiveAlerts } from './alerts.ts';
+import type { LiveAlerts } from './alerts.ts';
 import { createHubSpotDrains } from './hubspot-drains.ts';
 import type { HubSpotDrains } from './hubspot-drains.ts';
 import type { Runtime } from './runtime.ts';
@@ -26,6 +29,7 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
   const workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const store = createRedisSignalStore(workerRedis, prefix);
   const drains = hubspotDrains(rt);
+  const alerts = createLiveAlerts(rt);
   const worker = createRecordWorker(
     { connection: workerRedis, prefix, holdMs: config.signalHoldMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs, errors: rt.errors },
     {
@@ -40,11 +44,15 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
             logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
         }),
       ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
-      process: recordProcessor(rt, store),
+      alerts: () => alerts.run(),
+      process: recordProcessor(rt, store, alerts),
     },
   );
   worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err: err.message }, 'job failed'));
   await scheduleSweeper(queue, config.sweepIntervalMs);
+  await scheduleAlerts(queue, config.sweepIntervalMs);
+  // In the background: on an existing deployment it reads every record once.
+  void alerts.backfill();
   await scheduleHubSpotDrains(queue, drains ? { writebackEveryMs: config.writebackIntervalMs, crmReadEveryMs: config.crmReadIntervalMs } : null);
   await beat(workerRedis, prefix, workerId, clock());
   const heartbeat = setInterval(() => void beat(workerRedis, prefix, workerId, clock()).catch(() => undefined), HEARTBEAT_MS);
@@ -74,7 +82,7 @@ function hubspotDrains(rt: Runtime): HubSpotDrains | null {
 }
 
 /** Decides one record's due work, logging and counting what changed. */
-function recordProcessor(rt: Runtime, store: SignalStore) {
+function recordProcessor(rt: Runtime, store: SignalStore, alerts: LiveAlerts) {
   const { config, logger, metrics } = rt;
   const crm = config.hubspotAccessToken ? { snapshots: createCrmSnapshotStore(rt.workerRedis, config.redisPrefix), maxWaitMs: CRM_MAX_WAIT_MS } : null;
   const deps = {
@@ -86,6 +94,7 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     pendingWriteDelayMs: config.writebackPendingDelayMs,
     // A version published a moment ago judges the signals from its effective time on (docs/decisions.md).
     beforePass: () => refreshCriteria(rt),
+    ...(config.lateHorizonMs === undefined ? {} : { lateHorizonMs: config.lateHorizonMs }),
     ...(crm ? { crm } : {}),
   };
   return async (record: RecordRef) => {
@@ -94,15 +103,13 @@ function recordProcessor(rt: Runtime, store: SignalStore) {
     stop();
     if (result.kind === 'waiting_for_crm') return { retryInMs: CRM_WAIT_RETRY_MS };
     await reportUnverified(rt, record, result.unverified);
+    await alerts.afterCommit(record, result.chargeChecks);
     metrics.signalsApplied.inc(result.applied);
     for (const r of result.refused) {
       // The action's dry run accepted it, so this should not happen; the refusal is kept in the portal's log too.
       logger.error({ record, action: { type: r.action.type, at: r.action.at, outcomeId: r.action.outcomeId, userId: r.action.by.userId }, refusal: r.error }, 'a stored action was refused when applied');
     }
-    if (result.late.length > 0) {
-      metrics.lateSignals.inc(result.late.length);
-      logger.warn({ record, late: result.late.map((s) => ({ at: s.at, kind: s.kind, ref: s.ref })) }, 'late signals recorded: they changed no settled outcome');
-    }
+    reportLate(rt, record, result);
     for (const o of result.changed) {
       logger.info({ outcomeId: o.outcomeId, status: o.status, reason: o.reason, version: o.criteriaVersion }, 'outcome changed');
     }
@@ -114,6 +121,26 @@ async function refreshCriteria(rt: Runtime): Promise<void> {
   const r = await rt.criteria.refresh(rt.clock());
   if (r?.ok) rt.logger.info({ added: r.added }, 'published criteria loaded');
   else if (r) rt.logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
+}
+
+/** Late inputs: those replayed in their place and the outcomes they corrected, and those past the horizon. */
+function reportLate({ logger, metrics }: Runtime, record: RecordRef, result: ProcessedResult): void {
+  if (result.late.length > 0) {
+    metrics.lateSignals.inc(result.late.length);
+    logger.warn({ record, late: result.late.map((s) => ({ at: s.at, kind: s.kind, ref: s.ref })) }, 'signals later than the late horizon: applied at the record checkpoint, they changed no settled outcome');
+  }
+  if (result.replayedLate.length === 0) return;
+  for (const input of result.replayedLate) metrics.lateReplayed.inc({ input: 'kind' in input ? 'signal' : 'action' });
+  const corrections = { changed: result.corrected, appeared: result.appeared, withdrawn: result.withdrawn };
+  for (const [change, list] of Object.entries(corrections)) if (list.length > 0) metrics.outcomeCorrections.inc({ change }, list.length);
+  logger.warn(
+    {
+      record,
+      late: result.replayedLate.map((i) => ({ at: i.at, input: 'kind' in i ? i.kind : i.type, ref: 'kind' in i ? i.ref : i.outcomeId })),
+      ...Object.fromEntries(Object.entries(corrections).map(([change, list]) => [change, list.map((o) => ({ outcomeId: o.outcomeId, status: o.status }))])),
+    },
+    'late inputs replayed in event-time order',
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ import type { MemoryWritebackStore } from '../../src/adapters/memory/writeback-s
 import { createMetrics } from '../../src/adapters/metrics/metrics.ts';
 import { PAGE_BUDGET_BYTES } from '../../src/app/card-cursor.ts';
 import { createCardView, verificationLogIds } from '../../src/app/card-view.ts';
+import { overLimitFromLedger } from '../../src/app/limit-marks.ts';
 import type { CardCaller, CardTrail, CardViewDeps } from '../../src/app/card-view.ts';
 import type { RecordRef } from '../../src/app/ports.ts';
 import type { ReadResult } from '../../src/app/read-outcomes.ts';
@@ -94,6 +95,7 @@ describe('card view: outcome items', () => {
         reviewEndsAt: null,
         billingPeriod: '2026-11',
         charge: { amount: '1.00', currency: 'USD' },
+        overLimit: false,
         dispute: null,
         canDispute: true,
         canResolve: false,
@@ -101,6 +103,18 @@ describe('card view: outcome items', () => {
         trailLength: 2,
       },
     ]);
+  });
+
+  it("an outcome over its budget limit (contract §8) shows overLimit and no charge, read off the portal's whole ledger", async () => {
+    const limited = criteriaSet({ budget: { expected: '1.00', limit: '1.00' } });
+    // Each 1.00 on its own record: 11 settles first and is charged, 12 a minute later and is over the limit.
+    await commit('11', [outcomeFixture({ recordId: '11', status: 'billable' })]);
+    const late = outcomeFixture({ recordId: '12', status: 'billable' });
+    await commit('12', [{ ...late, settledAt: late.settledAt! + 60_000 }]);
+    const view = cards({ criteria: () => limited, overLimit: overLimitFromLedger(signals, () => limited) });
+    const shown = async (recordId: string) => ok(await view.outcomes(JANE, { objectType: 'ticket', recordId, limit: 20 })).outcomes[0];
+    expect(await shown('11')).toMatchObject({ status: 'billable', overLimit: false, charge: { amount: '1.00', currency: 'USD' } });
+    expect(await shown('12')).toMatchObject({ status: 'billable', overLimit: true, charge: { amount: '0.00', currency: 'USD' }, canDispute: true });
   });
 
   it('credited keeps its billing period and charge; not billable costs 0; open or tiered has no charge; an open dispute blocks another', async () => {
@@ -324,6 +338,21 @@ describe('card view: trails', () => {
     expect(await trailOf('resolve:ticket:11:2026-11-03#9')).toEqual(notFound);
     expect(await trailOf('not an id')).toMatchObject({ ok: false, error: { code: 'bad_request', problem: { path: ['outcomeId'] } } });
     expect(ok(await trailOf(o.outcomeId, { caller: { ...JANE, portalId: OTHER_PORTAL } })).entries).toHaveLength(1);
+  });
+
+  it('shows a correction in its trail, and still finds an outcome a late signal withdrew, with why', async () => {
+    const lateInput = { input: 'signal' as const, kind: 'property', at: T0 - 60_000, ref: 'evt-9' };
+    const kept = outcomeFixture({ recordId: '12', status: 'billable', trail: [{ at: T0, version: 1, type: 'corrected', change: 'changed', fields: ['status'], from: 'not_billable', to: 'billable', lateInput }] });
+    const gone = outcomeFixture({ recordId: '12', seq: 2, status: 'billable', trail: [{ at: T0, version: 1, type: 'corrected', change: 'withdrawn', fields: [], from: 'billable', lateInput }] });
+    const state = stateWith('ticket', '12', [kept]);
+    state.withdrawn = [gone];
+    await save(state);
+    expect(ok(await trailOf(kept.outcomeId)).entries).toEqual([
+      { at: new Date(T0).toISOString(), version: 1, type: 'corrected', change: 'changed', fields: ['status'], from: 'not_billable', to: 'billable', lateInput: { ...lateInput, at: new Date(T0 - 60_000).toISOString() } },
+    ]);
+    expect(ok(await trailOf(gone.outcomeId)).entries).toMatchObject([{ type: 'corrected', change: 'withdrawn' }]);
+    // Withdrawn outcomes are out of the ledger: the card's list does not show them.
+    expect(ok(await cards().outcomes(JANE, { objectType: 'ticket', recordId: '12', limit: 50 })).outcomes.map((o) => o.outcomeId)).toEqual([kept.outcomeId]);
   });
 
   it('a long history stays well under 1 MB a page, for the list and the trail, and is still walked whole', async () => {

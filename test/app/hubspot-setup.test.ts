@@ -185,7 +185,7 @@ describe('hubspot setup: fresh portal', () => {
     expect(result.outLines).toContain('created group contacts.ob_billing_outcome');
     expect(result.outLines).toContain('created property tickets.ob_disputed');
     expect(result.outLines).toContain('created object schema ob_verification_log (28 properties, associated with contacts, deals, tickets)');
-    expect(result.outLines.at(-1)).toBe('done: 37 changes');
+    expect(result.outLines.at(-1)).toBe('done: 40 changes');
   });
 
   it('--dry-run sends only GETs and prints what it would create', async () => {
@@ -202,7 +202,7 @@ describe('hubspot setup: fresh portal', () => {
     expect(result.outLines).toContain('would create group deals.ob_billing_outcome');
     expect(result.outLines).toContain('would create property deals.ob_status');
     expect(result.outLines).toContain('would create object schema ob_verification_log (28 properties, associated with contacts, deals, tickets)');
-    expect(result.outLines.at(-1)).toBe('dry run: 37 changes would be made; nothing was sent but reads');
+    expect(result.outLines.at(-1)).toBe('dry run: 40 changes would be made; nothing was sent but reads');
   });
 });
 
@@ -401,7 +401,7 @@ describe('hubspot setup: fully set up', () => {
       `GET /crm/properties/2026-09/${LOG_TYPE_ID}`,
     ]);
     expect(result.outLines.filter((l) => !l.startsWith('unchanged '))).toEqual(['everything was already in place']);
-    expect(result.outLines).toHaveLength(3 * (1 + 11) + 28 + 3 + 1 + 1);
+    expect(result.outLines).toHaveLength(3 * (1 + 12) + 28 + 3 + 1 + 1);
   });
 
   it('reads the schema itself when the list leaves out its associations', async () => {

@@ -15,6 +15,7 @@ import type { DisputeAction } from '../../src/core/engine/input.ts';
 import { SETTLED } from '../../src/core/engine/outcome.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';
+import { newRecordState } from '../../src/core/engine/record-state.ts';
 import type { UserRef } from '../../src/core/types.ts';
 import { drainDeps, hubspotDouble, outcomeFixture, recordingLog, stateWith } from '../support/hubspot-double.ts';
 import { criteriaSet } from '../support/scenario.ts';
@@ -270,5 +271,14 @@ describe('write-back of a dispute', () => {
     // HubSpot may quote long values: the match is linear (an unbounded pattern took minutes on this, past the test's timeout).
     const long = 'x'.repeat(200_000);
     expect(withoutEmails(`${long}@${long}`)).toBe(`${long}@${long}`);
+  });
+});
+
+describe('billing properties of a record whose outcomes a late input withdrew', () => {
+  it('clears them (nothing to say is not the same as nothing written)', () => {
+    const state = newRecordState('ticket', '9');
+    expect(billingProperties(state)).toBeNull();
+    state.withdrawn = [outcomeFixture({ recordId: '9', status: 'billable' })];
+    expect(billingProperties(state)).toMatchObject({ ob_status: '', ob_outcome_id: '', ob_billable_count: '0', ob_disputed: 'false', ob_dispute_state: 'none', ob_credited_count: '0' });
   });
 });

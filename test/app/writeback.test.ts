@@ -114,6 +114,7 @@ describe('write-back', () => {
                 ob_disputed: 'false',
                 ob_dispute_state: 'none',
                 ob_credited_count: '0',
+                ob_over_limit: 'false',
               },
             },
           ],

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       adminToken: ADMIN,
       redisPrefix: 'ob',
       signalHoldMs: 10_000,
+      lateHorizonMs: undefined,
       sweepIntervalMs: 5_000,
       workerConcurrency: 16,
       workerLockMs: 30_000,
@@ -56,8 +57,20 @@ describe('loadConfig', () => {
       writebackPendingDelayMs: 30_000,
       crmReadIntervalMs: 250,
       disputeResolvers: { userIds: new Set(), emails: new Set() },
+      alertWebhook: null,
       criteriaEditors: new Set(),
     });
+  });
+
+  it('reads the alert webhook with its signing key, requires the key with the URL, and never echoes either', () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/XXXXSECRET';
+    const key = 'alert-signing-key-0123456789';
+    expect(ok({ ...minimal, ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: key }).alertWebhook).toEqual({ url, secret: key });
+    expect(problems({ ...minimal, ALERT_WEBHOOK_URL: url })).toEqual([{ variable: 'ALERT_WEBHOOK_SECRET', message: expect.stringContaining('is required with ALERT_WEBHOOK_URL') }]);
+    const bad = problems({ ...minimal, ALERT_WEBHOOK_URL: 'http://hooks.example.com/XXXXSECRET', ALERT_WEBHOOK_SECRET: 'short' });
+    expect(bad.map((p) => p.variable)).toEqual(['ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET']);
+    expect(JSON.stringify(bad)).not.toContain('XXXXSECRET');
+    expect(redactedConfig(ok({ ...minimal, ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: key })).alertWebhook).toBe('[redacted]');
   });
 
   it('reads dispute resolvers as user ids and lower-cased emails, and names an entry that is neither', () => {
@@ -81,6 +94,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
       REDIS_PREFIX: 'ob-prod',
       SIGNAL_HOLD_MS: '0',
+      LATE_HORIZON_MS: '172800000',
       SWEEP_INTERVAL_MS: '1000',
       WORKER_CONCURRENCY: '16',
       MAX_BODY_BYTES: '2097152',
@@ -100,6 +114,7 @@ describe('loadConfig', () => {
       redisUrl: 'rediss://:pw@redis.internal:6380/2',
       redisPrefix: 'ob-prod',
       signalHoldMs: 0,
+      lateHorizonMs: 172_800_000,
       sweepIntervalMs: 1000,
       workerConcurrency: 16,
       maxBodyBytes: 2_097_152,

@@ -55,7 +55,7 @@ function credit(period: string, criteriaId: string, criteriaVersion: number, qua
 /** Lines without their tier breakdown, which the charge tests check separately. */
 function summary(lines: InvoiceLine[]): unknown[] {
   return lines.map((line) => {
-    if (line.kind === 'credit') return line;
+    if (line.kind !== 'charge') return line;
     const { tiers: _tiers, ...rest } = line;
     return rest;
   });

@@ -346,6 +346,7 @@ describe('property-definitions/', () => {
         'ob_dispute_state',
         'ob_disputed',
         'ob_outcome_id',
+        'ob_over_limit',
         'ob_reason',
         'ob_settled_at',
         'ob_status',
@@ -359,6 +360,7 @@ describe('property-definitions/', () => {
     expect(byName['ob_disputed']).toMatchObject({ type: 'bool', fieldType: 'booleancheckbox' });
     expect(byName['ob_dispute_state']!.options!.map((o) => o.value)).toEqual(['none', 'open', 'upheld', 'rejected']);
     expect(byName['ob_credited_count']).toMatchObject({ type: 'number' });
+    expect(byName['ob_over_limit']).toMatchObject({ type: 'bool', fieldType: 'booleancheckbox' });
     expect(billing.properties.every((p) => p.hasUniqueValue !== true)).toBe(true);
   });
 
@@ -392,6 +394,7 @@ describe('property-definitions/', () => {
     const broken = structuredClone(billing);
     broken.properties[0] = { ...broken.properties[0], options: (broken.properties[0]!['options'] as unknown[]).slice(1) };
     broken.properties[1] = { ...broken.properties[1], fieldType: 'select' };
+    const added = broken.properties.length;
     broken.properties.push({ ...broken.properties[2], name: 'status_without_prefix' });
     broken.properties.push({ ...broken.properties[8], name: 'ob_unique_flag', hasUniqueValue: true });
     const messages = billingPropertiesSchema.safeParse(broken).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
@@ -399,8 +402,8 @@ describe('property-definitions/', () => {
       expect.arrayContaining([
         expect.stringMatching(/^properties\.0\.options: must list exactly the contract's values/),
         expect.stringMatching(/^properties\.1\.fieldType: a string property takes fieldType text or textarea/),
-        expect.stringMatching(/^properties\.11\.name: must be a lower-case internal name starting with ob_/),
-        expect.stringMatching(/^properties\.12\.hasUniqueValue: only string and number/),
+        expect.stringMatching(new RegExp(`^properties\\.${added}\\.name: must be a lower-case internal name starting with ob_`)),
+        expect.stringMatching(new RegExp(`^properties\\.${added + 1}\\.hasUniqueValue: only string and number`)),
       ]),
     );
     // A dispute state the write-back writes but HubSpot's dropdown lacks would fail every write of it.

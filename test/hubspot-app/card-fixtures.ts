@@ -21,6 +21,7 @@ export function outcome(overrides: Partial<Outcome> = {}): Outcome {
     reviewEndsAt: null,
     billingPeriod: '2026-11',
     charge: { amount: '0.99', currency: 'USD' },
+    overLimit: false,
     dispute: null,
     canDispute: true,
     canResolve: false,

@@ -6,24 +6,40 @@ import type { TrailEntry as CardTrailEntry } from '../../hubspot-app/src/app/car
 import { CATEGORY_WORDS } from '../../hubspot-app/src/app/cards/words/disputes.ts';
 import { REASON_WORDS, STATUS_NAMES, STATUS_TONES, reasonWords, statusName, statusSentence } from '../../hubspot-app/src/app/cards/words/outcomes.ts';
 import { timeWords } from '../../hubspot-app/src/app/cards/words/time.ts';
-import { CAUSE_WORDS, DISPUTE_STEP_WORDS, PRESS_WORDS, SIGNAL_WORDS, trailEntryWords } from '../../hubspot-app/src/app/cards/words/trail.ts';
-import type { TimerCause, TrailEntry } from '../../src/core/engine/outcome.ts';
+import { CAUSE_WORDS, DISPUTE_STEP_WORDS, FIELD_WORDS, PRESS_WORDS, SIGNAL_WORDS, trailEntryWords } from '../../hubspot-app/src/app/cards/words/trail.ts';
+import type { Outcome, TimerCause, TrailEntry } from '../../src/core/engine/outcome.ts';
 import { REASONS, STATUSES } from '../../src/core/types.ts';
 import type { SignalKind } from '../../src/core/types.ts';
 
 // The card may not import the service (it is uploaded alone), so it keeps its own words for the ledger's
 // codes. These checks fail when the ledger gains a code the card has no words for.
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const trailTypes: Exactly<TrailEntry['type'], keyof typeof PRESS_WORDS | keyof typeof DISPUTE_STEP_WORDS | 'signal' | 'transition' | 'late'> = true;
+const trailTypes: Exactly<TrailEntry['type'], keyof typeof PRESS_WORDS | keyof typeof DISPUTE_STEP_WORDS | 'signal' | 'transition' | 'late' | 'corrected'> = true;
 const signalKinds: Exactly<SignalKind, keyof typeof SIGNAL_WORDS | 'property' | 'crm_read'> = true;
 const causes: Exactly<TimerCause | 'signal' | 'dispute', keyof typeof CAUSE_WORDS> = true;
+// A correction names the fields that changed: every field but the trail and those the outcome id is made of.
+const correctable: Exactly<Exclude<keyof Outcome, 'trail' | 'outcomeId' | 'idempotencyKey' | 'seq' | 'criteriaId' | 'objectType' | 'recordId'>, keyof typeof FIELD_WORDS> = true;
 
 describe("the card's words for the ledger's codes", () => {
   it('has words and a colour for every status and words for every reason, and no others', () => {
     expect(Object.keys(STATUS_NAMES)).toEqual([...STATUSES]);
     expect(Object.keys(STATUS_TONES)).toEqual([...STATUSES]);
     expect(Object.keys(REASON_WORDS).sort()).toEqual([...REASONS].sort());
-    expect([trailTypes, signalKinds, causes]).toEqual([true, true, true]);
+    expect([trailTypes, signalKinds, causes, correctable]).toEqual([true, true, true, true]);
+  });
+
+  it('says a correction in a rep’s words: what arrived late, when it was made, and what it changed', () => {
+    const time = timeWords('UTC');
+    const lateInput = { input: 'signal', kind: 'property', at: '2026-11-03T09:00:00.000Z', ref: 'evt-1' };
+    const base = { at: '2026-11-03T12:00:00.000Z', version: 1, type: 'corrected', lateInput };
+    const changed = trailEntryWords({ ...base, change: 'changed', fields: ['status', 'settledAt', 'someNewField'], from: 'not_billable', to: 'billable' }, time);
+    expect(changed).toMatch(/^Corrected: A change made .+ arrived late, and the service went over the record again in the order things happened: its status, time it was settled, some new field changed \(.+ → .+\)$/);
+    expect(changed).toContain(time.at(lateInput.at));
+    expect(changed).toContain(`(${statusName('not_billable')} → ${statusName('billable')})`);
+    expect(trailEntryWords({ ...base, change: 'appeared', fields: [], to: 'open' }, time)).toMatch(/: this attempt started then$/);
+    expect(trailEntryWords({ ...base, change: 'withdrawn', fields: [], from: 'billable', lateInput: { ...lateInput, input: 'action', kind: 'open_dispute' } }, time)).toMatch(
+      /^Corrected: An action made .+: this attempt did not happen after all and is no longer counted or billed$/,
+    );
   });
 
   it('says a code it does not know as it is, rather than hiding it', () => {
@@ -43,9 +59,9 @@ describe("the card's words for the ledger's codes", () => {
   it('says a late change was counted when it arrived, with the time it was made, in the portal zone', () => {
     const late = { at: '2026-11-03T10:30:00.000Z', version: 1, type: 'late' };
     expect(trailEntryWords({ ...late, signalAt: '2026-11-03T10:04:00.000Z' }, timeWords('Europe/Berlin'))).toBe(
-      'A change made 3 Nov, 11:04 arrived late: counted when it arrived, unless this attempt had already settled',
+      'A change made 3 Nov, 11:04 arrived too late to be put in its place: counted at this time, unless this attempt had already settled',
     );
-    expect(trailEntryWords(late, timeWords('UTC'))).toBe('A change arrived late: counted when it arrived, unless this attempt had already settled');
+    expect(trailEntryWords(late, timeWords('UTC'))).toBe('A change arrived too late to be put in its place: counted at this time, unless this attempt had already settled');
   });
 
   it('words each trail entry type', () => {

@@ -129,6 +129,27 @@ describe('the card: outcomes', () => {
     expect(r.find(Text, { variant: 'microcopy' }).text).toBe("Times are in the portal's time zone (Europe/Berlin).");
   });
 
+  it('says in words that an outcome over the budget limit is billable but not charged (contract §8)', async () => {
+    const over = outcome({ outcomeId: 'a#9', overLimit: true, charge: { amount: '0.00', currency: 'USD' } });
+    fetchMock.mockResolvedValue(answer(200, page({ outcomes: [over, outcome({ outcomeId: 'a#10', status: 'credited', overLimit: true, canDispute: false })] })));
+    const r = renderCard();
+    await r.waitFor(() => expect(r.findAll(Tile)).toHaveLength(2));
+    const [billable, credited] = r.findAll(Tile);
+    expect(billable!.find(Text, part('status')).text).toBe("Billable, but over budget limit, not charged: this billing period's spending limit for these criteria was already reached");
+    expect(billable!.find(Text, part('fact-charge')).text).toBe('None: over budget limit, not charged');
+    expect(billable!.find(StatusTag).text).toBe('Billable');
+    expect(credited!.find(Text, part('status')).text).toBe('Credited: a dispute was upheld (it was over budget limit and never charged, so nothing is credited)');
+  });
+
+  it('reads an answer without overLimit (a service from before limits) as not over limit', async () => {
+    const { overLimit: _dropped, ...old } = outcome();
+    fetchMock.mockResolvedValue(answer(200, page({ outcomes: [old as ReturnType<typeof outcome>] })));
+    const r = renderCard();
+    await r.waitFor(() => expect(r.findAll(Tile)).toHaveLength(1));
+    expect(r.find(Tile).find(Text, part('status')).text).toBe('Billable');
+    expect(r.find(Tile).find(Text, part('fact-charge')).text).toBe('0.99 USD');
+  });
+
   it('says when the verification-log record is not written yet', async () => {
     fetchMock.mockResolvedValue(answer(200, page({ outcomes: [outcome({ verificationLogUrl: null })] })));
     const r = renderCard();

@@ -49,6 +49,7 @@ export function describeSignalStore(name: string, factory: StoreFactory): void {
     describeIngest(factory);
     describeLoad(factory);
     describeCommit(factory);
+    describeHistory(factory);
     describeIndexes(factory);
     describeActions(factory);
   });
@@ -92,7 +93,8 @@ function describeLoad(factory: StoreFactory): void {
   describe('load', () => {
     it('gives version 0, no state and nothing pending for a record never seen', async () => {
       const { store } = await factory.create();
-      expect(await store.load(ref('404'), Number.POSITIVE_INFINITY)).toEqual({ version: 0, state: null, pending: [], actions: [], pauses: [] });
+      expect(await store.load(ref('404'), Number.POSITIVE_INFINITY)).toEqual({ version: 0, state: null, pending: [], actions: [], pauses: [], kept: { checkpointed: false, oldestAt: null } });
+      expect(await store.history(ref('404'))).toEqual({ version: 0, checkpoint: null, kept: [] });
     });
 
     it('gives the signals up to the watermark (inclusive) in event time, equal times in arrival order, as they were stored', async () => {
@@ -243,6 +245,54 @@ function describeIndexes(factory: StoreFactory): void {
       await s.store.commit(commitOf(ref('1'), { version: 0, pending: [] }, { nextTimerAt: 1_000 }));
       expect(await s.store.noteRescue(ref('1'), 1_000, 1)).toBe(false);
       expect(await s.store.noteRescue(ref('1'), 1_000, 1)).toBe(true);
+    });
+  });
+}
+
+function describeHistory(factory: StoreFactory): void {
+  describe('kept history (late replay)', () => {
+    const read = (at: number): Signal => ({ kind: 'crm_read', objectType: 'ticket', recordId: '1', at, found: true, properties: { stage: 'r' } });
+
+    it('keeps the applied inputs and reads named, with a checkpoint, in one commit; a read sorts first at its instant', async () => {
+      const { store } = await factory.create();
+      await store.ingest(PORTAL, [item('a', press('1', 1_000, 'a')), item('b', press('1', 2_000, 'b')), item('c', press('1', 2_000, 'c'))]);
+      const loaded = await store.load(ref('1'), Number.POSITIVE_INFINITY);
+      const checkpoint = newRecordState('ticket', '1');
+      const keep = loaded.pending.map((p) => ({ member: p.member, at: p.signal.at }));
+      await store.commit(commitOf(ref('1'), loaded, { history: { keep, keepReads: [read(2_000)], drop: [], checkpoint } }));
+      const history = await store.history(ref('1'));
+      expect(history.version).toBe(1);
+      expect(history.checkpoint).toEqual(checkpoint);
+      const names = history.kept.map(({ input }) => ('kind' in input ? (input.kind === 'property' ? input.value : input.kind) : input.type));
+      expect(names).toEqual(['a', 'crm_read', 'b', 'c']);
+      expect((await store.load(ref('1'), Number.POSITIVE_INFINITY)).kept).toEqual({ checkpointed: true, oldestAt: 1_000 });
+    });
+
+    it('drops folded members and replaces the checkpoint only when a new one is given', async () => {
+      const { store } = await factory.create();
+      await store.ingest(PORTAL, [item('a', press('1', 1_000, 'a')), item('b', press('1', 2_000, 'b'))]);
+      const loaded = await store.load(ref('1'), Number.POSITIVE_INFINITY);
+      const first = newRecordState('ticket', '1');
+      await store.commit(commitOf(ref('1'), loaded, { history: { keep: loaded.pending.map((p) => ({ member: p.member, at: p.signal.at })), keepReads: [], drop: [], checkpoint: first } }));
+      await store.commit(commitOf(ref('1'), { version: 1, pending: [] }, { history: { keep: [], keepReads: [], drop: [], checkpoint: null } }));
+      expect((await store.history(ref('1'))).checkpoint).toEqual(first);
+      const folded = newRecordState('ticket', '1');
+      folded.clock = 1_001;
+      await store.commit(commitOf(ref('1'), { version: 2, pending: [] }, { history: { keep: [], keepReads: [], drop: [loaded.pending[0]!.member], checkpoint: folded } }));
+      const history = await store.history(ref('1'));
+      expect(history.checkpoint).toEqual(folded);
+      expect(history.kept.map((k) => k.input.at)).toEqual([2_000]);
+      expect((await store.load(ref('1'), 0)).kept).toEqual({ checkpointed: true, oldestAt: 2_000 });
+    });
+
+    it('keeps nothing on a commit that loses its compare-and-set', async () => {
+      const { store } = await factory.create();
+      await store.ingest(PORTAL, [item('a', press('1', 1_000))]);
+      const loaded = await store.load(ref('1'), Number.POSITIVE_INFINITY);
+      await store.commit(commitOf(ref('1'), { version: 0, pending: [] }));
+      const keep = [{ member: loaded.pending[0]!.member, at: 1_000 }];
+      expect((await store.commit(commitOf(ref('1'), loaded, { history: { keep, keepReads: [], drop: [], checkpoint: newRecordState('ticket', '1') } }))).ok).toBe(false);
+      expect(await store.history(ref('1'))).toEqual({ version: 1, checkpoint: null, kept: [] });
     });
   });
 }

@@ -1,12 +1,27 @@
 // The signal store in memory, with the Redis store's semantics: for use-case and HTTP tests that need no Redis.
 import { StoreUnavailableError, recordRefKey } from '../../app/ports.ts';
-import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingAction, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
-import type { DisputeAction } from '../../core/engine/input.ts';
+import type {
+  CommitRequest,
+  CommitResult,
+  HistoryChange,
+  IngestItem,
+  IngestResult,
+  LoadedRecord,
+  PendingAction,
+  PendingSignal,
+  RecordHistory,
+  RecordRef,
+  SignalStore,
+} from '../../app/ports.ts';
+import type { DisputeAction, RecordInput } from '../../core/engine/input.ts';
 import type { RecordState } from '../../core/engine/record-state.ts';
 import type { Signal } from '../../core/types.ts';
 import { appendLog, createActionData, pausesOf, portalLog, requestAnswer, storeAction } from './action-store.ts';
 import type { ActionData } from './action-store.ts';
 import { SortedSet } from './sorted-set.ts';
+
+/** A kept CRM read's member starts with sequence 0, so it sorts before the signals of its instant (as in Redis). */
+const KEPT_READ_PREFIX = `${'0'.repeat(16)}|`;
 
 /** As in Redis: HubSpot retries for 24 hours, a delivery is recognised for three days. */
 const SEEN_TTL_MS = 3 * 24 * 3_600_000;
@@ -44,6 +59,11 @@ export interface StoredRecord {
   /** Pending signals and dispute actions by member: the zero-padded sequence, so equal event times sort in the order stored. */
   readonly pending: SortedSet;
   readonly inputs: Map<string, Signal | DisputeAction>;
+  /** The record as of a time before which nothing kept can land (null until its first commit keeps history). */
+  checkpoint: RecordState | null;
+  /** Applied inputs kept for late replay, by member (score: event time), as the Redis `kept:` set. */
+  readonly kept: SortedSet;
+  readonly keptInputs: Map<string, RecordInput>;
 }
 
 /** Everything the store holds, named after the Redis keys it stands for. */
@@ -87,6 +107,7 @@ export function createMemorySignalStore(options: MemoryStoreOptions = {}): Memor
   return {
     ingest: up(ingest),
     load: up(load),
+    history: up(history),
     commit: up(commit),
     listRecords: (portalId) => (available(d), listRecords(d, portalId)),
     portals: up((data) => [...data.portals].sort((a, b) => a - b)),
@@ -117,7 +138,16 @@ function entry(d: Data, ref: RecordRef | null): StoredRecord | null {
   const key = recordRefKey(ref);
   let r = d.records.get(key);
   if (!r) {
-    r = { ref: { portalId: ref.portalId, objectType: ref.objectType, recordId: ref.recordId }, version: 0, state: null, pending: new SortedSet(), inputs: new Map() };
+    r = {
+      ref: { portalId: ref.portalId, objectType: ref.objectType, recordId: ref.recordId },
+      version: 0,
+      state: null,
+      pending: new SortedSet(),
+      inputs: new Map(),
+      checkpoint: null,
+      kept: new SortedSet(),
+      keptInputs: new Map(),
+    };
     d.records.set(key, r);
   }
   return r;
@@ -159,7 +189,7 @@ function storeOne(d: Data, portalId: number, { identity, signal }: IngestItem, s
 function load(d: Data, record: RecordRef, watermark: number): LoadedRecord {
   const pauses = pausesOf(d, record.portalId);
   const r = d.records.get(recordRefKey(record));
-  if (!r) return { version: 0, state: null, pending: [], actions: [], pauses };
+  if (!r) return { version: 0, state: null, pending: [], actions: [], pauses, kept: { checkpointed: false, oldestAt: null } };
   const pending: PendingSignal[] = [];
   const actions: PendingAction[] = [];
   for (const [member] of r.pending.upTo(watermark)) {
@@ -169,7 +199,34 @@ function load(d: Data, record: RecordRef, watermark: number): LoadedRecord {
     else actions.push({ member, seq: Number(member), action: input });
   }
   // The caller updates the loaded state in place: a copy, too.
-  return { version: r.version, state: r.state === null ? null : structuredClone(r.state), pending, actions, pauses };
+  const kept = { checkpointed: r.checkpoint !== null, oldestAt: r.kept.first()?.[1] ?? null };
+  return { version: r.version, state: r.state === null ? null : structuredClone(r.state), pending, actions, pauses, kept };
+}
+
+function history(d: Data, record: RecordRef): RecordHistory {
+  const r = d.records.get(recordRefKey(record));
+  if (!r) return { version: 0, checkpoint: null, kept: [] };
+  const kept = r.kept.upTo(Number.POSITIVE_INFINITY).map(([member]) => ({ member, input: structuredClone(r.keptInputs.get(member)!) }));
+  return { version: r.version, checkpoint: r.checkpoint === null ? null : structuredClone(r.checkpoint), kept };
+}
+
+/** Keeps the applied inputs (before they leave the pending set), drops the folded ones, saves a new checkpoint. */
+function changeHistory(r: StoredRecord, change: HistoryChange | undefined): void {
+  if (change === undefined) return;
+  for (const { member, at } of change.keep) {
+    const input = r.inputs.get(member);
+    if (input === undefined) continue;
+    r.kept.set(member, at);
+    r.keptInputs.set(member, structuredClone(input));
+  }
+  // Reads sort before the sequenced inputs of their instant, as in Redis.
+  for (const read of change.keepReads) {
+    const member = `${KEPT_READ_PREFIX}${JSON.stringify(read)}`;
+    r.kept.set(member, read.at);
+    r.keptInputs.set(member, structuredClone(read));
+  }
+  for (const member of change.drop) if (r.kept.delete(member)) r.keptInputs.delete(member);
+  if (change.checkpoint !== null) r.checkpoint = structuredClone(change.checkpoint);
 }
 
 function commit(d: Data, c: CommitRequest): CommitResult {
@@ -178,6 +235,7 @@ function commit(d: Data, c: CommitRequest): CommitResult {
   const key = recordRefKey(c.record);
   r.version++;
   r.state = structuredClone(c.state);
+  changeHistory(r, c.history);
   for (const p of c.applied) if (r.pending.delete(p.member)) r.inputs.delete(p.member);
   for (const e of c.logged ?? []) appendLog(d, c.record.portalId, e);
   // An earlier write-back due time wins, so a settlement is never held back by a pending change before it.

@@ -23,9 +23,16 @@ export interface Metrics {
   readonly webhookEvents: Counter<'result' | 'reason'>;
   readonly decisionDuration: Histogram<never>;
   readonly signalsApplied: Counter<never>;
+  /** Signals older than their record's checkpoint (past the late horizon): folded in at its clock, marked `late`. */
   readonly lateSignals: Counter<never>;
+  /** Late signals and actions (within the horizon) put in their place by a replay of their record. */
+  readonly lateReplayed: Counter<'input'>;
+  /** Outcomes a replay changed, by change: `changed`, `appeared`, `withdrawn`. */
+  readonly outcomeCorrections: Counter<'change'>;
   /** Outcomes settled billable on signals alone because their HubSpot read did not come in time. */
   readonly unverifiedSettlements: Counter<never>;
+  /** Budget alerts delivered (contract §8), by criteria id and threshold: each alert counted once, by the process that delivered it. */
+  readonly budgetAlerts: Counter<'criteria_id' | 'threshold'>;
   readonly queueJobs: Gauge<'state'>;
   readonly outcomes: Gauge<'status'>;
   /** HubSpot calls by operation (batch_update, batch_upsert, associate, batch_read) and result (ok, partial, rate_limited, ...). */
@@ -58,7 +65,13 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
-  return { registry, ...eventCounters(registry), ...scrapeGauges(registry, options), contentType: registry.contentType, render: () => registry.metrics() };
+  const budgetAlerts = new Counter({
+    name: 'ob_budget_alerts_total',
+    help: 'Budget alerts fired (contract §8), by criteria id and threshold (percent of expected); each once per portal, id, period and threshold across all workers.',
+    labelNames: ['criteria_id', 'threshold'] as const,
+    registers: [registry],
+  });
+  return { registry, budgetAlerts, ...eventCounters(registry), ...scrapeGauges(registry, options), contentType: registry.contentType, render: () => registry.metrics() };
 }
 
 type ScrapeGauges = Pick<Metrics, 'queueJobs' | 'outcomes' | 'hubspotBacklog' | 'collectFailures'>;
@@ -122,7 +135,7 @@ function scrapeGauges(registry: Registry, options: MetricsOptions): ScrapeGauges
   return gauges;
 }
 
-type EventCounters = Omit<Metrics, keyof ScrapeGauges | 'registry' | 'contentType' | 'render'>;
+type EventCounters = Omit<Metrics, keyof ScrapeGauges | 'registry' | 'contentType' | 'render' | 'budgetAlerts'>;
 
 /** Counters and the histogram the receiver, the workers and the HubSpot drains move as things happen. */
 function eventCounters(registry: Registry): EventCounters {
@@ -152,11 +165,7 @@ function eventCounters(registry: Registry): EventCounters {
       registers: [registry],
     }),
     signalsApplied: new Counter({ name: 'ob_signals_applied_total', help: 'Signals applied to record state.', registers: [registry] }),
-    lateSignals: new Counter({
-      name: 'ob_late_signals_total',
-      help: 'Signals that arrived after their record had moved past their event time.',
-      registers: [registry],
-    }),
+    ...lateCounters(registry),
     unverifiedSettlements: new Counter({ name: 'ob_unverified_settlements_total', help: 'Outcomes settled billable on signals alone: their HubSpot read did not come in time.', registers: [registry] }),
     hubspotCalls: new Counter({
       name: 'ob_hubspot_calls_total',
@@ -192,5 +201,28 @@ export function hubspotObserver(metrics: Metrics): HubSpotObserver {
     written: (kind, n) => metrics.hubspotWrites.inc({ kind }, n),
     deadLettered: (kind, n) => metrics.hubspotDeadLetters.inc({ kind }, n),
     read: (result, n) => metrics.hubspotReads.inc({ result }, n),
+  };
+}
+
+/** Late inputs: replayed in their place, the outcomes they corrected, and those past the horizon (docs/decisions.md, "Late signals"). */
+function lateCounters(registry: Registry): Pick<Metrics, 'lateSignals' | 'lateReplayed' | 'outcomeCorrections'> {
+  return {
+    lateSignals: new Counter({
+      name: 'ob_late_signals_total',
+      help: 'Signals that arrived later than the late horizon: applied at their record\'s checkpoint, marked late, unable to change settled history.',
+      registers: [registry],
+    }),
+    lateReplayed: new Counter({
+      name: 'ob_late_replayed_total',
+      help: 'Late signals and actions, by input, put in their event-time place by replaying their record from its checkpoint.',
+      labelNames: ['input'] as const,
+      registers: [registry],
+    }),
+    outcomeCorrections: new Counter({
+      name: 'ob_outcome_corrections_total',
+      help: 'Outcomes a late input\'s replay changed, by change (changed, appeared, withdrawn); each has a corrected entry in its trail.',
+      labelNames: ['change'] as const,
+      registers: [registry],
+    }),
   };
 }

@@ -92,23 +92,28 @@ export interface WorkerHandlers {
   readonly writeback?: () => Promise<unknown>;
   /** Answers queued CRM read requests; absent without an access token. */
   readonly crmRead?: () => Promise<unknown>;
+  /** Re-checks budget alerts a dead worker left unchecked and delivers the alerts that are due. */
+  readonly alerts?: () => Promise<unknown>;
 }
 
 /** Repeating jobs that drain work to and from HubSpot; any worker may run them, the drains lock themselves. */
 export const WRITEBACK_JOB = 'writeback';
 export const CRM_READ_JOB = 'crm-read';
+export const ALERTS_JOB = 'alerts';
 
 /**
  * The worker runs these jobs: `record` (bring a record up to the watermark), `sweep` (a repeating
  * safety net that wakes every record whose signals or timers are due but has no job, e.g. after a
  * crash between storing signals and adding their job), and the repeating HubSpot drains `writeback`
- * and `crm-read` (a worker without their handlers lets them pass: nothing is written or read).
+ * and `crm-read` (a worker without their handlers lets them pass: nothing is written or read), and
+ * the repeating `alerts` (budget alerts: checks a dead worker left, deliveries that are due).
  */
 export function createRecordWorker(s: QueueSettings & { concurrency: number; lockDurationMs?: number }, h: WorkerHandlers): Worker {
   const worker = new Worker(
     RECORD_QUEUE,
     async (job: Job, token?: string) => {
       if (job.name === 'sweep') return h.sweep();
+      if (job.name === ALERTS_JOB) return h.alerts ? h.alerts() : null;
       if (job.name === WRITEBACK_JOB || job.name === CRM_READ_JOB) {
         const drain = job.name === WRITEBACK_JOB ? h.writeback : h.crmRead;
         if (drain === undefined) return { skipped: 'no HubSpot access token' };
@@ -150,6 +155,11 @@ function recordJobData(job: Job): RecordJob {
 
 export async function scheduleSweeper(queue: Queue, everyMs: number): Promise<void> {
   await queue.upsertJobScheduler('sweep', { every: everyMs }, { name: 'sweep', data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } });
+}
+
+/** The budget alerts' safety net and delivery queue, on repeat: any worker may run it, deliveries are leased. */
+export async function scheduleAlerts(queue: Queue, everyMs: number): Promise<void> {
+  await queue.upsertJobScheduler(ALERTS_JOB, { every: everyMs }, { name: ALERTS_JOB, data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } });
 }
 
 export interface HubSpotDrainSchedule {

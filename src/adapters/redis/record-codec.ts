@@ -66,6 +66,8 @@ const storedRecordSchema = z.strictObject({
   // JSON has no infinities: null stands for "nothing applied yet".
   clock: z.number().nullable(),
   paused: z.number().int().nonnegative().default(0),
+  // Only once a late input's replay withdrew an outcome (src/core/engine/replay.ts).
+  withdrawn: z.array(outcomeSchema).optional(),
 });
 
 export function encodeRecord(state: RecordState): string {
@@ -81,8 +83,11 @@ export function encodeRecord(state: RecordState): string {
     outcomes: state.outcomes,
     clock: Number.isFinite(state.clock) ? state.clock : null,
     paused: state.paused,
+    ...(state.withdrawn && state.withdrawn.length > 0 ? { withdrawn: state.withdrawn } : {}),
   });
 }
+
+const outcomeOf = (o: z.infer<typeof outcomeSchema>): Outcome => ({ ...o, trail: o.trail as unknown as TrailEntry[] }) satisfies Outcome;
 
 /** A stored state that does not decode is corruption, not bad input: it throws and the job retries loudly. */
 export function decodeRecord(json: string): RecordState {
@@ -95,9 +100,10 @@ export function decodeRecord(json: string): RecordState {
     gone: parsed.gone,
     goneAt: parsed.goneAt ?? Number.NEGATIVE_INFINITY,
     mergedInto: parsed.mergedInto,
-    outcomes: parsed.outcomes.map((o) => ({ ...o, trail: o.trail as unknown as TrailEntry[] }) satisfies Outcome),
+    outcomes: parsed.outcomes.map(outcomeOf),
     clock: parsed.clock ?? Number.NEGATIVE_INFINITY,
     paused: parsed.paused,
+    ...(parsed.withdrawn ? { withdrawn: parsed.withdrawn.map(outcomeOf) } : {}),
   };
 }
 

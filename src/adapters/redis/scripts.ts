@@ -16,7 +16,7 @@ export class ScriptReplyError extends Error {
 
 export interface Script<Result> {
   /**
-   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-8` takes 8;
+   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-11` takes 11;
    * `ingest-4+2n` takes 4, then 2 per item (the count then goes with each call).
    */
   readonly file: string;
@@ -111,16 +111,52 @@ function decodeCount(reply: unknown, script: string): number {
   return reply;
 }
 
+/** {alert id, ...}: the alerts recorded now. */
+function decodeIds(reply: unknown, script: string): string[] {
+  if (!Array.isArray(reply) || !reply.every((x) => typeof x === 'string')) throw new ScriptReplyError(script, reply);
+  return reply as string[];
+}
+
+export interface TakenAlert {
+  readonly alertId: string;
+  readonly json: string;
+  readonly takes: number;
+  readonly announced: boolean;
+}
+
+/** {alert id, delivery JSON, takes, announced 0|1, ...}. */
+function decodeTaken(reply: unknown, script: string): TakenAlert[] {
+  if (!Array.isArray(reply) || reply.length % 4 !== 0) throw new ScriptReplyError(script, reply);
+  const out: TakenAlert[] = [];
+  for (let i = 0; i < reply.length; i += 4) {
+    const [alertId, json, takes, announced] = reply.slice(i, i + 4) as unknown[];
+    if (typeof alertId !== 'string' || typeof json !== 'string' || !isInt(takes) || (announced !== 0 && announced !== 1)) throw new ScriptReplyError(script, reply);
+    out.push({ alertId, json, takes, announced: announced === 1 });
+  }
+  return out;
+}
+
+/** 1: counted now; 2: counted already; 0: the record changed since it was read. */
+function decodeBackfill(reply: unknown, script: string): 'counted' | 'already' | 'changed' {
+  if (reply === 1) return 'counted';
+  if (reply === 2) return 'already';
+  if (reply === 0) return 'changed';
+  throw new ScriptReplyError(script, reply);
+}
+
 /** The scripts; each .lua header names its KEYS, ARGV and return codes, and why. */
 export const SCRIPTS = {
   ingest: declare('ingest-4+2n', decodeIngest, 'store_unavailable'),
-  commit: declare('commit-8', decodeCommit),
+  commit: declare('commit-11', decodeCommit),
   // An operator's write answers 503 while Redis is down, as a webhook does: the card offers to try again.
   dispute: declare('dispute-6', decodeActionStore, 'store_unavailable'),
   pause: declare('pause-3', decodeActionStore, 'store_unavailable'),
   rateLimit: declare('rate-limit-2', decodeRateLimit),
   unlock: declare('unlock-1', decodeUnlock),
   writebackFinish: declare('writeback-finish-3+n', decodeCount),
+  alertClaim: declare('alert-claim-5', decodeIds),
+  alertTake: declare('alert-take-2', decodeTaken),
+  chargesBackfill: declare('charges-backfill-2', decodeBackfill),
   criteriaPublish: declare('criteria-publish-4', decodeCount),
 } as const;
 

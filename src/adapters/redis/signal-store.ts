@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
 import { recordRefKey } from '../../app/ports.ts';
-import type { CommitRequest, CommitResult, IngestItem, IngestResult, LoadedRecord, PendingAction, PendingSignal, RecordRef, SignalStore } from '../../app/ports.ts';
+import type { CommitRequest, CommitResult, IngestItem, IngestResult, KeptInput, LoadedRecord, PendingAction, PendingSignal, RecordHistory, RecordRef, SignalStore } from '../../app/ports.ts';
+import type { Signal } from '../../core/types.ts';
 import { decodePauseAction, decodePendingInput, encodeLogEntry } from './action-codec.ts';
 import { pauses, portalLog, readAll, requestAnswer, storeAction } from './action-store.ts';
 import { decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
@@ -26,6 +27,8 @@ export interface RedisKeys {
   parked: string;
   seen(identity: string): string;
   pending(r: RecordRef): string;
+  /** The record's applied inputs kept for late replay (zset: score = event time). */
+  kept(r: RecordRef): string;
   state(r: RecordRef): string;
   /** The portal's append-only log (list) that `export` reads. */
   log(portalId: number): string;
@@ -33,6 +36,10 @@ export interface RedisKeys {
   pauses(portalId: number): string;
   /** The answer given to one request id of a portal (string, expires). */
   request(portalId: number, requestId: string): string;
+  /** The portal's charge counters for budget alerts (hash; src/core/alerts/charge-counts.ts). */
+  charges(portalId: number): string;
+  /** Periods of ids whose charge went up and whose alert check is not done yet (zset: `portal|id|period` -> event time). */
+  alertChecks: string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
@@ -48,13 +55,22 @@ export function redisKeys(prefix: string): RedisKeys {
     // Identities are long JSON tuples; a digest keeps the key small and its contents out of Redis.
     seen: (identity) => `${prefix}:seen:${createHash('sha256').update(identity).digest('base64url')}`,
     pending: (r) => `${prefix}:pending:${recordRefKey(r)}`,
+    kept: (r) => `${prefix}:kept:${recordRefKey(r)}`,
     state: (r) => `${prefix}:rec:${recordRefKey(r)}`,
     log: (portalId) => `${prefix}:log:${portalId}`,
     pauses: (portalId) => `${prefix}:pauses:${portalId}`,
     // Request ids come from the card: a digest keeps whatever it sends out of the key's shape.
     request: (portalId, requestId) => `${prefix}:request:${portalId}:${createHash('sha256').update(requestId).digest('base64url')}`,
+    charges: (portalId) => `${prefix}:charges:${portalId}`,
+    alertChecks: `${prefix}:alert-checks`,
   };
 }
+
+/** An alert check's member: portal, criteria id and period (ids and periods hold no `|`). */
+export const alertCheckMember = (portalId: number, criteriaId: string, period: string): string => `${portalId}|${criteriaId}|${period}`;
+
+/** The counters' field that counts the marks of one check: a check clears its mark only if no commit marked it again since its read. */
+export const alertRevisionField = (criteriaId: string, period: string): string => `~rev|${criteriaId}|${period}`;
 
 export function parseRecordKey(key: string): RecordRef | null {
   const [portal, objectType, recordId, ...rest] = key.split(':');
@@ -74,6 +90,7 @@ export function createRedisSignalStore(redis: Redis, prefix: string): SignalStor
     keys: ctx.keys,
     ingest: (portalId, items) => ingest(ctx, portalId, items),
     load: (record, watermark) => load(ctx, record, watermark),
+    history: (record) => history(ctx, record),
     commit: (request) => commit(ctx, request),
     listRecords: (portalId) => listRecords(ctx, portalId),
     portals: async () => (await redis.smembers(ctx.keys.portals)).map(Number).sort((a, b) => a - b),
@@ -111,9 +128,16 @@ async function ingest({ redis, keys }: Ctx, portalId: number, items: readonly In
 async function load({ redis, keys }: Ctx, record: RecordRef, watermark: number): Promise<LoadedRecord> {
   const max = Number.isFinite(watermark) ? String(watermark) : watermark > 0 ? '+inf' : '-inf';
   // One round trip for the three reads; the commit's compare-and-set catches anything that changes in between.
-  const [[v, s], members, pauseLog] = await readAll(
-    redis.pipeline().hmget(keys.state(record), 'v', 's').zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES').lrange(keys.pauses(record.portalId), 0, -1),
-  ) as [(string | null)[], string[], string[]];
+  // The checkpoint and the kept inputs are not read here: only whether they exist and how old the oldest is.
+  const [[v, s], members, pauseLog, checkpointed, oldest] = await readAll(
+    redis
+      .pipeline()
+      .hmget(keys.state(record), 'v', 's')
+      .zrangebyscore(keys.pending(record), '-inf', max, 'WITHSCORES')
+      .lrange(keys.pauses(record.portalId), 0, -1)
+      .hexists(keys.state(record), 'c')
+      .zrange(keys.kept(record), '0', '0', 'WITHSCORES'),
+  ) as [(string | null)[], string[], string[], number, string[]];
   const pending: PendingSignal[] = [];
   const actions: PendingAction[] = [];
   for (let i = 0; i < members.length; i += 2) {
@@ -124,18 +148,39 @@ async function load({ redis, keys }: Ctx, record: RecordRef, watermark: number):
     if ('signal' in input) pending.push({ member, seq, signal: input.signal });
     else actions.push({ member, seq, action: input.action });
   }
+  const kept = { checkpointed: checkpointed === 1, oldestAt: oldest[1] === undefined ? null : Number(oldest[1]) };
   // ZRANGEBYSCORE already orders by (score, member), and members start with the zero-padded sequence.
-  return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending, actions, pauses: pauseLog.map(decodePauseAction) };
+  return { version: v ? Number(v) : 0, state: s ? decodeRecord(s) : null, pending, actions, pauses: pauseLog.map(decodePauseAction), kept };
 }
 
-function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [] }: CommitRequest): Promise<CommitResult> {
+async function history({ redis, keys }: Ctx, record: RecordRef): Promise<RecordHistory> {
+  const [[v, c], members] = await readAll(redis.pipeline().hmget(keys.state(record), 'v', 'c').zrange(keys.kept(record), '0', '-1')) as [(string | null)[], string[]];
+  const kept: KeptInput[] = members.map((member) => {
+    const input = decodePendingInput(member.slice(member.indexOf('|') + 1));
+    return { member, input: 'signal' in input ? input.signal : input.action };
+  });
+  return { version: v ? Number(v) : 0, checkpoint: c ? decodeRecord(c) : null, kept };
+}
+
+/** A kept CRM read's member: sequence 0 sorts it before the signals of its instant, as the run applied it. */
+const keptReadMember = (read: Signal): string => `${'0'.repeat(16)}|${encodeSignal(read)}`;
+
+function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], history: change, counters = { delta: {}, full: {} }, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
   const statusDelta: Record<string, number> = {};
   for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
   for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
-  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId)];
+  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId), keys.kept(record), keys.charges(record.portalId), keys.alertChecks];
   const log = logged.map(encodeLogEntry);
-  const args = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', log.length, ...log, ...applied.map((p) => p.member)];
-  return runScript(redis, SCRIPTS.commit, ks, args);
+  const keep: (string | number)[] = [];
+  for (const k of change?.keep ?? []) keep.push(k.at, k.member);
+  for (const read of change?.keepReads ?? []) keep.push(read.at, keptReadMember(read));
+  const drop = change?.drop ?? [];
+  const checkpoint = change?.checkpoint ? encodeRecord(change.checkpoint) : '';
+  // cjson decodes an empty JSON object as an empty table, and so an empty array: either means none.
+  const checks = JSON.stringify(chargeChecks.map((c) => [alertCheckMember(record.portalId, c.criteriaId, c.period), String(c.at), alertRevisionField(c.criteriaId, c.period)]));
+  const charges = JSON.stringify({ d: counters.delta, f: counters.full });
+  const head = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', checkpoint, log.length, keep.length / 2, drop.length, charges, checks];
+  return runScript(redis, SCRIPTS.commit, ks, [...head, ...log, ...keep, ...drop, ...applied.map((p) => p.member)]);
 }
 
 async function* listRecords({ redis, keys }: Ctx, portalId: number | undefined): AsyncIterable<RecordRef> {

@@ -21,6 +21,8 @@ export interface WritebackKeys {
   readonly writtenRecords: string;
   /** List of DeadLetter JSON, newest first. */
   readonly deadLetters: string;
+  /** Per portal, hash record key -> its over-limit outcome ids as the last drain saved them. */
+  readonly overLimit: (portalId: number) => string;
 }
 
 export function writebackKeys(prefix: string): WritebackKeys {
@@ -29,6 +31,7 @@ export function writebackKeys(prefix: string): WritebackKeys {
     writtenOutcomes: `${prefix}:written`,
     writtenRecords: `${prefix}:written-records`,
     deadLetters: `${prefix}:dead-letters`,
+    overLimit: (portalId) => `${prefix}:over-limit:${portalId}`,
   };
 }
 
@@ -92,6 +95,25 @@ export function createRedisWritebackStore(
 
     async outboxSize() {
       return redis.zcard(keys.outbox);
+    },
+
+    ...overLimitMarks(redis, keys),
+  };
+}
+
+function overLimitMarks(redis: Redis, keys: WritebackKeys): Pick<WritebackStore, 'overLimitMarks' | 'saveOverLimitMarks'> {
+  return {
+    async overLimitMarks(portalId) {
+      return new Map(Object.entries(await redis.hgetall(keys.overLimit(portalId))));
+    },
+
+    // One MULTI: the marks and the records they put back in the outbox change together.
+    async saveOverLimitMarks(portalId, changes, requeue, now) {
+      const multi = redis.multi();
+      if (changes.set.size > 0) multi.hset(keys.overLimit(portalId), Object.fromEntries(changes.set));
+      if (changes.drop.length > 0) multi.hdel(keys.overLimit(portalId), ...changes.drop);
+      for (const key of requeue) multi.zadd(keys.outbox, Math.floor(now), key);
+      await multi.exec();
     },
   };
 }

@@ -10,7 +10,7 @@ import { createPublishedCriteriaStore } from '../../adapters/redis/published-cri
 import { publishCriteria, SUBSCRIPTION_ADVICE } from '../../app/criteria-publish.ts';
 import { combine, publishedSource } from '../../app/published-criteria.ts';
 import type { PublishedVersion } from '../../app/published-criteria.ts';
-import { criteriaEditors } from '../../config/criteria-editors.ts';
+import { criteriaEditors } from '../../config/user-lists.ts';
 import { versionKey } from '../../core/criteria/criteria-set.ts';
 import type { SourcedVersion } from '../../core/criteria/criteria-set.ts';
 import { parseCriteriaText } from '../../core/criteria/parse-file.ts';

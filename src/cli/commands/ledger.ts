@@ -2,7 +2,7 @@
 import { formatSourcedProblem, loadCriteriaFiles } from '../../adapters/files/criteria-files.ts';
 import { createRedisSignalStore } from '../../adapters/redis/signal-store.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
-import { compareOutcomes, invoiceOf, outcomeView, summarize } from '../../core/ledger-view.ts';
+import { compareOutcomes, invoiceOf, markOverLimit, outcomeView, summarize } from '../../core/ledger-view.ts';
 import { parseCommandArgs, reportFormat } from '../args.ts';
 import { devSessionHelp, given } from '../dev-session-fallback.ts';
 import { EXIT, UsageError } from '../io.ts';
@@ -88,6 +88,7 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
       paused += state.paused;
     }
     outcomes.sort(compareOutcomes);
+    markOverLimit(outcomes, criteria.set);
     const report = {
       outcomes: outcomes.map((o) => outcomeView(o, values.trail === true)),
       invoice: invoiceOf(outcomes, criteria.set),

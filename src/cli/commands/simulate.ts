@@ -5,6 +5,7 @@ import { formatSourcedProblem, loadCriteriaFiles, readError } from '../../adapte
 import { parseEventsText } from '../../adapters/hubspot/events-file.ts';
 import { parseRecordsText } from '../../adapters/hubspot/records-file.ts';
 import { toSignals } from '../../adapters/hubspot/webhook-signals.ts';
+import { alertView, budgetAlerts, budgetAtOf, priceOfVersions } from '../../core/alerts/thresholds.ts';
 import { outcomeView } from '../../core/ledger-view.ts';
 import { simulate } from '../../core/simulate.ts';
 import type { SimulationRefusal } from '../../core/simulate.ts';
@@ -24,7 +25,8 @@ export const simulateHelp = `Usage: outcome-billing simulate --criteria <file> -
                               [--actions <file>] [--until <ISO time>] [--format table|json] [--trail]
 
 Replays recorded HubSpot webhook events through the same decision core the live service uses, with
-virtual time, and prints the ledger and the invoice. Needs neither Redis nor HubSpot.
+virtual time, and prints the ledger, the invoice and the budget alerts the replay fires (criteria with
+a budget, contract §8). Needs neither Redis nor HubSpot.
 
   --criteria <file>   criteria file (YAML or JSON) or folder; may be given more than once
   --events <file>     HubSpot webhook events: a JSON array (batches may be nested) or JSON Lines
@@ -82,6 +84,7 @@ export async function simulateCommand(args: readonly string[], io: CliIo): Promi
     outcomes: result.outcomes.map((o) => outcomeView(o, values.trail === true)),
     invoice: result.invoice,
     summary: result.summary,
+    alerts: budgetAlerts(result.outcomes, priceOfVersions(criteria.set), budgetAtOf(criteria.set)).map(alertView),
     input: {
       portalId: mapped.portalId,
       events: events.events.length,

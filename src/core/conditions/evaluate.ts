@@ -30,10 +30,7 @@ function build(node: Node, names: string[]): Test {
     case 'bare':
       // A bare name reads the value as a HubSpot boolean: "true" in any case, so a hand-typed "TRUE" counts.
       // `x = true` stays an exact string test like every other `=`.
-      return (p) => {
-        const v = p.get(name);
-        return v !== undefined && (v === 'true' || (v.length === 4 && v.toLowerCase() === 'true'));
-      };
+      return (p) => p.get(name)?.toLowerCase() === 'true';
     case 'cmp':
       return comparison(name, node.op, node.value);
     case 'in':
@@ -44,21 +41,11 @@ function build(node: Node, names: string[]): Test {
 }
 
 function all(tests: readonly Test[]): Test {
-  const [a, b] = tests;
-  if (tests.length === 2 && a !== undefined && b !== undefined) return (p) => a(p) && b(p);
-  return (p) => {
-    for (const t of tests) if (!t(p)) return false;
-    return true;
-  };
+  return (p) => tests.every((t) => t(p));
 }
 
 function any(tests: readonly Test[]): Test {
-  const [a, b] = tests;
-  if (tests.length === 2 && a !== undefined && b !== undefined) return (p) => a(p) || b(p);
-  return (p) => {
-    for (const t of tests) if (t(p)) return true;
-    return false;
-  };
+  return (p) => tests.some((t) => t(p));
 }
 
 /** An empty value is unknown (contract §2), exactly like a missing one. */
@@ -74,12 +61,12 @@ function comparison(name: string, op: CompareOp, literal: string): Test {
     case '=':
       return (p) => {
         const v = p.get(name);
-        return isKnown(v) && (v === literal || order(v) === 0);
+        return isKnown(v) && order(v) === 0;
       };
     case '!=':
       return (p) => {
         const v = p.get(name);
-        return isKnown(v) && v !== literal && order(v) !== 0;
+        return isKnown(v) && order(v) !== 0;
       };
     case '<':
       return (p) => {
@@ -105,14 +92,9 @@ function comparison(name: string, op: CompareOp, literal: string): Test {
 }
 
 function membership(name: string, literals: readonly string[], negated: boolean): Test {
-  // Same equality as `=`: an exact text match settles it; otherwise only a decimal value can equal a decimal
-  // literal, which canonical forms ("04" → "4", "4.50" → "4.5") decide without floating point.
-  const texts = new Set(literals);
-  const decimals = new Set(literals.filter((l) => decimalWeight(l) >= 0).map(canonicalDecimal));
-  const member =
-    decimals.size === 0
-      ? (v: string) => texts.has(v)
-      : (v: string) => texts.has(v) || (decimalWeight(v) >= 0 && decimals.has(canonicalDecimal(v)));
+  // The equality of `=`, literal by literal: one definition, so "04" IN (4) and -0 IN (0) agree with `=`.
+  const orders = literals.map(orderAgainst);
+  const member = (v: string) => orders.some((order) => order(v) === 0);
   return negated
     ? (p) => {
         const v = p.get(name);
@@ -151,7 +133,7 @@ function textTest(name: string, op: TextOp, literal: string): Test {
  * units (JavaScript's own string order). Returns <0, 0 or >0 as the value sorts before, with or after it.
  */
 export function orderAgainst(literal: string): (value: string) => number {
-  const byText = (v: string) => (v < literal ? -1 : v > literal ? 1 : 0);
+  const byText = (v: string) => compare(v, literal);
   const weight = decimalWeight(literal);
   if (weight < 0) return byText;
   const exact = canonical(literal);
@@ -163,9 +145,13 @@ export function orderAgainst(literal: string): (value: string) => number {
     const w = decimalWeight(v);
     if (w < 0) return byText(v);
     if (w > FLOAT_SAFE_DIGITS) return compareCanonical(canonical(v), exact);
-    const m = Number(v);
-    return m < n ? -1 : m > n ? 1 : 0;
+    return compare(Number(v), n);
   };
+}
+
+/** -1, 0 or 1 as `a` sorts before, with or after `b`: JavaScript's own order of numbers or of UTF-16 code units. */
+function compare<T extends number | string>(a: T, b: T): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Compares two property-style values with the `=`/`<` rules of contract §2. */
@@ -224,15 +210,11 @@ function canonical(s: string): Canonical {
   const signed = s[0] === '-' || s[0] === '+';
   const body = signed ? s.slice(1) : s;
   const dot = body.indexOf('.');
-  const int = (dot < 0 ? body : body.slice(0, dot)).replace(/^0+/, '');
-  const frac = dot < 0 ? '' : body.slice(dot + 1).replace(/0+$/, '');
-  // -0 is 0.
-  return { negative: s[0] === '-' && (int !== '' || frac !== ''), int, frac };
-}
-
-function canonicalDecimal(s: string): string {
-  const c = canonical(s);
-  return `${c.negative ? '-' : ''}${c.int === '' ? '0' : c.int}${c.frac === '' ? '' : `.${c.frac}`}`;
+  const end = dot === -1 ? body.length : dot;
+  const int = body.slice(0, end).replace(/^0+/, '');
+  const frac = body.slice(end + 1).replace(/0+$/, '');
+  // The sign of a zero never decides: these forms only meet when one side has more than 15 digits, so is not 0.
+  return { negative: s[0] === '-', int, frac };
 }
 
 function compareCanonical(a: Canonical, b: Canonical): number {
@@ -242,9 +224,7 @@ function compareCanonical(a: Canonical, b: Canonical): number {
 }
 
 function compareMagnitude(a: Canonical, b: Canonical): number {
-  if (a.int.length !== b.int.length) return a.int.length < b.int.length ? -1 : 1;
-  if (a.int !== b.int) return a.int < b.int ? -1 : 1;
-  // Without trailing zeros, digit strings after the point sort as their fractions do.
-  if (a.frac !== b.frac) return a.frac < b.frac ? -1 : 1;
-  return 0;
+  // Without leading zeros the longer integer part is larger, and equal lengths sort as text; without
+  // trailing zeros, digit strings after the point sort as their fractions do.
+  return compare(a.int.length, b.int.length) || compare(a.int, b.int) || compare(a.frac, b.frac);
 }

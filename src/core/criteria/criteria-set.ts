@@ -79,8 +79,8 @@ export function makeSet(versions: readonly CriteriaVersion[]): CriteriaSet {
   }
   for (const list of byId.values()) list.sort((a, b) => a.version - b.version);
   const idsByObject = new Map<ObjectType, string[]>();
-  for (const [id, list] of [...byId].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const object = list[0]!.object;
+  for (const id of [...byId.keys()].sort()) {
+    const object = byId.get(id)![0]!.object;
     idsByObject.set(object, [...(idsByObject.get(object) ?? []), id]);
   }
   const byKey = new Map(versions.map((v) => [versionKey(v.id, v.version), v]));

@@ -1,5 +1,6 @@
 // Reads a criteria file (YAML or JSON; one version or a `criteria:` list) into checked versions, or every problem.
 import { parseDocument } from 'yaml';
+import { budgetCurrencyProblems, compileBudget } from '../budget.ts';
 import { isValidTimeZone, parseInstant } from '../time.ts';
 import type { Problem, ProblemPath } from '../problems.ts';
 import { problemsFromZod } from '../zod-problems.ts';
@@ -25,7 +26,8 @@ const MAX_ALIASES = 100;
 
 /** Parses the text of one file. A file with any problem is rejected whole (contract §1); its sound versions come back only for set-wide checks. */
 export function parseCriteriaText(text: string): ParseCriteriaResult {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  // yaml's defaults refuse a key given twice and place each error at its line and column.
+  const doc = parseDocument(text);
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -41,34 +43,40 @@ export function parseCriteriaText(text: string): ParseCriteriaResult {
   try {
     root = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
-    // yaml refuses to expand aliases past the limit: a few lines could otherwise grow without bound.
-    if (!(e instanceof ReferenceError)) throw e;
-    return { ok: false, problems: [{ code: 'syntax', path: ['(file)'], message: `uses YAML aliases (*name) more than ${MAX_ALIASES} times: write the values out instead` }], compiled: [] };
+    // yaml refuses to expand aliases past the limit (a few lines could otherwise grow without bound) and
+    // an alias with no anchor before it; it says the second well enough, the first in terms of attacks.
+    const { message } = e as Error;
+    const tooMany = message.startsWith('Excessive alias count');
+    return { ok: false, problems: [{ code: 'syntax', path: ['(file)'], message: tooMany ? `uses YAML aliases (*name) more than ${MAX_ALIASES} times: write the values out instead` : message }], compiled: [] };
   }
-  const entries = splitEntries(root);
-  if (!entries.ok) return { ...entries, compiled: [] };
-
-  const problems: Problem[] = [];
+  // Fields beside `criteria:` do not stop the entries being checked: every problem is listed at once (contract §1).
+  const { entries, problems } = splitEntries(root);
   const versions: LocatedVersion[] = [];
-  for (const { value, path } of entries.entries) {
+  for (const { value, path } of entries) {
     const parsed = criteriaVersionSchema.safeParse(value, { reportInput: true });
     if (!parsed.success) problems.push(...problemsFromZod(parsed.error, { at: path }));
     const crossField = checkAcrossFields(value, path);
     problems.push(...crossField.problems);
-    if (parsed.success && crossField.effectiveFrom !== null) {
+    // A budget amount with more decimals than the currency cannot be compiled: it is only a problem.
+    const budgetProblems = value !== null && typeof value === 'object' ? budgetCurrencyProblems(value as Record<string, unknown>, path) : [];
+    problems.push(...budgetProblems);
+    if (parsed.success && crossField.effectiveFrom !== null && budgetProblems.length === 0) {
       versions.push({ criteria: compile(parsed.data, crossField.effectiveFrom), path, canonical: canonicalJson(value) });
     }
   }
   return problems.length > 0 ? { ok: false, problems, compiled: versions } : { ok: true, versions };
 }
 
-type Entries = { ok: true; entries: { value: unknown; path: ProblemPath }[] } | { ok: false; problems: Problem[] };
+interface Entries {
+  readonly entries: { value: unknown; path: ProblemPath }[];
+  readonly problems: Problem[];
+}
 
 function splitEntries(root: unknown): Entries {
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    return { ok: false, problems: [{ code: 'invalid_type', path: [], message: 'expected a criteria version (a mapping of fields) or `criteria:` with a list of them' }] };
+    return { entries: [], problems: [{ code: 'invalid_type', path: [], message: 'expected a criteria version (a mapping of fields) or `criteria:` with a list of them' }] };
   }
-  if (!('criteria' in root)) return { ok: true, entries: [{ value: root, path: [] }] };
+  if (!('criteria' in root)) return { entries: [{ value: root, path: [] }], problems: [] };
   const problems: Problem[] = [];
   for (const key of Object.keys(root)) {
     if (key !== 'criteria') problems.push({ code: 'unknown_field', path: [key], message: 'unknown field: a file with `criteria:` holds only that list' });
@@ -76,17 +84,16 @@ function splitEntries(root: unknown): Entries {
   const list = (root as { criteria: unknown }).criteria;
   if (!Array.isArray(list) || list.length === 0) {
     problems.push({ code: Array.isArray(list) ? 'too_small' : 'invalid_type', path: ['criteria'], message: 'expected a list of one or more criteria versions' });
-    return { ok: false, problems };
+    return { entries: [], problems };
   }
-  if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, entries: list.map((value, i) => ({ value, path: ['criteria', i] })) };
+  return { entries: list.map((value, i) => ({ value, path: ['criteria', i] })), problems };
 }
 
 /** Rules that tie two fields together, checked on the raw input so they are reported even when other fields are wrong. */
 function checkAcrossFields(value: unknown, path: ProblemPath): { problems: Problem[]; effectiveFrom: number | null } {
   const problems: Problem[] = [];
-  if (value === null || typeof value !== 'object') return { problems, effectiveFrom: null };
-  const raw = value as Record<string, unknown>;
+  // An entry that is not a mapping has no fields to tie (its own problem is said by the schema).
+  const raw: Record<string, unknown> = { ...(value as object) };
   // A version that is not a whole number has its own problem; "since version 0.5" would only confuse.
   if (isWholeVersion(raw.version) && raw.version > 1 && (raw.change_notes === undefined || raw.change_notes === '')) {
     problems.push({ code: 'required', path: [...path, 'change_notes'], message: `is required when version is more than 1 (say what changed since version ${raw.version - 1})` });
@@ -129,13 +136,14 @@ function compile(p: CriteriaVersionParsed, effectiveFrom: number): CriteriaVersi
     cap: p.cap ?? null,
     price: p.price,
     billingPeriod: p.billing_period,
+    budget: p.budget === undefined ? null : compileBudget(p.budget, p.price.currency),
     costCentreProperty: p.cost_centre_property ?? null,
   };
 }
 
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
   );
 }
 

@@ -1,4 +1,5 @@
 // A criteria version as the engine uses it: parsed, validated, conditions compiled, times in ms.
+import type { Budget } from '../budget.ts';
 import type { Price } from '../price.ts';
 import type { BucketPeriod } from '../time.ts';
 import type { AttemptReason, Condition, ObjectType } from '../types.ts';
@@ -32,6 +33,8 @@ export interface CriteriaVersion {
   readonly cap: { readonly max: number; readonly per: 'record'; readonly period: CapPeriod } | null;
   readonly price: Price;
   readonly billingPeriod: 'month';
+  /** Spend expectations and the limit per billing period (contract §8), or null without a `budget`. */
+  readonly budget: Budget | null;
   /** The record property whose value at settlement allocates an outcome (contract §9), or null. */
   readonly costCentreProperty: string | null;
 }

@@ -97,7 +97,9 @@ export function applySignal(state: RecordState, signal: Signal, criteria: Criter
 }
 
 /**
- * A signal behind the record's clock (the live service got it later than its hold). Nothing settled
+ * A signal behind the record's clock. The live service replays a record for a late input
+ * (src/core/engine/replay.ts), so it decides one behind the clock only at the record's checkpoint, for an
+ * input older than the late horizon (docs/decisions.md, "Late signals"). Nothing settled
  * changes: a press that belongs to an attempt settled since is noted on it and counts for nothing.
  * Otherwise the signal is not lost: its value updates the record where it is newer by event time, a
  * press it carries counts at the earliest instant still open (the clock), and the unsettled attempts

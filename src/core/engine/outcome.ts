@@ -42,13 +42,34 @@ export type TrailEntry =
       readonly reason?: Reason;
       readonly label?: string;
     })
-  /** A signal that arrived after the record's clock had passed its time: noted, never applied as a press. */
+  /** A signal behind the clock it was applied at (the live service: older than the record's checkpoint, past the late horizon): noted with its real time. */
   | (TrailBase & { readonly type: 'late'; readonly signalAt: number; readonly ref?: SignalRef })
+  /**
+   * A late input re-derived the record in event time (contract §7) and this outcome came out different:
+   * `changed` (`fields` name what differs), `appeared` (a late press opened it) or `withdrawn` (it no
+   * longer happened). `at` is when the correction was made (the record's clock), `lateInput.at` the input's own time.
+   */
+  | (TrailBase & {
+      readonly type: 'corrected';
+      readonly change: 'changed' | 'appeared' | 'withdrawn';
+      readonly fields: readonly string[];
+      readonly from?: Status;
+      readonly to?: Status;
+      readonly lateInput: LateCause;
+    })
   | (TrailBase & {
       readonly type: 'dispute_opened' | 'dispute_upheld' | 'dispute_rejected';
       readonly by: UserRef;
       readonly note: string;
     });
+
+/** The late input that made a correction: a signal (its kind and ref) or an operator action (its type; `ref` is its outcome id). */
+export interface LateCause {
+  readonly input: 'signal' | 'action';
+  readonly kind: string;
+  readonly at: number;
+  readonly ref?: string;
+}
 
 /** An outcome's latest dispute (cli.md's `dispute`); the trail keeps every earlier one. */
 export interface Dispute {

@@ -20,6 +20,11 @@ export interface RecordState {
   clock: number;
   /** Presses made while their criteria id was paused (contract §7): counted, nothing else. */
   paused: number;
+  /**
+   * Outcomes a late input's replay showed never happened (src/core/engine/replay.ts): out of the ledger,
+   * kept with their last fields and a `corrected` entry so the audit trail still shows them.
+   */
+  withdrawn?: Outcome[];
 }
 
 const EMPTY: Properties = new Map();

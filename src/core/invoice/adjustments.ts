@@ -86,7 +86,8 @@ function invoicedFor(p: string, closed: ReadonlyMap<string, ClosedPeriod>): Map<
     return e;
   };
   for (const l of closed.get(p)?.snapshot.lines ?? []) {
-    if (l.kind === 'adjustment') continue;
+    // An over-limit line charged nothing: outcomes moving across the limit show on the charge line.
+    if (l.kind === 'adjustment' || l.kind === 'over_limit') continue;
     const e = entry(l.kind, l, l.kind === 'credit' ? l.creditFor : null);
     e.quantity += l.quantity;
     e.minor += lineMinor(l.amount, l.currency);
@@ -110,7 +111,7 @@ function invoicedFor(p: string, closed: ReadonlyMap<string, ClosedPeriod>): Map<
 export function adjustmentsFor(p: string, current: readonly RatedLine[], closed: ReadonlyMap<string, ClosedPeriod>): AdjustmentLine[] {
   const sha256 = closed.get(p)?.sha256 ?? '';
   const invoiced = invoicedFor(p, closed);
-  const now = new Map(current.map((l) => [lineKey(l), l] as const));
+  const now = new Map(current.filter((l) => l.kind !== 'over_limit').map((l) => [lineKey(l), l] as const));
   const keys = [...new Set([...invoiced.keys(), ...now.keys()])];
   const out: AdjustmentLine[] = [];
   for (const key of keys) {

@@ -74,7 +74,7 @@ describe('Lua scripts', () => {
       await expect(runScript(down, SCRIPTS.ingest, ['s', 'd', 'p', 'l'], [1_000, 1])).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(runScript(down, SCRIPTS.pause, ['r', 'p', 'l'], [1, '{}', 0, '{}', '{}'])).rejects.toBeInstanceOf(StoreUnavailableError);
       await expect(runScript(down, SCRIPTS.dispute, ['r', 's', 'p', 'q', 'd', 'l'], [1, '{}', 0, 1, 0, '{}', 'k', '{}'])).rejects.toBeInstanceOf(StoreUnavailableError);
-      const commit = runScript(down, SCRIPTS.commit, ['1', '2', '3', '4', '5', '6', '7', '8'], [0, '{}', 'k', '', '{}', '', 0]);
+      const commit = runScript(down, SCRIPTS.commit, ['1', '2', '3', '4', '5', '6', '7', '8', '9'], [0, '{}', 'k', '', '{}', '', '', 0, 0, 0]);
       await expect(commit).rejects.toThrow();
       await expect(commit).rejects.not.toBeInstanceOf(StoreUnavailableError);
     });

@@ -134,6 +134,13 @@ describe('the criteria set', () => {
     expect(set().idsFor('contact')).toEqual([]);
   });
 
+  it('idsFor sorts by id however many there are and in whatever order they were read', () => {
+    const ids = ['m', 'b', 'x', 'a', 'q', 'c', 'z', 'k'];
+    const r = buildCriteriaSet(file('c.yaml', ...ids.map((id) => ({ id }))));
+    if (!r.ok) throw new Error(JSON.stringify(r.problems));
+    expect(r.set.idsFor('ticket')).toEqual([...ids].sort());
+  });
+
   it('get returns a pinned version and throws for one that is not loaded', () => {
     expect(set().get('alpha', 2).withinMs).toBe(7_200_000);
     expect(set().get('alpha', 1).withinMs).toBe(3_600_000);

@@ -36,6 +36,8 @@ export const outcomeSchema = z.object({
   reviewEndsAt: time.nullable(),
   billingPeriod: z.string().nullable(),
   charge: z.object({ amount: z.string(), currency: z.string() }).nullable(),
+  // Billable past the criteria's budget limit for the period: not charged. A service that predates limits sends none.
+  overLimit: z.boolean().default(false),
   dispute: disputeSchema.nullable(),
   canDispute: z.boolean(),
   canResolve: z.boolean(),
@@ -73,6 +75,9 @@ export const trailEntrySchema = z.looseObject({
   by: user.optional(),
   note: z.string().optional(),
   signalAt: time.optional(),
+  change: z.string().optional(),
+  fields: z.array(z.string()).optional(),
+  lateInput: z.looseObject({ input: z.string(), kind: z.string(), at: time, ref: z.string().optional() }).optional(),
 });
 
 /** The version the outcome is pinned to: who published it in HubSpot and when, or (both null) a file's. Absent from an older service. */

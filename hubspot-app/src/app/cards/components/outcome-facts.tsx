@@ -17,7 +17,7 @@ export function OutcomeFacts({ outcome: o, time }: { readonly outcome: Outcome; 
     ['Settled', when(o.settledAt)],
     ['Billing period', o.billingPeriod ?? NONE],
     // The amount as the service wrote it: a decimal string with the currency's digits, never a float.
-    ['Charge', o.charge ? `${o.charge.amount} ${o.charge.currency}` : NONE],
+    ['Charge', o.overLimit ? 'None: over budget limit, not charged' : o.charge ? `${o.charge.amount} ${o.charge.currency}` : NONE],
   ];
   return (
     <DescriptionList direction="row">

@@ -55,9 +55,14 @@ export function reasonWords(reason: string, label: string | null): string {
   return label ? `${words} (${label})` : words;
 }
 
+/** Why an over-limit outcome costs nothing (contract §8), in a rep's words. */
+export const OVER_LIMIT_WORDS = "over budget limit, not charged: this billing period's spending limit for these criteria was already reached";
+
 /** The outcome's status as one sentence, with the time it waits for when it waits. */
-export function statusSentence(o: Pick<Outcome, 'status' | 'reason' | 'label' | 'deadline' | 'reviewEndsAt'>, time: TimeWords): string {
+export function statusSentence(o: Pick<Outcome, 'status' | 'reason' | 'label' | 'deadline' | 'reviewEndsAt'> & Partial<Pick<Outcome, 'overLimit'>>, time: TimeWords): string {
   const name = statusName(o.status);
+  if (o.overLimit === true && o.status === 'billable') return `${name}, but ${OVER_LIMIT_WORDS}`;
+  if (o.overLimit === true && o.status === 'credited') return `${name}: a dispute was upheld (it was over budget limit and never charged, so nothing is credited)`;
   const because = o.reason ? `: ${reasonWords(o.reason, o.label)}` : '';
   if (o.status === 'in_review' && o.reviewEndsAt) return `${name} until ${time.at(o.reviewEndsAt)}`;
   if (o.status === 'open' && o.deadline) return `${name}: the time limit is ${time.at(o.deadline)}`;

@@ -13,12 +13,52 @@ export const PRESS_WORDS = {
 } as const;
 
 /**
- * A change that came after later ones: the service applied it and counted a press in it when it arrived
- * (the entry's time), unless the press belonged to an attempt that had settled by then.
+ * A change that came too late to be put in its place (past the late horizon): the service applied it,
+ * and counted a press in it, at the entry's time, unless the press belonged to an attempt settled by then.
  */
 function lateWords(entry: TrailEntry, time: TimeWords): string {
   const made = entry.signalAt ? ` made ${time.at(entry.signalAt)}` : '';
-  return `A change${made} arrived late: counted when it arrived, unless this attempt had already settled`;
+  return `A change${made} arrived too late to be put in its place: counted at this time, unless this attempt had already settled`;
+}
+
+/** Outcome fields a correction names (`corrected` entries' `fields`), in a rep's words. */
+export const FIELD_WORDS = {
+  criteriaVersion: 'criteria version',
+  openedAt: 'start time',
+  agentId: 'agent',
+  status: 'status',
+  reason: 'reason',
+  label: 'exclusion label',
+  tries: 'number of tries',
+  suppressed: 'ignored presses',
+  duplicates: 'repeated presses',
+  lastPressAt: 'time of the last press',
+  deadline: 'time limit',
+  succeededAt: 'time of success',
+  reviewEndsAt: 'end of the review period',
+  settledAt: 'time it was settled',
+  billingPeriod: 'billing month',
+  dispute: 'dispute',
+  costCentre: 'cost centre',
+  overLimit: 'over-budget mark',
+  creditedAt: 'time of the credit',
+  creditPeriod: 'credit month',
+} as const;
+
+/**
+ * The service got a change (or an operator action) after later ones and worked the record out again in
+ * the order things really happened: this attempt came out different, started, or turned out not to exist.
+ */
+function correctedWords(entry: TrailEntry, time: TimeWords): string {
+  const late = entry.lateInput;
+  const what = late?.input === 'action' ? 'An action' : 'A change';
+  const made = late?.at ? ` made ${time.at(late.at)}` : '';
+  const head = `Corrected: ${what}${made} arrived late, and the service went over the record again in the order things happened`;
+  if (entry.change === 'appeared') return `${head}: this attempt started then`;
+  if (entry.change === 'withdrawn') return `${head}: this attempt did not happen after all and is no longer counted or billed`;
+  const fields = (entry.fields ?? []).map((f) => (known(FIELD_WORDS, f) ? FIELD_WORDS[f] : f.replace(/([A-Z])/g, ' $1').toLowerCase()));
+  const status = entry.from && entry.to && entry.from !== entry.to ? ` (${statusName(entry.from)} → ${statusName(entry.to)})` : '';
+  return `${head}: ${fields.length > 0 ? `its ${fields.join(', ')} changed` : 'it changed'}${status}`;
 }
 
 export const SIGNAL_WORDS = {
@@ -70,6 +110,7 @@ function transitionWords(entry: TrailEntry): string {
 export function trailEntryWords(entry: TrailEntry, time: TimeWords): string {
   if (known(PRESS_WORDS, entry.type)) return PRESS_WORDS[entry.type];
   if (entry.type === 'late') return lateWords(entry, time);
+  if (entry.type === 'corrected') return correctedWords(entry, time);
   if (entry.type === 'signal') return signalWords(entry);
   if (entry.type === 'transition') return transitionWords(entry);
   if (known(DISPUTE_STEP_WORDS, entry.type)) {
