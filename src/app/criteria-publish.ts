@@ -37,7 +37,9 @@ export interface UncoveredProperty {
   readonly property: string;
 }
 
-export const SUBSCRIPTION_ADVICE = "run 'outcome-billing hubspot subscriptions', then 'hs project upload', before publishing: HubSpot sends no changes of these properties until then";
+/** What makes HubSpot send the changes: the draft saved as a file joins the criteria the subscriptions are generated from (docs/hubspot-setup.md, step 6). */
+export const SUBSCRIPTION_ADVICE =
+  "run 'outcome-billing hubspot subscriptions' over the criteria with this draft saved as a file among them (--criteria <criteria path> --criteria <draft file>), then 'hs project upload', before publishing: HubSpot sends no changes of these properties until then";
 
 export type DraftCheck =
   | { readonly kind: 'ok'; readonly version: PublishedVersion; readonly uncovered: readonly UncoveredProperty[] }
