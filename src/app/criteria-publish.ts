@@ -5,7 +5,7 @@ import { completeDraft, readDraft } from '../core/criteria/draft.ts';
 import type { DraftStated } from '../core/criteria/draft.ts';
 import { propertiesRead } from '../core/criteria/types.ts';
 import type { Problem } from '../core/problems.ts';
-import { isoUtc, parseInstant } from '../core/time.ts';
+import { isoUtc, isValidTimeZone, parseInstant } from '../core/time.ts';
 import { knownOf } from './criteria-changes.ts';
 import { missingSubscriptions } from './hubspot-subscriptions.ts';
 import type { WebhooksComponent } from './hubspot-subscriptions.ts';
@@ -109,7 +109,9 @@ export async function checkDraft(deps: PublishDeps, draft: DraftRequest, by: Pub
 function effectiveTime(draft: DraftRequest, stated: DraftStated, now: number, problems: Problem[]): number | null {
   const given = draft.effectiveFrom ?? stated.effectiveFrom;
   if (given === null || given === undefined || given === '') return now;
-  const parsed = parseInstant(given, 'UTC');
+  // A bare date is midnight in the draft's own zone, as `effective_from` in a file is.
+  const zone = stated.timezone !== null && isValidTimeZone(stated.timezone) ? stated.timezone : 'UTC';
+  const parsed = parseInstant(given, zone);
   if (!parsed.ok) {
     problems.push({ code: 'invalid_format', path: ['effective_from'], message: parsed.message });
     return null;

@@ -83,6 +83,12 @@ describe('publishing a criteria version', () => {
     expect(second.kind === 'ok' && second.version.version).toBe(3);
   });
 
+  it('reads a bare date as midnight in the draft\'s time zone', async () => {
+    const d = deps(fileVersions('criteria/resolve.yaml', {}));
+    const r = await checkDraft(d, { text: draft({ timezone: 'Europe/Berlin' }), changeNotes: 'n', effectiveFrom: '2026-12-24' }, EDITOR);
+    expect(r.kind === 'ok' && r.version.effectiveFrom).toBe(Date.parse('2026-12-23T23:00:00Z'));
+  });
+
   it('refuses an effective time in the past and missing change notes, at their fields', async () => {
     const d = deps(fileVersions('criteria/resolve.yaml', {}));
     const r = await publishCriteria(d, { text: draft({ within: '2h' }), changeNotes: '  ', effectiveFrom: '2026-12-03T09:59:59Z' }, EDITOR);

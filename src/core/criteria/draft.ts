@@ -14,6 +14,8 @@ export interface DraftStated {
   readonly version: number | null;
   readonly effectiveFrom: string | null;
   readonly changeNotes: string | null;
+  /** The draft's `timezone`: a bare date as the effective time is midnight there. */
+  readonly timezone: string | null;
 }
 
 export type DraftRead = { readonly ok: true; readonly stated: DraftStated } | { readonly ok: false; readonly problems: Problem[] };
@@ -34,7 +36,7 @@ export function readDraft(text: string): DraftRead {
     return typeof v === 'string' ? v : null;
   };
   const version: unknown = doc.get('version');
-  return { ok: true, stated: { id: str('id'), version: typeof version === 'number' ? version : null, effectiveFrom: str('effective_from'), changeNotes: str('change_notes') } };
+  return { ok: true, stated: { id: str('id'), version: typeof version === 'number' ? version : null, effectiveFrom: str('effective_from'), changeNotes: str('change_notes'), timezone: str('timezone') } };
 }
 
 export type DraftResult =

@@ -35,7 +35,7 @@ describe('drafts', () => {
   });
 
   it('reads what a draft states, and refuses a list of versions or text that is not YAML', () => {
-    expect(readDraft(LATEST)).toEqual({ ok: true, stated: { id: 'resolve', version: 2, effectiveFrom: '2026-11-01', changeNotes: 'two hours' } });
+    expect(readDraft(LATEST)).toEqual({ ok: true, stated: { id: 'resolve', version: 2, effectiveFrom: '2026-11-01', changeNotes: 'two hours', timezone: null } });
     expect(readDraft('criteria:\n  - id: a\n')).toEqual({ ok: false, problems: [expect.objectContaining({ path: ['criteria'] })] });
     const broken = readDraft('id: [resolve\n');
     expect(broken.ok).toBe(false);
