@@ -42,8 +42,15 @@ export function verificationLogIds(store: Pick<WritebackStore, 'writtenOutcomes'
   };
 }
 
+/** Who published a criteria version from HubSpot and when; null for a version from a file. */
+export interface VersionOrigins {
+  originOf(criteriaId: string, version: number): Promise<{ readonly publishedBy: { readonly userId: number; readonly email: string | null }; readonly publishedAt: number } | null>;
+}
+
 export interface CardViewDeps {
   readonly store: LedgerStore;
+  /** With it, a trail names who published the version its outcome is pinned to (issue 8 item 4). */
+  readonly origins?: VersionOrigins;
   readonly criteria: () => CriteriaSet;
   readonly logs: VerificationLogIds;
   readonly paused: PausedNow;
@@ -81,6 +88,8 @@ export interface CardTrail {
   readonly outcomeId: string;
   readonly entries: TrailView[];
   readonly nextCursor: string | null;
+  /** The version the outcome is pinned to and where it comes from: who published it and when, or a file (both null). */
+  readonly criteria?: { readonly id: string; readonly version: number; readonly publishedBy: { readonly userId: number; readonly email: string | null } | null; readonly publishedAt: string | null };
 }
 
 export interface CardView {
@@ -141,7 +150,11 @@ export function createCardView(deps: CardViewDeps): CardView {
       if (outcome === undefined) return { ok: false, error: { code: 'not_found', problem: { code: 'not_found', path: ['outcomeId'], message: `no outcome ${outcomeId} in this HubSpot account` } } };
       const page = trailPage(outcomeView(outcome, true).trail ?? [], cursor, limit);
       if ('problem' in page) return { ok: false, error: { code: 'bad_request', problem: page.problem } };
-      return { ok: true, value: { outcomeId, entries: page.items, nextCursor: page.nextCursor } };
+      const value: CardTrail = { outcomeId, entries: page.items, nextCursor: page.nextCursor };
+      if (!deps.origins) return { ok: true, value };
+      const origin = await deps.origins.originOf(outcome.criteriaId, outcome.criteriaVersion);
+      const criteria = { id: outcome.criteriaId, version: outcome.criteriaVersion, publishedBy: origin?.publishedBy ?? null, publishedAt: origin ? isoUtc(origin.publishedAt) : null };
+      return { ok: true, value: { ...value, criteria } };
     },
   };
 }

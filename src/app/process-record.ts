@@ -53,6 +53,12 @@ export interface ProcessDeps {
    * past the late horizon, settled outcomes leave the record's hot state for its archive (docs/decisions.md, "Bounded state").
    */
   readonly disputeHorizonMs?: number;
+  /**
+   * Brings the criteria up to date (versions published meanwhile) before each pass. Called after the
+   * pass reads its clock: a version published after the call takes effect after that instant, later
+   * than every signal the pass applies, which are held `holdMs` (docs/decisions.md, "Published criteria").
+   */
+  readonly beforePass?: () => Promise<void>;
 }
 
 /** A quarter: long enough for an invoice to be read and questioned. */
@@ -114,6 +120,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
   const result = (nextWakeAt: number | null): ProcessedResult => ({ kind: 'processed', ...totals, late, ...fixes, changed: [...changed.values()], nextWakeAt, conflicts, unverified, refused, chargeChecks });
   while (conflicts < MAX_CONFLICTS) {
     const now = deps.clock();
+    await deps.beforePass?.();
     const watermark = now - deps.holdMs;
     const loaded = await deps.store.load(record, watermark);
     // decide() updates the loaded state in place: note what the counts by status start from.

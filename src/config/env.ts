@@ -1,6 +1,7 @@
 // The service's configuration: every environment variable it reads, validated once at start with every problem listed.
 import { z } from 'zod';
 import type { DisputeResolvers } from '../core/engine/users.ts';
+import { criteriaEditors, disputeResolvers } from './user-lists.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
@@ -48,6 +49,8 @@ export interface Config {
   readonly disputeResolvers: DisputeResolvers;
   /** Where budget alerts are POSTed (Slack-compatible JSON) and the key that signs them (HMAC-SHA256), or null. Both secret. */
   readonly alertWebhook: { readonly url: string; readonly secret: string } | null;
+  /** HubSpot user ids who may publish criteria versions (CRITERIA_EDITORS). */
+  readonly criteriaEditors: ReadonlySet<number>;
 }
 
 /** A problem's path is the variable's name: `['PORT']`. */
@@ -151,24 +154,6 @@ const secret = (what: string, minLength = 1) =>
       .min(minLength, { error: `must be at least ${minLength} characters long (${what})` }),
   );
 
-/** `DISPUTE_RESOLVERS`: HubSpot user ids and emails, separated by commas; unset means nobody may resolve. */
-const disputeResolvers = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('')
-    .transform((raw, ctx): DisputeResolvers => {
-      const userIds = new Set<number>();
-      const emails = new Set<string>();
-      for (const item of raw.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
-        if (/^[1-9][0-9]{0,15}$/.test(item)) userIds.add(Number(item));
-        else if (/^[^@\s]+@[^@\s]+$/.test(item)) emails.add(item.toLowerCase());
-        else ctx.addIssue({ code: 'custom', message: `"${item}" is neither a HubSpot user id nor an email (list user ids and emails, separated by commas)` });
-      }
-      return { userIds, emails };
-    }),
-);
-
 const envSchema = z.object({
   PORT: wholeNumber('the TCP port to listen on', DEFAULT_PORT, 0, 65535),
   REDIS_URL: redisUrl,
@@ -222,6 +207,7 @@ const envSchema = z.object({
   DISPUTE_RESOLVERS: disputeResolvers,
   ALERT_WEBHOOK_URL: z.preprocess(unsetIfEmpty, z.string().transform(httpsUrl((url) => url.toString())).optional()),
   ALERT_WEBHOOK_SECRET: z.preprocess(unsetIfEmpty, z.string().min(16, { error: 'must be at least 16 characters long (the key that signs alert POSTs)' }).optional()),
+  CRITERIA_EDITORS: criteriaEditors,
 });
 
 /** The variables this service reads, in the order problems are reported. */
@@ -270,6 +256,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       crmReadIntervalMs: e.CRM_READ_INTERVAL_MS,
       disputeResolvers: e.DISPUTE_RESOLVERS,
       alertWebhook: e.ALERT_WEBHOOK_URL && e.ALERT_WEBHOOK_SECRET ? { url: e.ALERT_WEBHOOK_URL, secret: e.ALERT_WEBHOOK_SECRET } : null,
+      criteriaEditors: e.CRITERIA_EDITORS,
     },
   };
 }
@@ -293,6 +280,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     alertWebhook: config.alertWebhook === null ? null : REDACTED,
     // Emails are personal data: the log says how many resolvers there are, not who.
     disputeResolvers: { userIds: config.disputeResolvers.userIds.size, emails: config.disputeResolvers.emails.size },
+    criteriaEditors: config.criteriaEditors.size,
   };
 }
 

@@ -330,6 +330,17 @@ describe('card view: trails', () => {
     ]);
   });
 
+  it('names who published the version the outcome is pinned to, when the origins are wired, and a file version as such', async () => {
+    const o = outcomeFixture({ recordId: '11', status: 'billable' });
+    await commit('11', [o]);
+    const origins = { originOf: async (id: string, version: number) => (id === o.criteriaId && version === 1 ? { publishedBy: { userId: 7, email: 'ed@example.com' }, publishedAt: T0 } : null) };
+    const withOrigin = ok(await cards({ origins }).trail(JANE, { outcomeId: o.outcomeId, limit: 50 }));
+    expect(withOrigin.criteria).toEqual({ id: o.criteriaId, version: 1, publishedBy: { userId: 7, email: 'ed@example.com' }, publishedAt: '2026-11-03T10:00:00.000Z' });
+    const fromFile = ok(await cards({ origins: { originOf: async () => null } }).trail(JANE, { outcomeId: o.outcomeId, limit: 50 }));
+    expect(fromFile.criteria).toEqual({ id: o.criteriaId, version: 1, publishedBy: null, publishedAt: null });
+    expect(ok(await trailOf(o.outcomeId))).not.toHaveProperty('criteria');
+  });
+
   it('an outcome the portal does not have is not found, whether it exists in another portal or not; a malformed id is a bad request', async () => {
     const o = outcomeFixture({ recordId: '11', status: 'billable' });
     await commit('11', [o], 'ticket', OTHER_PORTAL);

@@ -59,6 +59,7 @@ describe('loadConfig', () => {
       crmReadIntervalMs: 250,
       disputeResolvers: { userIds: new Set(), emails: new Set() },
       alertWebhook: null,
+      criteriaEditors: new Set(),
     });
   });
 
@@ -77,6 +78,13 @@ describe('loadConfig', () => {
     expect(ok({ ...minimal, DISPUTE_RESOLVERS: ' 7, Ana@Example.com ,,12' }).disputeResolvers).toEqual({ userIds: new Set([7, 12]), emails: new Set(['ana@example.com']) });
     expect(problems({ ...minimal, DISPUTE_RESOLVERS: '7, finance team' })).toEqual([
       { variable: 'DISPUTE_RESOLVERS', message: '"finance team" is neither a HubSpot user id nor an email (list user ids and emails, separated by commas)' },
+    ]);
+  });
+
+  it('reads criteria editors as HubSpot user ids and names an entry that is not one', () => {
+    expect(ok({ ...minimal, CRITERIA_EDITORS: ' 7,,12 ' }).criteriaEditors).toEqual(new Set([7, 12]));
+    expect(problems({ ...minimal, CRITERIA_EDITORS: '7, ana@example.com' })).toEqual([
+      { variable: 'CRITERIA_EDITORS', message: '"ana@example.com" is not a HubSpot user id (list user ids, separated by commas)' },
     ]);
   });
 

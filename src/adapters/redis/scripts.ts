@@ -157,6 +157,7 @@ export const SCRIPTS = {
   alertClaim: declare('alert-claim-5', decodeIds),
   alertTake: declare('alert-take-2', decodeTaken),
   chargesBackfill: declare('charges-backfill-2', decodeBackfill),
+  criteriaPublish: declare('criteria-publish-4', decodeCount),
 } as const;
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;
