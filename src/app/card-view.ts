@@ -55,6 +55,8 @@ export interface CardViewDeps {
   readonly logs: VerificationLogIds;
   readonly paused: PausedNow;
   readonly resolvers: DisputeResolvers;
+  /** The portal's resolvers when the settings page manages them; else `resolvers`. */
+  readonly resolversOf?: (portalId: number) => Promise<DisputeResolvers>;
   /** Epoch ms: press advice is computed at the request's time. */
   readonly clock: () => number;
   /** Which outcomes are over their budget limit (contract §8); without it none is. */
@@ -116,7 +118,7 @@ export function createCardView(deps: CardViewDeps): CardView {
       const { state, archivedIds } = await stateOf(caller.portalId, objectType, recordId, now, criteria);
       // Only a record with billed outcomes needs the portal's ledger read for the limit.
       if (deps.overLimit && state?.outcomes.some((o) => o.status === 'billable' || o.status === 'credited')) applyOverLimit(state.outcomes, await deps.overLimit.overLimit(caller.portalId));
-      const resolves = isResolver(deps.resolvers, { userId: caller.userId, email: caller.userEmail ?? '' });
+      const resolves = isResolver((await deps.resolversOf?.(caller.portalId)) ?? deps.resolvers, { userId: caller.userId, email: caller.userEmail ?? '' });
       const page = await outcomesPage(state?.outcomes ?? [], cursor, limit, async (candidates: readonly Outcome[]) => {
         const ids = candidates.length === 0 ? [] : await deps.logs.logIds(caller.portalId, candidates.map((o) => o.outcomeId));
         // An archived outcome is past the dispute horizon: the card does not offer what would be refused.

@@ -8,6 +8,8 @@ import type { DisputeResolvers } from '../core/engine/users.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { isoUtc } from '../core/time.ts';
+import { accessOf, accessView } from './access-lists.ts';
+import type { AccessDeps, AccessView } from './access-lists.ts';
 import { checkDraft, publishCriteria, SUBSCRIPTION_ADVICE } from './criteria-publish.ts';
 import type { DraftCheck, DraftRequest, PublishDeps, PublishResult, UncoveredProperty } from './criteria-publish.ts';
 import { isPublishedSource } from './published-criteria.ts';
@@ -21,6 +23,8 @@ export interface CriteriaSettingsDeps extends Omit<PublishDeps, 'fileVersions'> 
   readonly requests: PublishRequests;
   /** Brings loaded() up to date with what other processes published (the worker's look before a job). */
   readonly refresh?: () => Promise<void>;
+  /** The lists the page manages; without it, only the environment's (`editors`, `resolvers`) decide. */
+  readonly access?: AccessDeps;
 }
 
 /** A retried publish (same request id) gets the first answer instead of a second version. */
@@ -65,6 +69,8 @@ export interface CriteriaListView {
   readonly canPublish: boolean;
   readonly canPause: boolean;
   readonly criteria: readonly CriteriaIdView[];
+  /** Who edits criteria and resolves disputes in this portal (null: the lists are not managed here). */
+  readonly access: AccessView | null;
 }
 
 export interface Caller {
@@ -100,7 +106,14 @@ export async function listCriteria(deps: CriteriaSettingsDeps, caller: Caller): 
       };
     });
   const user = { userId: caller.userId, email: caller.userEmail ?? '' };
-  return { now: isoUtc(now), canPublish: deps.editors.has(caller.userId), canPause: isResolver(deps.resolvers, user), criteria };
+  const lists = await listsOf(deps, caller.portalId);
+  const access = deps.access ? accessView(deps.access.env, await deps.access.store.read(caller.portalId)) : null;
+  return { now: isoUtc(now), canPublish: lists.editors.has(caller.userId), canPause: isResolver(lists.resolvers, user), criteria, access };
+}
+
+/** The environment's lists, with the portal's stored ones when the page manages them. */
+async function listsOf(deps: CriteriaSettingsDeps, portalId: number): Promise<{ editors: ReadonlySet<number>; resolvers: DisputeResolvers }> {
+  return deps.access ? accessOf(deps.access, portalId) : { editors: deps.editors, resolvers: deps.resolvers };
 }
 
 function versionView(v: SourcedVersion, inForce: SourcedVersion | null, now: number, p: PublishedVersion | undefined): VersionView {
@@ -170,7 +183,8 @@ export async function publishOnce(deps: CriteriaSettingsDeps, caller: Caller, re
   if (claim.kind === 'answered') return claim.fingerprint === fingerprint ? { kind: 'answered', answer: claim.answer } : { kind: 'reused_id' };
   let result: PublishResult;
   try {
-    result = await publishCriteria(publishDeps(deps), draft, publisher(caller));
+    const { editors } = await listsOf(deps, caller.portalId);
+    result = await publishCriteria({ ...publishDeps(deps), editors }, draft, publisher(caller));
   } catch (e) {
     await deps.requests.release(caller.portalId, requestId);
     throw e;

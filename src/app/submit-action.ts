@@ -45,6 +45,8 @@ export interface SubmitActionDeps {
   /** Epoch ms: an action's `at` is when the service took it. */
   readonly clock: () => number;
   readonly resolvers: DisputeResolvers;
+  /** The portal's resolvers when the settings page manages them (the environment's and the added); else `resolvers`. */
+  readonly resolversOf?: (portalId: number) => Promise<DisputeResolvers>;
   /** The action is stored before its record's job is queued; a failure to queue loses nothing (the sweeper wakes it). */
   readonly onWakeError?: (error: unknown) => void;
 }
@@ -69,7 +71,7 @@ type Attempt =
  * unchanged (else it runs again), so the worker applying it in `at` order reaches the same decision.
  */
 export async function submitAction(deps: SubmitActionDeps, request: ActionRequest): Promise<SubmitResult> {
-  if (request.body.type !== 'open_dispute' && !isResolver(deps.resolvers, request.user)) {
+  if (request.body.type !== 'open_dispute' && !isResolver((await deps.resolversOf?.(request.portalId)) ?? deps.resolvers, request.user)) {
     const what = request.body.type === 'resolve_dispute' ? 'resolve disputes' : 'pause or resume criteria';
     const problem: Problem = { code: 'invalid_value', path: ['userId'], message: `is not one of this portal's dispute resolvers (DISPUTE_RESOLVERS), who alone may ${what}` };
     return { kind: 'forbidden', message: `only the portal's dispute resolvers may ${what}`, problems: [problem] };

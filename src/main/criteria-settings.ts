@@ -1,5 +1,9 @@
 // Wires the settings page's criteria calls: the published store, the publish request ids, the webhook file, the editors and resolvers.
 import { webhooksFileReader } from '../adapters/files/webhooks-file.ts';
+import { createRedisAccessStore } from '../adapters/redis/access-store.ts';
+import { accessOf } from '../app/access-lists.ts';
+import type { AccessDeps } from '../app/access-lists.ts';
+import type { DisputeResolvers } from '../core/engine/users.ts';
 import { createPublishedCriteriaStore } from '../adapters/redis/published-criteria.ts';
 import { createRedisPublishRequests } from '../adapters/redis/publish-requests.ts';
 import type { VersionOrigins } from '../app/card-view.ts';
@@ -8,9 +12,11 @@ import type { Runtime } from './runtime.ts';
 
 export function criteriaSettings(rt: Runtime): CriteriaSettingsDeps {
   const { fastRedis, config } = rt;
+  const requests = createRedisPublishRequests(fastRedis, config.redisPrefix);
   return {
     store: createPublishedCriteriaStore(fastRedis, config.redisPrefix),
-    requests: createRedisPublishRequests(fastRedis, config.redisPrefix),
+    requests,
+    access: { ...accessLists(rt), requests },
     loaded: rt.criteria.sourced,
     refresh: async () => {
       await rt.criteria.refresh(rt.clock());
@@ -21,6 +27,17 @@ export function criteriaSettings(rt: Runtime): CriteriaSettingsDeps {
     subscriptions: webhooksFileReader(),
     clock: rt.clock,
   };
+}
+
+/** The editors and resolvers: the environment's, plus those the page added (stored per portal). */
+export function accessLists(rt: Runtime): Omit<AccessDeps, 'requests'> {
+  return { env: { editors: rt.config.criteriaEditors, resolvers: rt.config.disputeResolvers }, store: createRedisAccessStore(rt.fastRedis, rt.config.redisPrefix) };
+}
+
+/** Who may resolve disputes and pause criteria in a portal now: read at each check, so a resolver added on the page acts at once. */
+export function resolversOf(rt: Runtime): (portalId: number) => Promise<DisputeResolvers> {
+  const lists = accessLists(rt);
+  return async (portalId) => (await accessOf(lists, portalId)).resolvers;
 }
 
 /** Who published each version, for the card's trail; a version not published in HubSpot comes from a file. */

@@ -1,7 +1,7 @@
 // The web role: listening from the start, then the HTTP app over the receiver's store until shutdown, with a readiness probe fit for its role.
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
-import { criteriaSettings, versionOrigins } from './criteria-settings.ts';
+import { criteriaSettings, resolversOf, versionOrigins } from './criteria-settings.ts';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import { overLimitFromLedger } from '../app/limit-marks.ts';
 import type { CardView } from '../app/card-view.ts';
@@ -71,7 +71,7 @@ export async function listenEarly(config: Config, logger: Logger, metrics: Metri
 export function startWeb(rt: Runtime, gate: WebGate): void {
   const { config, logger, store, scheduler } = rt;
   const onWakeError = (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'stored signals not queued yet: the sweeper will wake their records');
-  const actions = { store, scheduler, criteria: rt.criteria.current, clock: rt.clock, resolvers: config.disputeResolvers, onWakeError };
+  const actions = { store, scheduler, criteria: rt.criteria.current, clock: rt.clock, resolvers: config.disputeResolvers, resolversOf: resolversOf(rt), onWakeError };
   const quarantine = createRedisQuarantineStore(rt.fastRedis, config.redisPrefix, { maxEntries: config.quarantineMaxEntries, retentionMs: config.quarantineRetentionMs });
   const app = createHttpApp({
     config,
@@ -102,6 +102,7 @@ function cardView(rt: Runtime): CardView {
     logs: verificationLogIds(createRedisWritebackStore(rt.fastRedis, rt.config.redisPrefix)),
     paused: { pausedNow: async (portalId) => pausedNowOf(await rt.store.pauses(portalId)) },
     resolvers: rt.config.disputeResolvers,
+    resolversOf: resolversOf(rt),
     origins: versionOrigins(rt),
     clock: rt.clock,
     overLimit: overLimitFromLedger(rt.store, rt.criteria.current),

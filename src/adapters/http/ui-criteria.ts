@@ -10,6 +10,7 @@ import type { Config } from '../../config/env.ts';
 import { isoUtc } from '../../core/time.ts';
 import { problemsFromZod } from '../../core/zod-problems.ts';
 import { HttpError } from './errors.ts';
+import { accessBody, mountAccess } from './ui-access.ts';
 import { hubspotSigned, signedRequest } from './hubspot-signed.ts';
 import { parseJsonBody } from './json-body.ts';
 import { context } from './request-log.ts';
@@ -69,6 +70,8 @@ export function uiCriteria(deps: UiCriteriaDeps): express.Router {
         throw refusal(result);
     }
   });
+
+  if (deps.settings.access) mountAccess(router, signed, deps.settings.access, (res) => readBody(res, accessBody));
 
   return router;
 }
