@@ -1,4 +1,4 @@
-// The settings page's /ui/criteria calls end to end (supertest) with real v3 signatures: the list, draft checks, publishing (403, 400, 409, a retried request), published versions in real Redis.
+// The settings page's /ui/criteria calls end to end (supertest) with real v3 signatures: the list, draft checks, publishing (403, 400, 409, a retried request), published versions and the editors and resolvers in real Redis.
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../../../src/
 import { createLogger } from '../../../src/adapters/logging/logger.ts';
 import { createMemorySignalStore } from '../../../src/adapters/memory/signal-store.ts';
 import { createMetrics } from '../../../src/adapters/metrics/metrics.ts';
+import { createRedisAccessStore } from '../../../src/adapters/redis/access-store.ts';
 import { createRedisPublishRequests } from '../../../src/adapters/redis/publish-requests.ts';
 import { createPublishedCriteriaStore } from '../../../src/adapters/redis/published-criteria.ts';
 import type { CriteriaSettingsDeps } from '../../../src/app/criteria-settings.ts';
@@ -187,5 +188,49 @@ describe('POST /ui/criteria/publish', () => {
     const clash = await call(app, 'POST', '/ui/criteria/publish', body({ requestId: 'req-2', text: draft({ version: 2 }) }));
     expect(clash.status).toBe(409);
     expect(clash.body.error.message).toBe('resolve@2 is already defined in criteria/resolve.yaml, so this draft cannot be it; the next version of resolve is v3');
+  });
+});
+
+describe('POST /ui/criteria/access', () => {
+  /** No editor in the environment: user 7 was added on the page, so it is the last one. */
+  function managed(): CriteriaSettingsDeps {
+    const s = settings();
+    const store = createRedisAccessStore(redis, prefix);
+    return { ...s, editors: new Set(), access: { env: { editors: new Set(), resolvers: { userIds: new Set(), emails: new Set(['env@example.com']) } }, store, requests: s.requests } };
+  }
+  const change = (o: Record<string, unknown>) => ({ requestId: `acc-${JSON.stringify(o).replace(/[^A-Za-z0-9]/g, '')}`, list: 'editors', ...o });
+
+  it('lets an editor add an editor, who may then publish; the list shows who comes from the environment', async () => {
+    const s = managed();
+    await s.access?.store.update(PORTAL, (c) => ({ ...c, editors: [EDITOR.userId] }));
+    const app = makeApp(s);
+    const added = await call(app, 'POST', '/ui/criteria/access', change({ op: 'add', userId: STRANGER.userId }));
+    expect(added.status).toBe(200);
+    expect(added.body.access.editors).toEqual([
+      { userId: 7, email: null, fromEnvironment: false },
+      { userId: 99, email: null, fromEnvironment: false },
+    ]);
+    const again = await call(app, 'POST', '/ui/criteria/access', change({ op: 'add', userId: STRANGER.userId }));
+    expect(again.body).toEqual(added.body);
+    const listed = await call(app, 'GET', '/ui/criteria', undefined, STRANGER);
+    expect(criteriaListSchema.safeParse(listed.body).success).toBe(true);
+    expect(listed.body).toMatchObject({ canPublish: true, access: { resolvers: [{ email: 'env@example.com', fromEnvironment: true }] } });
+    expect((await call(app, 'POST', '/ui/criteria/publish', { requestId: 'p', text: draft(), changeNotes: 'n', effectiveFrom: '2027-02-01T00:00:00Z' }, STRANGER)).status).toBe(201);
+  });
+
+  it('answers 403 to a non-editor and 409 to removing the last editor or an environment user; a bad body is 400', async () => {
+    const s = managed();
+    await s.access?.store.update(PORTAL, (c) => ({ ...c, editors: [EDITOR.userId] }));
+    const app = makeApp(s);
+    const forbidden = await call(app, 'POST', '/ui/criteria/access', change({ op: 'add', userId: 99 }), STRANGER);
+    expect(forbidden.status).toBe(403);
+    const last = await call(app, 'POST', '/ui/criteria/access', change({ op: 'remove', userId: EDITOR.userId }));
+    expect(last.status).toBe(409);
+    expect(last.body.error.message).toMatch(/last criteria editor/);
+    const env = await call(app, 'POST', '/ui/criteria/access', change({ op: 'remove', list: 'resolvers', email: 'ENV@example.com' }));
+    expect(env.status).toBe(409);
+    expect(env.body.error.message).toMatch(/DISPUTE_RESOLVERS/);
+    expect((await call(app, 'POST', '/ui/criteria/access', change({ op: 'add', email: 'a@example.com' }))).status).toBe(400);
+    expect([...(await s.access!.store.read(PORTAL)).editors]).toEqual([7]);
   });
 });
