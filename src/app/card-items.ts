@@ -28,6 +28,8 @@ export interface CardOutcome {
   readonly dispute: OutcomeView['dispute'];
   readonly canDispute: boolean;
   readonly canResolve: boolean;
+  /** On a disputed outcome, when the card reads it: the version of its criteria whose change notes answer the dispute, or null. */
+  readonly answeredBy?: number | null;
   readonly verificationLogUrl: string | null;
   readonly trailLength: number;
 }

@@ -57,6 +57,8 @@ export interface CardViewDeps {
   readonly resolvers: DisputeResolvers;
   /** The portal's resolvers when the settings page manages them; else `resolvers`. */
   readonly resolversOf?: (portalId: number) => Promise<DisputeResolvers>;
+  /** Outcome id → the criteria version whose change notes answer its dispute (issue 8 item 6), for a portal. */
+  readonly answered?: (portalId: number) => Promise<ReadonlyMap<string, { readonly criteriaId: string; readonly version: number }>>;
   /** Epoch ms: press advice is computed at the request's time. */
   readonly clock: () => number;
   /** Which outcomes are over their budget limit (contract §8); without it none is. */
@@ -119,10 +121,15 @@ export function createCardView(deps: CardViewDeps): CardView {
       // Only a record with billed outcomes needs the portal's ledger read for the limit.
       if (deps.overLimit && state?.outcomes.some((o) => o.status === 'billable' || o.status === 'credited')) applyOverLimit(state.outcomes, await deps.overLimit.overLimit(caller.portalId));
       const resolves = isResolver((await deps.resolversOf?.(caller.portalId)) ?? deps.resolvers, { userId: caller.userId, email: caller.userEmail ?? '' });
+      const answered = deps.answered && state?.outcomes.some((o) => o.dispute !== null) ? await deps.answered(caller.portalId) : null;
       const page = await outcomesPage(state?.outcomes ?? [], cursor, limit, async (candidates: readonly Outcome[]) => {
         const ids = candidates.length === 0 ? [] : await deps.logs.logIds(caller.portalId, candidates.map((o) => o.outcomeId));
         // An archived outcome is past the dispute horizon: the card does not offer what would be refused.
-        return candidates.map((o, i) => ({ ...cardOutcome(o, criteria, caller.portalId, ids[i] ?? null, resolves), ...(archivedIds.has(o.outcomeId) ? { canDispute: false } : {}) }));
+        return candidates.map((o, i) => ({
+          ...cardOutcome(o, criteria, caller.portalId, ids[i] ?? null, resolves),
+          ...(archivedIds.has(o.outcomeId) ? { canDispute: false } : {}),
+          ...(answered !== null && o.dispute !== null ? { answeredBy: answered.get(o.outcomeId)?.version ?? null } : {}),
+        }));
       });
       if ('problem' in page) return { ok: false, error: { code: 'bad_request', problem: page.problem } };
       const paused = await pausedOf(deps, caller.portalId, objectType, criteria);

@@ -10,7 +10,7 @@ import { knownOf } from './criteria-changes.ts';
 import { missingSubscriptions } from './hubspot-subscriptions.ts';
 import type { WebhooksComponent } from './hubspot-subscriptions.ts';
 import { sourcedPublished } from './published-criteria.ts';
-import type { Publisher, PublishedStore, PublishedVersion } from './published-criteria.ts';
+import type { AnsweredDispute, Publisher, PublishedStore, PublishedVersion } from './published-criteria.ts';
 
 export interface PublishDeps {
   readonly store: PublishedStore;
@@ -29,6 +29,8 @@ export interface DraftRequest {
   readonly changeNotes?: string | null;
   /** ISO 8601; else the draft's `effective_from`; else now. */
   readonly effectiveFrom?: string | null;
+  /** The disputes it answers, already checked against the publisher's portal (criteria-settings.ts). */
+  readonly answers?: readonly AnsweredDispute[];
 }
 
 /** A property the draft reads that no active webhook subscription covers: HubSpot would never send its changes. */
@@ -102,7 +104,7 @@ export async function checkDraft(deps: PublishDeps, draft: DraftRequest, by: Pub
   if (!set.ok) problems.push(...set.problems.filter((p) => p.source === DRAFT_SOURCE && !stoodIn(p)).map(({ source: _source, ...p }) => p));
   const uncovered = await uncoveredBy(deps, mine);
   if (problems.length > 0) return { kind: 'invalid', problems, uncovered };
-  const version: PublishedVersion = { id, version: next, text: complete.text, effectiveFrom: mine.criteria.effectiveFrom, changeNotes, publishedBy: by, publishedAt: now };
+  const version: PublishedVersion = { id, version: next, text: complete.text, effectiveFrom: mine.criteria.effectiveFrom, changeNotes, publishedBy: by, publishedAt: now, ...(draft.answers && draft.answers.length > 0 ? { answers: draft.answers } : {}) };
   return { kind: 'ok', version, uncovered };
 }
 

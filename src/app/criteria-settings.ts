@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import type { SourcedVersion } from '../core/criteria/criteria-set.ts';
 import { nextDraftText } from '../core/criteria/draft.ts';
 import type { PauseAction } from '../core/engine/input.ts';
+import type { Outcome } from '../core/engine/outcome.ts';
 import { isResolver } from '../core/engine/users.ts';
 import type { DisputeResolvers } from '../core/engine/users.ts';
 import { formatProblem } from '../core/problems.ts';
@@ -10,6 +11,8 @@ import type { Problem } from '../core/problems.ts';
 import { isoUtc } from '../core/time.ts';
 import { accessOf, accessView } from './access-lists.ts';
 import type { AccessDeps, AccessView } from './access-lists.ts';
+import { answeredIn, answerProblems, disputesView } from './criteria-disputes.ts';
+import type { DisputesView } from './criteria-disputes.ts';
 import { checkDraft, publishCriteria, SUBSCRIPTION_ADVICE } from './criteria-publish.ts';
 import type { DraftCheck, DraftRequest, PublishDeps, PublishResult, UncoveredProperty } from './criteria-publish.ts';
 import { isPublishedSource } from './published-criteria.ts';
@@ -25,6 +28,8 @@ export interface CriteriaSettingsDeps extends Omit<PublishDeps, 'fileVersions'> 
   readonly refresh?: () => Promise<void>;
   /** The lists the page manages; without it, only the environment's (`editors`, `resolvers`) decide. */
   readonly access?: AccessDeps;
+  /** The portal's outcomes, for its disputes (issue 8 item 6); without it the page shows none and a publish may answer none. */
+  readonly disputes?: (portalId: number) => Promise<readonly Outcome[]>;
 }
 
 /** A retried publish (same request id) gets the first answer instead of a second version. */
@@ -62,6 +67,8 @@ export interface CriteriaIdView {
   readonly draft: string;
   /** Newest first. */
   readonly versions: readonly VersionView[];
+  /** Upheld disputes by reason over the recent billing periods, the open ones, and the versions answering them (null: not read here). */
+  readonly disputes: DisputesView | null;
 }
 
 export interface CriteriaListView {
@@ -82,7 +89,10 @@ export interface Caller {
 export async function listCriteria(deps: CriteriaSettingsDeps, caller: Caller): Promise<CriteriaListView> {
   await deps.refresh?.();
   const now = deps.clock();
-  const published = new Map((await deps.store.readAll()).map((p) => [`${p.id}@${p.version}`, p]));
+  const all = await deps.store.readAll();
+  const published = new Map(all.map((p) => [`${p.id}@${p.version}`, p]));
+  const outcomes = deps.disputes ? await deps.disputes(caller.portalId) : null;
+  const answered = answeredIn(all, caller.portalId);
   const lastPause = new Map<string, PauseAction>();
   for (const p of await deps.pauses(caller.portalId)) lastPause.set(p.criteriaId, p);
   const byId = new Map<string, SourcedVersion[]>();
@@ -103,6 +113,7 @@ export async function listCriteria(deps: CriteriaSettingsDeps, caller: Caller): 
         nextVersion: latest.criteria.version + 1,
         draft: nextDraftText(versions[0]!.text),
         versions,
+        disputes: outcomes === null ? null : disputesView(outcomes, id, (inForce ?? latest).criteria.timezone, now, answered),
       };
     });
   const user = { userId: caller.userId, email: caller.userEmail ?? '' };
@@ -177,7 +188,12 @@ export type PublishOnceResult = { readonly kind: 'pending' } | { readonly kind: 
  * refused draft may be sent again under the same id once it is fixed.
  */
 export async function publishOnce(deps: CriteriaSettingsDeps, caller: Caller, requestId: string, draft: DraftRequest, answerOf: (r: Extract<PublishResult, { kind: 'ok' }>) => string): Promise<PublishOnceResult> {
-  const fingerprint = JSON.stringify([draft.text, draft.changeNotes ?? null, draft.effectiveFrom ?? null]);
+  const answerIds = (draft.answers ?? []).map((a) => a.outcomeId);
+  if (answerIds.length > 0) {
+    const problems = deps.disputes ? answerProblems(await deps.disputes(caller.portalId), draft.text, answerIds) : [{ code: 'invalid_value' as const, path: ['answers'], message: 'cannot be checked here: this service does not read disputes' }];
+    if (problems.length > 0) return { kind: 'invalid', problems, uncovered: [] };
+  }
+  const fingerprint = JSON.stringify([draft.text, draft.changeNotes ?? null, draft.effectiveFrom ?? null, ...(answerIds.length > 0 ? [answerIds] : [])]);
   const claim = await deps.requests.claim(caller.portalId, requestId, fingerprint);
   if (claim.kind === 'pending') return claim;
   if (claim.kind === 'answered') return claim.fingerprint === fingerprint ? { kind: 'answered', answer: claim.answer } : { kind: 'reused_id' };

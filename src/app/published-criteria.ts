@@ -22,6 +22,14 @@ export interface PublishedVersion {
   readonly changeNotes: string;
   readonly publishedBy: Publisher;
   readonly publishedAt: number;
+  /** The disputes its change notes answer (issue 8 item 6): each then links to this version on the card. */
+  readonly answers?: readonly AnsweredDispute[];
+}
+
+/** A dispute a version answers: outcome ids name no portal, so the publisher's is kept with each. */
+export interface AnsweredDispute {
+  readonly portalId: number;
+  readonly outcomeId: string;
 }
 
 export type InsertResult = { readonly ok: true } | { readonly ok: false; readonly taken: number };

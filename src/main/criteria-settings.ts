@@ -2,6 +2,8 @@
 import { webhooksFileReader } from '../adapters/files/webhooks-file.ts';
 import { createRedisAccessStore } from '../adapters/redis/access-store.ts';
 import { accessOf } from '../app/access-lists.ts';
+import { answeredIn } from '../app/criteria-disputes.ts';
+import { portalOutcomes } from '../app/ledger-outcomes.ts';
 import type { AccessDeps } from '../app/access-lists.ts';
 import type { DisputeResolvers } from '../core/engine/users.ts';
 import { createPublishedCriteriaStore } from '../adapters/redis/published-criteria.ts';
@@ -22,6 +24,7 @@ export function criteriaSettings(rt: Runtime): CriteriaSettingsDeps {
       await rt.criteria.refresh(rt.clock());
     },
     pauses: (portalId) => rt.store.pauses(portalId),
+    disputes: (portalId) => portalOutcomes(rt.store, portalId),
     editors: config.criteriaEditors,
     resolvers: config.disputeResolvers,
     subscriptions: webhooksFileReader(),
@@ -38,6 +41,12 @@ export function accessLists(rt: Runtime): Omit<AccessDeps, 'requests'> {
 export function resolversOf(rt: Runtime): (portalId: number) => Promise<DisputeResolvers> {
   const lists = accessLists(rt);
   return async (portalId) => (await accessOf(lists, portalId)).resolvers;
+}
+
+/** Which version answers each disputed outcome of a portal, for the card. */
+export function answeredDisputes(rt: Runtime): (portalId: number) => Promise<ReadonlyMap<string, { readonly criteriaId: string; readonly version: number }>> {
+  const store = createPublishedCriteriaStore(rt.fastRedis, rt.config.redisPrefix);
+  return async (portalId) => answeredIn(await store.readAll(), portalId);
 }
 
 /** Who published each version, for the card's trail; a version not published in HubSpot comes from a file. */

@@ -1,7 +1,7 @@
 // The web role: listening from the start, then the HTTP app over the receiver's store until shutdown, with a readiness probe fit for its role.
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
-import { criteriaSettings, resolversOf, versionOrigins } from './criteria-settings.ts';
+import { answeredDisputes, criteriaSettings, resolversOf, versionOrigins } from './criteria-settings.ts';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import { overLimitFromLedger } from '../app/limit-marks.ts';
 import type { CardView } from '../app/card-view.ts';
@@ -103,6 +103,7 @@ function cardView(rt: Runtime): CardView {
     paused: { pausedNow: async (portalId) => pausedNowOf(await rt.store.pauses(portalId)) },
     resolvers: rt.config.disputeResolvers,
     resolversOf: resolversOf(rt),
+    answered: answeredDisputes(rt),
     origins: versionOrigins(rt),
     clock: rt.clock,
     overLimit: overLimitFromLedger(rt.store, rt.criteria.current),

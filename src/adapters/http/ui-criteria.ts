@@ -30,7 +30,7 @@ const draftFields = { text, changeNotes: z.string().max(5_000).nullable().option
 const requestId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'must be the page’s id for this request (a UUID)' });
 
 const validateBody = z.strictObject(draftFields);
-const publishBody = z.strictObject({ requestId, ...draftFields });
+const publishBody = z.strictObject({ requestId, ...draftFields, answers: z.array(z.string().min(1).max(300)).max(500).optional() });
 
 export function uiCriteria(deps: UiCriteriaDeps): express.Router {
   const { config } = deps;
@@ -57,7 +57,8 @@ export function uiCriteria(deps: UiCriteriaDeps): express.Router {
     const body = readBody(res, publishBody);
     const ctx = context(res).fields;
     Object.assign(ctx, { userId: caller.userId, requestId: body.requestId });
-    const result = await reading(res, () => publishOnce(deps.settings, caller, body.requestId, draftOf(body), (r) => JSON.stringify(publishedAnswer(r))));
+    const draft = { ...draftOf(body), answers: (body.answers ?? []).map((outcomeId) => ({ portalId: caller.portalId, outcomeId })) };
+    const result = await reading(res, () => publishOnce(deps.settings, caller, body.requestId, draft, (r) => JSON.stringify(publishedAnswer(r))));
     ctx['result'] = result.kind;
     switch (result.kind) {
       case 'answered':
@@ -98,7 +99,7 @@ function readBody<T>(res: Response, schema: z.ZodType<T>): T {
 function publishedAnswer(r: Extract<PublishResult, { kind: 'ok' }>) {
   const v = r.version;
   return {
-    version: { id: v.id, version: v.version, effectiveFrom: isoUtc(v.effectiveFrom), changeNotes: v.changeNotes, publishedBy: v.publishedBy, publishedAt: isoUtc(v.publishedAt), text: v.text },
+    version: { id: v.id, version: v.version, effectiveFrom: isoUtc(v.effectiveFrom), changeNotes: v.changeNotes, publishedBy: v.publishedBy, publishedAt: isoUtc(v.publishedAt), text: v.text, answers: (v.answers ?? []).map((a) => a.outcomeId) },
     uncovered: r.uncovered,
     advice: r.uncovered.length > 0 ? SUBSCRIPTION_ADVICE : null,
   };

@@ -12,6 +12,7 @@ const entrySchema = z.strictObject({
   changeNotes: z.string(),
   publishedBy: z.strictObject({ userId: z.number().int(), email: z.string().nullable() }),
   publishedAt: z.number(),
+  answers: z.array(z.strictObject({ portalId: z.number().int(), outcomeId: z.string() })).optional(),
 });
 
 export function publishedCriteriaKeys(prefix: string) {
