@@ -17,6 +17,8 @@ import { combine } from '../../../src/app/published-criteria.ts';
 import type { SourcedVersion } from '../../../src/core/criteria/criteria-set.ts';
 import { parseCriteriaText } from '../../../src/core/criteria/parse-file.ts';
 import type { PauseAction } from '../../../src/core/engine/input.ts';
+import type { Outcome } from '../../../src/core/engine/outcome.ts';
+import { outcomeFixture } from '../../support/hubspot-double.ts';
 import { createOutcomeReader } from '../../../src/app/read-outcomes.ts';
 import { criteriaListSchema, draftCheckSchema, publishedSchema } from '../../../hubspot-app/src/app/settings/api/schema.ts';
 import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
@@ -47,6 +49,7 @@ const covering = (...properties: string[]): WebhooksComponent => ({
 let redis: Redis;
 let prefix: string;
 let pauses: PauseAction[];
+let outcomes: Outcome[];
 
 beforeAll(() => {
   redis = connect();
@@ -58,6 +61,7 @@ beforeEach(async () => {
   if (prefix) await deletePrefix(redis, prefix);
   prefix = testPrefix('ui-criteria');
   pauses = [];
+  outcomes = [];
 });
 
 function settings(): CriteriaSettingsDeps {
@@ -73,6 +77,7 @@ function settings(): CriteriaSettingsDeps {
       if (c.ok) loaded = c.versions;
     },
     pauses: async (portalId) => (portalId === PORTAL ? pauses : []),
+    disputes: async (portalId) => (portalId === PORTAL ? outcomes : []),
     editors: new Set([EDITOR.userId]),
     resolvers: { userIds: new Set([EDITOR.userId]), emails: new Set() },
     subscriptions: async () => covering('agent_started_at', 'stage'),
@@ -232,5 +237,34 @@ describe('POST /ui/criteria/access', () => {
     expect(env.body.error.message).toMatch(/DISPUTE_RESOLVERS/);
     expect((await call(app, 'POST', '/ui/criteria/access', change({ op: 'add', email: 'a@example.com' }))).status).toBe(400);
     expect([...(await s.access!.store.read(PORTAL)).editors]).toEqual([7]);
+  });
+});
+
+describe('disputes on the page', () => {
+  const disputed = (recordId: string, state: 'open' | 'upheld' | 'rejected', reason: string) =>
+    outcomeFixture({ recordId, status: state === 'upheld' ? 'credited' : 'billable', dispute: { state, reason, openedBy: EDITOR, openedAt: NOW - 86_400_000, resolvedBy: state === 'open' ? null : EDITOR, resolvedAt: state === 'open' ? null : NOW - 3_600_000, note: null } });
+
+  it('lists upheld disputes by reason and the open ones; a version names those it answers, which then link to it', async () => {
+    outcomes = [disputed('1', 'upheld', 'Wrong record'), disputed('2', 'upheld', 'wrong record '), disputed('3', 'open', 'Too slow'), disputed('4', 'rejected', 'No')];
+    const app = makeApp();
+    const listed = await call(app, 'GET', '/ui/criteria');
+    expect(criteriaListSchema.safeParse(listed.body).success).toBe(true);
+    expect(listed.body.criteria[0].disputes).toEqual({
+      periods: ['2026-10', '2026-11', '2026-12'],
+      upheld: [{ reason: 'Wrong record', count: 2, outcomeIds: [outcomes[0]!.outcomeId, outcomes[1]!.outcomeId] }],
+      open: [{ outcomeId: outcomes[2]!.outcomeId, reason: 'Too slow' }],
+      answeredBy: {},
+    });
+    const body = { requestId: 'ans', text: draft(), changeNotes: 'routing fixed', effectiveFrom: '2027-02-01T00:00:00Z' };
+    const refused = await call(app, 'POST', '/ui/criteria/publish', { ...body, answers: [outcomes[0]!.outcomeId, outcomes[3]!.outcomeId] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.problems).toEqual([{ code: 'invalid_value', path: ['answers', 1], message: `${outcomes[3]!.outcomeId} has no upheld or open dispute to answer` }]);
+    const answers = [outcomes[0]!.outcomeId, outcomes[2]!.outcomeId];
+    const published = await call(app, 'POST', '/ui/criteria/publish', { ...body, answers });
+    expect(published.status).toBe(201);
+    expect(publishedSchema.safeParse(published.body).success).toBe(true);
+    expect(published.body.version).toMatchObject({ version: 3, answers });
+    const after = await call(app, 'GET', '/ui/criteria');
+    expect(after.body.criteria[0].disputes.answeredBy).toEqual({ [answers[0]!]: 3, [answers[1]!]: 3 });
   });
 });
