@@ -2,7 +2,7 @@
 import { Alert, Button, EmptyState, ErrorState, Link, LoadingButton, LoadingSpinner, StatusTag, Text, Tile } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { answer, BASE, calls, deferred, outcome, page } from './card-fixtures.ts';
+import { answer, BASE, calls, deferred, openDispute, outcome, page } from './card-fixtures.ts';
 
 const fetchMock = vi.hoisted(() => vi.fn());
 vi.mock('@hubspot/ui-extensions', async (importOriginal) => {
@@ -224,3 +224,14 @@ function openDisputeOf() {
     note: null,
   };
 }
+
+describe('the card: a dispute a criteria version answers', () => {
+  it('says which version answers it, and nothing where none does', async () => {
+    const upheld = { ...openDispute, state: 'upheld' as const, resolvedAt: '2026-11-06T09:00:00.000Z', resolvedBy: { userId: 7, email: 'boss@example.com' }, note: 'agreed' };
+    fetchMock.mockResolvedValue(answer(200, page({ outcomes: [outcome({ outcomeId: 'x#1', status: 'credited', dispute: upheld, answeredBy: 4, canDispute: false }), outcome({ outcomeId: 'y#1', dispute: openDispute, answeredBy: null, canDispute: false })] })));
+    const r = renderCard();
+    await r.waitFor(() => expect(r.findAll(Tile).length).toBe(2));
+    expect(r.findByTestId(Text, 'answered-by:x#1').text).toBe('Answered by version 4 of Enriched MQL routed within ten minutes: its change notes say what changed.');
+    expect(r.maybeFindByTestId(Text, 'answered-by:y#1')).toBeNull();
+  });
+});

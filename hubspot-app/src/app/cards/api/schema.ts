@@ -39,6 +39,8 @@ export const outcomeSchema = z.object({
   // Billable past the criteria's budget limit for the period: not charged. A service that predates limits sends none.
   overLimit: z.boolean().default(false),
   dispute: disputeSchema.nullable(),
+  // On a disputed outcome: the criteria version whose change notes answer the dispute. A service that predates it sends none.
+  answeredBy: z.number().int().positive().nullable().optional(),
   canDispute: z.boolean(),
   canResolve: z.boolean(),
   verificationLogUrl: z.string().nullable(),

@@ -33,6 +33,11 @@ export function OutcomeItem({ base, outcome: o, time, onChanged }: Props) {
         <Text testId={tid('status')}>{statusSentence(o, time)}</Text>
         <OutcomeFacts outcome={o} time={time} />
         {o.dispute && <Text testId={tid('dispute')}>{disputeSentence(o.dispute, time)}</Text>}
+        {o.dispute && typeof o.answeredBy === 'number' && (
+          <Text variant="microcopy" testId={tid('answered-by')}>
+            Answered by version {o.answeredBy} of {o.criteria.name}: its change notes say what changed.
+          </Text>
+        )}
         {o.verificationLogUrl ? (
           <Link href={o.verificationLogUrl} testId={tid('verification-log')}>
             Open its verification-log record
