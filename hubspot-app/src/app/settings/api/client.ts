@@ -1,8 +1,8 @@
 // The settings page's calls to the billing service (docs/card-api.md, "The settings page") through hubspot.fetch, each answer parsed, each failure in RevOps' words.
 import { hubspot } from '@hubspot/ui-extensions';
 import { z } from 'zod';
-import { criteriaListSchema, draftCheckSchema, errorBodySchema, publishedSchema } from './schema.ts';
-import type { CriteriaList, DraftCheck, Problem, Published } from './schema.ts';
+import { accessSchema, criteriaListSchema, draftCheckSchema, errorBodySchema, publishedSchema } from './schema.ts';
+import type { Access, CriteriaList, DraftCheck, Problem, Published } from './schema.ts';
 
 /**
  * `away`: nothing came back or the service could not answer now (trying again may help); `forbidden`:
@@ -59,15 +59,30 @@ export interface Draft {
   readonly text: string;
   readonly changeNotes: string;
   readonly effectiveFrom: string | null;
+  /** Outcome ids of the disputes this version answers (upheld or open, of its criteria id). */
+  readonly answers?: readonly string[];
 }
 
 export const fetchCriteria = (base: string): Promise<Result<CriteriaList>> => call(`${base}/ui/criteria`, { method: 'GET' }, criteriaListSchema);
 
 export const checkDraft = (base: string, draft: Draft): Promise<Result<DraftCheck>> =>
-  call(`${base}/ui/criteria/validate`, { method: 'POST', body: { ...draft } }, draftCheckSchema);
+  call(`${base}/ui/criteria/validate`, { method: 'POST', body: { text: draft.text, changeNotes: draft.changeNotes, effectiveFrom: draft.effectiveFrom } }, draftCheckSchema);
 
-export const publishDraft = (base: string, requestId: string, draft: Draft): Promise<Result<Published>> =>
-  call(`${base}/ui/criteria/publish`, { method: 'POST', body: { requestId, ...draft } }, publishedSchema);
+export const publishDraft = (base: string, requestId: string, draft: Draft): Promise<Result<Published>> => {
+  const { answers, ...rest } = draft;
+  return call(`${base}/ui/criteria/publish`, { method: 'POST', body: { requestId, ...rest, ...(answers && answers.length > 0 ? { answers: [...answers] } : {}) } }, publishedSchema);
+};
+
+/** Adds or removes a criteria editor or dispute resolver: a user id, or (a resolver) an email. */
+export interface AccessChange {
+  readonly op: 'add' | 'remove';
+  readonly list: 'editors' | 'resolvers';
+  readonly userId: number | null;
+  readonly email: string | null;
+}
+
+export const changeAccess = (base: string, requestId: string, change: AccessChange): Promise<Result<{ access: Access }>> =>
+  call(`${base}/ui/criteria/access`, { method: 'POST', body: { requestId, ...change } }, z.object({ access: accessSchema }));
 
 export const setPause = (base: string, requestId: string, criteriaId: string, action: 'pause' | 'resume', note: string): Promise<Result<unknown>> =>
   // The answer is the card's (the stored action); the page reads the list again instead.

@@ -21,6 +21,17 @@ export const versionSchema = z.object({
   text: z.string(),
 });
 
+/** Upheld disputes by reason over the recent billing periods, the open ones, and which version answers each (outcome id → version). */
+export const disputesSchema = z.object({
+  periods: z.array(z.string()),
+  upheld: z.array(z.object({ reason: z.string(), count: z.number().int(), outcomeIds: z.array(z.string()) })),
+  open: z.array(z.object({ outcomeId: z.string(), reason: z.string() })),
+  answeredBy: z.record(z.string(), z.number().int()),
+});
+
+const memberSchema = z.object({ userId: z.number().int().nullable(), email: z.string().nullable(), fromEnvironment: z.boolean() });
+export const accessSchema = z.object({ editors: z.array(memberSchema), resolvers: z.array(memberSchema) });
+
 export const criteriaIdSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -29,6 +40,8 @@ export const criteriaIdSchema = z.object({
   nextVersion: z.number().int().positive(),
   draft: z.string(),
   versions: z.array(versionSchema),
+  // A service that predates them sends none.
+  disputes: disputesSchema.nullable().optional(),
 });
 
 export const criteriaListSchema = z.object({
@@ -36,6 +49,7 @@ export const criteriaListSchema = z.object({
   canPublish: z.boolean(),
   canPause: z.boolean(),
   criteria: z.array(criteriaIdSchema),
+  access: accessSchema.nullable().optional(),
 });
 
 export const problemSchema = z.object({
@@ -56,7 +70,7 @@ export const draftCheckSchema = z.object({
 });
 
 export const publishedSchema = z.object({
-  version: z.object({ id: z.string(), version: z.number().int(), effectiveFrom: time, changeNotes: z.string(), publishedBy: user, publishedAt: time, text: z.string() }),
+  version: z.object({ id: z.string(), version: z.number().int(), effectiveFrom: time, changeNotes: z.string(), publishedBy: user, publishedAt: time, text: z.string(), answers: z.array(z.string()).optional() }),
   uncovered: uncoveredSchema,
   advice: z.string().nullable(),
 });
@@ -71,3 +85,6 @@ export type VersionEntry = z.infer<typeof versionSchema>;
 export type DraftCheck = z.infer<typeof draftCheckSchema>;
 export type Published = z.infer<typeof publishedSchema>;
 export type Problem = z.infer<typeof problemSchema>;
+export type Disputes = z.infer<typeof disputesSchema>;
+export type Access = z.infer<typeof accessSchema>;
+export type AccessMember = z.infer<typeof memberSchema>;

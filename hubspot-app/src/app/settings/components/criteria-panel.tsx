@@ -3,6 +3,7 @@ import { Button, Flex, Heading, Table, TableBody, TableCell, TableHead, TableHea
 import { useState } from 'react';
 import type { CriteriaEntry, VersionEntry } from '../api/schema.ts';
 import { STATE_WORDS, when } from '../words/messages.ts';
+import { DisputesSection } from './disputes-section.tsx';
 import { DraftEditor } from './draft-editor.tsx';
 import { PauseControl } from './pause-control.tsx';
 
@@ -37,6 +38,7 @@ export function CriteriaPanel({ base, zone, entry, canPublish, canPause, onChang
             <Text>{text}</Text>
           </Tile>
         )}
+        <DisputesSection entry={entry} />
         <PauseControl base={base} criteriaId={entry.id} paused={entry.paused !== null} canPause={canPause} onChanged={onChanged} />
         {editing ? (
           <DraftEditor base={base} entry={entry} canPublish={canPublish} onClose={() => setEditing(false)} onPublished={onChanged} />

@@ -1,11 +1,12 @@
 // The editor for the next version, prefilled from the latest: the common fields as a form, the rest as YAML, every problem at its field, and publish.
-import { Alert, Button, Flex, Heading, Input, Text, TextArea } from '@hubspot/ui-extensions';
+import { Alert, Button, Flex, Heading, Input, MultiSelect, Text, TextArea } from '@hubspot/ui-extensions';
 import { useRef, useState } from 'react';
 import { publishDraft } from '../api/client.ts';
 import type { Draft, Failure } from '../api/client.ts';
 import { newRequestId } from '../api/request-id.ts';
 import type { CriteriaEntry, DraftCheck, Published } from '../api/schema.ts';
 import { useDraftCheck } from '../hooks/use-draft-check.ts';
+import { answerOptions } from './disputes-section.tsx';
 import { FORM_FIELDS, fieldKey, formUsable, readField, writeField } from '../words/draft-fields.ts';
 import { NOT_AN_EDITOR, publishFailure } from '../words/messages.ts';
 
@@ -23,7 +24,7 @@ interface Shown {
   readonly line: string;
 }
 
-const OWN_FIELDS = new Set([...FORM_FIELDS.map((f) => fieldKey(f.path)), 'change_notes', 'effective_from']);
+const OWN_FIELDS = new Set([...FORM_FIELDS.map((f) => fieldKey(f.path)), 'change_notes', 'effective_from', 'answers']);
 
 function shownOf(check: DraftCheck | null, failure: Failure | null): Shown[] {
   if (failure?.kind === 'invalid') return failure.problems.map((p) => ({ field: fieldOf(p.path), line: p.path.length > 0 ? `${fieldKey(p.path)}: ${p.message}` : p.message }));
@@ -73,6 +74,7 @@ export function DraftEditor({ base, entry, canPublish, onClose, onPublished }: E
     <Flex direction="column" gap="sm" testId={`editor-${entry.id}`}>
       <Heading>Version {entry.nextVersion} of {entry.id}</Heading>
       <DraftFields draft={draft} shown={shown} change={change} />
+      <Answers entry={entry} draft={draft} shown={shown} change={change} />
       <CheckNotes state={checkState} />
       {failure && failure.kind !== 'invalid' && (
         <Alert title="Not published" variant="danger" testId="publish-failed">
@@ -136,6 +138,24 @@ function DraftFields({ draft, shown, change }: FieldsProps) {
         {...message(at(shown, 'effective_from'))}
       />
     </>
+  );
+}
+
+/** The disputes this version answers: each then links to it on the card. */
+function Answers({ entry, draft, shown, change }: FieldsProps & { readonly entry: CriteriaEntry }) {
+  const options = answerOptions(entry.disputes);
+  if (options.length === 0) return null;
+  return (
+    <MultiSelect
+      label="Disputes this version answers"
+      name="answers"
+      description="Say in the change notes how; each dispute chosen then shows this version on the card."
+      options={options}
+      value={[...(draft.answers ?? [])]}
+      onChange={(v) => change({ ...draft, answers: v.map(String) })}
+      testId="field-answers"
+      {...message(at(shown, 'answers'))}
+    />
   );
 }
 

@@ -3,6 +3,7 @@ import type { SettingsContext } from '@hubspot/ui-extensions';
 import { Button, EmptyState, ErrorState, Flex, LoadingSpinner, Text } from '@hubspot/ui-extensions';
 import { BACKEND_URL_VARIABLE, backendUrl } from '../api/backend-url.ts';
 import { useCriteria } from '../hooks/use-criteria.ts';
+import { AccessSection } from './access-section.tsx';
 import { CriteriaPanel } from './criteria-panel.tsx';
 
 /** The parts of HubSpot's context the page reads. */
@@ -52,6 +53,7 @@ function CriteriaSettings({ base, zone }: { readonly base: string; readonly zone
       {data.criteria.map((c) => (
         <CriteriaPanel key={c.id} base={base} zone={zone} entry={c} canPublish={data.canPublish} canPause={data.canPause} onChanged={reload} />
       ))}
+      {data.access && <AccessSection base={base} access={data.access} canEdit={data.canPublish} onChanged={reload} />}
     </Flex>
   );
 }
