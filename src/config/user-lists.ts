@@ -4,7 +4,7 @@ import type { DisputeResolvers } from '../core/engine/users.ts';
 
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
-/** `CRITERIA_EDITORS`: HubSpot user ids, separated by commas; unset means nobody may publish criteria. */
+/** `CRITERIA_EDITORS`: HubSpot user ids, separated by commas; editors in every portal, who may add more per portal on the settings page. */
 export const criteriaEditors = z.preprocess(
   unsetIfEmpty,
   z

@@ -6,7 +6,7 @@ import type { AccessStore, StoredAccess } from '../../app/access-lists.ts';
 
 const schema = z.strictObject({ editors: z.array(z.number().int()), resolverIds: z.array(z.number().int()), resolverEmails: z.array(z.string()) });
 
-const MAX_TRIES = 20;
+const MAX_TRIES = 50;
 
 const COMPARE_AND_SET = "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end redis.call('SET', KEYS[1], ARGV[2]) return 1";
 
