@@ -189,10 +189,6 @@ export type PublishOnceResult = { readonly kind: 'pending' } | { readonly kind: 
  */
 export async function publishOnce(deps: CriteriaSettingsDeps, caller: Caller, requestId: string, draft: DraftRequest, answerOf: (r: Extract<PublishResult, { kind: 'ok' }>) => string): Promise<PublishOnceResult> {
   const answerIds = (draft.answers ?? []).map((a) => a.outcomeId);
-  if (answerIds.length > 0) {
-    const problems = deps.disputes ? answerProblems(await deps.disputes(caller.portalId), draft.text, answerIds) : [{ code: 'invalid_value' as const, path: ['answers'], message: 'cannot be checked here: this service does not read disputes' }];
-    if (problems.length > 0) return { kind: 'invalid', problems, uncovered: [] };
-  }
   const fingerprint = JSON.stringify([draft.text, draft.changeNotes ?? null, draft.effectiveFrom ?? null, ...(answerIds.length > 0 ? [answerIds] : [])]);
   const claim = await deps.requests.claim(caller.portalId, requestId, fingerprint);
   if (claim.kind === 'pending') return claim;
@@ -200,7 +196,9 @@ export async function publishOnce(deps: CriteriaSettingsDeps, caller: Caller, re
   let result: PublishResult;
   try {
     const { editors } = await listsOf(deps, caller.portalId);
-    result = await publishCriteria({ ...publishDeps(deps), editors }, draft, publisher(caller));
+    // A non-editor hears that first; a retry of a published request never gets here (its answer is kept).
+    const refused = editors.has(caller.userId) ? await answersRefused(deps, caller.portalId, draft.text, answerIds) : null;
+    result = refused ?? (await publishCriteria({ ...publishDeps(deps), editors }, draft, publisher(caller)));
   } catch (e) {
     await deps.requests.release(caller.portalId, requestId);
     throw e;
@@ -208,6 +206,13 @@ export async function publishOnce(deps: CriteriaSettingsDeps, caller: Caller, re
   if (result.kind === 'ok') await deps.requests.finish(caller.portalId, requestId, fingerprint, answerOf(result));
   else await deps.requests.release(caller.portalId, requestId);
   return result;
+}
+
+/** The disputes a publish names must be upheld or open disputes of its criteria id in the portal (docs/decisions.md, "Published criteria"). */
+async function answersRefused(deps: CriteriaSettingsDeps, portalId: number, text: string, answerIds: readonly string[]): Promise<PublishResult | null> {
+  if (answerIds.length === 0) return null;
+  const problems: Problem[] = deps.disputes ? answerProblems(await deps.disputes(portalId), text, answerIds) : [{ code: 'invalid_value', path: ['answers'], message: 'cannot be checked here: this service does not read disputes' }];
+  return problems.length > 0 ? { kind: 'invalid', problems, uncovered: [] } : null;
 }
 
 function publishDeps(deps: CriteriaSettingsDeps): PublishDeps {

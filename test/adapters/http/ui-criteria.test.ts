@@ -256,6 +256,8 @@ describe('disputes on the page', () => {
       answeredBy: {},
     });
     const body = { requestId: 'ans', text: draft(), changeNotes: 'routing fixed', effectiveFrom: '2027-02-01T00:00:00Z' };
+    // A non-editor is told that first, whatever the answers.
+    expect((await call(app, 'POST', '/ui/criteria/publish', { ...body, requestId: 'stranger', answers: [outcomes[3]!.outcomeId] }, STRANGER)).status).toBe(403);
     const refused = await call(app, 'POST', '/ui/criteria/publish', { ...body, answers: [outcomes[0]!.outcomeId, outcomes[3]!.outcomeId] });
     expect(refused.status).toBe(400);
     expect(refused.body.error.problems).toEqual([{ code: 'invalid_value', path: ['answers', 1], message: `${outcomes[3]!.outcomeId} has no upheld or open dispute to answer` }]);
