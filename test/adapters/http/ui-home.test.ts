@@ -139,6 +139,17 @@ describe('GET /ui/home', () => {
     ]);
   });
 
+  it('forecasts no charge past the limit: over-limit outcomes are read off the ledger, not stored state (contract §8)', async () => {
+    // Volume: the first 2 at 10.00 each, then 1.00 each for all; limit 15.00. The first settled is charged (10.00), two would be 20.00: the other 4 are over limit.
+    const price = { currency: 'USD', model: 'volume', tiers: [{ up_to: 2, unit_amount: '10.00' }, { up_to: null, unit_amount: '1.00' }] };
+    const limited = criteriaSet({ price, budget: { expected: '15.00', limit: '15.00' } });
+    homeDeps = { ...homeDeps, criteria: () => limited, budgetOf: (v) => v.budget };
+    for (const id of ['31', '32', '33', '34', '35']) await commit(id, [outcomeFixture({ recordId: id, status: 'billable' })]);
+    const [row] = (await get('/ui/home')).body.criteria;
+    expect(row.charge).toMatchObject({ amount: '10.00', limit: '15.00' });
+    expect(row.forecast).toMatchObject({ mtd: '10.00', accrual: '10.00', likely: '10.00', high: '10.00' });
+  });
+
   it('an earlier period: its closed invoice, its days in full, no forecast', async () => {
     await seedNovember();
     await closeOctober();
