@@ -139,15 +139,20 @@ function idForecast(own: readonly Outcome[], over: ReadonlySet<string>, lines: r
   const clock = periodClock(now, zone);
   const inPeriod = own.filter((o) => settledBillable(o) && o.billingPeriod === clock.period);
   const charged = inPeriod.filter((o) => !over.has(o.outcomeId));
+  // The id's other lines held to the limit: those in its currency only, as limits.ts counts them.
+  const currency = version.price.currency;
   const elsewhere = new Map<number, number>();
-  for (const o of charged) if (o.criteriaVersion !== version.version) elsewhere.set(o.criteriaVersion, (elsewhere.get(o.criteriaVersion) ?? 0) + 1);
+  for (const o of charged) {
+    if (o.criteriaVersion === version.version || criteria.get(o.criteriaId, o.criteriaVersion).price.currency !== currency) continue;
+    elsewhere.set(o.criteriaVersion, (elsewhere.get(o.criteriaVersion) ?? 0) + 1);
+  }
   const trailingFrom = DateTime.fromMillis(clock.today, { zone }).minus({ days: TRAILING_DAYS }).toMillis();
   const trailing = dailyBillable(own, zone, trailingFrom, TRAILING_DAYS);
   const since = DateTime.fromMillis(now, { zone }).minus({ days: APPROVAL_WINDOW_DAYS }).toMillis();
   const input: ForecastInput = {
     price: version.price,
     limitMinor: limitOf(version),
-    mtdMinor: lines.filter((l) => l.period === clock.period && l.currency === version.price.currency).reduce((s, l) => s + lineMinor(l.amount, l.currency), 0n),
+    mtdMinor: lines.filter((l) => l.period === clock.period && l.currency === currency).reduce((s, l) => s + lineMinor(l.amount, l.currency), 0n),
     chargedOnLine: charged.filter((o) => o.criteriaVersion === version.version).length,
     chargedElsewhereMinor: [...elsewhere].reduce((s, [v, n]) => s + amountFor(criteria.get(version.id, v).price, n).amountMinor, 0n),
     overLimitSoFar: inPeriod.some((o) => over.has(o.outcomeId)),

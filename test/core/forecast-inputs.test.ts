@@ -97,6 +97,21 @@ describe('forecastsAt: a ledger read at one instant', () => {
   });
 });
 
+describe('forecastsAt: a limit and lines in two currencies', () => {
+  it("counts only the limit's currency against it: another version's euro line leaves the dollar limit's room whole", () => {
+    // Version 1 at 5.00 EUR until midnight in New York; version 2 at 1.00 USD with a 3.00 USD limit since then.
+    const criteria = criteriaSet(
+      { timezone: ZONE, price: { currency: 'EUR', model: 'flat', unit_amount: '5.00' } },
+      { timezone: ZONE, version: 2, change_notes: 'Priced in dollars, with a limit.', effective_from: '2026-11-01T04:00:00Z', price: { currency: 'USD', model: 'flat', unit_amount: '1.00' }, budget: { expected: '3.00', limit: '3.00' } },
+    );
+    const onV1 = [settled('2026-11-01T14:00:00Z', 'billable', '2026-11'), settled('2026-11-01T14:10:00Z', 'billable', '2026-11')];
+    const ledger = [...onV1, { ...settled('2026-11-01T15:00:00Z', 'billable', '2026-11'), criteriaVersion: 2 }, inReview(), inReview(), inReview(), inReview()];
+    const [f] = forecastsAt(ledger, invoiceOf(ledger, criteria), criteria, NOW, (v) => v.budget?.limitMinor ?? null);
+    // 1.00 USD so far; 4 in review at approval rate 1 would add 4.00: the 3.00 limit lets 2 more be charged (EUR 10.00 is not in its currency).
+    expect([f!.mtdMinor, f!.accrualMinor, f!.highMinor]).toEqual([100n, 300n, 300n]);
+  });
+});
+
 describe('dailyBillable', () => {
   it('counts credited outcomes on the day they settled billable, and no unsettled or not-billable one', () => {
     const from = Date.parse('2026-11-02T05:00:00Z');
