@@ -30,7 +30,7 @@ export interface HomeViewDeps {
   readonly reconciles: Pick<ReconcileResults, 'latest'>;
   /** The alerts fired; without it none are shown. */
   readonly alerts?: FiredAlerts;
-  /** Each version's budget; without it no id has one (expected, thresholds, limit). */
+  /** Each version's budget as the page shows it; without it none is shown. The forecast holds to the criteria's own limit either way, as the invoice does. */
   readonly budgetOf?: BudgetOf;
   /** Epoch ms: the forecast's `now`. */
   readonly clock: () => number;
@@ -81,7 +81,7 @@ export function createHomeView(deps: HomeViewDeps): HomeView {
       const ids = [...new Set(criteria.versions().map((v) => v.id))].sort();
       // The forecast's charge so far is the same invoice's: each id's current period, adjustments included.
       const current = [...new Set(ids.flatMap((id) => inForceZone(criteria, id, now)).map((zone) => billingPeriodOf(now, zone)))];
-      const forecasts = forecastsAt(outcomes, current.flatMap(linesOf), criteria, now, (v) => budgetOf(v)?.limitMinor ?? null);
+      const forecasts = forecastsAt(outcomes, current.flatMap(linesOf), criteria, now);
       const lines = linesOf(period);
       const rows = ids.map((id) => {
         const version = shownVersion(criteria, id, now);

@@ -13,10 +13,6 @@ import { billingPeriodOf } from './time.ts';
 export const TRAILING_DAYS = 28;
 export const APPROVAL_WINDOW_DAYS = 90;
 
-/** The id's budget limit in minor units for a version, or null: the criteria schema's `budget.limit` (issue 9, item 4) plugs in here. */
-export type LimitOf = (version: CriteriaVersion) => bigint | null;
-export const noLimit: LimitOf = () => null;
-
 export interface DayCount {
   /** `2026-11-03`, in the criteria's time zone. */
   readonly date: string;
@@ -119,9 +115,10 @@ export interface PeriodCharge {
  * `lines` are the invoice lines of the periods (the ledger's, computed once for all ids). The charge
  * so far counts the lines in the currency of the version in force (docs/decisions.md, "Forecasts").
  * Which outcomes are over limit is read off the whole ledger here (contract §8), not from the outcomes'
- * stored `overLimit`, which the ledger does not keep: a caller cannot forget to mark them.
+ * stored `overLimit`, which the ledger does not keep: a caller cannot forget to mark them. The limit is
+ * the version in force's `budget.limit`, the one the ledger's rule holds the next outcome to.
  */
-export function forecastsAt(outcomes: readonly Outcome[], lines: readonly PeriodCharge[], criteria: CriteriaSet, now: number, limitOf: LimitOf = noLimit): IdForecast[] {
+export function forecastsAt(outcomes: readonly Outcome[], lines: readonly PeriodCharge[], criteria: CriteriaSet, now: number): IdForecast[] {
   const ids = [...new Set(criteria.versions().map((v) => v.id))].sort();
   const over = overLimitOf(outcomes, criteria);
   const out: IdForecast[] = [];
@@ -129,12 +126,12 @@ export function forecastsAt(outcomes: readonly Outcome[], lines: readonly Period
     const version = criteria.inForce(id, now);
     if (version === null) continue;
     const own = outcomes.filter((o) => o.criteriaId === id);
-    out.push(idForecast(own, over, lines.filter((l) => l.criteriaId === id), criteria, version, now, limitOf));
+    out.push(idForecast(own, over, lines.filter((l) => l.criteriaId === id), criteria, version, now));
   }
   return out;
 }
 
-function idForecast(own: readonly Outcome[], over: ReadonlySet<string>, lines: readonly PeriodCharge[], criteria: CriteriaSet, version: CriteriaVersion, now: number, limitOf: LimitOf): IdForecast {
+function idForecast(own: readonly Outcome[], over: ReadonlySet<string>, lines: readonly PeriodCharge[], criteria: CriteriaSet, version: CriteriaVersion, now: number): IdForecast {
   const zone = version.timezone;
   const clock = periodClock(now, zone);
   const inPeriod = own.filter((o) => settledBillable(o) && o.billingPeriod === clock.period);
@@ -151,7 +148,7 @@ function idForecast(own: readonly Outcome[], over: ReadonlySet<string>, lines: r
   const since = DateTime.fromMillis(now, { zone }).minus({ days: APPROVAL_WINDOW_DAYS }).toMillis();
   const input: ForecastInput = {
     price: version.price,
-    limitMinor: limitOf(version),
+    limitMinor: version.budget?.limitMinor ?? null,
     mtdMinor: lines.filter((l) => l.period === clock.period && l.currency === currency).reduce((s, l) => s + lineMinor(l.amount, l.currency), 0n),
     chargedOnLine: charged.filter((o) => o.criteriaVersion === version.version).length,
     chargedElsewhereMinor: [...elsewhere].reduce((s, [v, n]) => s + amountFor(criteria.get(version.id, v).price, n).amountMinor, 0n),
