@@ -133,17 +133,22 @@ const readAtSettlement = (o: Outcome): boolean => o.trail.some((e) => e.type ===
  */
 export async function verifyReplay(crm: CrmVerificationDeps, ctx: ReplayContext, late: RecordInput, run: Run): Promise<Run> {
   const hot = new Map(ctx.loaded.state!.outcomes.map((o) => [o.outcomeId, o]));
-  const settling = run.state.outcomes.filter((o) => {
-    const was = hot.get(o.outcomeId);
-    return o.status === 'billable' && o.settledAt !== null && !readAtSettlement(o) && (was?.status !== 'billable' || was.settledAt !== o.settledAt);
-  });
+  const settlingIn = (state: RecordState) =>
+    state.outcomes.filter((o) => {
+      const was = hot.get(o.outcomeId);
+      return o.status === 'billable' && o.settledAt !== null && !readAtSettlement(o) && (was?.status !== 'billable' || was.settledAt !== o.settledAt);
+    });
+  const settling = settlingIn(run.state);
   if (settling.length === 0) return run;
   const snapshot = await crm.snapshots.get(ctx.record);
   const signalTimes = [...ctx.history.kept.map((k) => k.input), ...freshOf(ctx.loaded).map((e) => e.input)].filter((i) => isSignal(i) && i.kind !== 'crm_read').map((i) => i.at);
   const shows = (at: number) => snapshot !== null && snapshot.readAt >= at && !signalTimes.some((t) => t > at && t <= snapshot.readAt);
   const instants = [...new Set(settling.map((o) => o.settledAt!))].filter(shows).sort((a, b) => a - b);
   const verified = instants.length === 0 ? run : replayRun(ctx, late, instants.map((at) => readSignal(ctx.record, snapshot!, at)));
-  const unverified = settling.filter((o) => !instants.includes(o.settledAt!)).map((o) => ({ outcomeId: o.outcomeId, settledAt: o.settledAt! }));
+  // Read off the pass that is committed: the reads can change what settles billable, and when.
+  const unverified = settlingIn(verified.state)
+    .filter((o) => !instants.includes(o.settledAt!))
+    .map((o) => ({ outcomeId: o.outcomeId, settledAt: o.settledAt! }));
   return { ...verified, unverified };
 }
 

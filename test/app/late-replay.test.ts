@@ -160,6 +160,36 @@ describe('HubSpot reads for what a replay settles billable', () => {
   });
 });
 
+describe('HubSpot reads for what a replay settles billable: the verified pass', () => {
+  it('reports as unverified what the replay with the reads settles on signals alone, not what the first pass did', async () => {
+    // Two ids on the ticket: reviews of 1 h and 2 h, so a late success at 10 min settles one at 70 min and the other at 130.
+    const two = criteriaSet(
+      { within: '30m', retry_window: '30m', review_window: '1h', exclude: [{ if: "spam = 'true'", label: 'spam' }] },
+      { id: 'slow', within: '30m', retry_window: '30m', review_window: '2h', exclude: [{ if: "spam = 'true'", label: 'spam' }] },
+    );
+    const { store, deps, clock, outcomes } = setup();
+    const snapshots = createMemoryCrmSnapshotStore();
+    const withCrm: ProcessDeps = { ...deps, criteria: () => two, crm: { snapshots, maxWaitMs: MIN } };
+    const run = async (now: number, signals: readonly Signal[]) => {
+      clock.now = now;
+      await store.ingest(1, signals.map(item));
+      const r = await processRecord(withCrm, record);
+      if (r.kind !== 'processed') throw new Error(r.kind);
+      return r;
+    };
+    await run(T + 4 * HOUR, [sig(0, 'agent_started_at', 'a')]);
+    // Read at 90 min: it shows the ticket at 70 min (no signal since), not at 130; and the ticket was spam.
+    await snapshots.save(record, { readAt: T + 90 * MIN, found: true, properties: { spam: 'true', stage: 'closed' } });
+    const r = await run(T + 5 * HOUR, [sig(10, 'stage', 'closed')]);
+    // Without the read both settle billable, the slow one on signals alone; with it (at 70 min) both are excluded: nothing settled unverified.
+    expect((await outcomes()).map((o) => [o.criteriaId, o.status, o.reason])).toEqual([
+      ['resolve', 'not_billable', 'excluded'],
+      ['slow', 'not_billable', 'excluded'],
+    ]);
+    expect(r.unverified).toEqual([]);
+  });
+});
+
 describe('a withdrawn outcome', () => {
   it('leaves the ledger, stays readable in the record, and queues the record for write-back', async () => {
     const withWhen = criteriaSet({ within: '30m', trigger: { property: 'agent_started_at', when: "agent_action IS UNKNOWN OR agent_action = 'resolve'" } });
