@@ -217,11 +217,20 @@ describe('GET /ui/home', () => {
     expect(res.headers['retry-after']).toBe('2');
   });
 
-  it('answers 409 when a closed period was changed after close, naming it', async () => {
+  it('a closed period changed after close: the other periods answer with it marked, and it alone is a 409 naming it', async () => {
+    await seedNovember();
     await closeOctober();
     await redis.hset(periodsKey(prefix, PORTAL), '2026-10', JSON.stringify({ sha256: '0'.repeat(64), text: '{}' }));
     const res = await get('/ui/home');
-    expect(res.status).toBe(409);
-    expect(res.body.error.problems).toEqual([expect.objectContaining({ path: ['periods', '2026-10'] })]);
+    expect(res.status).toBe(200);
+    expect(homePageSchema.safeParse(res.body).success).toBe(true);
+    expect(res.body.criteria[0].charge.amount).toBe('3.00');
+    expect(res.body.periods).toEqual([
+      { period: '2026-11', state: 'open', closedAt: null, lastReconcile: null },
+      { period: '2026-10', state: 'snapshot_changed', closedAt: null, lastReconcile: expect.objectContaining({ mismatches: 2 }) },
+    ]);
+    const bad = await get('/ui/home?period=2026-10');
+    expect(bad.status).toBe(409);
+    expect(bad.body.error.problems).toEqual([expect.objectContaining({ path: ['periods', '2026-10'] })]);
   });
 });
