@@ -4,6 +4,7 @@ import type { DisputeResolvers } from '../core/engine/users.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
+import { disputeResolvers, httpsUrl, isSetValue, parseUrl, publicBaseUrl, redisUrl, required, secret, unsetIfEmpty, wholeNumber } from './env-values.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -53,121 +54,14 @@ export interface Config {
 /** A problem's path is the variable's name: `['PORT']`. */
 export type LoadConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: readonly Problem[] };
 
-// An empty variable (`FOO=` in an env file) means "not set": it takes the default or is reported missing.
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
-/** Whether a variable counts as set, as the service reads it: an empty or blank one (`FOO=`) is unset. */
-export const isSetValue = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
-
-const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${what}` : `expected ${what}`);
-
-function wholeNumber<F extends number | undefined>(what: string, fallback: F, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .optional()
-      .transform((raw, ctx): number | F => {
-        if (raw === undefined) return fallback;
-        const text = raw.trim();
-        const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-        if (!Number.isSafeInteger(value) || value < min || value > max) {
-          const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-          ctx.addIssue({ code: 'custom', message: `must be a whole number ${range} (${what}), got ${JSON.stringify(raw)}` });
-          return z.NEVER;
-        }
-        return value;
-      }),
-  );
-}
-
 /** The port the service listens on when PORT is not set. */
 export const DEFAULT_PORT = 3000;
 
 /** HubSpot sends at most 100 events per delivery (hubspot-platform.md). */
 export const DEFAULT_MAX_BATCH_EVENTS = 100;
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-function parseUrl(text: string): URL | null {
-  try {
-    return new URL(text);
-  } catch {
-    return null;
-  }
-}
-
-/** An https URL, or http for localhost and 127.0.0.1 (test doubles); the message never echoes the value (a webhook URL is a secret). */
-function httpsUrl(keep: (url: URL) => string) {
-  return (raw: string, ctx: z.RefinementCtx): string => {
-    const url = parseUrl(raw.trim());
-    if (url === null || (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)))) {
-      ctx.addIssue({ code: 'custom', message: 'must be an https URL (http only for localhost and 127.0.0.1, for test doubles)' });
-      return z.NEVER;
-    }
-    return keep(url);
-  };
-}
-
-const publicBaseUrl = z.preprocess(
-  unsetIfEmpty,
-  z.string({ error: required('the public https address HubSpot calls, e.g. https://billing.example.com') }).transform((raw, ctx): string => {
-    const url = parseUrl(raw.trim());
-    const local = url !== null && url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname);
-    if (url === null || !(url.protocol === 'https:' || local)) {
-      ctx.addIssue({ code: 'custom', message: 'must be an https URL (the public address HubSpot calls); http is allowed only for localhost and 127.0.0.1' });
-      return z.NEVER;
-    }
-    if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-      ctx.addIssue({ code: 'custom', message: 'must be a bare origin with an optional path prefix: no query, fragment or credentials' });
-      return z.NEVER;
-    }
-    // Signatures cover the exact URL: keep what was configured, minus a trailing slash (the request path brings its own).
-    return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-  }),
-);
-
-const redisUrl = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('redis://127.0.0.1:6379')
-    .transform((raw, ctx): string => {
-      const url = parseUrl(raw.trim());
-      if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
-        // The value may carry a password: never echo it.
-        ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' });
-        return z.NEVER;
-      }
-      return raw.trim();
-    }),
-);
-
-const secret = (what: string, minLength = 1) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z
-      .string({ error: required(what) })
-      .min(minLength, { error: `must be at least ${minLength} characters long (${what})` }),
-  );
-
-/** `DISPUTE_RESOLVERS`: HubSpot user ids and emails, separated by commas; unset means nobody may resolve. */
-const disputeResolvers = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('')
-    .transform((raw, ctx): DisputeResolvers => {
-      const userIds = new Set<number>();
-      const emails = new Set<string>();
-      for (const item of raw.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
-        if (/^[1-9][0-9]{0,15}$/.test(item)) userIds.add(Number(item));
-        else if (/^[^@\s]+@[^@\s]+$/.test(item)) emails.add(item.toLowerCase());
-        else ctx.addIssue({ code: 'custom', message: `"${item}" is neither a HubSpot user id nor an email (list user ids and emails, separated by commas)` });
-      }
-      return { userIds, emails };
-    }),
-);
+// Read by the dev session and its fallback, which import it from here.
+export { isSetValue } from './env-values.ts';
 
 const envSchema = z.object({
   PORT: wholeNumber('the TCP port to listen on', DEFAULT_PORT, 0, 65535),
@@ -231,14 +125,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
   const input: Record<string, string | undefined> = {};
   for (const name of CONFIG_VARIABLES) input[name] = env[name];
   const parsed = envSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
+  const problems = [...(parsed.success ? [] : problemsFromZod(parsed.error, { wording: 'schema' })), ...pairProblems(input)];
+  if (!parsed.success || problems.length > 0) {
     const order = (p: Problem) => CONFIG_VARIABLES.indexOf(p.path[0] as never);
-    return { ok: false, problems: problemsFromZod(parsed.error, { wording: 'schema' }).sort((a, b) => order(a) - order(b)) };
+    return { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) };
   }
   const e = parsed.data;
-  if (e.ALERT_WEBHOOK_URL !== undefined && e.ALERT_WEBHOOK_SECRET === undefined) {
-    return { ok: false, problems: [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }] };
-  }
   return {
     ok: true,
     config: {
@@ -270,6 +162,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       alertWebhook: e.ALERT_WEBHOOK_URL && e.ALERT_WEBHOOK_SECRET ? { url: e.ALERT_WEBHOOK_URL, secret: e.ALERT_WEBHOOK_SECRET } : null,
     },
   };
+}
+
+/** Variables that go in pairs: one set without the other is a problem, reported with all the others (never silently ignored). */
+function pairProblems(input: Readonly<Record<string, string | undefined>>): Problem[] {
+  const url = isSetValue(input['ALERT_WEBHOOK_URL']);
+  const key = isSetValue(input['ALERT_WEBHOOK_SECRET']);
+  if (url && !key) return [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }];
+  if (key && !url) return [{ code: 'required', path: ['ALERT_WEBHOOK_URL'], message: 'is required with ALERT_WEBHOOK_SECRET: where budget alerts are POSTed (without it the key signs nothing)' }];
+  return [];
 }
 
 /** One line per problem, for stderr before exiting. */

@@ -72,6 +72,15 @@ describe('loadConfig', () => {
     expect(redactedConfig(ok({ ...minimal, ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: key })).alertWebhook).toBe('[redacted]');
   });
 
+  it('reports a webhook URL or key without the other with every other problem at once, never ignoring the key alone', () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/XXXXSECRET';
+    const key = 'alert-signing-key-0123456789';
+    expect(problems({ ...minimal, ALERT_WEBHOOK_SECRET: key })).toEqual([{ variable: 'ALERT_WEBHOOK_URL', message: expect.stringContaining('is required with ALERT_WEBHOOK_SECRET') }]);
+    const both = problems({ ...minimal, PORT: 'eighty', ALERT_WEBHOOK_URL: url });
+    expect(both.map((p) => p.variable)).toEqual(['PORT', 'ALERT_WEBHOOK_SECRET']);
+    expect(problems({ ...minimal, ADMIN_TOKEN: undefined, ALERT_WEBHOOK_SECRET: key }).map((p) => p.variable)).toEqual(['ADMIN_TOKEN', 'ALERT_WEBHOOK_URL']);
+  });
+
   it('reads dispute resolvers as user ids and lower-cased emails, and names an entry that is neither', () => {
     expect(ok({ ...minimal, DISPUTE_RESOLVERS: ' 7, Ana@Example.com ,,12' }).disputeResolvers).toEqual({ userIds: new Set([7, 12]), emails: new Set(['ana@example.com']) });
     expect(problems({ ...minimal, DISPUTE_RESOLVERS: '7, finance team' })).toEqual([
