@@ -88,8 +88,10 @@ export interface ReplayContext {
  */
 export function replayRun(ctx: ReplayContext, late: RecordInput, reads: readonly Signal[] = []): Run {
   const { loaded, history, watermark, criteria, pauses } = ctx;
-  const hot = loaded.state!;
-  const checkpoint = history.checkpoint!;
+  const hot = loaded.state;
+  const checkpoint = history.checkpoint;
+  // planRun replays only a record that has a state (an input is behind its clock) and a checkpoint.
+  if (hot === null || checkpoint === null) throw new Error(`replayRun: record ${ctx.record.objectType} ${ctx.record.recordId} has no ${hot === null ? 'state' : 'checkpoint'} to replay from`);
   const fresh = freshOf(loaded);
   const tooLate = fresh.filter((e) => isBehind(checkpoint, e.input));
   const inTime = fresh.filter((e) => !isBehind(checkpoint, e.input));
@@ -132,7 +134,7 @@ const readAtSettlement = (o: Outcome): boolean => o.trail.some((e) => e.type ===
  * back, far past the wait a run gives a read.
  */
 export async function verifyReplay(crm: CrmVerificationDeps, ctx: ReplayContext, late: RecordInput, run: Run): Promise<Run> {
-  const hot = new Map(ctx.loaded.state!.outcomes.map((o) => [o.outcomeId, o]));
+  const hot = new Map((ctx.loaded.state?.outcomes ?? []).map((o) => [o.outcomeId, o]));
   const settlingIn = (state: RecordState) =>
     state.outcomes.filter((o) => {
       const was = hot.get(o.outcomeId);

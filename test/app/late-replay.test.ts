@@ -1,14 +1,17 @@
 // Use case: late signals and actions put in their place by a replay from the record's checkpoint (in-memory store): the ledger equals simulate, corrections are marked, written back and adjusted.
 import { describe, expect, it } from 'vitest';
 import { liveLines, snapshotOf } from '../../src/app/invoices.ts';
+import { replayRun } from '../../src/app/late-replay.ts';
+import { pauseTimelineOf } from '../../src/app/pause-log.ts';
 import { processRecord } from '../../src/app/process-record.ts';
 import type { ProcessDeps, ProcessedResult } from '../../src/app/process-record.ts';
 import { recordRefKey } from '../../src/app/ports.ts';
-import type { IngestItem, PortalLogEntry, RecordRef } from '../../src/app/ports.ts';
+import type { IngestItem, LoadedRecord, PortalLogEntry, RecordHistory, RecordRef } from '../../src/app/ports.ts';
 import { createMemoryCrmSnapshotStore } from '../../src/adapters/memory/crm-snapshots.ts';
 import { createMemoryScheduler } from '../../src/adapters/memory/scheduler.ts';
 import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import type { ClosedPeriod } from '../../src/core/invoice/adjustments.ts';
+import { newRecordState } from '../../src/core/engine/record-state.ts';
 import { outcomeView } from '../../src/core/ledger-view.ts';
 import { simulate } from '../../src/core/simulate.ts';
 import type { Signal } from '../../src/core/types.ts';
@@ -187,6 +190,14 @@ describe('HubSpot reads for what a replay settles billable: the verified pass', 
       ['slow', 'not_billable', 'excluded'],
     ]);
     expect(r.unverified).toEqual([]);
+  });
+});
+
+describe('replayRun outside its preconditions', () => {
+  it('says why it cannot replay a record with no checkpoint, instead of failing on a null', () => {
+    const { loaded, history } = { loaded: { state: newRecordState('ticket', '5'), pending: [], actions: [] } as unknown as LoadedRecord, history: { checkpoint: null, kept: [] } as unknown as RecordHistory };
+    const late = sig(1, 'stage', 'closed');
+    expect(() => replayRun({ record, loaded, history, watermark: T, criteria, pauses: pauseTimelineOf([], criteria) }, late)).toThrow('record ticket 5 has no checkpoint to replay from');
   });
 });
 
