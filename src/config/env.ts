@@ -10,7 +10,10 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   readonly port: number;
+  /** One Redis's URL; with a cluster, its first seed node (what messages name). */
   readonly redisUrl: string;
+  /** A Redis Cluster's seed nodes as redis:// URLs; empty: one Redis at `redisUrl`. */
+  readonly redisClusterNodes: readonly string[];
   /** Signs HubSpot's webhooks and card requests (v3). Secret. */
   readonly hubspotClientSecret: string;
   /** The public origin (and path prefix) HubSpot calls, without a trailing slash: signatures cover it. */
@@ -18,6 +21,7 @@ export interface Config {
   readonly criteriaPath: string;
   /** Bearer token of the read API. Secret. */
   readonly adminToken: string;
+  /** Starts every key; on a cluster it holds a hash tag (`{ob}`), so every key sits in one slot. */
   readonly redisPrefix: string;
   /** How long a signal waits before it is applied, so out-of-order deliveries are put back in event-time order. */
   readonly signalHoldMs: number;
@@ -143,6 +147,32 @@ const redisUrl = z.preprocess(
     }),
 );
 
+/** `REDIS_CLUSTER_NODES`: seed nodes separated by commas, each a redis:// or rediss:// URL or host:port; unset: one Redis. */
+const redisClusterNodes = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .default('')
+    .transform((raw, ctx): string[] => {
+      const nodes = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+      const urls = nodes.map((node) => (/^[a-z]+:\/\//i.test(node) ? node : `redis://${node}`));
+      urls.forEach((text, i) => {
+        const url = parseUrl(text);
+        if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+          // The value may carry a password: never echo it.
+          ctx.addIssue({ code: 'custom', message: `node ${i + 1} must be a redis:// or rediss:// URL or host:port, e.g. redis://10.0.0.1:7000,redis://10.0.0.2:7000` });
+        }
+      });
+      return urls;
+    }),
+);
+
+/** Whether every key that starts with `prefix` hashes by the prefix alone: it holds a non-empty `{...}`, the first braces in the key. */
+export function isHashTagged(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
+}
+
 const secret = (what: string, minLength = 1) =>
   z.preprocess(
     unsetIfEmpty,
@@ -172,6 +202,7 @@ const disputeResolvers = z.preprocess(
 const envSchema = z.object({
   PORT: wholeNumber('the TCP port to listen on', DEFAULT_PORT, 0, 65535),
   REDIS_URL: redisUrl,
+  REDIS_CLUSTER_NODES: redisClusterNodes,
   HUBSPOT_CLIENT_SECRET: secret("the app's client secret, which signs HubSpot's requests"),
   PUBLIC_BASE_URL: publicBaseUrl,
   CRITERIA_PATH: z.preprocess(unsetIfEmpty, z.string({ error: required('a criteria file or folder') })),
@@ -180,8 +211,8 @@ const envSchema = z.object({
     unsetIfEmpty,
     z
       .string()
-      .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'must be letters, digits, and _ . : - only (it starts every Redis key)' })
-      .default('ob'),
+      .regex(/^[A-Za-z0-9_.:{}-]+$/, { error: 'must be letters, digits, and _ . : - { } only (it starts every Redis key)' })
+      .optional(),
   ),
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
   // Unset: HubSpot's 24 h of retries plus the longest attempt of the criteria in force (docs/decisions.md, "Late signals").
@@ -236,6 +267,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
     return { ok: false, problems: problemsFromZod(parsed.error, { wording: 'schema' }).sort((a, b) => order(a) - order(b)) };
   }
   const e = parsed.data;
+  const redis = redisSettings(e, env);
+  if (!redis.ok) return { ok: false, problems: [redis.problem] };
   if (e.ALERT_WEBHOOK_URL !== undefined && e.ALERT_WEBHOOK_SECRET === undefined) {
     return { ok: false, problems: [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }] };
   }
@@ -243,12 +276,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
     ok: true,
     config: {
       port: e.PORT,
-      redisUrl: e.REDIS_URL,
+      redisUrl: redis.url,
+      redisClusterNodes: e.REDIS_CLUSTER_NODES,
       hubspotClientSecret: e.HUBSPOT_CLIENT_SECRET,
       publicBaseUrl: e.PUBLIC_BASE_URL,
       criteriaPath: e.CRITERIA_PATH,
       adminToken: e.ADMIN_TOKEN,
-      redisPrefix: e.REDIS_PREFIX,
+      redisPrefix: redis.prefix,
       signalHoldMs: e.SIGNAL_HOLD_MS,
       lateHorizonMs: e.LATE_HORIZON_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
@@ -272,6 +306,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
   };
 }
 
+type RedisSettings = { readonly ok: true; readonly url: string; readonly prefix: string } | { readonly ok: false; readonly problem: Problem };
+
+/** One Redis or a cluster, never both; on a cluster the prefix must be a hash tag (default `{ob}`): each Lua script's and BullMQ's keys then share one slot. */
+function redisSettings(e: { REDIS_URL: string; REDIS_CLUSTER_NODES: string[]; REDIS_PREFIX?: string | undefined }, env: Readonly<Record<string, string | undefined>>): RedisSettings {
+  const nodes = e.REDIS_CLUSTER_NODES;
+  if (nodes.length === 0) return { ok: true, url: e.REDIS_URL, prefix: e.REDIS_PREFIX ?? 'ob' };
+  if (isSetValue(env['REDIS_URL'])) {
+    return { ok: false, problem: { code: 'conflict', path: ['REDIS_CLUSTER_NODES'], message: 'is set together with REDIS_URL: set REDIS_URL for one Redis, or REDIS_CLUSTER_NODES for a Redis Cluster, not both' } };
+  }
+  const prefix = e.REDIS_PREFIX ?? '{ob}';
+  if (!isHashTagged(prefix)) {
+    const message = `must hold a hash tag on a Redis Cluster, e.g. {${prefix}}: every key then sits in one hash slot, as the Lua scripts and BullMQ need (docs/running.md, "Redis Cluster")`;
+    return { ok: false, problem: { code: 'invalid_value', path: ['REDIS_PREFIX'], message } };
+  }
+  return { ok: true, url: nodes[0]!, prefix };
+}
+
 /** One line per problem, for stderr before exiting. */
 export function formatConfigProblems(problems: readonly Problem[]): string {
   return problems.map((p) => formatProblem(p, '(environment)')).join('\n');
@@ -284,6 +335,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     redisUrl: redactUrlPassword(config.redisUrl),
+    redisClusterNodes: config.redisClusterNodes.map(redactUrlPassword),
     hubspotClientSecret: REDACTED,
     adminToken: REDACTED,
     hubspotAccessToken: config.hubspotAccessToken === undefined ? undefined : REDACTED,
