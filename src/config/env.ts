@@ -4,6 +4,7 @@ import type { DisputeResolvers } from '../core/engine/users.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
+import { redisClusterNodes, redisPrefix, redisSettings, redisUrl } from './redis-env.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -131,48 +132,6 @@ const publicBaseUrl = z.preprocess(
   }),
 );
 
-const redisUrl = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('redis://127.0.0.1:6379')
-    .transform((raw, ctx): string => {
-      const url = parseUrl(raw.trim());
-      if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
-        // The value may carry a password: never echo it.
-        ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' });
-        return z.NEVER;
-      }
-      return raw.trim();
-    }),
-);
-
-/** `REDIS_CLUSTER_NODES`: seed nodes separated by commas, each a redis:// or rediss:// URL or host:port; unset: one Redis. */
-const redisClusterNodes = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('')
-    .transform((raw, ctx): string[] => {
-      const nodes = raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
-      const urls = nodes.map((node) => (/^[a-z]+:\/\//i.test(node) ? node : `redis://${node}`));
-      urls.forEach((text, i) => {
-        const url = parseUrl(text);
-        if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
-          // The value may carry a password: never echo it.
-          ctx.addIssue({ code: 'custom', message: `node ${i + 1} must be a redis:// or rediss:// URL or host:port, e.g. redis://10.0.0.1:7000,redis://10.0.0.2:7000` });
-        }
-      });
-      return urls;
-    }),
-);
-
-/** Whether every key that starts with `prefix` hashes by the prefix alone: it holds a non-empty `{...}`, the first braces in the key. */
-export function isHashTagged(prefix: string): boolean {
-  const open = prefix.indexOf('{');
-  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
-}
-
 const secret = (what: string, minLength = 1) =>
   z.preprocess(
     unsetIfEmpty,
@@ -207,13 +166,7 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: publicBaseUrl,
   CRITERIA_PATH: z.preprocess(unsetIfEmpty, z.string({ error: required('a criteria file or folder') })),
   ADMIN_TOKEN: secret('the bearer token of the read API', 16),
-  REDIS_PREFIX: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_.:{}-]+$/, { error: 'must be letters, digits, and _ . : - { } only (it starts every Redis key)' })
-      .optional(),
-  ),
+  REDIS_PREFIX: redisPrefix,
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
   // Unset: HubSpot's 24 h of retries plus the longest attempt of the criteria in force (docs/decisions.md, "Late signals").
   LATE_HORIZON_MS: wholeNumber('milliseconds after its event time a late signal or action can still change history', undefined, 60_000),
@@ -267,7 +220,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
     return { ok: false, problems: problemsFromZod(parsed.error, { wording: 'schema' }).sort((a, b) => order(a) - order(b)) };
   }
   const e = parsed.data;
-  const redis = redisSettings(e, env);
+  const redis = redisSettings(e, isSetValue(env['REDIS_URL']));
   if (!redis.ok) return { ok: false, problems: [redis.problem] };
   if (e.ALERT_WEBHOOK_URL !== undefined && e.ALERT_WEBHOOK_SECRET === undefined) {
     return { ok: false, problems: [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }] };
@@ -304,23 +257,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       alertWebhook: e.ALERT_WEBHOOK_URL && e.ALERT_WEBHOOK_SECRET ? { url: e.ALERT_WEBHOOK_URL, secret: e.ALERT_WEBHOOK_SECRET } : null,
     },
   };
-}
-
-type RedisSettings = { readonly ok: true; readonly url: string; readonly prefix: string } | { readonly ok: false; readonly problem: Problem };
-
-/** One Redis or a cluster, never both; on a cluster the prefix must be a hash tag (default `{ob}`): each Lua script's and BullMQ's keys then share one slot. */
-function redisSettings(e: { REDIS_URL: string; REDIS_CLUSTER_NODES: string[]; REDIS_PREFIX?: string | undefined }, env: Readonly<Record<string, string | undefined>>): RedisSettings {
-  const nodes = e.REDIS_CLUSTER_NODES;
-  if (nodes.length === 0) return { ok: true, url: e.REDIS_URL, prefix: e.REDIS_PREFIX ?? 'ob' };
-  if (isSetValue(env['REDIS_URL'])) {
-    return { ok: false, problem: { code: 'conflict', path: ['REDIS_CLUSTER_NODES'], message: 'is set together with REDIS_URL: set REDIS_URL for one Redis, or REDIS_CLUSTER_NODES for a Redis Cluster, not both' } };
-  }
-  const prefix = e.REDIS_PREFIX ?? '{ob}';
-  if (!isHashTagged(prefix)) {
-    const message = `must hold a hash tag on a Redis Cluster, e.g. {${prefix}}: every key then sits in one hash slot, as the Lua scripts and BullMQ need (docs/running.md, "Redis Cluster")`;
-    return { ok: false, problem: { code: 'invalid_value', path: ['REDIS_PREFIX'], message } };
-  }
-  return { ok: true, url: nodes[0]!, prefix };
 }
 
 /** One line per problem, for stderr before exiting. */

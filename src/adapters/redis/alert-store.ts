@@ -1,6 +1,6 @@
 // Budget alerts in Redis: the charge counters the commit keeps, the once-only claim, the fired alerts per portal and period, and the leased delivery queue.
-import type { RedisClient } from './connection.ts';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import { alertIdOf } from '../../app/alert-ports.ts';
 import type { AlertDelivery, AlertStore, ChargeCheck, FiredAlert } from '../../app/alert-ports.ts';
 import { readAll } from './action-store.ts';

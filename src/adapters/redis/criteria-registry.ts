@@ -1,6 +1,6 @@
 // The criteria versions the ledger has run with, in Redis, so every process and every restart checks changes against them.
-import type { RedisClient } from './connection.ts';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import { versionKey } from '../../core/criteria/criteria-set.ts';
 import type { KnownVersion } from '../../app/criteria-changes.ts';
 

@@ -1,6 +1,6 @@
 // Records' properties as read from HubSpot: read requests queued by workers, snapshots written by the reader.
-import type { RedisClient } from './connection.ts';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { CrmSnapshot, CrmSnapshotStore, RecordRef } from '../../app/ports.ts';
 import { recordRefKey } from '../../app/ports.ts';
 import { parseRecordKey } from './signal-store.ts';

@@ -1,6 +1,6 @@
 // Closed periods in Redis: one hash per portal, period -> the snapshot's canonical JSON and SHA-256, written with HSETNX so a close never overwrites one.
-import type { RedisClient } from './connection.ts';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { PeriodStore, StoredSnapshot } from '../../app/period-ports.ts';
 
 export const periodsKey = (prefix: string, portalId: number): string => `${prefix}:periods:${portalId}`;

@@ -1,6 +1,6 @@
 // The latest reconcile of each period in Redis (one hash per portal, period -> summary JSON), for the home page to show next to the period's state.
-import type { RedisClient } from './connection.ts';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { ReconcileResults, ReconcileSummary } from '../../app/reconcile-ports.ts';
 
 export const reconcileResultsKey = (prefix: string, portalId: number): string => `${prefix}:reconciled:${portalId}`;
