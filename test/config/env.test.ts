@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     expect(ok(minimal)).toEqual({
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
+      redisClusterNodes: [],
       hubspotClientSecret: SECRET,
       publicBaseUrl: 'https://billing.example.com',
       criteriaPath: 'criteria/',
