@@ -11,6 +11,7 @@ import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import { invoiceOf, outcomeView } from '../../src/core/ledger-view.ts';
 import { simulate } from '../../src/core/simulate.ts';
+import { ledgerCommand } from '../../src/cli/commands/ledger.ts';
 import { clusterToolsMissing, startLocalCluster } from '../support/redis-cluster.ts';
 import type { LocalCluster } from '../support/redis-cluster.ts';
 import { BASE_CRITERIA } from '../support/scenario.ts';
@@ -73,6 +74,20 @@ const views = (outcomes: readonly Outcome[]) => outcomes.map((o) => outcomeView(
 
 const skip = clusterToolsMissing();
 if (skip !== null) process.stderr.write(`redis-cluster test skipped: ${skip}\n`);
+
+describe('the command line and a Redis Cluster that does not answer', () => {
+  it('names the seed nodes without their passwords, and why', async () => {
+    const err: string[] = [];
+    const env = { REDIS_CLUSTER_NODES: 'redis://:hunter2@127.0.0.1:1,127.0.0.1:2', CRITERIA_PATH: 'criteria/' };
+    const dir = await tempDir('ob-cluster-cli');
+    await writeText(`${dir.path}/criteria.yaml`, stringify({ criteria: [CRITERIA] }));
+    const code = await ledgerCommand([], { out: () => undefined, err: (t) => err.push(t) }, { ...env, CRITERIA_PATH: `${dir.path}/criteria.yaml` }, dir.path);
+    await dir.remove();
+    expect(code).toBe(1);
+    expect(err.join('\n')).toContain('cannot reach Redis Cluster at redis://127.0.0.1:1, redis://127.0.0.1:2 (connection refused)');
+    expect(err.join('\n')).not.toContain('hunter2');
+  });
+});
 
 describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', () => {
   let cluster: LocalCluster;
@@ -138,6 +153,15 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
     const counted = Object.fromEntries(Object.entries(await createRedisSignalStore(redis, prefix).outcomeCounts()).filter(([, n]) => n !== 0));
     expect(counted, 'outcome counts by status').toEqual(byStatus);
     expect(settled.settled, 'settled within the time limit').toBe(true);
+
+    // The command line reads the same ledger through the cluster (REDIS_CLUSTER_NODES, prefix given).
+    const out: string[] = [];
+    const err: string[] = [];
+    const env = { REDIS_CLUSTER_NODES: cluster.nodes.join(','), REDIS_PREFIX: prefix, CRITERIA_PATH: criteriaPath };
+    expect(await ledgerCommand(['--format', 'json'], { out: (t) => out.push(t), err: (t) => err.push(t) }, env, dir.path), err.join('\n')).toBe(0);
+    const doc = JSON.parse(out.join('\n')) as { outcomes: { outcomeId: string; status: string }[]; summary: { billable: number } };
+    expect(doc.outcomes.map((o) => [o.outcomeId, o.status]), '`ledger` on the cluster').toEqual(expected.outcomes.map((o) => [o.outcomeId, o.status]));
+    expect(doc.summary.billable).toBe(expected.summary.billable);
 
     // One hash tag: the ledger's keys and BullMQ's sit on the master that owns the prefix's slot, and nowhere else.
     const holders: { port: number | undefined; keys: number; queue: number }[] = [];

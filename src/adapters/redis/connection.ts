@@ -15,7 +15,7 @@ export type RedisClient = Redis | Cluster;
 export const CONNECT_TIMEOUT_MS = 2_000;
 
 /** The seed nodes' shared user, password and TLS, from the first one: the nodes the cluster names later get them too. */
-function nodeOptions(nodes: readonly string[]): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+export function clusterCredentials(nodes: readonly string[]): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
   const first = URL.parse(nodes[0] ?? '');
   if (first === null) return {};
   return {
@@ -28,7 +28,7 @@ function nodeOptions(nodes: readonly string[]): Pick<RedisOptions, 'username' | 
 function connect(url: string, clusterNodes: readonly string[], options: RedisOptions): RedisClient {
   if (clusterNodes.length === 0) return new Redis(url, options);
   const { enableOfflineQueue, ...perNode } = options;
-  return new Cluster([...clusterNodes], { ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }), redisOptions: { ...perNode, ...nodeOptions(clusterNodes) } });
+  return new Cluster([...clusterNodes], { ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }), redisOptions: { ...perNode, ...clusterCredentials(clusterNodes) } });
 }
 
 /** Fails fast while Redis is down: a request answers 503 at once and HubSpot retries. `clusterNodes`: a cluster's seed nodes (empty: one Redis at `url`). */
@@ -57,9 +57,6 @@ export function redisTarget(raw: string): string {
 
 /** Why a connection failed, in a few words; never "Connection is closed.", which ioredis says after the real reason. */
 export function redisFailureReason(e: unknown, connectTimeoutMs = CONNECT_TIMEOUT_MS): string {
-  // A cluster that no seed node answered for says so in general; the last node's own error says why.
-  const nodeError = (e as { lastNodeError?: unknown } | null)?.lastNodeError;
-  if (nodeError !== undefined && nodeError !== null) return redisFailureReason(nodeError, connectTimeoutMs);
   const code = (e as { code?: string } | null)?.code;
   const message = e instanceof Error ? e.message : String(e);
   if (code === 'ECONNREFUSED') return 'connection refused';
@@ -80,7 +77,7 @@ export async function probeRedis(url: string, connectTimeoutMs = CONNECT_TIMEOUT
   const redis =
     clusterNodes.length === 0
       ? new Redis(url, once)
-      : new Cluster([...clusterNodes], { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: () => null, slotsRefreshTimeout: connectTimeoutMs, redisOptions: { ...once, ...nodeOptions(clusterNodes) } });
+      : new Cluster([...clusterNodes], { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: () => null, slotsRefreshTimeout: connectTimeoutMs, redisOptions: { ...once, ...clusterCredentials(clusterNodes) } });
   // ioredis rejects with "Connection is closed."; the reason came first, as an error event.
   let cause: unknown = null;
   redis.on('error', (e) => {
@@ -91,10 +88,23 @@ export async function probeRedis(url: string, connectTimeoutMs = CONNECT_TIMEOUT
     await redis.ping();
     return { ok: true };
   } catch (e) {
+    if (clusterNodes.length > 0) return { ok: false, reason: await clusterFailureReason(clusterNodes, e, connectTimeoutMs) };
     return { ok: false, reason: redisFailureReason(cause ?? e, connectTimeoutMs) };
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Why a cluster could not be reached. ioredis says only "Connection is closed." when no seed node
+ * answers (it drops each node's own error), so the seeds are asked one by one for theirs; when some
+ * answer, the cluster itself is not ready (slots not all served, or CLUSTERDOWN) and its error says so.
+ */
+export async function clusterFailureReason(clusterNodes: readonly string[], e: unknown, connectTimeoutMs = CONNECT_TIMEOUT_MS): Promise<string> {
+  const probes = await Promise.all(clusterNodes.map((node) => probeRedis(node, connectTimeoutMs)));
+  const reasons = [...new Set(probes.flatMap((p) => (p.ok ? [] : [p.reason])))];
+  if (reasons.length > 0 && probes.every((p) => !p.ok)) return reasons.join('; ');
+  return `the nodes answer but the cluster is not ready: ${redisFailureReason(e, connectTimeoutMs)}`;
 }
 
 export interface WaitForRedisOptions {
