@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { loadCriteriaFiles } from '../../src/adapters/files/criteria-files.ts';
 import { hubSpotWebhookBatchSchema } from '../../src/adapters/hubspot/webhook-events.ts';
 import { toSignals } from '../../src/adapters/hubspot/webhook-signals.ts';
+import { probeRedis } from '../../src/adapters/redis/connection.ts';
+import { checkEvictionPolicy } from '../../src/adapters/redis/eviction-policy.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import { invoiceOf, outcomeView } from '../../src/core/ledger-view.ts';
@@ -75,7 +77,11 @@ const views = (outcomes: readonly Outcome[]) => outcomes.map((o) => outcomeView(
 const skip = clusterToolsMissing();
 if (skip !== null) process.stderr.write(`redis-cluster test skipped: ${skip}\n`);
 
-describe('the command line and a Redis Cluster that does not answer', () => {
+describe('a Redis Cluster that does not answer', () => {
+  it('is a failed probe with the seed nodes\' own reason', async () => {
+    expect(await probeRedis('redis://127.0.0.1:1', 1_000, ['redis://127.0.0.1:1', 'redis://127.0.0.1:2'])).toEqual({ ok: false, reason: 'connection refused' });
+  });
+
   it('names the seed nodes without their passwords, and why', async () => {
     const err: string[] = [];
     const env = { REDIS_CLUSTER_NODES: 'redis://:hunter2@127.0.0.1:1,127.0.0.1:2', CRITERIA_PATH: 'criteria/' };
@@ -172,4 +178,16 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
     expect(holders.filter((h) => h.keys > 0), 'masters holding the prefix').toHaveLength(1);
     expect(holders.find((h) => h.keys > 0)!.queue, "BullMQ's keys are there too").toBeGreaterThan(0);
   }, 45_000);
+
+  it('answers a probe, and the eviction check asks every master: one that may evict is refused', async () => {
+    expect(await probeRedis(cluster.nodes[0]!, 2_000, cluster.nodes)).toEqual({ ok: true });
+    expect(await checkEvictionPolicy(redis)).toEqual({ ok: true });
+    const last = redis.nodes('master').at(-1)!;
+    await last.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    try {
+      expect(await checkEvictionPolicy(redis)).toEqual({ ok: false, policy: 'allkeys-lru' });
+    } finally {
+      await last.config('SET', 'maxmemory-policy', 'noeviction');
+    }
+  });
 });
