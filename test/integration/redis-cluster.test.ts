@@ -16,7 +16,7 @@ import { simulate } from '../../src/core/simulate.ts';
 import { ledgerCommand } from '../../src/cli/commands/ledger.ts';
 import { clusterToolsMissing, startLocalCluster } from '../support/redis-cluster.ts';
 import type { LocalCluster } from '../support/redis-cluster.ts';
-import { BASE_CRITERIA } from '../support/scenario.ts';
+import { BASE_CRITERIA, criteriaSet, run } from '../support/scenario.ts';
 import { describeProcesses, killAll, postAll, seededRandom, shuffle, startService, tempDir, waitReady, waitSettled, writeText } from '../support/service.ts';
 import type { Service, ServiceProcess } from '../support/service.ts';
 
@@ -72,7 +72,9 @@ function workload(base: number, random: () => number): Record<string, unknown>[]
   return events;
 }
 
-const views = (outcomes: readonly Outcome[]) => outcomes.map((o) => outcomeView(o, true));
+const views = (outcomes: readonly Outcome[]) => outcomes.map((o) => outcomeView(o));
+// A delivery slowed past its hold (a busy machine) is replayed in event time and its outcomes get `corrected` entries: the live side's own account, unknown to simulate.
+const trails = (outcomes: readonly Outcome[]) => outcomes.map((o) => ({ outcomeId: o.outcomeId, trail: outcomeView(o, true).trail!.filter((e) => e.type !== 'corrected') }));
 
 const skip = clusterToolsMissing();
 if (skip !== null) process.stderr.write(`redis-cluster test skipped: ${skip}\n`);
@@ -104,7 +106,7 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
   beforeAll(async () => {
     cluster = await startLocalCluster(3);
     redis = cluster.connect();
-  }, 20_000);
+  }, 30_000);
 
   afterAll(async () => {
     await killAll(running);
@@ -128,10 +130,10 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
       process.stderr.write(`${svc ? describeProcesses(svc.all()) : '(no service started)'}\n`);
     });
     svc = await startService({ prefix, criteriaPath, workers: 2, redisUrl: '', holdMs: HOLD_MS, sweepMs: 500, shutdownTimeoutMs: 5_000, extraEnv }, (p) => running.push(p));
-    await waitReady(svc, redis, prefix, 2, 20_000);
+    await waitReady(svc, redis, prefix, 2, 30_000);
 
     const random = seededRandom(20_261_203);
-    const events = workload(Date.now() + 500, random);
+    const events = workload(Date.now() + 1_000, random);
     const mapped = toSignals(hubSpotWebhookBatchSchema.parse(events));
     if (!mapped.ok) throw new Error(`workload invalid: ${JSON.stringify(mapped.problems)}`);
     const expected = simulate({ criteria: loaded.set, records: [], signals: mapped.signals, until: null });
@@ -147,10 +149,11 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
     expect(stored, 'every signal stored once, whatever the repeats').toBe(mapped.signals.length);
 
     const lastSettledAt = Math.max(...expected.outcomes.map((o) => o.settledAt ?? 0));
-    const settled = await waitSettled(redis, prefix, { outcomes: expected.outcomes.length, records: expected.states.size, quietAfter: lastSettledAt + HOLD_MS + 3_000 }, 20_000);
+    const settled = await waitSettled(redis, prefix, { outcomes: expected.outcomes.length, records: expected.states.size, quietAfter: lastSettledAt + HOLD_MS + 3_000 }, 30_000);
     const live = settled.ledger;
 
-    expect(views(live.outcomes), 'outcomes, field by field, with their audit trails').toEqual(views(expected.outcomes));
+    expect(views(live.outcomes), 'outcomes, field by field').toEqual(views(expected.outcomes));
+    expect(trails(live.outcomes), 'audit trails').toEqual(trails(expected.outcomes));
     expect(invoiceOf(live.outcomes, loaded.set), 'invoice').toEqual(expected.invoice);
     expect(new Set(expected.outcomes.map((o) => o.reason)).size, 'the workload yields several kinds of outcome').toBeGreaterThanOrEqual(5);
     expect(live.pendingSignals, 'no signal left pending').toBe(0);
@@ -177,7 +180,7 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
     }
     expect(holders.filter((h) => h.keys > 0), 'masters holding the prefix').toHaveLength(1);
     expect(holders.find((h) => h.keys > 0)!.queue, "BullMQ's keys are there too").toBeGreaterThan(0);
-  }, 45_000);
+  }, 90_000);
 
   it('answers a probe, and the eviction check asks every master: one that may evict is refused', async () => {
     expect(await probeRedis(cluster.nodes[0]!, 2_000, cluster.nodes)).toEqual({ ok: true });
@@ -189,5 +192,13 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
     } finally {
       await last.config('SET', 'maxmemory-policy', 'noeviction');
     }
+  });
+
+  it('needs the hash tag: without one, a commit\'s keys fall in several slots and the cluster refuses it', async () => {
+    const state = run([{ at: 0, set: { agent_started_at: 'x' } }, { at: 5, set: { stage: 'closed' } }], { criteria: criteriaSet() }).states.get('ticket:1')!;
+    const commit = (prefix: string) =>
+      createRedisSignalStore(redis, prefix).commit({ record: { portalId: 11, objectType: 'ticket', recordId: '1' }, version: 0, state, applied: [], nextTimerAt: null, writeDueAt: null, statusesBefore: [] });
+    await expect(commit(`ob-untagged-${Date.now()}`)).rejects.toThrow(/CROSSSLOT/);
+    await expect(commit(`{ob-tagged-${Date.now()}}`)).resolves.toMatchObject({ ok: true });
   });
 });
