@@ -83,7 +83,7 @@ export interface RecordHistory {
   readonly kept: readonly KeptInput[];
 }
 
-/** What a commit changes in the record's kept history, atomically with its state. */
+/** What a commit changes in the record's kept history and archive (core/engine/archive.ts), atomically with its state. */
 export interface HistoryChange {
   /** Applied pending inputs to keep, by their pending member, with their event time; and the CRM reads the run applied. */
   readonly keep: readonly { readonly member: string; readonly at: number }[];
@@ -92,6 +92,7 @@ export interface HistoryChange {
   readonly drop: readonly string[];
   /** The new checkpoint, or null to leave the stored one. */
   readonly checkpoint: RecordState | null;
+  readonly archive?: readonly Outcome[];
 }
 
 /** One processing run's result, to save over the state it loaded. */
@@ -194,12 +195,13 @@ export interface SignalStore {
   /** Stores the signals durably, skipping identities already stored; resolves only once they are stored. */
   ingest(portalId: number, items: readonly IngestItem[]): Promise<IngestResult>;
   load(record: RecordRef, watermark: number): Promise<LoadedRecord>;
+  /** The record's archived outcomes (unordered): `load`'s state holds only what can still change. */
+  archived(record: RecordRef): Promise<Outcome[]>;
   /** The record's checkpoint and kept inputs: read only when a run replays or folds. */
   history(record: RecordRef): Promise<RecordHistory>;
   /**
-   * Atomically: saves the state if its version is still `version`, removes the applied pending signals,
-   * indexes the next wake, and when an outcome changed puts the record in the write-back outbox, due
-   * at `writeDueAt` (an earlier due time already there wins).
+   * Atomically: saves the state if its version is still `version`, removes the applied pending signals, indexes
+   * the next wake, and when an outcome changed queues the record for write-back at `writeDueAt` (an earlier one wins).
    */
   commit(request: CommitRequest): Promise<CommitResult>;
   /** Every record with state (for the ledger), in no particular order. */
@@ -216,9 +218,8 @@ export interface SignalStore {
   /** The answer given to a request id of the portal (kept for days), or null when none was stored. */
   requestAnswer(portalId: number, requestId: string): Promise<StoredAnswer | null>;
   /**
-   * Stores an accepted action with its answer, atomically: a dispute action among its record's pending
-   * inputs (the record's due index moved to its `at`), a pause or resume in the portal's pause log; in
-   * both cases appended to the portal's log.
+   * Stores an accepted action with its answer, atomically: a dispute action among its record's pending inputs (the
+   * record's due index moved to its `at`), a pause or resume in the portal's pause log; both appended to the portal's log.
    */
   storeAction(write: ActionWrite): Promise<ActionWriteResult>;
   /** The portal's pause and resume actions, in the order they were stored. */

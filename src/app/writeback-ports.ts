@@ -26,6 +26,12 @@ export interface DeadLetter {
   readonly at: string;
 }
 
+/** What changed in a portal's over-limit marks since they were saved: only these are written. */
+export interface OverLimitChanges {
+  readonly set: ReadonlyMap<string, string>;
+  readonly drop: readonly string[];
+}
+
 export interface WritebackStore {
   /** The entries due by `now` (a pending change waits a while, a settlement is due at once), oldest first. */
   oldest(limit: number, now: number): Promise<OutboxEntry[]>;
@@ -46,4 +52,15 @@ export interface WritebackStore {
     readonly remove: readonly { readonly entry: OutboxEntry; readonly version: number }[];
   }): Promise<number>;
   deadLetter(letters: readonly DeadLetter[]): Promise<void>;
+  /**
+   * The portal's over-limit marks as the last drain saved them (contract §8): record key -> that
+   * record's over-limit outcome ids, sorted and comma-joined; a record with none is absent.
+   */
+  overLimitMarks(portalId: number): Promise<Map<string, string>>;
+  /**
+   * In one step: sets the marks of `changes.set`, drops those of `changes.drop` (record keys), and puts
+   * each record of `requeue` back in the outbox at `now`, over an earlier score too, so a drain already
+   * holding its entry finds the score changed and keeps it for the next run.
+   */
+  saveOverLimitMarks(portalId: number, changes: OverLimitChanges, requeue: readonly string[], now: number): Promise<void>;
 }

@@ -7,8 +7,9 @@ import type { DrainDeps, DrainRun } from './drain-run.ts';
 import type { Stop, WriteKind } from './hubspot-calls.ts';
 import { CRM_OBJECT_TYPES, MAX_BATCH_INPUTS, VERIFICATION_LOG_ID_PROPERTY, associationKey, verificationLogObjectType } from './hubspot-ports.ts';
 import type { BatchResult, CrmApi, UpsertResult } from './hubspot-ports.ts';
-import { applyOverLimit } from './limit-marks.ts';
+import { applyOverLimit, requeueChangedMarks } from './limit-marks.ts';
 import type { OverLimitReader } from './limit-marks.ts';
+import { recordRefKey } from './ports.ts';
 import type { RecordRef } from './ports.ts';
 import { logCandidates, logWork, recordWrites, upsertedMark, writtenMark } from './writeback-plan.ts';
 import type { LogWrite, PendingAssociation, RecordWrite, Work } from './writeback-plan.ts';
@@ -100,9 +101,14 @@ async function planWrites(deps: WritebackDeps, entries: readonly OutboxEntry[]) 
   return { works, records, logs, associations };
 }
 
-/** Marks the loaded outcomes over limit, reading each portal of the run once. */
+/**
+ * Marks the loaded outcomes over limit, reading each portal of the run once, and puts back in the
+ * outbox the portal's other records whose over-limit outcomes changed since the last drain.
+ */
 async function markOverLimit(deps: WritebackDeps, entries: readonly OutboxEntry[], states: readonly (RecordState | null)[]): Promise<void> {
-  if (deps.overLimit === undefined) return;
+  const reader = deps.overLimit;
+  if (reader === undefined) return;
+  const inRun = new Set(entries.map((e) => recordRefKey(e.record)));
   const marks = new Map<number, ReadonlySet<string>>();
   for (const [i, entry] of entries.entries()) {
     const state = states[i];
@@ -110,12 +116,19 @@ async function markOverLimit(deps: WritebackDeps, entries: readonly OutboxEntry[
     const portalId = entry.record.portalId;
     let portal = marks.get(portalId);
     if (portal === undefined) {
-      portal = await deps.overLimit.overLimit(portalId);
+      const read = reader.marks ? await reader.marks(portalId) : { outcomes: await reader.overLimit(portalId), records: null };
+      if (read?.records) {
+        const requeued = await requeueChangedMarks(deps.store, portalId, { outcomes: read.outcomes, records: read.records }, inRun, deps.clock());
+        if (requeued > 0) deps.log.info({ portalId, requeued }, 'over-limit outcomes changed on records not in this run: put back in the outbox');
+      }
+      portal = read?.outcomes ?? NO_MARKS;
       marks.set(portalId, portal);
     }
     applyOverLimit(state.outcomes, portal);
   }
 }
+
+const NO_MARKS: ReadonlySet<string> = new Set();
 
 /** One input of a write call, with what to remember when HubSpot takes it or refuses it for good. */
 interface Item<R> {

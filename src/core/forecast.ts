@@ -1,4 +1,5 @@
 // Forecast arithmetic (contract §8): run-rate, approval rate, accrual and the low/likely/high band, exact in fractions and rounded once to minor units.
+import { chargeUnderLimit } from './limits.ts';
 import { amountFor } from './price.ts';
 import type { Price } from './price.ts';
 
@@ -156,42 +157,12 @@ function amountAt(price: Price, x: Fraction, last: number): Fraction {
 }
 
 /**
- * The last position on the line that is charged (contract §8, "Limit"): the charge must stay at or
- * below the limit at every step, so the first position that would pass it ends the prefix. Only
- * positions up to `horizon` matter to the forecast.
+ * The last position on the line that is charged (contract §8, "Limit"): the §8 rule itself, shared
+ * with the ledger's over-limit outcomes (chargeUnderLimit, limits.ts). Only positions up to `horizon`
+ * matter to the forecast.
  */
 function lastChargeable(input: ForecastInput, horizon: number): number {
   const from = input.chargedOnLine;
-  if (input.overLimitSoFar) return from;
-  if (input.limitMinor === null) return Math.max(horizon, from);
-  const room = input.limitMinor - input.chargedElsewhereMinor;
-  for (const [a, b] of segments(input.price, from + 1, horizon)) {
-    // Within a tier the amount only rises, so the first position over the room is found by halving.
-    if (amountFor(input.price, b).amountMinor <= room) continue;
-    let lo = a;
-    let hi = b;
-    while (lo < hi) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (amountFor(input.price, mid).amountMinor > room) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo - 1;
-  }
-  return Math.max(horizon, from);
-}
-
-/** The positions from..to cut at tier boundaries, where a volume price may fall. */
-function segments(price: Price, from: number, to: number): [number, number][] {
-  if (from > to) return [];
-  const bounds = price.model === 'flat' ? [] : price.tiers.flatMap((t) => (t.upTo === null ? [] : [t.upTo]));
-  const out: [number, number][] = [];
-  let a = from;
-  for (const b of bounds) {
-    if (b < a) continue;
-    if (b >= to) break;
-    out.push([a, b]);
-    a = b + 1;
-  }
-  out.push([a, to]);
-  return out;
+  const more = input.overLimitSoFar ? 0 : horizon - from;
+  return from + chargeUnderLimit(input.price, from, more, input.limitMinor, input.chargedElsewhereMinor).charged;
 }

@@ -85,26 +85,52 @@ export interface CappedCharge {
 }
 
 /**
- * The charge of up to `k` more outcomes on one line under a limit (contract §8, for forecasts): after
- * `n` already charged on the line (tiers continue from there) and `otherMinor` charged on the id's
- * other lines of the period, the next outcomes are charged while the id's charge stays at or below
- * `limitMinor` (null: no limit); the first that would pass it ends the prefix, as overLimitIds does.
+ * The charge of up to `k` more outcomes on one line under a limit (contract §8): after `n` already
+ * charged on the line (tiers continue from there) and `otherMinor` charged on the id's other lines of
+ * the period, the next outcomes are charged while the id's charge stays at or below `limitMinor` (null:
+ * no limit); the first that would pass it ends the prefix, as overLimitIds does. Forecasts price their
+ * future positions with it (forecast.ts), so there is one implementation of the rule for both.
  * A caller whose period already has an over-limit outcome passes k = 0: nothing more is charged there.
  */
 export function chargeUnderLimit(price: Price, n: number, k: number, limitMinor: bigint | null, otherMinor = 0n): CappedCharge {
-  const within = (j: number): boolean => limitMinor === null || otherMinor + amountFor(price, n + j).amountMinor <= limitMinor;
-  let charged = 0;
-  if (price.model === 'volume') {
-    // One more outcome can cost less under volume pricing, so every step is checked in turn.
-    while (charged < k && within(charged + 1)) charged += 1;
-  } else {
-    // Flat and graduated charges only grow with the count: the longest prefix is the largest count within the limit.
-    let hi = k;
-    while (charged < hi) {
-      const mid = charged + Math.ceil((hi - charged) / 2);
-      if (within(mid)) charged = mid;
-      else hi = mid - 1;
-    }
-  }
+  const last = n + Math.max(k, 0);
+  const charged = limitMinor === null ? last - n : firstOver(price, n + 1, last, limitMinor - otherMinor) - 1 - n;
   return { charged, amountMinor: amountFor(price, n + charged).amountMinor };
+}
+
+/**
+ * The first count in from..to whose line amount is above `room`, or to + 1. Within a tier the amount
+ * only rises with the count, so each tier's run is skipped whole or halved; between tiers a volume
+ * price can fall, which is why the runs are not halved as one.
+ */
+function firstOver(price: Price, from: number, to: number, room: bigint): number {
+  const over = (count: number): boolean => amountFor(price, count).amountMinor > room;
+  for (const [a, b] of tierRuns(price, from, to)) {
+    if (!over(b)) continue;
+    let lo = a;
+    let hi = b;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (over(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+  return to + 1;
+}
+
+/** The counts from..to cut at tier boundaries. */
+function tierRuns(price: Price, from: number, to: number): [number, number][] {
+  if (from > to) return [];
+  const bounds = price.model === 'flat' ? [] : price.tiers.flatMap((t) => (t.upTo === null ? [] : [t.upTo]));
+  const runs: [number, number][] = [];
+  let a = from;
+  for (const b of bounds) {
+    if (b < a) continue;
+    if (b >= to) break;
+    runs.push([a, b]);
+    a = b + 1;
+  }
+  runs.push([a, to]);
+  return runs;
 }

@@ -90,11 +90,81 @@ describe('write-back drain over limit', () => {
   });
 
   it('without a limit in the criteria, the ledger is not read at all', async () => {
-    const unreadable = { listRecords: () => { throw new Error('the ledger was read'); }, load: () => { throw new Error('the ledger was read'); } };
+    const unreadable = { listRecords: () => { throw new Error('the ledger was read'); }, load: () => { throw new Error('the ledger was read'); }, archived: () => { throw new Error('the ledger was read'); } };
     const noLimit = criteriaSet({ price: FLAT, budget: { expected: '2.00' } });
     expect(await overLimitFromLedger(unreadable, () => noLimit).overLimit(PORTAL)).toEqual(new Set());
     await commit(billable('11'));
     await drainWriteback(deps(noLimit, overLimitFromLedger(unreadable, () => noLimit)));
     expect(sent('/tickets/batch/update')['11']).toMatchObject({ ob_over_limit: 'false' });
+  });
+});
+
+describe('write-back drain: records another record pushed across the limit are written again (decisions.md, "Budget limits")', () => {
+  const limited = () => deps(LIMITED, overLimitFromLedger(signals, () => LIMITED));
+  const outboxIds = async () => (await signals.outbox()).map((e) => e.record.recordId);
+  const overLimitSent = () => ({ records: sent('/tickets/batch/update'), logs: sent('/batch/upsert') });
+
+  it('an outcome processed late but settled first pushes the last one over: that record is put back and rewritten', async () => {
+    for (const id of ['12', '13']) await commit(billable(id));
+    await drainWriteback(limited());
+    expect(sent('/tickets/batch/update')['13']).toMatchObject({ ob_over_limit: 'false' });
+    expect(await outboxIds()).toEqual([]);
+
+    // 11 settled before 12 and 13 but is processed now: 13 is the third to settle, over a limit of two.
+    await commit(billable('11'));
+    hubspot.calls.length = 0;
+    await drainWriteback(limited());
+    expect(Object.keys(sent('/tickets/batch/update'))).toEqual(['11']);
+    expect(await outboxIds()).toEqual(['13']);
+    expect(log.entries).toContainEqual({ level: 'info', obj: { portalId: PORTAL, requeued: 1 }, msg: expect.stringMatching(/put back in the outbox/) });
+
+    hubspot.calls.length = 0;
+    await drainWriteback(limited());
+    const { records, logs } = overLimitSent();
+    expect(Object.keys(records)).toEqual(['13']);
+    expect(records['13']).toMatchObject({ ob_over_limit: 'true' });
+    expect(Object.values(logs).map((p) => [p.ob_over_limit, p.ob_amount])).toEqual([['true', '0.00']]);
+    expect(await outboxIds()).toEqual([]);
+  });
+
+  it('an outcome that stops being billable brings the last one back under the limit, and nothing more is put back after', async () => {
+    for (const id of ['11', '12', '13']) await commit(billable(id));
+    await drainWriteback(limited());
+    expect(sent('/tickets/batch/update')['13']).toMatchObject({ ob_over_limit: 'true' });
+
+    // A late input reverses 11 (a replay withdraws its billing): 12 and 13 fit the limit again.
+    await commit(billable('11', { status: 'not_billable', reason: 'reversed' }));
+    await drainWriteback(limited());
+    expect(await outboxIds()).toEqual(['13']);
+    hubspot.calls.length = 0;
+    await drainWriteback(limited());
+    expect(sent('/tickets/batch/update')['13']).toMatchObject({ ob_over_limit: 'false' });
+    expect(Object.values(sent('/batch/upsert')).map((p) => [p.ob_over_limit, p.ob_amount])).toEqual([['false', '1.00']]);
+
+    await commit(billable('12'));
+    hubspot.calls.length = 0;
+    await drainWriteback(limited());
+    expect(await outboxIds()).toEqual([]);
+  });
+
+  it('a record in the same run is written with the new marks and not put back', async () => {
+    for (const id of ['12', '13']) await commit(billable(id));
+    await drainWriteback(limited());
+    await commit(billable('11'));
+    await commit(billable('13', { costCentre: 'emea' }));
+    // Put back at a later time, 13's entry would keep a score this run did not read, and stay.
+    now += 1_000;
+    hubspot.calls.length = 0;
+    await drainWriteback(limited());
+    expect(sent('/tickets/batch/update')['13']).toMatchObject({ ob_over_limit: 'true' });
+    expect(await outboxIds()).toEqual([]);
+  });
+
+  it('without a limit no marks are read or saved', async () => {
+    const noLimit = criteriaSet({ price: FLAT, budget: { expected: '2.00' } });
+    const watched = { ...store, overLimitMarks: () => { throw new Error('marks were read'); }, saveOverLimitMarks: () => { throw new Error('marks were saved'); } };
+    for (const id of ['12', '11']) await commit(billable(id));
+    const report = await drainWriteback({ ...deps(noLimit, overLimitFromLedger(signals, () => noLimit)), store: watched });
+    expect(report).toMatchObject({ entries: 2, removed: 2 });
   });
 });

@@ -28,6 +28,17 @@ describe('outcome-billing (cli.md)', () => {
     expect(r.err).toMatch(/3 problems: nothing was applied/);
   });
 
+  it('validate: a condition nested thousands deep is one more problem, at its column, exit 1', async () => {
+    const deep = `${'('.repeat(3_000)}stage = 'closed'${')'.repeat(3_000)}`;
+    const bad = file('deep.yaml', stringify({ ...BASE_CRITERIA, success: deep, fail_if: `x = 1 OR ${'NOT '.repeat(65)}y`, within: '0' }));
+    const r = await cli('validate', bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${bad}: success: nested too deep: at most 64 levels of parentheses and NOT at column 65`);
+    expect(r.err).toContain(`${bad}: fail_if: nested too deep: at most 64 levels of parentheses and NOT at column ${10 + 4 * 64}`);
+    expect(r.err).toContain(`${bad}: within: must be more than 0`);
+    expect(r.err).toMatch(/3 problems: nothing was applied/);
+  });
+
   it('validate: a version defined twice across files is caught', async () => {
     const a = file('a.yaml', stringify(BASE_CRITERIA));
     const b = file('b.yaml', stringify(BASE_CRITERIA));

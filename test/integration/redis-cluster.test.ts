@@ -1,6 +1,7 @@
-// The service on a Redis Cluster: a local 3-master cluster, the real receiver and worker processes, signed
-// deliveries shuffled and repeated; the ledger equals simulate()'s field by field, as on one Redis
-// (test/e2e/live-vs-simulate.test.ts), and every key, BullMQ's too, sits on the one master of the prefix's slot.
+// The service on a Redis Cluster: a local 3-master cluster, the real receiver and two worker processes,
+// signed deliveries shuffled and repeated; the ledger equals simulate()'s field by field, as on one Redis
+// (test/e2e/live-vs-simulate.test.ts), `ledger` reads it through the cluster, and every key, BullMQ's
+// too, sits on the one master of the prefix's hash slot. Skipped only without redis-server and redis-cli.
 import type { Cluster } from 'ioredis';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';

@@ -237,6 +237,41 @@ export async function waitReady(svc: Service, redis: RedisClient, prefix: string
   }
 }
 
+/**
+ * Signals the victim while it holds a record job: the other workers are frozen (SIGSTOP) for a
+ * moment, so a record job that turns active meanwhile is the victim's, and the signal lands at once.
+ * They are thawed (SIGCONT) right after. Without such a moment within 3 s, it is signalled anyway.
+ */
+export async function signalWhileHoldingAJob(
+  redis: RedisClient,
+  prefix: string,
+  victim: ServiceProcess,
+  others: readonly ServiceProcess[],
+  signal: NodeJS.Signals,
+): Promise<{ at: string; held: string[]; sentAt: number }> {
+  const activeKey = `${prefix}:outcome-records:active`;
+  const recordJobs = async () => (await redis.lrange(activeKey, 0, -1)).filter((id) => id.startsWith('r_'));
+  for (const p of others) process.kill(p.pid, 'SIGSTOP');
+  try {
+    await sleep(100);
+    // Jobs the frozen workers hold stay active; any other active job is the victim's.
+    const heldByOthers = new Set(await recordJobs());
+    const giveUpAt = Date.now() + 3_000;
+    for (;;) {
+      const victims = (await recordJobs()).filter((id) => !heldByOthers.has(id));
+      if (victims.length > 0 || Date.now() > giveUpAt) {
+        process.kill(victim.pid, signal);
+        const sentAt = Date.now();
+        const done = await redis.scard(`${prefix}:records`);
+        return { at: `${signal} when ${done} records had state; ${victim.name} held ${victims.length} record job(s)`, held: victims, sentAt };
+      }
+      await sleep(1);
+    }
+  } finally {
+    for (const p of others) process.kill(p.pid, 'SIGCONT');
+  }
+}
+
 // -------------------------------------------------------------------------------------------------
 // Signed webhook deliveries
 // -------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // One conformance suite for every WritebackStore: the Redis store and the in-memory one must both pass it, over the outbox their signal store's commit fills.
 import { afterAll, describe, expect, it } from 'vitest';
+import { recordRefKey } from '../../src/app/ports.ts';
 import type { RecordRef, SignalStore } from '../../src/app/ports.ts';
 import type { DeadLetter, OutboxEntry, WritebackStore } from '../../src/app/writeback-ports.ts';
 import { outcomeFixture, stateWith } from './hubspot-double.ts';
@@ -46,6 +47,7 @@ export function describeWritebackStore(name: string, factory: WritebackStoreFact
     describeOutbox(factory);
     describeFinish(factory);
     describeDeadLetters(factory);
+    describeOverLimitMarks(factory);
   });
 }
 
@@ -80,6 +82,15 @@ function describeOutbox(factory: WritebackStoreFactory): void {
     states[1]!.state!.outcomes[0]!.status = 'credited';
     states[1]!.state!.props.set('stage', 'changed');
     expect((await store.states([ref('1')]))[0]!.state).toEqual(stateOf('1', 2));
+  });
+
+  it("gives a record's archived outcomes in its state, before the hot ones: the billing properties count every outcome", async () => {
+    const { store, signals } = await factory.create();
+    const old = [outcomeFixture({ recordId: '1', seq: 2, status: 'billable', openedAt: 2_000 }), outcomeFixture({ recordId: '1', seq: 1, status: 'not_billable', openedAt: 1_000 })];
+    const history = { keep: [], keepReads: [], drop: [], checkpoint: null, archive: old };
+    await signals.commit({ record: ref('1'), version: 0, state: stateOf('1', 3), applied: [], nextTimerAt: null, writeDueAt: 5_000, statusesBefore: [], history });
+    const [read] = await store.states([ref('1')]);
+    expect(read!.state!.outcomes.map((o) => o.seq)).toEqual([1, 2, 3]);
   });
 }
 
@@ -151,5 +162,34 @@ function describeDeadLetters(factory: WritebackStoreFactory): void {
     expect(kept).toHaveLength(DEAD_LETTER_CAP);
     expect(kept[0]).toEqual(letters.at(-1));
     expect(kept.at(-1)).toEqual(letters[1]);
+  });
+}
+
+function describeOverLimitMarks(factory: WritebackStoreFactory): void {
+  const key = (recordId: string): string => recordRefKey(ref(recordId));
+
+  it("keeps each portal's over-limit marks: set ones replace, dropped ones are gone, others stay", async () => {
+    const { store } = await factory.create();
+    const none: readonly string[] = [];
+    expect(await store.overLimitMarks(PORTAL)).toEqual(new Map());
+    await store.saveOverLimitMarks(PORTAL, { set: new Map([[key('1'), 'o#1'], [key('2'), 'o#2,o#3'], [key('4'), 'o#4']]), drop: none }, [], 1_000);
+    await store.saveOverLimitMarks(PORTAL + 1, { set: new Map([[key('9'), 'o#9']]), drop: none }, [], 1_000);
+    await store.saveOverLimitMarks(PORTAL, { set: new Map([[key('2'), 'o#3']]), drop: [key('1'), key('5')] }, [], 2_000);
+    expect(await store.overLimitMarks(PORTAL)).toEqual(new Map([[key('2'), 'o#3'], [key('4'), 'o#4']]));
+    expect(await store.overLimitMarks(PORTAL + 1)).toEqual(new Map([[key('9'), 'o#9']]));
+    await store.saveOverLimitMarks(PORTAL, { set: new Map(), drop: [key('2'), key('4')] }, [], 3_000);
+    expect(await store.overLimitMarks(PORTAL)).toEqual(new Map());
+  });
+
+  it('puts the records asked back in the outbox at now, over an earlier or later score, so a drain holding the old entry keeps it', async () => {
+    const { store, signals } = await factory.create();
+    await commit(signals, '1', 1_000);
+    await commit(signals, '2', 9_000);
+    await commit(signals, '3', null);
+    const [held] = await store.oldest(10, 1_000);
+    const [state] = await store.states([ref('1')]);
+    await store.saveOverLimitMarks(PORTAL, { set: new Map([[key('3'), 'o#3']]), drop: [] }, [key('1'), key('2'), key('3')], 5_000.7);
+    expect(await store.oldest(10, 5_000)).toEqual([1, 2, 3].map((n) => ({ record: ref(String(n)), score: '5000' })));
+    expect(await store.finish({ outcomes: [], records: [], remove: [{ entry: held!, version: state!.version }] })).toBe(0);
   });
 }

@@ -17,6 +17,7 @@ export function createMemoryWritebackStore(signals: MemorySignalStore): MemoryWr
   const { outbox, record } = signals.outboxShare;
   const writtenOutcomes = new Map<string, string>();
   const writtenRecords = new Map<string, string>();
+  const overLimit = new Map<number, Map<string, string>>();
   // JSON, newest first, as Redis stores the list: each reader gets its own copy.
   let letters: string[] = [];
   return {
@@ -26,7 +27,10 @@ export function createMemoryWritebackStore(signals: MemorySignalStore): MemoryWr
     async states(records) {
       return records.map((ref) => {
         const r = record(recordRefKey(ref));
-        return { version: r?.version ?? 0, state: r?.state == null ? null : structuredClone(r.state) };
+        const state = r?.state == null ? null : structuredClone(r.state);
+        // Archived outcomes count in the billing properties as in Redis.
+        if (state && r) state.outcomes = [...[...r.archive.values()].map((o) => structuredClone(o)).sort((a, b) => a.openedAt - b.openedAt), ...state.outcomes];
+        return { version: r?.version ?? 0, state };
       });
     },
     async writtenOutcomes(fields) {
@@ -55,6 +59,16 @@ export function createMemoryWritebackStore(signals: MemorySignalStore): MemoryWr
     },
     async deadLetters(limit = 100) {
       return letters.slice(0, limit).map((s) => JSON.parse(s) as DeadLetter);
+    },
+    async overLimitMarks(portalId) {
+      return new Map(overLimit.get(portalId));
+    },
+    async saveOverLimitMarks(portalId, changes, requeue, now) {
+      const marks = overLimit.get(portalId) ?? new Map<string, string>();
+      for (const [key, ids] of changes.set) marks.set(key, ids);
+      for (const key of changes.drop) marks.delete(key);
+      overLimit.set(portalId, marks);
+      for (const key of requeue) outbox.set(key, Math.floor(now));
     },
     async outboxSize() {
       return outbox.size;

@@ -16,7 +16,7 @@ export class ScriptReplyError extends Error {
 
 export interface Script<Result> {
   /**
-   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-11` takes 11;
+   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-12` takes 12;
    * `ingest-4+2n` takes 4, then 2 per item (the count then goes with each call).
    */
   readonly file: string;
@@ -147,7 +147,7 @@ function decodeBackfill(reply: unknown, script: string): 'counted' | 'already' |
 /** The scripts; each .lua header names its KEYS, ARGV and return codes, and why. */
 export const SCRIPTS = {
   ingest: declare('ingest-4+2n', decodeIngest, 'store_unavailable'),
-  commit: declare('commit-11', decodeCommit),
+  commit: declare('commit-12', decodeCommit),
   // An operator's write answers 503 while Redis is down, as a webhook does: the card offers to try again.
   dispute: declare('dispute-6', decodeActionStore, 'store_unavailable'),
   pause: declare('pause-3', decodeActionStore, 'store_unavailable'),
@@ -157,6 +157,7 @@ export const SCRIPTS = {
   alertClaim: declare('alert-claim-5', decodeIds),
   alertTake: declare('alert-take-2', decodeTaken),
   chargesBackfill: declare('charges-backfill-2', decodeBackfill),
+  criteriaPublish: declare('criteria-publish-4', decodeCount),
 } as const;
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;

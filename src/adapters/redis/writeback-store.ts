@@ -3,7 +3,7 @@ import type { RedisClient } from './connection.ts';
 import { recordRefKey } from '../../app/ports.ts';
 import type { RecordRef } from '../../app/ports.ts';
 import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback-ports.ts';
-import { decodeRecord } from './record-codec.ts';
+import { decodeOutcome, decodeRecord } from './record-codec.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
 
@@ -21,6 +21,8 @@ export interface WritebackKeys {
   readonly writtenRecords: string;
   /** List of DeadLetter JSON, newest first. */
   readonly deadLetters: string;
+  /** Per portal, hash record key -> its over-limit outcome ids as the last drain saved them. */
+  readonly overLimit: (portalId: number) => string;
 }
 
 export function writebackKeys(prefix: string): WritebackKeys {
@@ -29,6 +31,7 @@ export function writebackKeys(prefix: string): WritebackKeys {
     writtenOutcomes: `${prefix}:written`,
     writtenRecords: `${prefix}:written-records`,
     deadLetters: `${prefix}:dead-letters`,
+    overLimit: (portalId) => `${prefix}:over-limit:${portalId}`,
   };
 }
 
@@ -37,7 +40,7 @@ export function createRedisWritebackStore(
   prefix: string,
 ): WritebackStore & { readonly keys: WritebackKeys; deadLetters(limit?: number): Promise<DeadLetter[]>; outboxSize(): Promise<number> } {
   const keys = writebackKeys(prefix);
-  const stateKey = redisKeys(prefix).state;
+  const { state: stateKey, archive: archiveKey } = redisKeys(prefix);
 
   return {
     keys,
@@ -54,13 +57,18 @@ export function createRedisWritebackStore(
 
     async states(records) {
       if (records.length === 0) return [];
+      // The billing properties count every outcome of the record: its archived ones too (docs/decisions.md, "Bounded state").
       const pipeline = redis.pipeline();
-      for (const record of records) pipeline.hmget(stateKey(record), 'v', 's');
+      for (const record of records) pipeline.hmget(stateKey(record), 'v', 's').hvals(archiveKey(record));
       const answers = (await pipeline.exec()) ?? [];
-      return answers.map(([error, value]) => {
+      return records.map((_, i) => {
+        const [[error, value], [archiveError, archived]] = [answers[2 * i]!, answers[2 * i + 1]!];
         if (error) throw error;
+        if (archiveError) throw archiveError;
         const [v, s] = value as [string | null, string | null];
-        return { version: v === null ? 0 : Number(v), state: s === null ? null : decodeRecord(s) };
+        const state = s === null ? null : decodeRecord(s);
+        if (state) state.outcomes = [...(archived as string[]).map(decodeOutcome).sort((a, b) => a.openedAt - b.openedAt), ...state.outcomes];
+        return { version: v === null ? 0 : Number(v), state };
       });
     },
 
@@ -92,6 +100,25 @@ export function createRedisWritebackStore(
 
     async outboxSize() {
       return redis.zcard(keys.outbox);
+    },
+
+    ...overLimitMarks(redis, keys),
+  };
+}
+
+function overLimitMarks(redis: RedisClient, keys: WritebackKeys): Pick<WritebackStore, 'overLimitMarks' | 'saveOverLimitMarks'> {
+  return {
+    async overLimitMarks(portalId) {
+      return new Map(Object.entries(await redis.hgetall(keys.overLimit(portalId))));
+    },
+
+    // One MULTI: the marks and the records they put back in the outbox change together.
+    async saveOverLimitMarks(portalId, changes, requeue, now) {
+      const multi = redis.multi();
+      if (changes.set.size > 0) multi.hset(keys.overLimit(portalId), Object.fromEntries(changes.set));
+      if (changes.drop.length > 0) multi.hdel(keys.overLimit(portalId), ...changes.drop);
+      for (const key of requeue) multi.zadd(keys.outbox, Math.floor(now), key);
+      await multi.exec();
     },
   };
 }

@@ -1,6 +1,7 @@
 // `outcome-billing ledger`: prints the live ledger from Redis, in the same shapes as `simulate`.
 import { formatSourcedProblem, loadCriteriaFiles } from '../../adapters/files/criteria-files.ts';
 import { createRedisSignalStore } from '../../adapters/redis/signal-store.ts';
+import { loadWithArchive } from '../../app/ledger-outcomes.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
 import { compareOutcomes, invoiceOf, markOverLimit, outcomeView, summarize } from '../../core/ledger-view.ts';
 import { parseCommandArgs, reportFormat } from '../args.ts';
@@ -83,7 +84,7 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
     const outcomes: Outcome[] = [];
     let paused = 0;
     for await (const ref of store.listRecords(portalText === undefined ? undefined : Number(portalText))) {
-      const { state } = await store.load(ref, Number.NEGATIVE_INFINITY);
+      const { state } = await loadWithArchive(store, ref, Number.NEGATIVE_INFINITY);
       if (!state) continue;
       outcomes.push(...state.outcomes);
       paused += state.paused;

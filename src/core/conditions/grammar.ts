@@ -30,6 +30,26 @@ export const RESERVED_WORDS = [
  * the lookahead passes, deeper failures (a missing ')' or literal) are still reported where they happen.
  */
 export const GRAMMAR = String.raw`
+{
+  // Groups and NOTs that enclose the point being parsed, counted afresh for each parse. A group or NOT that
+  // fails fails the whole parse (nothing else can start with '(' or NOT), so a count a failure leaves
+  // behind is never read again.
+  let depth = 0;
+
+  // Parsing recurses once per level, so the limit (options.maxNesting, parse.ts) is checked on the way
+  // down: past it the parse stops with one message at the '(' or NOT that opened the level too many.
+  function deeper(at) {
+    depth += 1;
+    if (depth > options.maxNesting) error('nested too deep: at most ' + options.maxNesting + ' levels of parentheses and NOT', at);
+    return true;
+  }
+
+  function shallower() {
+    depth -= 1;
+    return true;
+  }
+}
+
 Condition
   = _ @Or _
 
@@ -46,10 +66,14 @@ OperandStart "a value"
   = &(NotKw / Open / Name)
 
 Negation
-  = NotKw _ item:Unary { return { type: 'not', item }; }
+  = at:Here NotKw &{ return deeper(at); } _ item:Unary &{ return shallower(); } { return { type: 'not', item }; }
 
 Group
-  = Open _ @Or _ Close
+  = at:Here Open &{ return deeper(at); } _ inner:Or _ Close &{ return shallower(); } { return inner; }
+
+// Where the next token starts, for a message placed at it.
+Here
+  = "" { return location(); }
 
 Test
   = name:Name _ test:Operation? { return test === null ? { type: 'bare', name } : { ...test, name }; }

@@ -12,10 +12,17 @@ export interface ConditionError {
 
 export type ParseResult = { ok: true; condition: Condition } | { ok: false; error: ConditionError };
 
+/**
+ * How many groups and NOTs may enclose one another. Parsing, compiling and evaluating each recurse once
+ * per level, and a few thousand levels overflow the stack; 64 is far beyond any condition a person writes
+ * and far below any stack (docs/decisions.md, "Condition nesting").
+ */
+export const MAX_NESTING = 64;
+
 export function parseCondition(source: string): ParseResult {
   let tree: Node;
   try {
-    tree = parser.parse(source) as Node;
+    tree = parser.parse(source, { maxNesting: MAX_NESTING }) as Node;
   } catch (e) {
     if (e instanceof parser.SyntaxError) return { ok: false, error: describe(source, e) };
     throw e;

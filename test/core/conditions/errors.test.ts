@@ -1,6 +1,6 @@
 // Contract §2 (conditions): every parse error a RevOps user can meet in `validate`, word for word, at its column.
 import { describe, expect, it } from 'vitest';
-import { parseCondition } from '../../../src/core/conditions/index.ts';
+import { MAX_NESTING, parseCondition } from '../../../src/core/conditions/index.ts';
 
 interface ErrorCase {
   readonly rule: string;
@@ -129,9 +129,42 @@ describe('§2 errors: long words are cut to 24 characters', () => {
   ]);
 });
 
-describe('§2 errors: only syntax errors become messages', () => {
-  it('a condition nested past the stack fails loudly, not as a made-up syntax error', () => {
-    const depth = 100_000;
-    expect(() => parseCondition(`${'('.repeat(depth)}x${')'.repeat(depth)}`)).toThrow(RangeError);
+describe(`§2 errors: at most ${MAX_NESTING} levels of parentheses and NOT (decisions.md)`, () => {
+  const TOO_DEEP = `nested too deep: at most ${MAX_NESTING} levels of parentheses and NOT`;
+  const groups = (depth: number, inner = 'x'): string => `${'('.repeat(depth)}${inner}${')'.repeat(depth)}`;
+  const nots = (depth: number, inner = 'x'): string => `${'NOT '.repeat(depth)}${inner}`;
+  const holds = (condition: string, values: Record<string, string>): boolean => {
+    const parsed = parseCondition(condition);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    return parsed.condition.evaluate(new Map(Object.entries(values)));
+  };
+
+  it('the limit itself parses and evaluates', () => {
+    expect(holds(groups(MAX_NESTING), { x: 'true' })).toBe(true);
+    expect(holds(nots(MAX_NESTING), { x: 'true' })).toBe(true);
+    expect(holds(nots(MAX_NESTING - 1), { x: 'true' })).toBe(false);
+  });
+
+  check([
+    { rule: 'one group too many, at its (', condition: groups(MAX_NESTING + 1), message: TOO_DEEP, column: MAX_NESTING + 1 },
+    { rule: 'one NOT too many, at its NOT', condition: nots(MAX_NESTING + 1), message: TOO_DEEP, column: 4 * MAX_NESTING + 1 },
+    { rule: 'groups and NOTs count together', condition: `y = 1 OR ${'NOT ('.repeat(MAX_NESTING / 2)}(x)${')'.repeat(MAX_NESTING / 2)}`, message: TOO_DEEP, column: 10 + 5 * (MAX_NESTING / 2) },
+    { rule: 'thousands of levels are one message, not a stack overflow', condition: groups(3_000), message: TOO_DEEP, column: MAX_NESTING + 1 },
+    { rule: 'a hundred thousand too', condition: nots(100_000), message: TOO_DEEP, column: 4 * MAX_NESTING + 1 },
+    { rule: 'the first problem wins: depth before a later syntax error', condition: `${groups(MAX_NESTING + 1)} AND`, message: TOO_DEEP, column: MAX_NESTING + 1 },
+  ]);
+
+  it('levels are counted down again: side by side groups do not add up', () => {
+    expect(holds(`${groups(MAX_NESTING)} AND ${nots(MAX_NESTING, groups(0))} AND ${groups(MAX_NESTING)}`, { x: 'true' })).toBe(true);
+  });
+
+  it('a list and NOT IN are not levels', () => {
+    expect(holds(groups(MAX_NESTING, "x NOT IN ('a') AND y IN ('b')"), { x: 'c', y: 'b' })).toBe(true);
+  });
+
+  it('each parse counts afresh, after a refused one too', () => {
+    expect(parseCondition(groups(MAX_NESTING + 1)).ok).toBe(false);
+    expect(parseCondition(groups(MAX_NESTING)).ok).toBe(true);
+    expect(parseCondition(groups(MAX_NESTING)).ok).toBe(true);
   });
 });
