@@ -1,6 +1,6 @@
 // The settings page's publish request ids in Redis: a retried publish gets the first answer, never a second version.
-import type { RedisClient } from './connection.ts';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { PublishRequests } from '../../app/criteria-settings.ts';
 
 /** A day: HubSpot's client retries within seconds; a page left open overnight makes a new id. */

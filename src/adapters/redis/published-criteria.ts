@@ -1,6 +1,6 @@
 // Criteria versions published from HubSpot, in Redis: immutable entries, the next number taken atomically, a revision every process watches.
-import type { RedisClient } from './connection.ts';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { PublishedStore, PublishedVersion } from '../../app/published-criteria.ts';
 import { runScript, SCRIPTS } from './scripts.ts';
 

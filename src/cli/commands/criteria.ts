@@ -1,8 +1,8 @@
 // `outcome-billing criteria export <dir>` and `criteria publish <file>`: the criteria registry (files and versions published in HubSpot) from the command line.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RedisClient } from '../../adapters/redis/connection.ts';
 import { stringify } from 'yaml';
+import type { RedisClient } from '../../adapters/redis/connection.ts';
 import { formatSourcedProblem, loadCriteriaFiles, readError } from '../../adapters/files/criteria-files.ts';
 import { webhooksFileReader } from '../../adapters/files/webhooks-file.ts';
 import { createCriteriaRegistry } from '../../adapters/redis/criteria-registry.ts';
