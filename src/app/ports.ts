@@ -4,7 +4,6 @@ import type { Outcome } from '../core/engine/outcome.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { DecideError } from '../core/engine/decide.ts';
 import type { RaisedCharge } from '../core/alerts/charge-counts.ts';
-import type { Problem } from '../core/problems.ts';
 import type { ObjectType, Signal, Status } from '../core/types.ts';
 
 /** A record of one portal: the unit of ordering and of atomic state changes. */
@@ -273,37 +272,4 @@ export interface CrmSnapshotStore {
   /** Stores a snapshot and closes the record's request. */
   save(record: RecordRef, snapshot: CrmSnapshot): Promise<void>;
   waiting(): Promise<number>;
-}
-
-/**
- * Why an event of a signed delivery was set aside instead of stored as a signal: it is not a HubSpot
- * event (`invalid_event`), it names another portal than the delivery (`portal_conflict`), or it
- * happened more than 24 h after the receiver's clock (`future_event`).
- */
-export type QuarantineReason = 'invalid_event' | 'portal_conflict' | 'future_event';
-
-export interface QuarantinedEvent {
-  readonly reason: QuarantineReason;
-  /** Each problem's path starts at the event (`["occurredAt"]`). */
-  readonly problems: readonly Problem[];
-  /** The event as received (JSON; kept without HubSpot's `attemptNumber`), or a summary when it is too large to keep whole. */
-  readonly event: unknown;
-  /** Its place in the delivery, for the log line; not kept. */
-  readonly index?: number;
-}
-
-export interface QuarantineEntry extends Omit<QuarantinedEvent, 'index'> {
-  /** When it was first quarantined (epoch ms). */
-  readonly receivedAt: number;
-}
-
-/**
- * Events of signed deliveries that could not be signals, kept for an operator: bounded per portal
- * (count and retention), the same event kept once however often HubSpot sends it.
- */
-export interface QuarantineStore {
-  /** `portalId` null: no event of the delivery named a portal. Resolves once stored; StoreUnavailableError when it cannot. */
-  add(portalId: number | null, events: readonly QuarantinedEvent[], receivedAt: number): Promise<void>;
-  /** Newest first, at most `limit`, and how many are kept in all. */
-  list(portalId: number | null, limit: number, now: number): Promise<{ entries: QuarantineEntry[]; total: number }>;
 }

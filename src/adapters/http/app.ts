@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import type { CardView } from '../../app/card-view.ts';
 import type { HomeView } from '../../app/home-view.ts';
-import type { QuarantineStore } from '../../app/ports.ts';
+import type { QuarantineStore } from '../../app/quarantine-ports.ts';
 import type { OutcomeReader } from '../../app/read-outcomes.ts';
 import type { ActionRequest, SubmitResult } from '../../app/submit-action.ts';
 import type { Config } from '../../config/env.ts';

@@ -1,6 +1,6 @@
 // The webhook quarantine in Redis: one sorted set per portal (score: when first received), bounded in count and age.
+import type { QuarantineEntry, QuarantineStore, QuarantinedEvent } from '../../app/quarantine-ports.ts';
 import type { RedisClient } from './connection.ts';
-import type { QuarantineEntry, QuarantineStore, QuarantinedEvent } from '../../app/ports.ts';
 import { readAll } from './action-store.ts';
 
 export interface QuarantineBounds {
