@@ -1,5 +1,5 @@
 // Press advice (contract §3 steps 1–2): what a press on a record would be now, per criteria id, so a person is warned before making it.
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import type { CriteriaSet } from '../criteria/criteria-set.ts';
 import type { BucketPeriod } from '../time.ts';
 import type { Status } from '../types.ts';
@@ -87,8 +87,13 @@ function bucketEnd(at: number, period: BucketPeriod, zone: string): number {
   if (period === 'none') return Number.POSITIVE_INFINITY;
   const unit = period === 'week' ? 'week' : period;
   // luxon's week starts on Monday, as the ISO weeks of bucketOf do.
-  const end = DateTime.fromMillis(at, { zone }).startOf(unit).plus({ [`${unit}s`]: 1 }).toMillis();
-  return end > at ? end : at + 1;
+  const here = DateTime.fromMillis(at, { zone });
+  const end = here.startOf(unit).plus({ [`${unit}s`]: 1 }).toMillis();
+  if (end > at) return end;
+  // In a stretch of wall-clock time repeated at a DST change of less than an hour (Lord Howe's half hour), the
+  // start of the hour only exists before the change, so the step above lands back behind `at`. The offset in
+  // force at `at` holds until the stretch's next boundary (changes are months apart), so that boundary is taken at it.
+  return DateTime.fromMillis(at, { zone: FixedOffsetZone.instance(here.offset) }).startOf(unit).plus({ [`${unit}s`]: 1 }).toMillis();
 }
 
 /** When the next version of `id` after `at` takes effect, or +∞. */

@@ -1,0 +1,61 @@
+// Press advice over period buckets (§3 steps 1–2): advice ends where the bucket, and so the key, changes, in every period and across DST changes.
+import { describe, expect, it } from 'vitest';
+import { pressAdvice } from '../../../src/core/engine/press-advice.ts';
+import type { PressAdvice } from '../../../src/core/engine/press-advice.ts';
+import type { RecordState } from '../../../src/core/engine/record-state.ts';
+import { at, criteriaSet, run } from '../../support/scenario.ts';
+import type { Step } from '../../support/scenario.ts';
+import { keyOf, press } from './lifecycle-cases.ts';
+
+function stateAfter(steps: Step[], versions: Record<string, unknown>[], until: string): RecordState {
+  return run(steps, { criteria: criteriaSet(...versions), until }).states.get('ticket:1')!;
+}
+
+function adviceAt(steps: Step[], versions: Record<string, unknown>[], t: string): PressAdvice[] {
+  return pressAdvice(stateAfter(steps, versions, t), criteriaSet(...versions), at(t));
+}
+
+/** What each press of `steps` did to the record's attempts: [outcome id, trail entry type], in order. */
+function pressesLanded(steps: Step[], versions: Record<string, unknown>[]): [string, string][] {
+  const state = run(steps, { criteria: criteriaSet(...versions) }).states.get('ticket:1')!;
+  return steps.map((_, i) => {
+    const hits = state.outcomes.flatMap((o) => o.trail.filter((e) => 'ref' in e && e.ref === `step:${i}` && e.type !== 'signal').map((e) => [o.outcomeId, e.type] as [string, string]));
+    return hits[0]!;
+  });
+}
+
+// Lord Howe Island leaves daylight saving on 2027-04-04 at 02:00 (+11:00) by going back half an hour to
+// 01:30 (+10:30): 14:30Z–15:00Z and 15:00Z–15:30Z both read 01:30–01:59 there, so hour 01 lasts 90 minutes.
+const LORD_HOWE = { timezone: 'Australia/Lord_Howe', idempotency_period: 'hour', cooldown: '2h' };
+const HOUR_01 = keyOf('2027-04-04T01');
+const HOUR_02_STARTS = at('2027-04-03T15:30:00Z');
+
+describe('press advice across a half-hour DST change (Lord Howe)', () => {
+  it('a cool-down from the first pass through 01:xx holds through the repeated half hour, to 02:00 (+10:30)', { timeout: 10_000 }, () => {
+    expect(adviceAt([press('2027-04-03T14:40:00Z')], [LORD_HOWE], '2027-04-03T14:45:00Z')).toEqual([
+      { criteriaId: 'resolve', kind: 'cooldown', until: HOUR_02_STARTS, outcomeId: `${HOUR_01}#1` },
+    ]);
+  });
+
+  it('a cool-down from within the repeated half hour ends at 02:00 (+10:30) too', { timeout: 10_000 }, () => {
+    expect(adviceAt([press('2027-04-03T15:05:00Z')], [LORD_HOWE], '2027-04-03T15:10:00Z')).toEqual([
+      { criteriaId: 'resolve', kind: 'cooldown', until: HOUR_02_STARTS, outcomeId: `${HOUR_01}#1` },
+    ]);
+  });
+
+  it('a retry holds to the last millisecond of the repeated half hour', { timeout: 10_000 }, () => {
+    const retrying = { ...LORD_HOWE, cooldown: '0s', retry_window: '2h' };
+    expect(adviceAt([press('2027-04-03T14:40:00Z')], [retrying], '2027-04-03T15:10:00Z')).toEqual([
+      { criteriaId: 'resolve', kind: 'retry', until: HOUR_02_STARTS - 1, outcomeId: `${HOUR_01}#1` },
+    ]);
+  });
+
+  it('agrees with the engine: a press at 01:59.999 (+10:30) is suppressed, one at 02:00 opens hour 02', () => {
+    const steps = [press('2027-04-03T14:40:00Z'), press('2027-04-03T15:29:59.999Z'), press('2027-04-03T15:30:00Z')];
+    expect(pressesLanded(steps, [LORD_HOWE])).toEqual([
+      [`${HOUR_01}#1`, 'opened'],
+      [`${HOUR_01}#1`, 'suppressed'],
+      [`${keyOf('2027-04-04T02')}#1`, 'opened'],
+    ]);
+  });
+});
