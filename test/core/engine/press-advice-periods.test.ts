@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { pressAdvice } from '../../../src/core/engine/press-advice.ts';
 import type { PressAdvice } from '../../../src/core/engine/press-advice.ts';
 import type { RecordState } from '../../../src/core/engine/record-state.ts';
-import { at, criteriaSet, run } from '../../support/scenario.ts';
+import { at, criteriaSet, iso, run } from '../../support/scenario.ts';
 import type { Step } from '../../support/scenario.ts';
-import { keyOf, press } from './lifecycle-cases.ts';
+import { EXCLUDE_TEST, K, keyOf, press, put, v2 } from './lifecycle-cases.ts';
 
 function stateAfter(steps: Step[], versions: Record<string, unknown>[], until: string): RecordState {
   return run(steps, { criteria: criteriaSet(...versions), until }).states.get('ticket:1')!;
@@ -57,5 +57,58 @@ describe('press advice across a half-hour DST change (Lord Howe)', () => {
       [`${HOUR_01}#1`, 'suppressed'],
       [`${keyOf('2027-04-04T02')}#1`, 'opened'],
     ]);
+  });
+});
+
+describe('press advice: where each period bucket ends', () => {
+  const cooling = (period: string, cooldown: string) => ({ idempotency_period: period, cooldown, timezone: 'Europe/Berlin' });
+
+  it('period none: one key for ever, so a cool-down runs to its end across days', () => {
+    expect(adviceAt([press('2026-11-03T22:00:00Z')], [cooling('none', '1d')], '2026-11-04T12:00:00Z')).toEqual([
+      { criteriaId: 'resolve', kind: 'cooldown', until: at('2026-11-04T22:00:00Z'), outcomeId: `${keyOf('all')}#1` },
+    ]);
+  });
+
+  it("week: ISO weeks in the criteria's zone, ending at Monday 00:00 there", () => {
+    // Sunday 2026-11-08 20:00 in Berlin (+01:00); the next week starts on Monday 2026-11-09 at 00:00, 23:00Z.
+    expect(adviceAt([press('2026-11-08T19:00:00Z')], [cooling('week', '1d')], '2026-11-08T20:00:00Z')).toEqual([
+      { criteriaId: 'resolve', kind: 'cooldown', until: at('2026-11-08T23:00:00Z'), outcomeId: `${keyOf('2026-W45')}#1` },
+    ]);
+  });
+
+  it("month: calendar months in the criteria's zone", () => {
+    expect(adviceAt([press('2026-11-30T20:00:00Z')], [cooling('month', '1d')], '2026-11-30T21:00:00Z')).toEqual([
+      { criteriaId: 'resolve', kind: 'cooldown', until: at('2026-11-30T23:00:00Z'), outcomeId: `${keyOf('2026-11')}#1` },
+    ]);
+  });
+
+  it('hour: a cool-down ends at the next hour', () => {
+    expect(adviceAt([press('2026-11-03T10:50:00Z')], [cooling('hour', '30m')], '2026-11-03T10:55:00Z')).toEqual([
+      { criteriaId: 'resolve', kind: 'cooldown', until: at('2026-11-03T11:00:00Z'), outcomeId: `${keyOf('2026-11-03T11')}#1` },
+    ]);
+  });
+});
+
+describe('press advice: versions taking effect', () => {
+  const COOL = { cooldown: '10m' };
+
+  it('a version taking effect at the instant asked about, with the same buckets, keeps the key: the advice runs on', { timeout: 10_000 }, () => {
+    const state = stateAfter([press(0)], [COOL], iso(3));
+    expect(pressAdvice(state, criteriaSet(COOL, v2(3, COOL)), at(iso(3)))).toEqual([{ criteriaId: 'resolve', kind: 'cooldown', until: at(iso(10)), outcomeId: `${K}#1` }]);
+  });
+
+  it('the earliest later version that changes the key ends the advice, whatever the order of the file', () => {
+    const v3 = { ...v2(6, COOL), version: 3 };
+    const versions = [COOL, v2(3, { ...COOL, idempotency_period: 'hour' }), v3];
+    expect(adviceAt([press(0)], versions, iso(1))).toEqual([{ criteriaId: 'resolve', kind: 'cooldown', until: at(iso(3)), outcomeId: `${K}#1` }]);
+    expect(adviceAt([press(0)], [COOL, v3, versions[1]!], iso(1))).toEqual([{ criteriaId: 'resolve', kind: 'cooldown', until: at(iso(3)), outcomeId: `${K}#1` }]);
+  });
+});
+
+describe('press advice: the status a press meets', () => {
+  it('an attempt excluded at the instant asked about is settled for a press then: no retry advice', () => {
+    const retrying = { retry_window: '30m', exclude: EXCLUDE_TEST };
+    expect(adviceAt([press(0), put(5, { subject: 'a test' })], [retrying], iso(5))).toEqual([]);
+    expect(adviceAt([press(0), put(5, { subject: 'fine' })], [retrying], iso(5))).toEqual([{ criteriaId: 'resolve', kind: 'retry', until: at(iso(30)), outcomeId: `${K}#1` }]);
   });
 });
