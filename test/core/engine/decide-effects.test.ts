@@ -99,6 +99,15 @@ describe('advance: the run', () => {
     expect(done.nextTimerAt).toBeNull();
   });
 
+  it('the final tick fires the timers up to the end and reports what they changed, then the next timer', () => {
+    const state = newRecordState('ticket', '1');
+    const r = advance(state, [press(0)], at(61), TWO);
+    const o = state.outcomes[0]!;
+    expect(o.status).toBe('failed');
+    expect(r.effects).toEqual([{ type: 'outcome_changed', outcome: o }, { type: 'wake_at', at: at(60) }, { type: 'outcome_changed', outcome: o }, { type: 'wake_at', at: at(120) }]);
+    expect(r.nextTimerAt).toBe(at(120));
+  });
+
   it('collects every decision’s effects, in order, then the final tick’s', () => {
     const state = newRecordState('ticket', '1');
     const r = advance(state, [press(0), closed(5)], at(30), TWO);
