@@ -82,6 +82,13 @@ describe('press advice: where each period bucket ends', () => {
     ]);
   });
 
+  it('day: a day that loses an hour to DST (New York, 2027-03-14) ends at the next midnight there, 04:00Z', () => {
+    const ny = { idempotency_period: 'day', cooldown: '1d', timezone: 'America/New_York' };
+    expect(adviceAt([press('2027-03-14T06:00:00Z')], [ny], '2027-03-14T06:30:00Z')).toEqual([
+      { criteriaId: 'resolve', kind: 'cooldown', until: at('2027-03-15T04:00:00Z'), outcomeId: `${keyOf('2027-03-14')}#1` },
+    ]);
+  });
+
   it('hour: a cool-down ends at the next hour', () => {
     expect(adviceAt([press('2026-11-03T10:50:00Z')], [cooling('hour', '30m')], '2026-11-03T10:55:00Z')).toEqual([
       { criteriaId: 'resolve', kind: 'cooldown', until: at('2026-11-03T11:00:00Z'), outcomeId: `${keyOf('2026-11-03T11')}#1` },
