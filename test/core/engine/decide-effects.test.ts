@@ -82,6 +82,15 @@ describe('decide: effects', () => {
     expect(decide(state, before, TWO).effects).toContainEqual({ type: 'late_signal', signal: before });
   });
 
+  it('a late signal is not lost: its value reaches the record, and an open attempt it completes succeeds', () => {
+    const state = recordWith([press(0)]);
+    decide(state, tick(10), TWO);
+    const late = closed(5);
+    expect(decide(state, late, TWO).effects).toContainEqual({ type: 'late_signal', signal: late });
+    expect(state.props.get('stage')).toBe('closed');
+    expect(state.outcomes[0]!.status).toBe('billable');
+  });
+
   it('an action on an outcome the record does not have is refused with the id in the message', () => {
     const state = recordWith([press(0)]);
     const d = decide(state, { type: 'open_dispute', at: at(5), by: { userId: 1, email: 'a@example.com' }, outcomeId: 'resolve:ticket:1:2026-11-03#7', reason: 'wrong' }, TWO);
