@@ -64,7 +64,8 @@ export function simulate(input: SimulationInput): SimulationResult {
     if (list) list.push(s);
     else timelines.set(key, [s]);
   }
-  const actions = actionsByKind(input.actions ?? [], until);
+  const given = input.actions ?? [];
+  const actions = actionsByKind(given, until);
   const refused: SimulationRefusal[] = [];
   const pauses = actions.pauses.length === 0 ? NO_PAUSES : pauseTimeline(actions.pauses, criteria, refused);
   const disputes = disputesByRecord(actions.disputes, timelines, refused);
@@ -92,7 +93,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     invoice: invoiceOf(outcomes, criteria),
     summary: summarize(outcomes, paused),
     states,
-    refused: inTakenOrder(refused, input.actions ?? []),
+    refused: inTakenOrder(refused, given),
   };
 }
 
@@ -139,7 +140,6 @@ function disputesByRecord(disputes: readonly DisputeAction[], timelines: Readonl
 
 /** Refusals by the time their action was taken, ties in the order the actions were given. */
 function inTakenOrder(refused: SimulationRefusal[], actions: readonly Action[]): SimulationRefusal[] {
-  if (refused.length === 0) return refused;
   const order = new Map<Action, number>();
   actions.forEach((a, i) => {
     if (!order.has(a)) order.set(a, i);

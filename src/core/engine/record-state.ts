@@ -25,6 +25,11 @@ export interface RecordState {
    * kept with their last fields and a `corrected` entry so the audit trail still shows them.
    */
   withdrawn?: Outcome[];
+  /**
+   * Set once outcomes left for the archive (archive.ts): the `from` they were judged at. A press older
+   * than it whose idempotency key has no outcome on the record may belong to an archived one.
+   */
+  archivedTo?: number;
 }
 
 const EMPTY: Properties = new Map();
@@ -59,16 +64,14 @@ export function applyChange(state: RecordState, signal: Signal): void {
     case 'restored':
       setGone(state, null, null, signal.at);
       return;
-    case 'created':
-    case 'merged':
-      return;
+    // 'created' and 'merged' (the record survived a merge) change nothing here.
   }
 }
 
 function setGone(state: RecordState, gone: RecordState['gone'], into: string | null, at: number): void {
   if (state.goneAt > at) return;
   state.gone = gone;
-  state.mergedInto = into ?? (gone === 'merged' ? state.mergedInto : null);
+  state.mergedInto = into;
   state.goneAt = at;
 }
 
