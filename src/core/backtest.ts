@@ -5,7 +5,7 @@ import type { CriteriaVersion } from './criteria/types.ts';
 import type { Action } from './engine/input.ts';
 import type { Outcome } from './engine/outcome.ts';
 import { lineMinor } from './invoice/adjustments.ts';
-import { compareOutcomes, invoiceOf, markOverLimit, summarize } from './ledger-view.ts';
+import { compareOutcomes, invoiceOf, summarize } from './ledger-view.ts';
 import type { Problem } from './problems.ts';
 import { simulate } from './simulate.ts';
 import type { InitialRecord } from './simulate.ts';
@@ -39,7 +39,7 @@ export interface BacktestSide {
   readonly billable: number;
   /** Opened in the window and not settled by `asOf`. */
   readonly pending: number;
-  /** The invoice of the window's outcomes, per currency (credits and over-limit lines included), in minor units. */
+  /** The invoice of the window's outcomes alone, per currency, in minor units: credits count, and a budget limit counts from the window's first outcome. */
   readonly charge: readonly { readonly currency: string; readonly minor: bigint }[];
   /** billable ÷ attempts; null with no attempt. */
   readonly yield: number | null;
@@ -115,8 +115,6 @@ function replay(input: BacktestInput, criteria: CriteriaSet): { outcomes: Outcom
   const run = simulate({ criteria, records: input.records, signals: input.signals, actions: input.actions, until: input.asOf });
   const inWindow = (at: number) => at >= input.from && at < input.to;
   const outcomes = run.outcomes.filter((o) => inWindow(o.openedAt));
-  // A limit is a fact of the period's outcomes: here, the window's, so both sides count from the same start.
-  markOverLimit(outcomes, criteria);
   return { outcomes, side: sideOf(outcomes, criteria) };
 }
 
