@@ -6,6 +6,7 @@ import type { BacktestInput, BacktestResult } from '../../src/core/backtest.ts';
 import type { CriteriaSet } from '../../src/core/criteria/criteria-set.ts';
 import { parseCriteriaText } from '../../src/core/criteria/parse-file.ts';
 import type { CriteriaVersion } from '../../src/core/criteria/types.ts';
+import type { Action } from '../../src/core/engine/input.ts';
 import { at, BASE_CRITERIA, criteriaSet, signalsOf } from '../support/scenario.ts';
 import type { Step } from '../support/scenario.ts';
 import { closed, EXCLUDE_TEST, keyOf, press, put } from './engine/lifecycle-cases.ts';
@@ -19,7 +20,7 @@ function draftOf(o: Record<string, unknown>): CriteriaVersion {
 
 const DAY = 24 * 60;
 
-function run(steps: Step[], draft: CriteriaVersion, o: { criteria?: CriteriaSet; from?: number; to?: number; asOf?: number; records?: BacktestInput['records'] } = {}): BacktestResult {
+function run(steps: Step[], draft: CriteriaVersion, o: { criteria?: CriteriaSet; from?: number; to?: number; asOf?: number; records?: BacktestInput['records']; actions?: Action[] } = {}): BacktestResult {
   const r = backtest({
     criteria: o.criteria ?? criteriaSet(),
     draft,
@@ -27,7 +28,7 @@ function run(steps: Step[], draft: CriteriaVersion, o: { criteria?: CriteriaSet;
     to: at(o.to ?? DAY),
     asOf: at(o.asOf ?? 3 * DAY),
     signals: signalsOf(steps),
-    actions: [],
+    actions: o.actions ?? [],
     records: o.records ?? [],
   });
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
@@ -146,5 +147,25 @@ describe('backtest(): new ids, conflicts and the list of changes', () => {
     expect(r.changes).toHaveLength(50);
     expect(r.changes.map((c) => c.recordId)).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
     expect(r.withDraft.charge).toEqual([{ currency: 'USD', minor: 6000n }]);
+  });
+});
+
+describe('backtest(): actions replay on both sides', () => {
+  const by = { userId: 7, email: 'ann@example.com' };
+  // Record 1 billable and then credited (an upheld dispute); record 2's press falls in a pause of the id.
+  const actions: Action[] = [
+    { type: 'open_dispute', at: at(20), by, outcomeId: id('1'), reason: 'Not ours.' },
+    { type: 'resolve_dispute', at: at(30), by, outcomeId: id('1'), resolution: 'upheld', note: 'Checked.' },
+    { type: 'pause', at: at(40), by, criteriaId: 'resolve', note: 'Hold on.' },
+    { type: 'resume', at: at(60), by, criteriaId: 'resolve', note: 'Go.' },
+  ];
+  const steps = [press(0, '1'), closed(10, '1'), press(50, '2'), closed(55, '2'), press(70, '3'), closed(140, '3')];
+
+  it('a credited outcome counts as billable and its credit in the charge; a paused press opens nothing', () => {
+    const r = run(steps, draftOf({ version: 2, within: '3h' }), { actions });
+    // Record 1: +1.00 then -1.00; record 3 bills only within 3 h.
+    expect(r.asIs).toMatchObject({ presses: 2, attempts: 2, billable: 1, charge: [{ currency: 'USD', minor: 0n }], notBillable: [{ reason: 'latency_breach', count: 1 }] });
+    expect(r.withDraft).toMatchObject({ presses: 2, attempts: 2, billable: 2, charge: [{ currency: 'USD', minor: 100n }], notBillable: [] });
+    expect(r.changes.map((c) => [c.recordId, c.before?.status, c.after?.status])).toEqual([['3', 'not_billable', 'billable']]);
   });
 });
