@@ -7,7 +7,7 @@ import type { Outcome } from './engine/outcome.ts';
 import { lineMinor } from './invoice/adjustments.ts';
 import { compareOutcomes, invoiceOf, summarize } from './ledger-view.ts';
 import type { Problem } from './problems.ts';
-import { simulate } from './simulate.ts';
+import { replayRecords } from './simulate.ts';
 import type { InitialRecord } from './simulate.ts';
 import type { ObjectType, Reason, Signal, Status } from './types.ts';
 
@@ -112,7 +112,8 @@ export function withDraft(criteria: CriteriaSet, draft: CriteriaVersion, from: n
 }
 
 function replay(input: BacktestInput, criteria: CriteriaSet): { outcomes: Outcome[]; side: BacktestSide } {
-  const run = simulate({ criteria, records: input.records, signals: input.signals, actions: input.actions, until: input.asOf });
+  // simulate()'s replay without its rating of the whole ledger: only the window's outcomes are rated.
+  const run = replayRecords({ criteria, records: input.records, signals: input.signals, actions: input.actions, until: input.asOf });
   const inWindow = (at: number) => at >= input.from && at < input.to;
   const outcomes = run.outcomes.filter((o) => inWindow(o.openedAt));
   return { outcomes, side: sideOf(outcomes, criteria) };
