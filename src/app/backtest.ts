@@ -24,7 +24,7 @@ export interface BacktestDeps {
 export interface BacktestRequest {
   readonly portalId: number;
   readonly draftYaml: string;
-  /** Epoch ms; `to` defaults to now, `from` to 30 days before `to`. */
+  /** Epoch ms; `to` defaults to now, `from` to 30 days before `to` or the oldest signal kept, whichever is later. */
   readonly from?: number;
   readonly to?: number;
 }
@@ -73,8 +73,9 @@ export function createBacktest(deps: BacktestDeps): { run(request: BacktestReque
       const now = deps.clock();
       const kept = now - deps.retentionMs;
       const to = request.to ?? now;
-      const from = request.from ?? to - DEFAULT_BACKTEST_WINDOW_MS;
-      const windowProblems = windowProblemsOf(from, to, kept, deps.retentionMs, request.from === undefined);
+      // The default window never reaches past what is kept: a retention under 30 days shortens it.
+      const from = request.from ?? Math.max(to - DEFAULT_BACKTEST_WINDOW_MS, kept);
+      const windowProblems = windowProblemsOf(from, to, kept, deps.retentionMs);
       if (windowProblems.length > 0) return { kind: 'invalid_window', problems: windowProblems };
       const parsed = parseCriteriaText(request.draftYaml);
       if (!parsed.ok) return { kind: 'invalid_draft', problems: parsed.problems };
@@ -93,12 +94,11 @@ export function createBacktest(deps: BacktestDeps): { run(request: BacktestReque
   };
 }
 
-function windowProblemsOf(from: number, to: number, kept: number, retentionMs: number, defaultFrom: boolean): Problem[] {
+function windowProblemsOf(from: number, to: number, kept: number, retentionMs: number): Problem[] {
   const days = Math.floor(retentionMs / 86_400_000);
   if (from >= to) return [{ code: 'invalid_value', path: ['from'], message: `must be before to (${isoUtc(to)})` }];
   if (from < kept) {
-    const which = defaultFrom ? 'the default window (30 days before to)' : 'the window';
-    return [{ code: 'too_small', path: ['from'], message: `${which} starts at ${isoUtc(from)}, before the oldest signals kept (${isoUtc(kept)}, ${days} days ago: SIGNAL_RETENTION_MS)` }];
+    return [{ code: 'too_small', path: ['from'], message: `the window starts at ${isoUtc(from)}, before the oldest signals kept (${isoUtc(kept)}, ${days} days ago: SIGNAL_RETENTION_MS)` }];
   }
   return [];
 }
