@@ -15,7 +15,8 @@ import { applyOverLimit } from './limit-marks.ts';
 import type { OverLimitReader } from './limit-marks.ts';
 import { cardOutcome } from './card-items.ts';
 import type { CardOutcome } from './card-items.ts';
-import type { SignalStore } from './ports.ts';
+import { loadWithArchive } from './ledger-outcomes.ts';
+import type { LedgerStore } from './ledger-outcomes.ts';
 import { OUTCOME_ID } from './read-outcomes.ts';
 import type { ReadResult } from './read-outcomes.ts';
 import { logIdOfMark, writtenOutcomeField } from './writeback-plan.ts';
@@ -41,8 +42,15 @@ export function verificationLogIds(store: Pick<WritebackStore, 'writtenOutcomes'
   };
 }
 
+/** Who published a criteria version from HubSpot and when; null for a version from a file. */
+export interface VersionOrigins {
+  originOf(criteriaId: string, version: number): Promise<{ readonly publishedBy: { readonly userId: number; readonly email: string | null }; readonly publishedAt: number } | null>;
+}
+
 export interface CardViewDeps {
-  readonly store: Pick<SignalStore, 'load'>;
+  readonly store: LedgerStore;
+  /** With it, a trail names who published the version its outcome is pinned to (issue 8 item 4). */
+  readonly origins?: VersionOrigins;
   readonly criteria: () => CriteriaSet;
   readonly logs: VerificationLogIds;
   readonly paused: PausedNow;
@@ -80,6 +88,8 @@ export interface CardTrail {
   readonly outcomeId: string;
   readonly entries: TrailView[];
   readonly nextCursor: string | null;
+  /** The version the outcome is pinned to and where it comes from: who published it and when, or a file (both null). */
+  readonly criteria?: { readonly id: string; readonly version: number; readonly publishedBy: { readonly userId: number; readonly email: string | null } | null; readonly publishedAt: string | null };
 }
 
 export interface CardView {
@@ -93,22 +103,24 @@ export function createCardView(deps: CardViewDeps): CardView {
    * moment ago already shows (docs/card-api.md). Only the signed portal's records are read: another
    * portal's record is simply not there.
    */
-  async function stateOf(portalId: number, objectType: ObjectType, recordId: string, now: number, criteria: CriteriaSet): Promise<RecordState | null> {
+  async function stateOf(portalId: number, objectType: ObjectType, recordId: string, now: number, criteria: CriteriaSet): Promise<{ state: RecordState | null; archivedIds: ReadonlySet<string> }> {
     const record = { portalId, objectType, recordId };
-    return withPending(await deps.store.load(record, now), record, now, criteria);
+    const loaded = await loadWithArchive(deps.store, record, now);
+    return { state: withPending(loaded, record, now, criteria), archivedIds: loaded.archivedIds };
   }
 
   return {
     async outcomes(caller, { objectType, recordId, cursor, limit }) {
       const now = deps.clock();
       const criteria = deps.criteria();
-      const state = await stateOf(caller.portalId, objectType, recordId, now, criteria);
+      const { state, archivedIds } = await stateOf(caller.portalId, objectType, recordId, now, criteria);
       // Only a record with billed outcomes needs the portal's ledger read for the limit.
       if (deps.overLimit && state?.outcomes.some((o) => o.status === 'billable' || o.status === 'credited')) applyOverLimit(state.outcomes, await deps.overLimit.overLimit(caller.portalId));
       const resolves = isResolver(deps.resolvers, { userId: caller.userId, email: caller.userEmail ?? '' });
       const page = await outcomesPage(state?.outcomes ?? [], cursor, limit, async (candidates: readonly Outcome[]) => {
         const ids = candidates.length === 0 ? [] : await deps.logs.logIds(caller.portalId, candidates.map((o) => o.outcomeId));
-        return candidates.map((o, i) => cardOutcome(o, criteria, caller.portalId, ids[i] ?? null, resolves));
+        // An archived outcome is past the dispute horizon: the card does not offer what would be refused.
+        return candidates.map((o, i) => ({ ...cardOutcome(o, criteria, caller.portalId, ids[i] ?? null, resolves), ...(archivedIds.has(o.outcomeId) ? { canDispute: false } : {}) }));
       });
       if ('problem' in page) return { ok: false, error: { code: 'bad_request', problem: page.problem } };
       const paused = await pausedOf(deps, caller.portalId, objectType, criteria);
@@ -131,14 +143,18 @@ export function createCardView(deps: CardViewDeps): CardView {
     async trail(caller, { outcomeId, cursor, limit }) {
       const m = OUTCOME_ID.exec(outcomeId);
       if (!m) return { ok: false, error: { code: 'bad_request', problem: { code: 'invalid_format', path: ['outcomeId'], message: 'is not an outcome id (criteria:objectType:recordId:bucket#n)' } } };
-      const state = await stateOf(caller.portalId, m[1] as ObjectType, m[2]!, deps.clock(), deps.criteria());
+      const { state } = await stateOf(caller.portalId, m[1] as ObjectType, m[2]!, deps.clock(), deps.criteria());
       // A withdrawn outcome (a late input's replay showed it never happened) keeps its trail for whoever follows a link to it.
       const outcome = state?.outcomes.find((o) => o.outcomeId === outcomeId) ?? state?.withdrawn?.find((o) => o.outcomeId === outcomeId);
       // Whether it exists in another portal is never said.
       if (outcome === undefined) return { ok: false, error: { code: 'not_found', problem: { code: 'not_found', path: ['outcomeId'], message: `no outcome ${outcomeId} in this HubSpot account` } } };
       const page = trailPage(outcomeView(outcome, true).trail ?? [], cursor, limit);
       if ('problem' in page) return { ok: false, error: { code: 'bad_request', problem: page.problem } };
-      return { ok: true, value: { outcomeId, entries: page.items, nextCursor: page.nextCursor } };
+      const value: CardTrail = { outcomeId, entries: page.items, nextCursor: page.nextCursor };
+      if (!deps.origins) return { ok: true, value };
+      const origin = await deps.origins.originOf(outcome.criteriaId, outcome.criteriaVersion);
+      const criteria = { id: outcome.criteriaId, version: outcome.criteriaVersion, publishedBy: origin?.publishedBy ?? null, publishedAt: origin ? isoUtc(origin.publishedAt) : null };
+      return { ok: true, value: { ...value, criteria } };
     },
   };
 }

@@ -17,6 +17,7 @@ import { noBudget, noFiredAlerts } from './home-ports.ts';
 import type { Budget, BudgetOf, FiredAlert, FiredAlerts } from './home-ports.ts';
 import { readClosed } from './invoices.ts';
 import { portalOutcomes } from './ledger-outcomes.ts';
+import type { LedgerStore } from './ledger-outcomes.ts';
 import type { PeriodStore } from './period-ports.ts';
 import type { SignalStore } from './ports.ts';
 import type { ReconcileResults, ReconcileSummary } from './reconcile-ports.ts';
@@ -24,7 +25,7 @@ import { homeCriteria } from './home-criteria.ts';
 import type { HomeCriteria } from './home-criteria.ts';
 
 export interface HomeViewDeps {
-  readonly store: Pick<SignalStore, 'listRecords' | 'load'>;
+  readonly store: Pick<SignalStore, 'listRecords'> & LedgerStore;
   readonly criteria: () => CriteriaSet;
   readonly periods: PeriodStore;
   readonly reconciles: Pick<ReconcileResults, 'latest'>;

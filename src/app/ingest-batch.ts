@@ -1,5 +1,6 @@
 // Use case: a webhook delivery, already checked and mapped by the HubSpot adapter → its signals stored durably, records woken.
-import type { IngestItem, QuarantineStore, QuarantinedEvent, RecordScheduler, SignalStore } from './ports.ts';
+import type { IngestItem, RecordScheduler, SignalStore } from './ports.ts';
+import type { QuarantineStore, QuarantinedEvent } from './quarantine-ports.ts';
 
 /** A delivery as the HubSpot adapter hands it over: its valid events of one portal mapped to signals, the others set aside. */
 export interface SignalBatch {

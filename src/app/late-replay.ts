@@ -5,6 +5,7 @@ import type { Advanced } from '../core/engine/advance.ts';
 import type { Effect } from '../core/engine/decide.ts';
 import { isSignal, sortInTimeOrder } from '../core/engine/input.ts';
 import type { RecordInput } from '../core/engine/input.ts';
+import { archivable } from '../core/engine/archive.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
 import type { PauseLookup } from '../core/engine/pauses.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
@@ -187,4 +188,23 @@ export async function withFold(
     drop: history.kept.filter((k) => k.input.at <= foldTo).map((k) => k.member),
     checkpoint: replayFrom(checkpoint, inOrder(folded), foldTo, ctx.criteria, ctx.pauses).state,
   };
+}
+
+/**
+ * After a fold, the outcomes nothing at or after the fold's time can change (archive.ts), judged on
+ * both the new checkpoint and the run's state so a replay from the checkpoint and the state agree:
+ * taken out of both (the state's copies go to the archive). Changes `state` and the checkpoint in place.
+ */
+export function withArchive(state: RecordState, change: HistoryChange, foldTo: number, criteria: CriteriaSet, disputeHorizonMs: number): HistoryChange {
+  const checkpoint = change.checkpoint;
+  if (checkpoint === null) return change;
+  const inCheckpoint = new Set(archivable(checkpoint, foldTo, criteria, disputeHorizonMs).map((o) => o.outcomeId));
+  const archive = archivable(state, foldTo, criteria, disputeHorizonMs).filter((o) => inCheckpoint.has(o.outcomeId));
+  if (archive.length === 0) return change;
+  const gone = new Set(archive.map((o) => o.outcomeId));
+  for (const s of [state, checkpoint]) {
+    s.outcomes = s.outcomes.filter((o) => !gone.has(o.outcomeId));
+    s.archivedTo = Math.max(s.archivedTo ?? foldTo, foldTo);
+  }
+  return { ...change, archive };
 }

@@ -1,12 +1,27 @@
-// Use case: every outcome of one portal's live ledger, in cli.md's order, for the invoice, period close and reconcile.
+// Use case: the ledger as stored, each record's hot state with its archived outcomes: one record's, or every outcome of one portal in cli.md's order, for the invoice, period close and reconcile.
 import type { Outcome } from '../core/engine/outcome.ts';
 import { compareOutcomes } from '../core/ledger-view.ts';
-import type { SignalStore } from './ports.ts';
+import type { LoadedRecord, RecordRef, SignalStore } from './ports.ts';
 
-export async function portalOutcomes(store: Pick<SignalStore, 'listRecords' | 'load'>, portalId: number): Promise<Outcome[]> {
+/** A store the ledger can be read from: the hot states and the archives (docs/decisions.md, "Bounded state"). */
+export type LedgerStore = Pick<SignalStore, 'load' | 'archived'>;
+
+/**
+ * The record as `load` reads it, with its archived outcomes put back in the state (before the hot ones:
+ * they opened earlier), for whatever shows or rates outcomes; the worker alone decides on the hot state.
+ */
+export async function loadWithArchive(store: LedgerStore, record: RecordRef, watermark: number): Promise<LoadedRecord & { readonly archivedIds: ReadonlySet<string> }> {
+  const [loaded, archived] = await Promise.all([store.load(record, watermark), store.archived(record)]);
+  const archivedIds = new Set(archived.map((o) => o.outcomeId));
+  if (loaded.state === null || archived.length === 0) return { ...loaded, archivedIds };
+  archived.sort((a, b) => a.openedAt - b.openedAt || compareOutcomes(a, b));
+  return { ...loaded, state: { ...loaded.state, outcomes: [...archived, ...loaded.state.outcomes] }, archivedIds };
+}
+
+export async function portalOutcomes(store: Pick<SignalStore, 'listRecords'> & LedgerStore, portalId: number): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for await (const ref of store.listRecords(portalId)) {
-    const { state } = await store.load(ref, Number.NEGATIVE_INFINITY);
+    const { state } = await loadWithArchive(store, ref, Number.NEGATIVE_INFINITY);
     if (state) outcomes.push(...state.outcomes);
   }
   return outcomes.sort(compareOutcomes);

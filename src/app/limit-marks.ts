@@ -4,6 +4,7 @@ import type { Outcome } from '../core/engine/outcome.ts';
 import { overLimitOf } from '../core/ledger-view.ts';
 import { portalOutcomes } from './ledger-outcomes.ts';
 import { recordRefKey } from './ports.ts';
+import type { LedgerStore } from './ledger-outcomes.ts';
 import type { SignalStore } from './ports.ts';
 import type { WritebackStore } from './writeback-ports.ts';
 
@@ -32,7 +33,7 @@ export const anyLimit = (criteria: CriteriaSet): boolean => criteria.versions().
  * off the portal's whole ledger, as `invoice` and `simulate` read it; without a limit in the criteria
  * this reads nothing.
  */
-export function overLimitFromLedger(store: Pick<SignalStore, 'listRecords' | 'load'>, criteria: () => CriteriaSet): OverLimitReader {
+export function overLimitFromLedger(store: Pick<SignalStore, 'listRecords'> & LedgerStore, criteria: () => CriteriaSet): OverLimitReader {
   const marks = async (portalId: number): Promise<OverLimitMarks | null> => {
     const set = criteria();
     if (!anyLimit(set)) return null;

@@ -4,7 +4,6 @@ import type { Outcome } from '../core/engine/outcome.ts';
 import type { RecordState } from '../core/engine/record-state.ts';
 import type { DecideError } from '../core/engine/decide.ts';
 import type { RaisedCharge } from '../core/alerts/charge-counts.ts';
-import type { Problem } from '../core/problems.ts';
 import type { ObjectType, Signal, Status } from '../core/types.ts';
 
 /** A record of one portal: the unit of ordering and of atomic state changes. */
@@ -83,7 +82,7 @@ export interface RecordHistory {
   readonly kept: readonly KeptInput[];
 }
 
-/** What a commit changes in the record's kept history, atomically with its state. */
+/** What a commit changes in the record's kept history and archive (core/engine/archive.ts), atomically with its state. */
 export interface HistoryChange {
   /** Applied pending inputs to keep, by their pending member, with their event time; and the CRM reads the run applied. */
   readonly keep: readonly { readonly member: string; readonly at: number }[];
@@ -92,6 +91,7 @@ export interface HistoryChange {
   readonly drop: readonly string[];
   /** The new checkpoint, or null to leave the stored one. */
   readonly checkpoint: RecordState | null;
+  readonly archive?: readonly Outcome[];
 }
 
 /** One processing run's result, to save over the state it loaded. */
@@ -194,12 +194,13 @@ export interface SignalStore {
   /** Stores the signals durably, skipping identities already stored; resolves only once they are stored. */
   ingest(portalId: number, items: readonly IngestItem[]): Promise<IngestResult>;
   load(record: RecordRef, watermark: number): Promise<LoadedRecord>;
+  /** The record's archived outcomes (unordered): `load`'s state holds only what can still change. */
+  archived(record: RecordRef): Promise<Outcome[]>;
   /** The record's checkpoint and kept inputs: read only when a run replays or folds. */
   history(record: RecordRef): Promise<RecordHistory>;
   /**
-   * Atomically: saves the state if its version is still `version`, removes the applied pending signals,
-   * indexes the next wake, and when an outcome changed puts the record in the write-back outbox, due
-   * at `writeDueAt` (an earlier due time already there wins).
+   * Atomically: saves the state if its version is still `version`, removes the applied pending signals, indexes
+   * the next wake, and when an outcome changed queues the record for write-back at `writeDueAt` (an earlier one wins).
    */
   commit(request: CommitRequest): Promise<CommitResult>;
   /** Every record with state (for the ledger), in no particular order. */
@@ -216,9 +217,8 @@ export interface SignalStore {
   /** The answer given to a request id of the portal (kept for days), or null when none was stored. */
   requestAnswer(portalId: number, requestId: string): Promise<StoredAnswer | null>;
   /**
-   * Stores an accepted action with its answer, atomically: a dispute action among its record's pending
-   * inputs (the record's due index moved to its `at`), a pause or resume in the portal's pause log; in
-   * both cases appended to the portal's log.
+   * Stores an accepted action with its answer, atomically: a dispute action among its record's pending inputs (the
+   * record's due index moved to its `at`), a pause or resume in the portal's pause log; both appended to the portal's log.
    */
   storeAction(write: ActionWrite): Promise<ActionWriteResult>;
   /** The portal's pause and resume actions, in the order they were stored. */
@@ -272,37 +272,4 @@ export interface CrmSnapshotStore {
   /** Stores a snapshot and closes the record's request. */
   save(record: RecordRef, snapshot: CrmSnapshot): Promise<void>;
   waiting(): Promise<number>;
-}
-
-/**
- * Why an event of a signed delivery was set aside instead of stored as a signal: it is not a HubSpot
- * event (`invalid_event`), it names another portal than the delivery (`portal_conflict`), or it
- * happened more than 24 h after the receiver's clock (`future_event`).
- */
-export type QuarantineReason = 'invalid_event' | 'portal_conflict' | 'future_event';
-
-export interface QuarantinedEvent {
-  readonly reason: QuarantineReason;
-  /** Each problem's path starts at the event (`["occurredAt"]`). */
-  readonly problems: readonly Problem[];
-  /** The event as received (JSON; kept without HubSpot's `attemptNumber`), or a summary when it is too large to keep whole. */
-  readonly event: unknown;
-  /** Its place in the delivery, for the log line; not kept. */
-  readonly index?: number;
-}
-
-export interface QuarantineEntry extends Omit<QuarantinedEvent, 'index'> {
-  /** When it was first quarantined (epoch ms). */
-  readonly receivedAt: number;
-}
-
-/**
- * Events of signed deliveries that could not be signals, kept for an operator: bounded per portal
- * (count and retention), the same event kept once however often HubSpot sends it.
- */
-export interface QuarantineStore {
-  /** `portalId` null: no event of the delivery named a portal. Resolves once stored; StoreUnavailableError when it cannot. */
-  add(portalId: number | null, events: readonly QuarantinedEvent[], receivedAt: number): Promise<void>;
-  /** Newest first, at most `limit`, and how many are kept in all. */
-  list(portalId: number | null, limit: number, now: number): Promise<{ entries: QuarantineEntry[]; total: number }>;
 }

@@ -15,7 +15,7 @@ import type { RecordState } from '../core/engine/record-state.ts';
 import type { Signal } from '../core/types.ts';
 import { planVerification, withReads } from './crm-verification.ts';
 import type { CrmVerificationDeps, UnverifiedSettlement } from './crm-verification.ts';
-import { firstBehind, horizonOf, keepOnTime, replayRun, verifyReplay, withFold } from './late-replay.ts';
+import { firstBehind, horizonOf, keepOnTime, replayRun, verifyReplay, withArchive, withFold } from './late-replay.ts';
 import type { Run } from './late-replay.ts';
 import { pauseTimelineOf } from './pause-log.ts';
 import type { LoadedRecord, PortalLogEntry, RecordRef, RecordScheduler, SignalStore } from './ports.ts';
@@ -39,11 +39,30 @@ export interface ProcessDeps {
    */
   readonly pendingWriteDelayMs?: number;
   /**
+   * False without a HubSpot token: nothing would drain the write-back outbox, so changes are not queued
+   * and the outbox cannot fill; `reconcile --repair` queues what HubSpot misses once a token is set.
+   */
+  readonly writeBack?: boolean;
+  /**
    * How long after its event time an input can still change history (LATE_HORIZON_MS); by default
    * HubSpot's 24 h of retries plus the longest attempt of any criteria version (docs/decisions.md).
    */
   readonly lateHorizonMs?: number;
+  /**
+   * How long after settling a billable outcome can still be disputed (DISPUTE_HORIZON_MS): past it and
+   * past the late horizon, settled outcomes leave the record's hot state for its archive (docs/decisions.md, "Bounded state").
+   */
+  readonly disputeHorizonMs?: number;
+  /**
+   * Brings the criteria up to date (versions published meanwhile) before each pass. Called after the
+   * pass reads its clock: a version published after the call takes effect after that instant, later
+   * than every signal the pass applies, which are held `holdMs` (docs/decisions.md, "Published criteria").
+   */
+  readonly beforePass?: () => Promise<void>;
 }
+
+/** A quarter: long enough for an invoice to be read and questioned. */
+export const DEFAULT_DISPUTE_HORIZON_MS = 90 * 24 * 3_600_000;
 
 export type ProcessResult = ProcessedResult | { readonly kind: 'waiting_for_crm' };
 
@@ -101,6 +120,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
   const result = (nextWakeAt: number | null): ProcessedResult => ({ kind: 'processed', ...totals, late, ...fixes, changed: [...changed.values()], nextWakeAt, conflicts, unverified, refused, chargeChecks });
   while (conflicts < MAX_CONFLICTS) {
     const now = deps.clock();
+    await deps.beforePass?.();
     const watermark = now - deps.holdMs;
     const loaded = await deps.store.load(record, watermark);
     // decide() updates the loaded state in place: note what the counts by status start from.
@@ -111,7 +131,8 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
     const { effects, nextTimerAt } = run.advanced;
     // A job that finds nothing to apply and no timer due (another job got there first) writes nothing.
     if (run.inputs === 0 && !effects.some((e) => e.type === 'outcome_changed')) return result(nextTimerAt);
-    const countersAfter = counterFields(run.state.outcomes);
+    // Outcomes archived by this commit leave the state, not the ledger: they stay counted.
+    const countersAfter = counterFields([...run.state.outcomes, ...(run.history?.archive ?? [])]);
     const counters = { delta: counterDelta(countersBefore, countersAfter), full: Object.fromEntries(countersAfter) };
     const checks = raisedCharges(counters.delta, run.state.outcomes).filter((c) => hasBudget(deps.criteria(), c.criteriaId));
     const committed = await deps.store.commit({
@@ -120,7 +141,7 @@ export async function processRecord(deps: ProcessDeps, record: RecordRef): Promi
       state: run.state,
       applied: [...loaded.pending, ...loaded.actions],
       nextTimerAt,
-      writeDueAt: writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0),
+      writeDueAt: deps.writeBack === false ? null : writeDueAt(effects, now, deps.pendingWriteDelayMs ?? 0),
       statusesBefore,
       logged: run.logged,
       history: run.history,
@@ -188,7 +209,10 @@ async function planRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRecor
     if (deps.crm) run = await verifyReplay(deps.crm, replay, late, run);
   } else run = await decideRun(deps, ctx, now);
   if (run === null) return null;
-  return { ...run, history: await withFold(deps.store, ctx, run.history, horizonMs) };
+  const folded = await withFold(deps.store, ctx, run.history, horizonMs);
+  // Only a fold moves the checkpoint, and only then can more outcomes be past every horizon.
+  if (folded === run.history) return run;
+  return { ...run, history: withArchive(run.state, folded, watermark - horizonMs, criteria, deps.disputeHorizonMs ?? DEFAULT_DISPUTE_HORIZON_MS) };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { OutcomeView } from '../core/ledger-view.ts';
 import type { Problem } from '../core/problems.ts';
 import { OBJECT_TYPES } from '../core/types.ts';
 import type { ObjectType } from '../core/types.ts';
+import { loadWithArchive } from './ledger-outcomes.ts';
 import type { RecordRef, SignalStore } from './ports.ts';
 
 /** A refused read: the question was wrong (`bad_request`) or names no outcome (`not_found`); the problem says which parameter. */
@@ -34,7 +35,7 @@ export function createOutcomeReader(store: SignalStore): OutcomeReader {
     if (!portal.ok) return portal;
     if (portal.value === null) return { ok: true as const, value: null };
     const ref: RecordRef = { portalId: portal.value, objectType, recordId };
-    const loaded = await store.load(ref, Number.NEGATIVE_INFINITY);
+    const loaded = await loadWithArchive(store, ref, Number.NEGATIVE_INFINITY);
     return { ok: true as const, value: loaded.state };
   }
 

@@ -111,12 +111,19 @@ async function tryDispute(deps: SubmitActionDeps, request: ActionRequest, taken:
   const action: DisputeAction = latest === taken.at ? taken : { ...taken, at: latest };
   const dry = dryRun(loaded, record, action.at, deps.criteria(), [action]);
   const refusal = dry.refused.find((r) => r.action === action);
-  if (refusal?.error.code === 'unknown_outcome') return notThisPortals(action.outcomeId);
+  if (refusal?.error.code === 'unknown_outcome') return (await archivedRefusal(deps.store, record, action.outcomeId)) ?? notThisPortals(action.outcomeId);
   if (refusal) return { kind: 'refused', error: refusal.error };
   const answer: ActionAnswer = { action, outcome: dry.state.outcomes.find((o) => o.outcomeId === action.outcomeId) ?? null };
   const pendingCount = loaded.pending.filter((p) => p.signal.at <= action.at).length + loaded.actions.length;
   const stored = await deps.store.storeAction({ kind: 'dispute', portalId: record.portalId, requestId: request.requestId, fingerprint, answer, action, record, version: loaded.version, pendingCount });
   return afterWrite(stored, answer, record);
+}
+
+/** An outcome of the record settled past the dispute horizon is archived (docs/decisions.md, "Bounded state"): it exists, and can no longer be disputed. */
+async function archivedRefusal(store: SignalStore, record: RecordRef, outcomeId: string): Promise<Attempt | null> {
+  if (!(await store.archived(record)).some((o) => o.outcomeId === outcomeId)) return null;
+  const message = `${outcomeId} settled longer ago than the dispute horizon (DISPUTE_HORIZON_MS): it can no longer be disputed`;
+  return { kind: 'refused', error: { code: 'not_disputable', path: ['outcomeId'], message } };
 }
 
 async function tryPause(deps: SubmitActionDeps, request: ActionRequest, action: PauseAction, fingerprint: string): Promise<Attempt> {

@@ -1,5 +1,6 @@
 // The `outcome-billing` command: dispatches to a subcommand and maps failures to cli.md's exit codes.
 import { readFile } from 'node:fs/promises';
+import { criteriaCommand } from './commands/criteria.ts';
 import { exportCommand } from './commands/export.ts';
 import { hubspotCommand } from './commands/hubspot-setup.ts';
 import { invoiceCommand } from './commands/invoice.ts';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, (args: readonly string[], io: CliIo) => Promise<E
   period: (args, io) => periodCommand(args, io),
   reconcile: (args, io) => reconcileCommand(args, io),
   hubspot: (args, io) => hubspotCommand(args, io),
+  criteria: (args, io) => criteriaCommand(args, io),
 };
 
 export const mainHelp = `Usage: outcome-billing <command> [options]
@@ -45,6 +47,9 @@ Commands:
   hubspot setup [--dry-run]     create the billing properties and verification-log object in HubSpot
   hubspot subscriptions [--criteria <path>] [--check]
                                 regenerate the HubSpot app's webhook subscriptions from the criteria
+  criteria export <dir>         write every criteria version (files and published in HubSpot) as YAML
+  criteria publish <file> --by <user id>
+                                publish the next version of a criteria id, as the settings page does
 
 Run 'outcome-billing <command> --help' for a command's options, 'outcome-billing --version' for the version.`;
 

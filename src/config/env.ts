@@ -1,16 +1,21 @@
 // The service's configuration: every environment variable it reads, validated once at start with every problem listed.
 import { z } from 'zod';
 import type { DisputeResolvers } from '../core/engine/users.ts';
+import { criteriaEditors, disputeResolvers } from './user-lists.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
+import { redisClusterNodes, redisPrefix, redisSettings, redisUrl } from './redis-env.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   readonly port: number;
+  /** One Redis's URL; with a cluster, its first seed node (what messages name). */
   readonly redisUrl: string;
+  /** A Redis Cluster's seed nodes as redis:// URLs; empty: one Redis at `redisUrl`. */
+  readonly redisClusterNodes: readonly string[];
   /** Signs HubSpot's webhooks and card requests (v3). Secret. */
   readonly hubspotClientSecret: string;
   /** The public origin (and path prefix) HubSpot calls, without a trailing slash: signatures cover it. */
@@ -18,11 +23,13 @@ export interface Config {
   readonly criteriaPath: string;
   /** Bearer token of the read API. Secret. */
   readonly adminToken: string;
+  /** Starts every key; on a cluster it holds a hash tag (`{ob}`), so every key sits in one slot. */
   readonly redisPrefix: string;
   /** How long a signal waits before it is applied, so out-of-order deliveries are put back in event-time order. */
   readonly signalHoldMs: number;
-  /** How long after its event time an input can still change history; undefined: HubSpot's 24 h plus the longest attempt in force. */
+  /** How long after its event time an input can still change history (undefined: 24 h plus the longest attempt in force), after settling a billable outcome can be disputed. */
   readonly lateHorizonMs: number | undefined;
+  readonly disputeHorizonMs: number;
   readonly sweepIntervalMs: number;
   readonly workerConcurrency: number;
   readonly workerLockMs: number;
@@ -41,15 +48,16 @@ export interface Config {
   readonly hubspotApiBaseUrl: string;
   /** The app's burst limit per 10 s (HubSpot's tiers: 100, 190, or 250 with the API limit increase); the shared limiter keeps under it. */
   readonly hubspotBurstLimit: 100 | 190 | 250;
-  /** How often a worker drains the write-back outbox (only with an access token). */
+  /** How often a worker drains the write-back outbox, and answers queued CRM read requests (only with an access token). */
   readonly writebackIntervalMs: number;
   readonly writebackPendingDelayMs: number;
-  /** How often a worker answers queued CRM read requests (only with an access token). */
   readonly crmReadIntervalMs: number;
   /** Who may resolve disputes and pause criteria (contract §5, §7); everyone else may only open disputes. */
   readonly disputeResolvers: DisputeResolvers;
   /** Where budget alerts are POSTed (Slack-compatible JSON) and the key that signs them (HMAC-SHA256), or null. Both secret. */
   readonly alertWebhook: { readonly url: string; readonly secret: string } | null;
+  /** HubSpot user ids who may publish criteria versions (CRITERIA_EDITORS). */
+  readonly criteriaEditors: ReadonlySet<number>;
 }
 
 /** A problem's path is the variable's name: `['PORT']`. */
@@ -129,22 +137,6 @@ const publicBaseUrl = z.preprocess(
   }),
 );
 
-const redisUrl = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('redis://127.0.0.1:6379')
-    .transform((raw, ctx): string => {
-      const url = parseUrl(raw.trim());
-      if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
-        // The value may carry a password: never echo it.
-        ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' });
-        return z.NEVER;
-      }
-      return raw.trim();
-    }),
-);
-
 const secret = (what: string, minLength = 1) =>
   z.preprocess(
     unsetIfEmpty,
@@ -153,41 +145,19 @@ const secret = (what: string, minLength = 1) =>
       .min(minLength, { error: `must be at least ${minLength} characters long (${what})` }),
   );
 
-/** `DISPUTE_RESOLVERS`: HubSpot user ids and emails, separated by commas; unset means nobody may resolve. */
-const disputeResolvers = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('')
-    .transform((raw, ctx): DisputeResolvers => {
-      const userIds = new Set<number>();
-      const emails = new Set<string>();
-      for (const item of raw.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
-        if (/^[1-9][0-9]{0,15}$/.test(item)) userIds.add(Number(item));
-        else if (/^[^@\s]+@[^@\s]+$/.test(item)) emails.add(item.toLowerCase());
-        else ctx.addIssue({ code: 'custom', message: `"${item}" is neither a HubSpot user id nor an email (list user ids and emails, separated by commas)` });
-      }
-      return { userIds, emails };
-    }),
-);
-
 const envSchema = z.object({
   PORT: wholeNumber('the TCP port to listen on', DEFAULT_PORT, 0, 65535),
   REDIS_URL: redisUrl,
+  REDIS_CLUSTER_NODES: redisClusterNodes,
   HUBSPOT_CLIENT_SECRET: secret("the app's client secret, which signs HubSpot's requests"),
   PUBLIC_BASE_URL: publicBaseUrl,
   CRITERIA_PATH: z.preprocess(unsetIfEmpty, z.string({ error: required('a criteria file or folder') })),
   ADMIN_TOKEN: secret('the bearer token of the read API', 16),
-  REDIS_PREFIX: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'must be letters, digits, and _ . : - only (it starts every Redis key)' })
-      .default('ob'),
-  ),
+  REDIS_PREFIX: redisPrefix,
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
   // Unset: HubSpot's 24 h of retries plus the longest attempt of the criteria in force (docs/decisions.md, "Late signals").
   LATE_HORIZON_MS: wholeNumber('milliseconds after its event time a late signal or action can still change history', undefined, 60_000),
+  DISPUTE_HORIZON_MS: wholeNumber('milliseconds after settling that a billable outcome can still be disputed', 90 * 24 * 3_600_000, 0),
   SWEEP_INTERVAL_MS: wholeNumber('milliseconds between sweeps for due records', 5_000, 100),
   WORKER_CONCURRENCY: wholeNumber('records processed at once per process', 16, 1, 1000),
   WORKER_LOCK_MS: wholeNumber('milliseconds a job stays locked to its worker without a renewal (a dead worker\'s jobs are handed over after it)', 30_000, 1_000),
@@ -224,6 +194,7 @@ const envSchema = z.object({
   DISPUTE_RESOLVERS: disputeResolvers,
   ALERT_WEBHOOK_URL: z.preprocess(unsetIfEmpty, z.string().transform(httpsUrl((url) => url.toString())).optional()),
   ALERT_WEBHOOK_SECRET: z.preprocess(unsetIfEmpty, z.string().min(16, { error: 'must be at least 16 characters long (the key that signs alert POSTs)' }).optional()),
+  CRITERIA_EDITORS: criteriaEditors,
 });
 
 /** The variables this service reads, in the order problems are reported. */
@@ -239,6 +210,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
     return { ok: false, problems: problemsFromZod(parsed.error, { wording: 'schema' }).sort((a, b) => order(a) - order(b)) };
   }
   const e = parsed.data;
+  const redis = redisSettings(e, isSetValue(env['REDIS_URL']));
+  if (!redis.ok) return { ok: false, problems: [redis.problem] };
   if (e.ALERT_WEBHOOK_URL !== undefined && e.ALERT_WEBHOOK_SECRET === undefined) {
     return { ok: false, problems: [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }] };
   }
@@ -246,14 +219,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
     ok: true,
     config: {
       port: e.PORT,
-      redisUrl: e.REDIS_URL,
+      redisUrl: redis.url,
+      redisClusterNodes: e.REDIS_CLUSTER_NODES,
       hubspotClientSecret: e.HUBSPOT_CLIENT_SECRET,
       publicBaseUrl: e.PUBLIC_BASE_URL,
       criteriaPath: e.CRITERIA_PATH,
       adminToken: e.ADMIN_TOKEN,
-      redisPrefix: e.REDIS_PREFIX,
+      redisPrefix: redis.prefix,
       signalHoldMs: e.SIGNAL_HOLD_MS,
       lateHorizonMs: e.LATE_HORIZON_MS,
+      disputeHorizonMs: e.DISPUTE_HORIZON_MS,
       sweepIntervalMs: e.SWEEP_INTERVAL_MS,
       workerConcurrency: e.WORKER_CONCURRENCY,
       workerLockMs: e.WORKER_LOCK_MS,
@@ -272,6 +247,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       crmReadIntervalMs: e.CRM_READ_INTERVAL_MS,
       disputeResolvers: e.DISPUTE_RESOLVERS,
       alertWebhook: e.ALERT_WEBHOOK_URL && e.ALERT_WEBHOOK_SECRET ? { url: e.ALERT_WEBHOOK_URL, secret: e.ALERT_WEBHOOK_SECRET } : null,
+      criteriaEditors: e.CRITERIA_EDITORS,
     },
   };
 }
@@ -288,6 +264,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     redisUrl: redactUrlPassword(config.redisUrl),
+    redisClusterNodes: config.redisClusterNodes.map(redactUrlPassword),
     hubspotClientSecret: REDACTED,
     adminToken: REDACTED,
     hubspotAccessToken: config.hubspotAccessToken === undefined ? undefined : REDACTED,
@@ -295,6 +272,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
     alertWebhook: config.alertWebhook === null ? null : REDACTED,
     // Emails are personal data: the log says how many resolvers there are, not who.
     disputeResolvers: { userIds: config.disputeResolvers.userIds.size, emails: config.disputeResolvers.emails.size },
+    criteriaEditors: config.criteriaEditors.size,
   };
 }
 

@@ -18,9 +18,9 @@ export class MoneyError extends Error {
 }
 
 const AMOUNT_PATTERN = /^(\d+)(?:\.(\d+))?$/;
-const CODE_PATTERN = /^[A-Z]{3}$/;
 
-const table: ReadonlyMap<string, DineroCurrency<bigint>> = new Map(
+// Keyed by code; any other value (a number, null) simply finds nothing.
+const table: ReadonlyMap<unknown, DineroCurrency<bigint>> = new Map(
   Object.values(isoCurrencies).map((c): [string, DineroCurrency<bigint>] => [c.code, decimalCurrency(c)]),
 );
 
@@ -32,9 +32,8 @@ function decimalCurrency(c: DineroCurrency<bigint>): DineroCurrency<bigint> {
   return c.base === 10n ? c : { code: c.code, base: 10n, exponent: 2n };
 }
 
-/** The currency with this ISO 4217 code, or undefined when the code is not one (codes are upper case). */
+/** The currency with this ISO 4217 code, or undefined when the code is not one (codes are upper case: the table's keys are exactly the codes). */
 export function findCurrency(code: unknown): Currency | undefined {
-  if (typeof code !== 'string' || !CODE_PATTERN.test(code)) return undefined;
   const c = table.get(code);
   return c === undefined ? undefined : { code: c.code, digits: Number(c.exponent) };
 }
@@ -45,7 +44,7 @@ export function currencyProblem(code: unknown): string | undefined {
   if (typeof code !== 'string') return 'must be an ISO 4217 currency code such as "USD"';
   if (findCurrency(code) !== undefined) return undefined;
   const upper = code.toUpperCase();
-  if (upper !== code && findCurrency(upper) !== undefined) {
+  if (findCurrency(upper) !== undefined) {
     return `unknown currency "${code}": ISO 4217 codes are upper case ("${upper}")`;
   }
   return `unknown currency "${code}": expected an ISO 4217 code such as "USD"`;
@@ -100,10 +99,9 @@ export function parseAmount(text: unknown, currency: Currency | string): bigint 
   const c = resolve(currency);
   const problem = amountProblem(text, c);
   if (problem !== undefined) throw new MoneyError(problem);
-  const m = AMOUNT_PATTERN.exec(text as string);
-  const whole = m?.[1] ?? '0';
-  const fraction = (m?.[2] ?? '').padEnd(c.digits, '0');
-  return BigInt(whole + fraction);
+  // amountProblem has matched the pattern: the whole part is there.
+  const m = AMOUNT_PATTERN.exec(text as string)!;
+  return BigInt(`${m[1]}${(m[2] ?? '').padEnd(c.digits, '0')}`);
 }
 
 /** Minor units as a decimal string with exactly the currency's digits: `"3.96"`, `"-1.00"`, `"500"` (JPY). */

@@ -1,7 +1,7 @@
 // The `price` block of a criteria version (contract §1): its schema, its compiled form and what n outcomes cost (§6).
 
 import { z } from 'zod';
-import { amountProblem, currencyProblem, findCurrency, parseAmount } from './money.ts';
+import { amountProblem, currencyFor, currencyProblem, findCurrency, parseAmount } from './money.ts';
 import type { Currency } from './money.ts';
 import type { Problem } from './problems.ts';
 import { problemsFromZod, quoteInput } from './zod-problems.ts';
@@ -48,14 +48,6 @@ export interface Rated {
   readonly tiers: readonly TierCharge[];
 }
 
-const PRICE_FIELDS = ['currency', 'model', 'unit_amount', 'tiers'] as const;
-const TIER_FIELDS = ['up_to', 'unit_amount'] as const;
-
-function unknownFields(keys: readonly string[], allowed: readonly string[]): string {
-  const names = keys.map((k) => `"${k}"`).join(', ');
-  return `unknown field${keys.length === 1 ? '' : 's'} ${names} (allowed: ${allowed.join(', ')})`;
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -71,49 +63,34 @@ const amountText = z.custom<string>((v) => amountProblem(v) === undefined, {
   error: (iss) => amountProblem(iss.input),
 });
 
-const tierSchema = z.strictObject(
-  {
-    up_to: z.custom<number | null>(isUpTo, {
-      abort: false,
-      error: (iss) =>
-        iss.input === undefined
-          ? 'required: a positive integer, or null for the last tier'
-          : `must be a positive integer, or null for the last tier (got ${quoteInput(iss.input)})`,
-    }),
-    unit_amount: amountText,
-  },
-  {
+// A block or tier that is not a mapping, and unknown fields, read in the contract's standard wording (problemsFromZod).
+const tierSchema = z.strictObject({
+  up_to: z.custom<number | null>(isUpTo, {
+    abort: false,
     error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? unknownFields(iss.keys, TIER_FIELDS)
-        : 'must be a mapping { up_to, unit_amount }',
-  },
-);
+      iss.input === undefined
+        ? 'required: a positive integer, or null for the last tier'
+        : `must be a positive integer, or null for the last tier (got ${quoteInput(iss.input)})`,
+  }),
+  unit_amount: amountText,
+});
 
-const rawPriceSchema = z.strictObject(
-  {
-    currency: z.custom<string>((v) => currencyProblem(v) === undefined, {
-      abort: false,
-      error: (iss) => currencyProblem(iss.input),
-    }),
-    // A custom check rather than z.enum, so a missing model reads "required" wherever the issue is rendered.
-    model: z.custom<PriceModel>((v) => (PRICE_MODELS as readonly unknown[]).includes(v), {
-      abort: false,
-      error: (iss) =>
-        iss.input === undefined
-          ? `required: one of ${PRICE_MODELS.join(', ')}`
-          : `must be one of ${PRICE_MODELS.join(', ')} (got ${JSON.stringify(iss.input)})`,
-    }),
-    unit_amount: amountText.optional(),
-    tiers: z.array(tierSchema, { error: 'must be a list of tiers, each { up_to, unit_amount }' }).optional(),
-  },
-  {
+const rawPriceSchema = z.strictObject({
+  currency: z.custom<string>((v) => currencyProblem(v) === undefined, {
+    abort: false,
+    error: (iss) => currencyProblem(iss.input),
+  }),
+  // A custom check rather than z.enum, so a missing model reads "required" wherever the issue is rendered.
+  model: z.custom<PriceModel>((v) => (PRICE_MODELS as readonly unknown[]).includes(v), {
+    abort: false,
     error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? unknownFields(iss.keys, PRICE_FIELDS)
-        : 'must be a mapping with currency, model, and unit_amount (flat) or tiers (graduated, volume)',
-  },
-);
+      iss.input === undefined
+        ? `required: one of ${PRICE_MODELS.join(', ')}`
+        : `must be one of ${PRICE_MODELS.join(', ')} (got ${JSON.stringify(iss.input)})`,
+  }),
+  unit_amount: amountText.optional(),
+  tiers: z.array(tierSchema).optional(),
+});
 
 /** The raw block as written in a criteria file. */
 export type RawPrice = z.input<typeof rawPriceSchema>;
@@ -181,8 +158,8 @@ function checkDecimals(
   path: (string | number)[],
   issue: (path: (string | number)[], message: string) => void,
 ): void {
-  // A malformed amount was already reported by its field; only the decimals are left to check.
-  if (text === undefined || amountProblem(text) !== undefined) return;
+  // A missing or malformed amount is its field's to report; only the decimals are left to check.
+  if (amountProblem(text) !== undefined) return;
   const problem = amountProblem(text, currency);
   if (problem !== undefined) issue(path, problem);
 }
@@ -190,13 +167,14 @@ function checkDecimals(
 type ValidBlock = z.output<typeof rawPriceSchema>;
 
 function compile(block: ValidBlock): Price {
-  const currency = findCurrency(block.currency);
-  if (currency === undefined) throw new Error(`unreachable: currency ${block.currency} passed validation`);
+  // The block passed validation, so its currency is known.
+  const currency = currencyFor(block.currency);
   const base = { currency: currency.code, digits: currency.digits };
   if (block.model === 'flat') {
     return { ...base, model: 'flat', unitMinor: parseAmount(block.unit_amount, currency) };
   }
-  const tiers = (block.tiers ?? []).map((t) => ({ upTo: t.up_to, unitMinor: parseAmount(t.unit_amount, currency) }));
+  // Validation requires tiers for graduated and volume.
+  const tiers = block.tiers!.map((t) => ({ upTo: t.up_to, unitMinor: parseAmount(t.unit_amount, currency) }));
   return { ...base, model: block.model, tiers };
 }
 

@@ -74,7 +74,8 @@ export function replayRecords(input: SimulationInput): { outcomes: Outcome[]; st
     if (list) list.push(s);
     else timelines.set(key, [s]);
   }
-  const actions = actionsByKind(input.actions ?? [], until);
+  const given = input.actions ?? [];
+  const actions = actionsByKind(given, until);
   const refused: SimulationRefusal[] = [];
   const pauses = actions.pauses.length === 0 ? NO_PAUSES : pauseTimeline(actions.pauses, criteria, refused);
   const disputes = disputesByRecord(actions.disputes, timelines, refused);
@@ -95,7 +96,7 @@ export function replayRecords(input: SimulationInput): { outcomes: Outcome[]; st
     paused += state.paused;
   }
   outcomes.sort(compareOutcomes);
-  return { outcomes, states, refused: inTakenOrder(refused, input.actions ?? []), paused };
+  return { outcomes, states, refused: inTakenOrder(refused, given), paused };
 }
 
 /** The actions up to `until`, split into the portal's pauses and each outcome's disputes, in the order given. */
@@ -141,7 +142,6 @@ function disputesByRecord(disputes: readonly DisputeAction[], timelines: Readonl
 
 /** Refusals by the time their action was taken, ties in the order the actions were given. */
 function inTakenOrder(refused: SimulationRefusal[], actions: readonly Action[]): SimulationRefusal[] {
-  if (refused.length === 0) return refused;
   const order = new Map<Action, number>();
   actions.forEach((a, i) => {
     if (!order.has(a)) order.set(a, i);

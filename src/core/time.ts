@@ -62,7 +62,8 @@ export function parseInstant(text: string, zone: string): InstantResult {
     if (sign !== undefined && (Number(minutes) > 59 || Number(hours) * 60 + Number(minutes) > MAX_OFFSET_MINUTES)) {
       return { ok: false, message: `"${text}": ${sign}${hours}:${minutes} is not a real UTC offset (at most 14:00 either side of UTC)` };
     }
-    dt = DateTime.fromISO(text, { setZone: true });
+    // The offset in the text fixes the instant; the zone it is shown in does not matter here.
+    dt = DateTime.fromISO(text);
   } else {
     return {
       ok: false,

@@ -1,5 +1,5 @@
 // The composition root: builds the receiver and/or the workers from the environment, waits for Redis, and wires shutdown.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/connection.ts';
 import { CriteriaInvalidError, loadCriteriaSource } from '../app/criteria-source.ts';
 import type { CriteriaSource } from '../app/criteria-source.ts';
 import { criteriaFileLoader } from '../adapters/files/criteria-files.ts';
@@ -11,7 +11,9 @@ import { createMetrics } from '../adapters/metrics/metrics.ts';
 import type { Metrics } from '../adapters/metrics/metrics.ts';
 import { createRecordQueue, createRecordScheduler } from '../adapters/queue/record-queue.ts';
 import { createCriteriaRegistry } from '../adapters/redis/criteria-registry.ts';
-import { createFastRedis, createWorkerRedis, redisTarget, waitForRedis } from '../adapters/redis/connection.ts';
+import { createPublishedCriteriaStore } from '../adapters/redis/published-criteria.ts';
+import { registryLoader } from '../app/published-criteria.ts';
+import { createFastRedis, createWorkerRedis, redisWhere, waitForRedis } from '../adapters/redis/connection.ts';
 import { checkEvictionPolicy } from '../adapters/redis/eviction-policy.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { formatConfigProblems, loadConfig, redactedConfig } from '../config/env.ts';
@@ -39,7 +41,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
   const logger = createLogger({ level: config.logLevel, name: 'outcome-billing', destination: options.logDestination });
   logger.info({ config: redactedConfig(config), roles }, 'starting');
   if (!config.hubspotAccessToken) {
-    logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is read from or written to HubSpot (changed records wait in the outbox until a token is set)');
+    logger.warn('HUBSPOT_ACCESS_TOKEN is not set: outcomes are ledgered but nothing is read from or written to HubSpot (nothing is queued for write-back; once a token is set, `reconcile --repair` queues what HubSpot misses)');
   }
   const errors = createErrorEvents(logger);
   const late: { rt: Runtime | null } = { rt: null };
@@ -48,16 +50,18 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
   const starting = new AbortController();
   const steps: ShutdownStep[] = [async () => starting.abort()];
   const control = shutdownControl(logger, config, steps);
-  let waitingFor = `Redis at ${redisTarget(config.redisUrl)}`;
+  const where = redisWhere(config.redisUrl, config.redisClusterNodes);
+  let waitingFor = where;
   const gate = roles.web ? await listenEarly(config, logger, metrics, () => waitingFor) : null;
   if (gate) steps.push(gate.close);
   const onAttempt = (attempt: number, reason: string) => {
-    waitingFor = `Redis at ${redisTarget(config.redisUrl)} (attempt ${attempt}: ${reason})`;
+    waitingFor = `${where} (attempt ${attempt}: ${reason})`;
   };
-  if (!(await waitForRedis(config.redisUrl, { logger, signal: starting.signal, onAttempt }))) return control.running;
+  if (!(await waitForRedis(config.redisUrl, { logger, signal: starting.signal, onAttempt, clusterNodes: config.redisClusterNodes }))) return control.running;
   const { fastRedis, workerRedis } = await connectRedis(config, logger, errors);
   const criteria = await criteriaOrExit(config, logger, workerRedis);
   const stopReloading = reloadOnSighup(criteria, logger);
+  const stopWatching = watchPublished(criteria, logger);
   const rt = runtime({ config, roles, logger, fastRedis, workerRedis, criteria, errors, metrics });
   late.rt = rt;
   if (gate) startWeb(rt, gate);
@@ -67,6 +71,7 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
     await Promise.allSettled([fastRedis.quit(), workerRedis.quit()]);
   });
   control.onStop(stopReloading);
+  control.onStop(stopWatching);
   return control.running;
 }
 
@@ -108,10 +113,10 @@ function configOrExit(env: NodeJS.ProcessEnv): Config {
 }
 
 /** The service's two connections, their errors logged; refuses to start on a Redis that may evict keys: an evicted signal is a lost outcome. */
-async function connectRedis(config: Config, logger: Logger, errors: ErrorEvents): Promise<{ fastRedis: Redis; workerRedis: Redis }> {
+async function connectRedis(config: Config, logger: Logger, errors: ErrorEvents): Promise<{ fastRedis: RedisClient; workerRedis: RedisClient }> {
   // Requests must fail fast while Redis is down (503, HubSpot retries); BullMQ workers must instead wait for it.
-  const fastRedis = createFastRedis(config.redisUrl);
-  const workerRedis = createWorkerRedis(config.redisUrl);
+  const fastRedis = createFastRedis(config.redisUrl, config.redisClusterNodes);
+  const workerRedis = createWorkerRedis(config.redisUrl, config.redisClusterNodes);
   errors.watch(fastRedis, 'redis:requests');
   errors.watch(workerRedis, 'redis:workers');
   const eviction = await checkEvictionPolicy(workerRedis);
@@ -124,9 +129,11 @@ async function connectRedis(config: Config, logger: Logger, errors: ErrorEvents)
 }
 
 /** Loads the criteria, exiting when they are invalid. */
-async function criteriaOrExit(config: Config, logger: Logger, redis: Redis): Promise<CriteriaSource> {
+async function criteriaOrExit(config: Config, logger: Logger, redis: RedisClient): Promise<CriteriaSource> {
   try {
-    return await loadCriteriaSource(criteriaFileLoader(config.criteriaPath), Date.now(), createCriteriaRegistry(redis, config.redisPrefix));
+    const published = createPublishedCriteriaStore(redis, config.redisPrefix);
+    const load = registryLoader(criteriaFileLoader(config.criteriaPath), published);
+    return await loadCriteriaSource(load, Date.now(), createCriteriaRegistry(redis, config.redisPrefix), published.revision);
   } catch (e) {
     if (!(e instanceof CriteriaInvalidError)) throw e;
     logger.fatal({ problems: e.problems }, 'criteria are invalid: not starting');
@@ -144,6 +151,25 @@ function reloadOnSighup(criteria: CriteriaSource, logger: Logger): () => void {
   };
   process.on('SIGHUP', reload);
   return () => process.off('SIGHUP', reload);
+}
+
+/** How often every process looks for newly published versions (workers also look before each job). */
+const PUBLISHED_POLL_MS = 1_000;
+
+/** Picks up versions published from HubSpot (docs/decisions.md, "Published criteria"); returns what stops looking. */
+function watchPublished(criteria: CriteriaSource, logger: Logger): () => void {
+  const look = () => {
+    criteria.refresh(Date.now()).then(
+      (r) => {
+        if (r?.ok) logger.info({ added: r.added }, 'published criteria loaded');
+        else if (r) logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
+      },
+      (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not look for published criteria'),
+    );
+  };
+  const timer = setInterval(look, PUBLISHED_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 type Connected = Pick<Runtime, 'config' | 'roles' | 'logger' | 'fastRedis' | 'workerRedis' | 'criteria' | 'errors' | 'metrics'>;

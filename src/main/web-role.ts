@@ -1,6 +1,7 @@
 // The web role: listening from the start, then the HTTP app over the receiver's store until shutdown, with a readiness probe fit for its role.
 import { createServer } from 'node:http';
 import type { RequestListener } from 'node:http';
+import { criteriaSettings, versionOrigins } from './criteria-settings.ts';
 import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import { overLimitFromLedger } from '../app/limit-marks.ts';
 import type { CardView } from '../app/card-view.ts';
@@ -81,6 +82,7 @@ export function startWeb(rt: Runtime, gate: WebGate): void {
     cards: cardView(rt),
     home: homeView(rt),
     backtest: createBacktest({ store, criteria: rt.criteria.current, retentionMs: config.signalRetentionMs, clock: rt.clock }),
+    criteriaSettings: criteriaSettings(rt),
     health: readiness(rt),
     metrics: rt.metrics,
     logger,
@@ -102,6 +104,7 @@ function cardView(rt: Runtime): CardView {
     logs: verificationLogIds(createRedisWritebackStore(rt.fastRedis, rt.config.redisPrefix)),
     paused: { pausedNow: async (portalId) => pausedNowOf(await rt.store.pauses(portalId)) },
     resolvers: rt.config.disputeResolvers,
+    origins: versionOrigins(rt),
     clock: rt.clock,
     overLimit: overLimitFromLedger(rt.store, rt.criteria.current),
   });

@@ -92,6 +92,10 @@ function recordProcessor(rt: Runtime, store: SignalStore, alerts: LiveAlerts) {
     clock: rt.clock,
     holdMs: config.signalHoldMs,
     pendingWriteDelayMs: config.writebackPendingDelayMs,
+    writeBack: Boolean(config.hubspotAccessToken),
+    disputeHorizonMs: config.disputeHorizonMs,
+    // A version published a moment ago judges the signals from its effective time on (docs/decisions.md).
+    beforePass: () => refreshCriteria(rt),
     ...(config.lateHorizonMs === undefined ? {} : { lateHorizonMs: config.lateHorizonMs }),
     ...(crm ? { crm } : {}),
   };
@@ -113,6 +117,12 @@ function recordProcessor(rt: Runtime, store: SignalStore, alerts: LiveAlerts) {
     }
     return undefined;
   };
+}
+
+async function refreshCriteria(rt: Runtime): Promise<void> {
+  const r = await rt.criteria.refresh(rt.clock());
+  if (r?.ok) rt.logger.info({ added: r.added }, 'published criteria loaded');
+  else if (r) rt.logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
 }
 
 /** Late inputs: those replayed in their place and the outcomes they corrected, and those past the horizon. */

@@ -148,6 +148,17 @@ describe('card view: outcome items', () => {
     expect((await list('11')).outcomes[0]).toMatchObject({ canDispute: false, dispute: { state: 'open', reason: 'Wrong record: already routed', openedAt: new Date(now).toISOString() } });
   });
 
+  it('shows archived outcomes with the hot ones, an archived billable one as no longer disputable, and its trail', async () => {
+    const old = outcomeFixture({ recordId: '11', seq: 1, status: 'billable' });
+    const recent = outcomeFixture({ recordId: '11', seq: 2, status: 'billable' });
+    const ref: RecordRef = { portalId: PORTAL, objectType: 'ticket', recordId: '11' };
+    const history = { keep: [], keepReads: [], drop: [], checkpoint: null, archive: [old] };
+    await signals.commit({ record: ref, version: 0, state: stateWith('ticket', '11', [recent]), applied: [], nextTimerAt: null, writeDueAt: null, statusesBefore: [], history });
+    const shown = (await list('11')).outcomes;
+    expect(shown.map((o) => [o.outcomeId, o.canDispute])).toEqual([[recent.outcomeId, true], [old.outcomeId, false]]);
+    expect(ok(await cards().trail(JANE, { outcomeId: old.outcomeId, limit: 50 })).entries.length).toBe(old.trail.length);
+  });
+
   it('a record with no state, or one of another portal, answers no outcomes', async () => {
     await commit('11', [outcomeFixture({ recordId: '11', status: 'billable' })], 'ticket', OTHER_PORTAL);
     const answer = await list('11');
@@ -317,6 +328,17 @@ describe('card view: trails', () => {
       { at: '2026-11-03T10:00:00.000Z', version: 1, type: 'opened' },
       { at: '2026-11-03T10:00:01.000Z', version: 1, type: 'suppressed' },
     ]);
+  });
+
+  it('names who published the version the outcome is pinned to, when the origins are wired, and a file version as such', async () => {
+    const o = outcomeFixture({ recordId: '11', status: 'billable' });
+    await commit('11', [o]);
+    const origins = { originOf: async (id: string, version: number) => (id === o.criteriaId && version === 1 ? { publishedBy: { userId: 7, email: 'ed@example.com' }, publishedAt: T0 } : null) };
+    const withOrigin = ok(await cards({ origins }).trail(JANE, { outcomeId: o.outcomeId, limit: 50 }));
+    expect(withOrigin.criteria).toEqual({ id: o.criteriaId, version: 1, publishedBy: { userId: 7, email: 'ed@example.com' }, publishedAt: '2026-11-03T10:00:00.000Z' });
+    const fromFile = ok(await cards({ origins: { originOf: async () => null } }).trail(JANE, { outcomeId: o.outcomeId, limit: 50 }));
+    expect(fromFile.criteria).toEqual({ id: o.criteriaId, version: 1, publishedBy: null, publishedAt: null });
+    expect(ok(await trailOf(o.outcomeId))).not.toHaveProperty('criteria');
   });
 
   it('an outcome the portal does not have is not found, whether it exists in another portal or not; a malformed id is a bad request', async () => {

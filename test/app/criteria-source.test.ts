@@ -79,3 +79,36 @@ describe('criteria the ledger has run with (kept in the registry across restarts
     expect((await registry.read()).map((k) => `${k.id}@${k.version}`).sort()).toEqual(['fresh@1', 'resolve@1', 'resolve@2']);
   });
 });
+
+// Versions published from HubSpot arrive through refresh(): a look at a revision counter, then the loader without the files.
+describe('criteria source refresh (issue 8 item 4)', () => {
+  it('loads again only when the revision moved, one look for concurrent callers, and a caller during a look gets a look after it', async () => {
+    const dir = folder();
+    write(dir, 'a.yaml', BASE_CRITERIA);
+    const files = criteriaFileLoader(dir);
+    let rev = 0;
+    let reads = 0;
+    const loads: (boolean | undefined)[] = [];
+    const source = await loadCriteriaSource(
+      async (o) => {
+        loads.push(o?.filesAgain);
+        return files();
+      },
+      NOW,
+      undefined,
+      async () => {
+        reads++;
+        await new Promise((r) => setTimeout(r, 5));
+        return String(rev);
+      },
+    );
+    expect(await source.refresh(NOW)).toBeNull();
+    rev = 1;
+    write(dir, 'b.yaml', { ...BASE_CRITERIA, version: 2, change_notes: 'longer', within: '2h', effective_from: '2026-12-01T00:00:00Z' });
+    const results = await Promise.all([source.refresh(NOW), source.refresh(NOW), source.refresh(NOW)]);
+    // The first look found the move (this loader reads the file again); the second, queued for both later callers, found nothing new.
+    expect(results).toEqual([{ ok: true, added: ['resolve@2'] }, null, null]);
+    expect(reads).toBe(4);
+    expect(loads).toEqual([undefined, false]);
+  });
+});

@@ -1,6 +1,7 @@
 // Use case: late signals and actions put in their place by a replay from the record's checkpoint (in-memory store): the ledger equals simulate, corrections are marked, written back and adjusted.
 import { describe, expect, it } from 'vitest';
 import { liveLines, snapshotOf } from '../../src/app/invoices.ts';
+import { portalOutcomes } from '../../src/app/ledger-outcomes.ts';
 import { processRecord } from '../../src/app/process-record.ts';
 import type { ProcessDeps, ProcessedResult } from '../../src/app/process-record.ts';
 import { recordRefKey } from '../../src/app/ports.ts';
@@ -36,7 +37,8 @@ function setup(lateHorizonMs?: number) {
     if (r.kind !== 'processed') throw new Error('waiting');
     return r;
   };
-  const outcomes = async () => (await store.load(record, Number.NEGATIVE_INFINITY)).state!.outcomes;
+  // The ledger: the hot state with the outcomes archived past every horizon.
+  const outcomes = async () => portalOutcomes(store, record.portalId);
   return { store, deps, deliver, outcomes, clock };
 }
 

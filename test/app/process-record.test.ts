@@ -123,6 +123,17 @@ describe('processRecord', () => {
     expect(await processRecord(deps, record)).toMatchObject({ kind: 'processed', applied: 2, conflicts: 0 });
     expect(await statuses()).toEqual(['not_billable']);
   });
+
+  it('queues changes for write-back only when there is a HubSpot token to drain them (writeBack)', async () => {
+    for (const writeBack of [true, false]) {
+      const { store, clock, deps, statuses } = setup({ holdMs: 0 });
+      await store.ingest(1, [set(0, 'agent_started_at', 'x'), set(1, 'spam', 'true')]);
+      clock.now = T0 + 10;
+      await processRecord({ ...deps, writeBack }, record);
+      expect(await statuses()).toEqual(['not_billable']);
+      expect(await store.outbox()).toEqual(writeBack ? [{ record, dueAt: T0 + 10 }] : []);
+    }
+  });
 });
 
 describe('processRecord with operator actions', () => {

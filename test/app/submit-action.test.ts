@@ -117,6 +117,17 @@ describe('submitAction: disputes', () => {
     expect(await pendingActions()).toHaveLength(1);
   });
 
+  it('refuses a dispute of an archived outcome (past the dispute horizon) as no longer disputable, and stores nothing', async () => {
+    const { memory, submit, billable, pendingActions } = setup();
+    await billable();
+    const loaded = await memory.load(record, Number.NEGATIVE_INFINITY);
+    const settled = loaded.state!.outcomes;
+    const history = { keep: [], keepReads: [], drop: [], checkpoint: null, archive: settled };
+    await memory.commit({ record, version: loaded.version, state: { ...loaded.state!, outcomes: [] }, applied: [], nextTimerAt: null, writeDueAt: null, statusesBefore: settled.map((o) => o.status), history });
+    expect(await submit(openDispute)).toEqual({ kind: 'refused', error: { code: 'not_disputable', path: ['outcomeId'], message: expect.stringContaining('dispute horizon') } });
+    expect(await pendingActions()).toEqual([]);
+  });
+
   it('runs the dry run again when the record changed before the write, and stores once', async () => {
     let raced = false;
     const { memory, submit, billable, pendingActions } = setup({

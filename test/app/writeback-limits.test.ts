@@ -90,7 +90,7 @@ describe('write-back drain over limit', () => {
   });
 
   it('without a limit in the criteria, the ledger is not read at all', async () => {
-    const unreadable = { listRecords: () => { throw new Error('the ledger was read'); }, load: () => { throw new Error('the ledger was read'); } };
+    const unreadable = { listRecords: () => { throw new Error('the ledger was read'); }, load: () => { throw new Error('the ledger was read'); }, archived: () => { throw new Error('the ledger was read'); } };
     const noLimit = criteriaSet({ price: FLAT, budget: { expected: '2.00' } });
     expect(await overLimitFromLedger(unreadable, () => noLimit).overLimit(PORTAL)).toEqual(new Set());
     await commit(billable('11'));

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     expect(ok(minimal)).toEqual({
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
+      redisClusterNodes: [],
       hubspotClientSecret: SECRET,
       publicBaseUrl: 'https://billing.example.com',
       criteriaPath: 'criteria/',
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       redisPrefix: 'ob',
       signalHoldMs: 10_000,
       lateHorizonMs: undefined,
+      disputeHorizonMs: 7_776_000_000,
       sweepIntervalMs: 5_000,
       workerConcurrency: 16,
       workerLockMs: 30_000,
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
       crmReadIntervalMs: 250,
       disputeResolvers: { userIds: new Set(), emails: new Set() },
       alertWebhook: null,
+      criteriaEditors: new Set(),
     });
   });
 
@@ -80,6 +83,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads criteria editors as HubSpot user ids and names an entry that is not one', () => {
+    expect(ok({ ...minimal, CRITERIA_EDITORS: ' 7,,12 ' }).criteriaEditors).toEqual(new Set([7, 12]));
+    expect(problems({ ...minimal, CRITERIA_EDITORS: '7, ana@example.com' })).toEqual([
+      { variable: 'CRITERIA_EDITORS', message: '"ana@example.com" is not a HubSpot user id (list user ids, separated by commas)' },
+    ]);
+  });
+
   it('reads every variable when set', () => {
     const config = ok({
       ...minimal,
@@ -88,6 +98,7 @@ describe('loadConfig', () => {
       REDIS_PREFIX: 'ob-prod',
       SIGNAL_HOLD_MS: '0',
       LATE_HORIZON_MS: '172800000',
+      DISPUTE_HORIZON_MS: '2592000000',
       SWEEP_INTERVAL_MS: '1000',
       WORKER_CONCURRENCY: '16',
       MAX_BODY_BYTES: '2097152',
@@ -108,6 +119,7 @@ describe('loadConfig', () => {
       redisPrefix: 'ob-prod',
       signalHoldMs: 0,
       lateHorizonMs: 172_800_000,
+      disputeHorizonMs: 2_592_000_000,
       sweepIntervalMs: 1000,
       workerConcurrency: 16,
       maxBodyBytes: 2_097_152,

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lineMinor } from '../../src/core/invoice/adjustments.ts';
-import { allocateLine, equalShares } from '../../src/core/invoice/allocation.ts';
+import { allocateLine, compareGroups, equalShares } from '../../src/core/invoice/allocation.ts';
 import type { PeriodLine } from '../../src/core/invoice/lines.ts';
 import { formatAmount } from '../../src/core/money.ts';
 
@@ -66,5 +66,33 @@ describe('allocation of an invoice line', () => {
         expect(parts.reduce((s, p) => s + p.quantity, 0)).toBe(ids.length);
       }),
     );
+  });
+});
+
+describe('allocation: lines without outcomes and the order of groups', () => {
+  it('an adjustment that only re-rates names no outcome: one part, with no group', () => {
+    const rerated: PeriodLine = {
+      kind: 'adjustment',
+      period: '2026-12',
+      criteriaId: 'resolve',
+      criteriaVersion: 1,
+      currency: 'USD',
+      quantity: 0,
+      amount: '-0.50',
+      adjusts: { period: '2026-11', sha256: 'f'.repeat(64), line: 'charge', creditFor: null },
+      added: [],
+      removed: [],
+      outcomeIds: [],
+    };
+    expect(allocateLine(rerated, () => 'never asked')).toEqual([{ group: null, quantity: 0, amount: '-0.50', outcomeIds: [] }]);
+  });
+
+  it('groups compare alphabetically, equal groups as equal, no group after every group', () => {
+    expect(compareGroups('a', 'a')).toBe(0);
+    expect(compareGroups(null, null)).toBe(0);
+    expect(compareGroups('a', 'b')).toBeLessThan(0);
+    expect(compareGroups('b', 'a')).toBeGreaterThan(0);
+    expect(compareGroups(null, 'a')).toBeGreaterThan(0);
+    expect(compareGroups('a', null)).toBeLessThan(0);
   });
 });

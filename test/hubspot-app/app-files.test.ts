@@ -82,6 +82,14 @@ const pageSchema = z.strictObject({
   }),
 });
 
+// The settings page (developer platform, "Create a settings page"; example-2025-2-project/src/app/settings/):
+// type settings, a React entry point under app/settings/.
+const settingsSchema = z.strictObject({
+  uid,
+  type: z.literal('settings'),
+  config: z.strictObject({ entrypoint: z.string().regex(/^\/app\/settings\/[\w./-]+\.(jsx|tsx)$/) }),
+});
+
 const appSchema = z.strictObject({
   uid,
   type: z.literal('app'),
@@ -149,7 +157,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 describe('hubspot-app/', () => {
   it('holds only files whose shape this test checks, and the card and home page, whose code tsc, eslint and their own tests check', () => {
     const files = filesUnder(appDir);
-    const react = (f: string) => f.startsWith('src/app/cards/') || f.startsWith('src/app/pages/');
+    const react = (f: string) => f.startsWith('src/app/cards/') || f.startsWith('src/app/pages/') || f.startsWith('src/app/settings/');
     expect(files.filter((f) => !react(f))).toEqual([
       'hsproject.json',
       'src/app/app-hsmeta.json',
@@ -161,6 +169,14 @@ describe('hubspot-app/', () => {
     expect(card.filter((f) => !/^(api|components|hooks|words)\/[a-z-]+\.tsx?$/.test(f))).toEqual(['outcome-card-entry.tsx', 'outcome-card-hsmeta.json', 'package.json']);
     const page = files.filter((f) => f.startsWith('src/app/pages/')).map((f) => f.slice('src/app/pages/'.length));
     expect(page.filter((f) => !/^(api|components|hooks|words)\/[a-z-]+\.tsx?$/.test(f))).toEqual(['home-entry.tsx', 'home-hsmeta.json', 'package.json']);
+    const settings = files.filter((f) => f.startsWith('src/app/settings/')).map((f) => f.slice('src/app/settings/'.length));
+    expect(settings.filter((f) => !/^(api|components|hooks|words)\/[a-z-]+\.tsx?$/.test(f))).toEqual(['package.json', 'settings-entry.tsx', 'settings-hsmeta.json']);
+  });
+
+  it('the settings page is a settings component with a stable uid and an entry point that exists', () => {
+    const settings = settingsSchema.parse(readJson(join(appDir, 'src/app/settings/settings-hsmeta.json')));
+    expect(settings.uid).toBe('outcome_billing_settings');
+    expect(existsSync(join(appDir, 'src', settings.config.entrypoint))).toBe(true);
   });
 
   it('the home page is an app home page with a stable uid and an entry point that exists', () => {
@@ -198,11 +214,13 @@ describe('hubspot-app/', () => {
     expect(existsSync(join(appDir, 'src', card.config.entrypoint))).toBe(true);
   });
 
-  it.each(['cards', 'pages'])("the %s folder's package.json pins the versions the root installs for its tests, and is no workspace of the root", (folder) => {
+  it.each(['cards', 'pages', 'settings'])("the %s folder's package.json pins the versions the root installs for its tests, and is no workspace of the root", (folder) => {
     const cardPackage = z.looseObject({ type: z.literal('module'), dependencies: z.record(z.string(), z.string()), devDependencies: z.record(z.string(), z.string()) });
     const pkg = cardPackage.parse(readJson(join(appDir, 'src/app', folder, 'package.json')));
     const installed = (name: string) => (readJson(join(root, 'node_modules', name, 'package.json')) as { version: string }).version;
-    expect(pkg.dependencies).toEqual({ '@hubspot/ui-extensions': installed('@hubspot/ui-extensions'), react: installed('react'), zod: `^${installed('zod')}` });
+    // The settings page's form edits the draft's YAML with the parser the service uses.
+    const yaml = folder === 'settings' ? { yaml: `^${installed('yaml')}` } : {};
+    expect(pkg.dependencies).toEqual({ '@hubspot/ui-extensions': installed('@hubspot/ui-extensions'), react: installed('react'), ...yaml, zod: `^${installed('zod')}` });
     expect(pkg.devDependencies).toEqual({ '@types/react': `^${installed('@types/react')}` });
     expect(readJson(join(root, 'package.json'))).not.toHaveProperty('workspaces');
   });

@@ -266,6 +266,21 @@ describe('the evidence', () => {
     expect(r.maybeFindByTestId(LoadingButton, `trail-more:${ID}`)).toBeNull();
   });
 
+  it('names the version the outcome is pinned to and who published it in HubSpot, or that it came from a file', async () => {
+    const published = { id: 'enrich-route', version: 2, publishedBy: { userId: 7, email: 'ed@example.com' }, publishedAt: '2026-11-02T09:00:00.000Z' };
+    serve([page()], { trail: () => answer(200, { ...trailPage([{ at: '2026-11-03T10:00:00.000Z', version: 2, type: 'opened' }]), criteria: published }) });
+    const r = await renderCard();
+    r.findByTestId(Button, `evidence-toggle:${ID}`).trigger('onClick');
+    await r.waitFor(() => r.findByTestId(Text, `trail-version:${ID}`));
+    expect(r.findByTestId(Text, `trail-version:${ID}`).text).toBe('Judged by enrich-route version 2, published in HubSpot by ed@example.com on 2 Nov 2026, 10:00');
+
+    serve([page()], { trail: () => answer(200, { ...trailPage([]), criteria: { ...published, publishedBy: null, publishedAt: null } }) });
+    const fromFile = await renderCard();
+    fromFile.findByTestId(Button, `evidence-toggle:${ID}`).trigger('onClick');
+    await fromFile.waitFor(() => fromFile.findByTestId(Text, `trail-version:${ID}`));
+    expect(fromFile.findByTestId(Text, `trail-version:${ID}`).text).toBe("Judged by enrich-route version 2, from the service's criteria files");
+  });
+
   it('says when the trail cannot be read, and Retry reads it again', async () => {
     const answers = [answer(404, { error: { code: 'not_found', message: 'No such outcome in this portal.', problems: [] } }), answer(200, trailPage([]))];
     serve([page()], { trail: () => answers.shift()! });

@@ -23,13 +23,14 @@ describe("HubSpot's project parser", () => {
     expect(skippedHsMetaFiles).toEqual([]);
     const nodes = ir.intermediateNodesIndexedByUid;
     const byUid = Object.fromEntries(Object.values(nodes).map((n) => [n.uid, { type: n.componentType, file: n.metaFilePath, config: n.config as Record<string, unknown> }]));
-    expect(Object.keys(byUid).sort()).toEqual(['outcome_billing_app', 'outcome_billing_home', 'outcome_billing_outcome_card', 'outcome_billing_webhooks']);
+    expect(Object.keys(byUid).sort()).toEqual(['outcome_billing_app', 'outcome_billing_home', 'outcome_billing_outcome_card', 'outcome_billing_settings', 'outcome_billing_webhooks']);
     expect(byUid['outcome_billing_app']).toMatchObject({ type: 'APPLICATION', file: 'app/app-hsmeta.json', config: { permittedUrls: { fetch: [url] } } });
     expect(byUid['outcome_billing_webhooks']).toMatchObject({ type: 'WEBHOOKS', file: 'app/webhooks/webhooks-hsmeta.json', config: { settings: { targetUrl: `${url}/webhooks/hubspot` } } });
     expect(byUid['outcome_billing_outcome_card']).toMatchObject({ type: 'CARD', file: 'app/cards/outcome-card-hsmeta.json', config: { location: 'crm.record.tab' } });
     expect(byUid['outcome_billing_home']).toMatchObject({ type: 'PAGE', file: 'app/pages/home-hsmeta.json', config: { location: 'home' } });
+    expect(byUid['outcome_billing_settings']).toMatchObject({ type: 'SETTINGS', file: 'app/settings/settings-hsmeta.json', config: { entrypoint: '/app/settings/settings-entry.tsx' } });
     // The card, the home page and the webhooks belong to the app.
-    for (const uid of ['outcome_billing_outcome_card', 'outcome_billing_home', 'outcome_billing_webhooks']) expect(nodes[uid]!.componentDeps).toMatchObject({ app: 'outcome_billing_app' });
+    for (const uid of ['outcome_billing_outcome_card', 'outcome_billing_home', 'outcome_billing_settings', 'outcome_billing_webhooks']) expect(nodes[uid]!.componentDeps).toMatchObject({ app: 'outcome_billing_app' });
     expect(JSON.stringify(nodes)).not.toContain('${');
     // What HubSpot keeps of the profile, and what it hands the card as context.variables.
     expect(ir.profileData).toEqual({ vars: { profileVariables: { BACKEND_URL: { variableType: 'PROFILE_STRING', value: url } } } });

@@ -14,9 +14,20 @@ process.on('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
 
-/** Starts redis-server without persistence on `port` and waits until it answers PING. */
-export async function startOwnRedis(port: number, timeoutMs = 10_000): Promise<OwnRedis> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', '/tmp'], {
+export interface OwnRedisOptions {
+  /**
+   * A folder for an append-only file synced on every write: what Redis acknowledged survives a kill, and a
+   * server started again on the same folder has it all. Without one, nothing is kept.
+   */
+  readonly dataDir?: string;
+  readonly timeoutMs?: number;
+}
+
+/** Starts redis-server on `port` (without persistence unless `dataDir` is given) and waits until it answers PING. */
+export async function startOwnRedis(port: number, options: OwnRedisOptions = {}): Promise<OwnRedis> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const persistence = options.dataDir === undefined ? ['--appendonly', 'no', '--dir', '/tmp'] : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dataDir];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--maxmemory-policy', 'noeviction'], {
     stdio: 'ignore',
   });
   live.add(child);

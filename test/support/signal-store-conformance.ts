@@ -186,6 +186,22 @@ function describeCommit(factory: StoreFactory): void {
       expect(await s.outcomeCounts()).toEqual({ open: 0, failed: 1, billable: 1, in_review: 1 });
     });
 
+    it('moves archived outcomes out of the state into the record’s archive, where they still count by status', async () => {
+      const s = await factory.create();
+      const before = stateWithStatuses('1', ['billable', 'not_billable', 'open']);
+      await s.store.commit(commitOf(ref('1'), { version: 0, pending: [] }, { state: before }));
+      const [billable, notBillable, open] = before.outcomes;
+      const after = { ...before, outcomes: [open!], archivedTo: 5_000 };
+      const history = { keep: [], keepReads: [], drop: [], checkpoint: null, archive: [billable!, notBillable!] };
+      await s.store.commit(commitOf(ref('1'), { version: 1, pending: [] }, { state: after, statusesBefore: ['billable', 'not_billable', 'open'], history }));
+      const loaded = await s.store.load(ref('1'), 0);
+      expect(loaded.state!.outcomes).toEqual([open]);
+      expect(loaded.state!.archivedTo).toBe(5_000);
+      expect((await s.store.archived(ref('1'))).sort((a, b) => a.seq - b.seq)).toEqual([billable, notBillable]);
+      expect(await s.store.archived(ref('2'))).toEqual([]);
+      expect(await s.outcomeCounts()).toEqual({ billable: 1, not_billable: 1, open: 1 });
+    });
+
     it('puts a record with outcome changes in the outbox, where an earlier due time wins', async () => {
       const s = await factory.create();
       let version = 0;

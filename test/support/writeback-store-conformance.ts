@@ -83,6 +83,15 @@ function describeOutbox(factory: WritebackStoreFactory): void {
     states[1]!.state!.props.set('stage', 'changed');
     expect((await store.states([ref('1')]))[0]!.state).toEqual(stateOf('1', 2));
   });
+
+  it("gives a record's archived outcomes in its state, before the hot ones: the billing properties count every outcome", async () => {
+    const { store, signals } = await factory.create();
+    const old = [outcomeFixture({ recordId: '1', seq: 2, status: 'billable', openedAt: 2_000 }), outcomeFixture({ recordId: '1', seq: 1, status: 'not_billable', openedAt: 1_000 })];
+    const history = { keep: [], keepReads: [], drop: [], checkpoint: null, archive: old };
+    await signals.commit({ record: ref('1'), version: 0, state: stateOf('1', 3), applied: [], nextTimerAt: null, writeDueAt: 5_000, statusesBefore: [], history });
+    const [read] = await store.states([ref('1')]);
+    expect(read!.state!.outcomes.map((o) => o.seq)).toEqual([1, 2, 3]);
+  });
 }
 
 function describeFinish(factory: WritebackStoreFactory): void {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { IngestBatchResult, SignalBatch } from '../../app/ingest-batch.ts';
 import type { CardView } from '../../app/card-view.ts';
 import type { HomeView } from '../../app/home-view.ts';
-import type { QuarantineStore } from '../../app/ports.ts';
+import type { QuarantineStore } from '../../app/quarantine-ports.ts';
 import type { OutcomeReader } from '../../app/read-outcomes.ts';
 import type { ActionRequest, SubmitResult } from '../../app/submit-action.ts';
 import type { Config } from '../../config/env.ts';
@@ -19,6 +19,8 @@ import { uiActions } from './ui-actions.ts';
 import type { UiActionsDeps } from './ui-actions.ts';
 import { uiBacktest } from './ui-backtest.ts';
 import type { UiBacktestDeps } from './ui-backtest.ts';
+import { uiCriteria } from './ui-criteria.ts';
+import type { UiCriteriaDeps } from './ui-criteria.ts';
 import { uiHome } from './ui-home.ts';
 import { uiRead } from './ui-read.ts';
 import { webhookReceiver } from './webhook-receiver.ts';
@@ -45,6 +47,8 @@ export interface HttpAppDeps {
   readonly clock: () => number;
   /** The card's writes (the submit-action use case); without it the `/ui/` write routes are not there. */
   readonly submitAction?: (request: ActionRequest) => Promise<SubmitResult>;
+  /** The settings page's criteria calls (`/ui/criteria...`); left out by tests of the other routes. */
+  readonly criteriaSettings?: UiCriteriaDeps['settings'];
   /** The outcome in a write's answer, as the card's list shows it. */
   readonly outcomeView?: UiActionsDeps['outcomeView'];
 }
@@ -62,6 +66,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   if (deps.cards) app.use(uiRead({ config, cards: deps.cards, clock: deps.clock }));
   if (deps.home) app.use(uiHome({ config, home: deps.home, clock: deps.clock }));
   if (deps.backtest) app.use(uiBacktest({ config, backtest: deps.backtest, clock: deps.clock }));
+  if (deps.criteriaSettings) app.use(uiCriteria({ config, settings: deps.criteriaSettings, clock: deps.clock }));
   app.use(operations(deps.health, metrics));
   app.use(notFound);
   app.use(errorHandler(config.maxBodyBytes));

@@ -1,7 +1,7 @@
 // The quarantine read API (`/api/quarantine`): events of signed deliveries that were not stored as signals, behind the admin bearer token.
 import express from 'express';
 import type { Response } from 'express';
-import type { QuarantineStore } from '../../app/ports.ts';
+import type { QuarantineStore } from '../../app/quarantine-ports.ts';
 import type { Problem } from '../../core/problems.ts';
 import { formatProblem } from '../../core/problems.ts';
 import { bearerAuth } from './bearer-auth.ts';

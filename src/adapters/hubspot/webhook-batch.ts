@@ -1,6 +1,6 @@
 // One webhook delivery as the receiver reads it: each event checked on its own, the good ones mapped to signals, the rest quarantined.
 import type { SignalBatch } from '../../app/ingest-batch.ts';
-import type { QuarantinedEvent } from '../../app/ports.ts';
+import type { QuarantinedEvent } from '../../app/quarantine-ports.ts';
 import type { Problem } from '../../core/problems.ts';
 import { problemsFromZod } from '../../core/zod-problems.ts';
 import { hubSpotWebhookEventSchema } from './webhook-events.ts';

@@ -1,6 +1,6 @@
 // The webhook quarantine in memory, with the Redis store's semantics (one set per portal, bounded, each event once): for tests.
 import { StoreUnavailableError } from '../../app/ports.ts';
-import type { QuarantineStore } from '../../app/ports.ts';
+import type { QuarantineStore } from '../../app/quarantine-ports.ts';
 import { decodeQuarantineMember, quarantineMember } from '../redis/quarantine-store.ts';
 import type { QuarantineBounds } from '../redis/quarantine-store.ts';
 import { SortedSet } from './sorted-set.ts';

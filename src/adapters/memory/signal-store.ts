@@ -14,6 +14,7 @@ import type {
   SignalStore,
 } from '../../app/ports.ts';
 import type { DisputeAction, RecordInput } from '../../core/engine/input.ts';
+import type { Outcome } from '../../core/engine/outcome.ts';
 import type { RecordState } from '../../core/engine/record-state.ts';
 import type { Signal } from '../../core/types.ts';
 import { appendLog, createActionData, pausesOf, portalLog, requestAnswer, storeAction } from './action-store.ts';
@@ -44,7 +45,7 @@ export interface MemoryOutboxShare {
   /** Record key -> when its unwritten changes are due to be written. */
   readonly outbox: SortedSet;
   /** The record as stored (the caller copies what it hands out), or undefined when the store never saw it. */
-  record(key: string): { readonly ref: RecordRef; readonly version: number; readonly state: RecordState | null } | undefined;
+  record(key: string): { readonly ref: RecordRef; readonly version: number; readonly state: RecordState | null; readonly archive: ReadonlyMap<string, Outcome> } | undefined;
 }
 
 export interface MemoryStoreOptions {
@@ -64,6 +65,8 @@ export interface StoredRecord {
   /** Applied inputs kept for late replay, by member (score: event time), as the Redis `kept:` set. */
   readonly kept: SortedSet;
   readonly keptInputs: Map<string, RecordInput>;
+  /** Settled outcomes past every horizon, by outcome id, as the Redis `arch:` hash. */
+  readonly archive: Map<string, Outcome>;
 }
 
 /** Everything the store holds, named after the Redis keys it stands for. */
@@ -108,6 +111,7 @@ export function createMemorySignalStore(options: MemoryStoreOptions = {}): Memor
     ingest: up(ingest),
     load: up(load),
     history: up(history),
+    archived: up((data, record: RecordRef) => [...(data.records.get(recordRefKey(record))?.archive.values() ?? [])].map((o) => structuredClone(o))),
     commit: up(commit),
     listRecords: (portalId) => (available(d), listRecords(d, portalId)),
     portals: up((data) => [...data.portals].sort((a, b) => a - b)),
@@ -146,6 +150,7 @@ function entry(d: Data, ref: RecordRef | null): StoredRecord | null {
       inputs: new Map(),
       checkpoint: null,
       kept: new SortedSet(),
+      archive: new Map(),
       keptInputs: new Map(),
     };
     d.records.set(key, r);
@@ -227,6 +232,7 @@ function changeHistory(r: StoredRecord, change: HistoryChange | undefined): void
   }
   for (const member of change.drop) if (r.kept.delete(member)) r.keptInputs.delete(member);
   if (change.checkpoint !== null) r.checkpoint = structuredClone(change.checkpoint);
+  for (const o of change.archive ?? []) r.archive.set(o.outcomeId, structuredClone(o));
 }
 
 function commit(d: Data, c: CommitRequest): CommitResult {
@@ -241,7 +247,7 @@ function commit(d: Data, c: CommitRequest): CommitResult {
   // An earlier write-back due time wins, so a settlement is never held back by a pending change before it.
   if (c.writeDueAt !== null) d.outbox.lower(key, c.writeDueAt);
   d.rescues.delete(key);
-  countStatuses(d.statusCounts, c.state, c.statusesBefore);
+  countStatuses(d.statusCounts, [...c.state.outcomes, ...(c.history?.archive ?? [])], c.statusesBefore);
   const previousDue = d.due.score(key) ?? null;
   const nextPendingAt = r.pending.first()?.[1] ?? null;
   const dueAt = nextPendingAt === null ? c.nextTimerAt : c.nextTimerAt === null ? nextPendingAt : Math.min(nextPendingAt, c.nextTimerAt);
@@ -251,9 +257,10 @@ function commit(d: Data, c: CommitRequest): CommitResult {
 }
 
 /** Moves the counts by status from the loaded state's outcomes to the committed state's. */
-function countStatuses(counts: Map<string, number>, state: RecordState, before: readonly string[]): void {
+/** Archived outcomes still count: they leave the state, not the ledger. */
+function countStatuses(counts: Map<string, number>, outcomes: readonly Outcome[], before: readonly string[]): void {
   const delta = new Map<string, number>();
-  for (const o of state.outcomes) delta.set(o.status, (delta.get(o.status) ?? 0) + 1);
+  for (const o of outcomes) delta.set(o.status, (delta.get(o.status) ?? 0) + 1);
   for (const status of before) delta.set(status, (delta.get(status) ?? 0) - 1);
   for (const [status, n] of delta) if (n !== 0) counts.set(status, (counts.get(status) ?? 0) + n);
 }

@@ -27,7 +27,10 @@ export function createMemoryWritebackStore(signals: MemorySignalStore): MemoryWr
     async states(records) {
       return records.map((ref) => {
         const r = record(recordRefKey(ref));
-        return { version: r?.version ?? 0, state: r?.state == null ? null : structuredClone(r.state) };
+        const state = r?.state == null ? null : structuredClone(r.state);
+        // Archived outcomes count in the billing properties as in Redis.
+        if (state && r) state.outcomes = [...[...r.archive.values()].map((o) => structuredClone(o)).sort((a, b) => a.openedAt - b.openedAt), ...state.outcomes];
+        return { version: r?.version ?? 0, state };
       });
     },
     async writtenOutcomes(fields) {

@@ -68,6 +68,8 @@ const storedRecordSchema = z.strictObject({
   paused: z.number().int().nonnegative().default(0),
   // Only once a late input's replay withdrew an outcome (src/core/engine/replay.ts).
   withdrawn: z.array(outcomeSchema).optional(),
+  // Only once outcomes left for the archive (src/core/engine/archive.ts).
+  archivedTo: z.number().optional(),
 });
 
 export function encodeRecord(state: RecordState): string {
@@ -84,10 +86,14 @@ export function encodeRecord(state: RecordState): string {
     clock: Number.isFinite(state.clock) ? state.clock : null,
     paused: state.paused,
     ...(state.withdrawn && state.withdrawn.length > 0 ? { withdrawn: state.withdrawn } : {}),
+    ...(state.archivedTo === undefined ? {} : { archivedTo: state.archivedTo }),
   });
 }
 
 const outcomeOf = (o: z.infer<typeof outcomeSchema>): Outcome => ({ ...o, trail: o.trail as unknown as TrailEntry[] }) satisfies Outcome;
+
+/** An archived outcome (the record's `arch:` hash), checked as a state's outcomes are. */
+export const decodeOutcome = (json: string): Outcome => outcomeOf(outcomeSchema.parse(JSON.parse(json)));
 
 /** A stored state that does not decode is corruption, not bad input: it throws and the job retries loudly. */
 export function decodeRecord(json: string): RecordState {
@@ -104,6 +110,7 @@ export function decodeRecord(json: string): RecordState {
     clock: parsed.clock ?? Number.NEGATIVE_INFINITY,
     paused: parsed.paused,
     ...(parsed.withdrawn ? { withdrawn: parsed.withdrawn.map(outcomeOf) } : {}),
+    ...(parsed.archivedTo === undefined ? {} : { archivedTo: parsed.archivedTo }),
   };
 }
 

@@ -1,6 +1,6 @@
 // Every Lua script the Redis adapters run, in one place: declared once with its keys, loaded once per connection, its replies turned into results or errors here.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { StoreUnavailableError } from '../../app/ports.ts';
 import type { CommitResult } from '../../app/ports.ts';
 
@@ -16,7 +16,7 @@ export class ScriptReplyError extends Error {
 
 export interface Script<Result> {
   /**
-   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-11` takes 11;
+   * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-12` takes 12;
    * `ingest-4+2n` takes 4, then 2 per item (the count then goes with each call).
    */
   readonly file: string;
@@ -147,7 +147,7 @@ function decodeBackfill(reply: unknown, script: string): 'counted' | 'already' |
 /** The scripts; each .lua header names its KEYS, ARGV and return codes, and why. */
 export const SCRIPTS = {
   ingest: declare('ingest-4+2n', decodeIngest, 'store_unavailable'),
-  commit: declare('commit-11', decodeCommit),
+  commit: declare('commit-12', decodeCommit),
   // An operator's write answers 503 while Redis is down, as a webhook does: the card offers to try again.
   dispute: declare('dispute-6', decodeActionStore, 'store_unavailable'),
   pause: declare('pause-3', decodeActionStore, 'store_unavailable'),
@@ -157,6 +157,7 @@ export const SCRIPTS = {
   alertClaim: declare('alert-claim-5', decodeIds),
   alertTake: declare('alert-take-2', decodeTaken),
   chargesBackfill: declare('charges-backfill-2', decodeBackfill),
+  criteriaPublish: declare('criteria-publish-4', decodeCount),
 } as const;
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;
@@ -166,7 +167,7 @@ type Command = (...args: (string | number)[]) => Promise<unknown>;
  * body only when Redis does not have it yet), with its key count checked, so a caller that builds its
  * keys wrong fails here instead of handing a key to the script as an argument.
  */
-export async function runScript<Result>(redis: Redis, script: Script<Result>, keys: readonly string[], args: readonly (string | number)[]): Promise<Result> {
+export async function runScript<Result>(redis: RedisClient, script: Script<Result>, keys: readonly string[], args: readonly (string | number)[]): Promise<Result> {
   const extra = keys.length - script.fixedKeys;
   if (script.keysPerItem === 0 ? extra !== 0 : extra < 0 || extra % script.keysPerItem !== 0) {
     throw new Error(`Lua script ${script.file} called with ${keys.length} keys`);

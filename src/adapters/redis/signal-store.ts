@@ -1,6 +1,6 @@
 // The Redis store of signals, record states and their indexes; every change goes through one Lua script.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
 import { recordRefKey } from '../../app/ports.ts';
@@ -8,7 +8,7 @@ import type { CommitRequest, CommitResult, IngestItem, IngestResult, KeptInput, 
 import type { Signal } from '../../core/types.ts';
 import { decodePauseAction, decodePendingInput, encodeLogEntry } from './action-codec.ts';
 import { pauses, portalLog, readAll, requestAnswer, storeAction } from './action-store.ts';
-import { decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
+import { decodeOutcome, decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
 /** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
@@ -30,6 +30,8 @@ export interface RedisKeys {
   /** The record's applied inputs kept for late replay (zset: score = event time). */
   kept(r: RecordRef): string;
   state(r: RecordRef): string;
+  /** The record's archived outcomes (hash: outcome id -> outcome JSON), settled and past every horizon. */
+  archive(r: RecordRef): string;
   /** The portal's append-only log (list) that `export` reads. */
   log(portalId: number): string;
   /** The portal's pause and resume actions (list), in the order taken. */
@@ -57,6 +59,7 @@ export function redisKeys(prefix: string): RedisKeys {
     pending: (r) => `${prefix}:pending:${recordRefKey(r)}`,
     kept: (r) => `${prefix}:kept:${recordRefKey(r)}`,
     state: (r) => `${prefix}:rec:${recordRefKey(r)}`,
+    archive: (r) => `${prefix}:arch:${recordRefKey(r)}`,
     log: (portalId) => `${prefix}:log:${portalId}`,
     pauses: (portalId) => `${prefix}:pauses:${portalId}`,
     // Request ids come from the card: a digest keeps whatever it sends out of the key's shape.
@@ -80,17 +83,18 @@ export function parseRecordKey(key: string): RecordRef | null {
 
 /** What every operation needs: the connection and the key names under the prefix. */
 export interface Ctx {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: RedisKeys;
 }
 
-export function createRedisSignalStore(redis: Redis, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>> } {
+export function createRedisSignalStore(redis: RedisClient, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>> } {
   const ctx: Ctx = { redis, keys: redisKeys(prefix) };
   return {
     keys: ctx.keys,
     ingest: (portalId, items) => ingest(ctx, portalId, items),
     load: (record, watermark) => load(ctx, record, watermark),
     history: (record) => history(ctx, record),
+    archived: async (record) => Object.values(await redis.hgetall(ctx.keys.archive(record))).map(decodeOutcome),
     commit: (request) => commit(ctx, request),
     listRecords: (portalId) => listRecords(ctx, portalId),
     portals: async () => (await redis.smembers(ctx.keys.portals)).map(Number).sort((a, b) => a - b),
@@ -167,9 +171,11 @@ const keptReadMember = (read: Signal): string => `${'0'.repeat(16)}|${encodeSign
 
 function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], history: change, counters = { delta: {}, full: {} }, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
   const statusDelta: Record<string, number> = {};
-  for (const o of state.outcomes) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
+  const archive = change?.archive ?? [];
+  // Archived outcomes still count: they leave the state, not the ledger.
+  for (const o of [...state.outcomes, ...archive]) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
   for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
-  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId), keys.kept(record), keys.charges(record.portalId), keys.alertChecks];
+  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId), keys.kept(record), keys.charges(record.portalId), keys.alertChecks, keys.archive(record)];
   const log = logged.map(encodeLogEntry);
   const keep: (string | number)[] = [];
   for (const k of change?.keep ?? []) keep.push(k.at, k.member);
@@ -179,8 +185,9 @@ function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTim
   // cjson decodes an empty JSON object as an empty table, and so an empty array: either means none.
   const checks = JSON.stringify(chargeChecks.map((c) => [alertCheckMember(record.portalId, c.criteriaId, c.period), String(c.at), alertRevisionField(c.criteriaId, c.period)]));
   const charges = JSON.stringify({ d: counters.delta, f: counters.full });
-  const head = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', checkpoint, log.length, keep.length / 2, drop.length, charges, checks];
-  return runScript(redis, SCRIPTS.commit, ks, [...head, ...log, ...keep, ...drop, ...applied.map((p) => p.member)]);
+  const head = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', checkpoint, log.length, keep.length / 2, drop.length, charges, checks, archive.length];
+  const archived = archive.flatMap((o) => [o.outcomeId, JSON.stringify(o)]);
+  return runScript(redis, SCRIPTS.commit, ks, [...head, ...log, ...keep, ...drop, ...archived, ...applied.map((p) => p.member)]);
 }
 
 async function* listRecords({ redis, keys }: Ctx, portalId: number | undefined): AsyncIterable<RecordRef> {

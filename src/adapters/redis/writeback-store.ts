@@ -1,9 +1,9 @@
 // The write-back's Redis side: the outbox the commit script fills, hashes of what was last written, the compare-and-remove, and the dead-letter list.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { recordRefKey } from '../../app/ports.ts';
 import type { RecordRef } from '../../app/ports.ts';
 import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback-ports.ts';
-import { decodeRecord } from './record-codec.ts';
+import { decodeOutcome, decodeRecord } from './record-codec.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
 
@@ -36,11 +36,11 @@ export function writebackKeys(prefix: string): WritebackKeys {
 }
 
 export function createRedisWritebackStore(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
 ): WritebackStore & { readonly keys: WritebackKeys; deadLetters(limit?: number): Promise<DeadLetter[]>; outboxSize(): Promise<number> } {
   const keys = writebackKeys(prefix);
-  const stateKey = redisKeys(prefix).state;
+  const { state: stateKey, archive: archiveKey } = redisKeys(prefix);
 
   return {
     keys,
@@ -57,13 +57,18 @@ export function createRedisWritebackStore(
 
     async states(records) {
       if (records.length === 0) return [];
+      // The billing properties count every outcome of the record: its archived ones too (docs/decisions.md, "Bounded state").
       const pipeline = redis.pipeline();
-      for (const record of records) pipeline.hmget(stateKey(record), 'v', 's');
+      for (const record of records) pipeline.hmget(stateKey(record), 'v', 's').hvals(archiveKey(record));
       const answers = (await pipeline.exec()) ?? [];
-      return answers.map(([error, value]) => {
+      return records.map((_, i) => {
+        const [[error, value], [archiveError, archived]] = [answers[2 * i]!, answers[2 * i + 1]!];
         if (error) throw error;
+        if (archiveError) throw archiveError;
         const [v, s] = value as [string | null, string | null];
-        return { version: v === null ? 0 : Number(v), state: s === null ? null : decodeRecord(s) };
+        const state = s === null ? null : decodeRecord(s);
+        if (state) state.outcomes = [...(archived as string[]).map(decodeOutcome).sort((a, b) => a.openedAt - b.openedAt), ...state.outcomes];
+        return { version: v === null ? 0 : Number(v), state };
       });
     },
 
@@ -101,7 +106,7 @@ export function createRedisWritebackStore(
   };
 }
 
-function overLimitMarks(redis: Redis, keys: WritebackKeys): Pick<WritebackStore, 'overLimitMarks' | 'saveOverLimitMarks'> {
+function overLimitMarks(redis: RedisClient, keys: WritebackKeys): Pick<WritebackStore, 'overLimitMarks' | 'saveOverLimitMarks'> {
   return {
     async overLimitMarks(portalId) {
       return new Map(Object.entries(await redis.hgetall(keys.overLimit(portalId))));

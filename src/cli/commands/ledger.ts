@@ -1,6 +1,7 @@
 // `outcome-billing ledger`: prints the live ledger from Redis, in the same shapes as `simulate`.
 import { formatSourcedProblem, loadCriteriaFiles } from '../../adapters/files/criteria-files.ts';
 import { createRedisSignalStore } from '../../adapters/redis/signal-store.ts';
+import { loadWithArchive } from '../../app/ledger-outcomes.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
 import { compareOutcomes, invoiceOf, markOverLimit, outcomeView, summarize } from '../../core/ledger-view.ts';
 import { parseCommandArgs, reportFormat } from '../args.ts';
@@ -27,6 +28,7 @@ const REDIS_HINT = "start Redis, or point the ledger at the service's Redis with
 
 export interface LedgerSettings {
   readonly redisUrl: string;
+  readonly clusterNodes: readonly string[];
   readonly prefix: string;
   readonly criteriaPath: string;
 }
@@ -38,7 +40,7 @@ async function settings(values: Record<string, unknown>, env: NodeJS.ProcessEnv,
   if (live === null) return null;
   const criteria = criteriaPath ?? live.session?.criteriaPath;
   if (criteria === undefined) throw new UsageError('the ledger needs the criteria for its prices: set CRITERIA_PATH, pass --criteria or start `npm run dev` in this folder');
-  return { redisUrl: live.redisUrl, prefix: live.prefix, criteriaPath: criteria };
+  return { redisUrl: live.redisUrl, clusterNodes: live.clusterNodes, prefix: live.prefix, criteriaPath: criteria };
 }
 
 export async function ledgerCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<ExitCode> {
@@ -65,7 +67,7 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
     for (const p of criteria.problems) io.err(formatSourcedProblem(p));
     return EXIT.badInput;
   }
-  const connected = await connectCliRedis(chosen.redisUrl, REDIS_HINT);
+  const connected = await connectCliRedis(chosen.redisUrl, REDIS_HINT, chosen.clusterNodes);
   if (!connected.ok) {
     io.err(connected.message);
     return EXIT.badInput;
@@ -82,7 +84,7 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
     const outcomes: Outcome[] = [];
     let paused = 0;
     for await (const ref of store.listRecords(portalText === undefined ? undefined : Number(portalText))) {
-      const { state } = await store.load(ref, Number.NEGATIVE_INFINITY);
+      const { state } = await loadWithArchive(store, ref, Number.NEGATIVE_INFINITY);
       if (!state) continue;
       outcomes.push(...state.outcomes);
       paused += state.paused;

@@ -117,6 +117,8 @@ function applyLate(state: RecordState, signal: Signal, criteria: CriteriaSet, pa
       note(latest);
       continue;
     }
+    // Its key's attempts may be archived: opening one again would reuse their outcome ids.
+    if (latest === null && state.archivedTo !== undefined && signal.at < state.archivedTo) continue;
     applyPress(state, version, shifted, criteria);
   }
   for (const o of state.outcomes) if (!isSettled(o)) note(o);

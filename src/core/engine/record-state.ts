@@ -25,6 +25,11 @@ export interface RecordState {
    * kept with their last fields and a `corrected` entry so the audit trail still shows them.
    */
   withdrawn?: Outcome[];
+  /**
+   * Set once outcomes left for the archive (archive.ts): the `from` they were judged at. A press older
+   * than it whose idempotency key has no outcome on the record may belong to an archived one.
+   */
+  archivedTo?: number;
 }
 
 const EMPTY: Properties = new Map();

@@ -40,7 +40,8 @@ export function firstOpenAfter(period: string, closed: ReadonlyMap<string, unkno
 export function totalsOf(lines: readonly { readonly currency: string; readonly amount: string }[]): Total[] {
   const sums = new Map<string, bigint>();
   for (const l of lines) sums.set(l.currency, (sums.get(l.currency) ?? 0n) + lineMinor(l.amount, l.currency));
-  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, minor]) => ({ currency, amount: formatAmount(minor, currency) }));
+  // The default sort orders strings by code unit, which for ISO codes is alphabetical.
+  return [...sums.keys()].sort().map((currency) => ({ currency, amount: formatAmount(sums.get(currency)!, currency) }));
 }
 
 /**
@@ -57,7 +58,8 @@ export function openPeriodLines(period: string, rated: ReadonlyMap<string, reado
   });
   const adjustments: PeriodLine[] = [];
   for (const p of [...closed.keys()].sort()) {
-    if (p < period && firstOpenAfter(p, closed) === period) adjustments.push(...adjustmentsFor(p, rated.get(p) ?? [], closed));
+    // Only a period before `period` can have it as its first open successor.
+    if (firstOpenAfter(p, closed) === period) adjustments.push(...adjustmentsFor(p, rated.get(p) ?? [], closed));
   }
   return [...own, ...adjustments];
 }
@@ -93,8 +95,8 @@ function invoicedFor(p: string, closed: ReadonlyMap<string, ClosedPeriod>): Map<
     e.minor += lineMinor(l.amount, l.currency);
     for (const id of l.outcomeIds) e.ids.add(id);
   }
+  // Adjustments to `p` are frozen only in later periods' snapshots; the order matters where one re-adds what another removed.
   for (const q of [...closed.keys()].sort()) {
-    if (q <= p) continue;
     for (const l of closed.get(q)!.snapshot.lines) {
       if (l.kind !== 'adjustment' || l.adjusts.period !== p) continue;
       const e = entry(l.adjusts.line, l, l.adjusts.creditFor);
@@ -154,8 +156,8 @@ function compareAdjustments(a: AdjustmentLine, b: AdjustmentLine): number {
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const record = value as Record<string, unknown>;
+  // The default sort orders keys by UTF-16 code unit, the same on every run and machine.
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryQuarantineStore } from '../../../src/adapters/memory/quarantine-store.ts';
 import { createRedisQuarantineStore, quarantineKey } from '../../../src/adapters/redis/quarantine-store.ts';
 import type { QuarantineBounds } from '../../../src/adapters/redis/quarantine-store.ts';
-import type { QuarantineStore, QuarantinedEvent } from '../../../src/app/ports.ts';
+import type { QuarantineStore, QuarantinedEvent } from '../../../src/app/quarantine-ports.ts';
 import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
 
 const HOUR = 3_600_000;

@@ -80,7 +80,15 @@ export const trailEntrySchema = z.looseObject({
   lateInput: z.looseObject({ input: z.string(), kind: z.string(), at: time, ref: z.string().optional() }).optional(),
 });
 
-export const trailPageSchema = z.object({ outcomeId: z.string(), entries: z.array(trailEntrySchema), nextCursor: z.string().nullable() });
+/** The version the outcome is pinned to: who published it in HubSpot and when, or (both null) a file's. Absent from an older service. */
+export const pinnedVersionSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  publishedBy: z.object({ userId: z.number().int(), email: z.string().nullable() }).nullable(),
+  publishedAt: time.nullable(),
+});
+
+export const trailPageSchema = z.object({ outcomeId: z.string(), entries: z.array(trailEntrySchema), nextCursor: z.string().nullable(), criteria: pinnedVersionSchema.optional() });
 
 /** A write's 202: the stored action and, once applied, the outcome after it. */
 export const writeAnswerSchema = z.object({ outcome: outcomeSchema.nullable().optional() });

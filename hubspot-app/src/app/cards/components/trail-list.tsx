@@ -1,4 +1,4 @@
-// The outcome's evidence: its audit trail, oldest first, each entry with its time and criteria version, paged.
+// The outcome's evidence: the criteria version it is pinned to and who published it, then its audit trail, oldest first, each entry with its time and criteria version, paged.
 import { Alert, Button, Flex, LoadingButton, LoadingSpinner, Text } from '@hubspot/ui-extensions';
 import { useCallback } from 'react';
 import { fetchTrail } from '../api/client.ts';
@@ -32,9 +32,17 @@ export function TrailList({ base, outcomeId, time }: Props) {
     );
   }
   const entries = state.pages.flatMap((p) => p.entries);
+  const pinned = state.pages[0]?.criteria;
   const more = state.pages[state.pages.length - 1]?.nextCursor !== null;
   return (
     <Flex direction="column" gap="xs" testId={tid('trail')}>
+      {pinned && (
+        <Text testId={tid('trail-version')}>
+          {pinned.publishedBy && pinned.publishedAt
+            ? `Judged by ${pinned.id} version ${pinned.version}, published in HubSpot by ${pinned.publishedBy.email ?? `user ${pinned.publishedBy.userId}`} on ${time.on(pinned.publishedAt)}`
+            : `Judged by ${pinned.id} version ${pinned.version}, from the service's criteria files`}
+        </Text>
+      )}
       {entries.length === 0 && <Text>No evidence recorded yet.</Text>}
       {entries.map((entry, i) => (
         <Text key={`${entry.at} ${i}`}>{`${time.at(entry.at)} · ${trailEntryWords(entry, time)} · criteria version ${entry.version}`}</Text>

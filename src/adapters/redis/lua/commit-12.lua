@@ -12,6 +12,7 @@
   KEYS[9]   record's kept inputs (zset: score = event time, member as in KEYS[2]; CRM reads with sequence 0)
   KEYS[10]  the portal's charge counters (hash: counter field -> count; '~rev|<criteria id>|<period>' -> marks of that check), for budget alerts
   KEYS[11]  alert checks (zset: 'portal|criteria id|period' -> event time to check at)
+  KEYS[12]  record's archive (hash: outcome id -> outcome JSON): settled outcomes past every horizon
   ARGV[1]   expected version (0: no state yet)
   ARGV[2]   new state, JSON
   ARGV[3]   record key (member of the due index and the records set)
@@ -26,10 +27,12 @@
             the new state's whole counts (added instead when the record's outcomes were never counted:
             a record last written before the counters existed)
   ARGV[12]  alert checks to mark, JSON array of [member, event time, revision field]
-  ARGV[13..12+n]               log entries, JSON, to append to the portal's log
-  ARGV[13+n..12+n+2k]          kept inputs to add: event time, member
-  ARGV[13+n+2k..12+n+2k+d]     kept members to drop
-  ARGV[13+n+2k+d..]            pending members that were applied, to remove
+  ARGV[13]  a: how many archived outcomes (outcome id, JSON pairs) follow the kept members to drop
+  ARGV[14..13+n]                    log entries, JSON, to append to the portal's log
+  ARGV[14+n..13+n+2k]               kept inputs to add: event time, member
+  ARGV[14+n+2k..13+n+2k+d]          kept members to drop
+  ARGV[14+n+2k+d..13+n+2k+d+2a]     archived outcomes to add (already out of the state and checkpoint)
+  ARGV[14+n+2k+d+2a..]              pending members that were applied, to remove
   Returns {1, next pending event time or '', due time after the commit or '', 1 if the due time changed else 0}
   when saved; {0, '', '', 0} on a version conflict (nothing written).
 ]]
@@ -41,8 +44,8 @@ if ARGV[7] ~= '' then
 else
   redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
 end
-local logged, keep, drop = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
-local at = 13
+local logged, keep, drop, archived = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[13])
+local at = 14
 if logged > 0 then redis.call('RPUSH', KEYS[8], unpack(ARGV, at, at + logged - 1)) end
 at = at + logged
 -- In slices: unpack has a stack limit, and a replay may keep or fold many inputs at once.
@@ -54,6 +57,10 @@ for from = at, at + drop - 1, 1000 do
   redis.call('ZREM', KEYS[9], unpack(ARGV, from, math.min(from + 999, at + drop - 1)))
 end
 at = at + drop
+for from = at, at + 2 * archived - 1, 1000 do
+  redis.call('HSET', KEYS[12], unpack(ARGV, from, math.min(from + 999, at + 2 * archived - 1)))
+end
+at = at + 2 * archived
 for i = at, #ARGV do redis.call('ZREM', KEYS[2], ARGV[i]) end
 -- LT: an earlier due time wins, so a settlement is never held back by a pending change before it.
 if ARGV[6] ~= '' then redis.call('ZADD', KEYS[6], 'LT', ARGV[6], ARGV[3]) end

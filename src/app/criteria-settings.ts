@@ -1,0 +1,187 @@
+// Use case: what the settings page reads and writes (docs/card-api.md, "The settings page"): criteria ids with their versions, draft checks, and publishing once per request id.
+import { stringify } from 'yaml';
+import type { SourcedVersion } from '../core/criteria/criteria-set.ts';
+import { nextDraftText } from '../core/criteria/draft.ts';
+import type { PauseAction } from '../core/engine/input.ts';
+import { isResolver } from '../core/engine/users.ts';
+import type { DisputeResolvers } from '../core/engine/users.ts';
+import { formatProblem } from '../core/problems.ts';
+import type { Problem } from '../core/problems.ts';
+import { isoUtc } from '../core/time.ts';
+import { checkDraft, publishCriteria, SUBSCRIPTION_ADVICE } from './criteria-publish.ts';
+import type { DraftCheck, DraftRequest, PublishDeps, PublishResult, UncoveredProperty } from './criteria-publish.ts';
+import { isPublishedSource } from './published-criteria.ts';
+import type { Publisher, PublishedVersion } from './published-criteria.ts';
+
+export interface CriteriaSettingsDeps extends Omit<PublishDeps, 'fileVersions'> {
+  /** Every version in force in this process, with its source. */
+  readonly loaded: () => readonly SourcedVersion[];
+  readonly pauses: (portalId: number) => Promise<readonly PauseAction[]>;
+  readonly resolvers: DisputeResolvers;
+  readonly requests: PublishRequests;
+  /** Brings loaded() up to date with what other processes published (the worker's look before a job). */
+  readonly refresh?: () => Promise<void>;
+}
+
+/** A retried publish (same request id) gets the first answer instead of a second version. */
+export interface PublishRequests {
+  /** `claimed`: go ahead; `pending`: the first is still running; `answered`: its stored answer, with the fingerprint of its body. */
+  claim(portalId: number, requestId: string, fingerprint: string): Promise<{ kind: 'claimed' } | { kind: 'pending' } | { kind: 'answered'; fingerprint: string; answer: string }>;
+  finish(portalId: number, requestId: string, fingerprint: string, answer: string): Promise<void>;
+  release(portalId: number, requestId: string): Promise<void>;
+}
+
+export type VersionState = 'in_force' | 'scheduled' | 'past';
+
+export interface VersionView {
+  readonly version: number;
+  readonly state: VersionState;
+  readonly name: string;
+  readonly owner: string;
+  readonly effectiveFrom: string;
+  readonly changeNotes: string | null;
+  /** `file`: from CRITERIA_PATH (`file` names it); `hubspot`: published from the settings page or `criteria publish`. */
+  readonly source: 'file' | 'hubspot';
+  readonly file: string | null;
+  readonly publishedBy: Publisher | null;
+  readonly publishedAt: string | null;
+  readonly text: string;
+}
+
+export interface CriteriaIdView {
+  readonly id: string;
+  readonly name: string;
+  readonly object: string;
+  readonly paused: { readonly since: string; readonly by: { readonly userId: number; readonly email: string }; readonly note: string } | null;
+  readonly nextVersion: number;
+  /** The editor's starting text: the latest version without version, effective_from and change_notes. */
+  readonly draft: string;
+  /** Newest first. */
+  readonly versions: readonly VersionView[];
+}
+
+export interface CriteriaListView {
+  readonly now: string;
+  readonly canPublish: boolean;
+  readonly canPause: boolean;
+  readonly criteria: readonly CriteriaIdView[];
+}
+
+export interface Caller {
+  readonly portalId: number;
+  readonly userId: number;
+  readonly userEmail: string | null;
+}
+
+export async function listCriteria(deps: CriteriaSettingsDeps, caller: Caller): Promise<CriteriaListView> {
+  await deps.refresh?.();
+  const now = deps.clock();
+  const published = new Map((await deps.store.readAll()).map((p) => [`${p.id}@${p.version}`, p]));
+  const lastPause = new Map<string, PauseAction>();
+  for (const p of await deps.pauses(caller.portalId)) lastPause.set(p.criteriaId, p);
+  const byId = new Map<string, SourcedVersion[]>();
+  for (const v of deps.loaded()) byId.set(v.criteria.id, [...(byId.get(v.criteria.id) ?? []), v]);
+  const criteria = [...byId.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, list]): CriteriaIdView => {
+      const sorted = [...list].sort((a, b) => b.criteria.version - a.criteria.version);
+      const inForce = sorted.find((v) => v.criteria.effectiveFrom <= now) ?? null;
+      const versions = sorted.map((v) => versionView(v, inForce, now, published.get(`${id}@${v.criteria.version}`)));
+      const latest = sorted[0]!;
+      const pause = lastPause.get(id);
+      return {
+        id,
+        name: (inForce ?? latest).criteria.name,
+        object: latest.criteria.object,
+        paused: pause?.type === 'pause' ? { since: isoUtc(pause.at), by: pause.by, note: pause.note } : null,
+        nextVersion: latest.criteria.version + 1,
+        draft: nextDraftText(versions[0]!.text),
+        versions,
+      };
+    });
+  const user = { userId: caller.userId, email: caller.userEmail ?? '' };
+  return { now: isoUtc(now), canPublish: deps.editors.has(caller.userId), canPause: isResolver(deps.resolvers, user), criteria };
+}
+
+function versionView(v: SourcedVersion, inForce: SourcedVersion | null, now: number, p: PublishedVersion | undefined): VersionView {
+  const c = v.criteria;
+  const state: VersionState = v === inForce ? 'in_force' : c.effectiveFrom > now ? 'scheduled' : 'past';
+  const fromHubSpot = p !== undefined && isPublishedSource(v.source);
+  return {
+    version: c.version,
+    state,
+    name: c.name,
+    owner: c.owner,
+    effectiveFrom: isoUtc(c.effectiveFrom),
+    changeNotes: c.changeNotes,
+    source: fromHubSpot ? 'hubspot' : 'file',
+    file: fromHubSpot ? null : v.source,
+    publishedBy: fromHubSpot ? p.publishedBy : null,
+    publishedAt: fromHubSpot ? isoUtc(p.publishedAt) : null,
+    text: fromHubSpot ? p.text : stringify(JSON.parse(v.canonical)),
+  };
+}
+
+/** A problem as the page shows it: at its field (the first path segment), with `validate`'s line. */
+export interface ProblemView extends Problem {
+  readonly field: string;
+  readonly line: string;
+}
+
+export interface DraftCheckView {
+  readonly valid: boolean;
+  readonly nextVersion: number | null;
+  readonly problems: readonly ProblemView[];
+  readonly conflict: { readonly message: string; readonly sources: readonly string[] } | null;
+  readonly uncovered: readonly UncoveredProperty[];
+  /** What to run when `uncovered` is not empty. */
+  readonly advice: string | null;
+}
+
+export const problemView = (p: Problem): ProblemView => ({ ...p, field: String(p.path[0] ?? ''), line: formatProblem(p) });
+
+export function draftCheckView(check: DraftCheck): DraftCheckView {
+  const uncovered = check.kind === 'conflict' ? [] : check.uncovered;
+  return {
+    valid: check.kind === 'ok',
+    nextVersion: check.kind === 'ok' ? check.version.version : null,
+    problems: check.kind === 'invalid' ? check.problems.map(problemView) : [],
+    conflict: check.kind === 'conflict' ? { message: check.message, sources: check.sources } : null,
+    uncovered,
+    advice: uncovered.length > 0 ? SUBSCRIPTION_ADVICE : null,
+  };
+}
+
+export async function validateDraft(deps: CriteriaSettingsDeps, caller: Caller, draft: DraftRequest): Promise<DraftCheckView> {
+  return draftCheckView(await checkDraft(publishDeps(deps), draft, publisher(caller)));
+}
+
+export type PublishOnceResult = { readonly kind: 'pending' } | { readonly kind: 'reused_id' } | { readonly kind: 'answered'; readonly answer: string } | PublishResult;
+
+/**
+ * Publishes once per request id: a retry with the same id and body gets the stored answer of the
+ * first; the same id with another body is refused. Only a published version's answer is kept: a
+ * refused draft may be sent again under the same id once it is fixed.
+ */
+export async function publishOnce(deps: CriteriaSettingsDeps, caller: Caller, requestId: string, draft: DraftRequest, answerOf: (r: Extract<PublishResult, { kind: 'ok' }>) => string): Promise<PublishOnceResult> {
+  const fingerprint = JSON.stringify([draft.text, draft.changeNotes ?? null, draft.effectiveFrom ?? null]);
+  const claim = await deps.requests.claim(caller.portalId, requestId, fingerprint);
+  if (claim.kind === 'pending') return claim;
+  if (claim.kind === 'answered') return claim.fingerprint === fingerprint ? { kind: 'answered', answer: claim.answer } : { kind: 'reused_id' };
+  let result: PublishResult;
+  try {
+    result = await publishCriteria(publishDeps(deps), draft, publisher(caller));
+  } catch (e) {
+    await deps.requests.release(caller.portalId, requestId);
+    throw e;
+  }
+  if (result.kind === 'ok') await deps.requests.finish(caller.portalId, requestId, fingerprint, answerOf(result));
+  else await deps.requests.release(caller.portalId, requestId);
+  return result;
+}
+
+function publishDeps(deps: CriteriaSettingsDeps): PublishDeps {
+  return { ...deps, fileVersions: () => deps.loaded().filter((v) => !isPublishedSource(v.source)) };
+}
+
+const publisher = (caller: Caller): Publisher => ({ userId: caller.userId, email: caller.userEmail });

@@ -1,0 +1,79 @@
+// Which settled outcomes may leave a record's hot state (src/core/engine/archive.ts): only those no press, cap, dispute or late input can reach again.
+import { describe, expect, it } from 'vitest';
+import { advance } from '../../../src/core/engine/advance.ts';
+import { archivable } from '../../../src/core/engine/archive.ts';
+import { decide } from '../../../src/core/engine/decide.ts';
+import { newRecordState } from '../../../src/core/engine/record-state.ts';
+import type { RecordState } from '../../../src/core/engine/record-state.ts';
+import type { Signal } from '../../../src/core/types.ts';
+import { T0, criteriaSet } from '../../support/scenario.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const sig = (at: number, property: string, value: string): Signal => ({ kind: 'property', objectType: 'ticket', recordId: '1', at, property, value });
+
+/** One attempt a day for `days` days, settled billable 10 minutes after its press (no review). */
+function history(criteria: ReturnType<typeof criteriaSet>, days: number): RecordState {
+  const state = newRecordState('ticket', '1');
+  const inputs: Signal[] = [];
+  for (let d = 0; d < days; d++) inputs.push(sig(T0 + d * DAY, 'agent_started_at', `p${d}`), sig(T0 + d * DAY + 10 * MIN, 'stage', 'closed'), sig(T0 + d * DAY + 20 * MIN, 'stage', 'open'));
+  advance(state, inputs, T0 + days * DAY, criteria);
+  return state;
+}
+
+const seqs = (state: RecordState, from: number, criteria: ReturnType<typeof criteriaSet>, disputeHorizonMs = 0) =>
+  archivable(state, from, criteria, disputeHorizonMs).map((o) => o.openedAt);
+
+describe('archivable', () => {
+  it('takes settled outcomes whose key’s bucket has passed, and none whose trail reaches the instant', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'day' });
+    const state = history(criteria, 3);
+    expect(state.outcomes.map((o) => o.status)).toEqual(['billable', 'billable', 'billable']);
+    // T0 is 10:00 UTC (the criteria's zone). At 01:00 on day 2 the buckets of days 0 and 1 have passed; day 2's attempt opens later.
+    expect(seqs(state, T0 + 2 * DAY - 9 * HOUR, criteria)).toEqual([T0, T0 + DAY]);
+    // At 23:00 on day 1, day 1's bucket is still open: a press then would reach its attempt.
+    expect(seqs(state, T0 + DAY + 13 * HOUR, criteria)).toEqual([T0]);
+    // Within day 0's attempt: its trail reaches the instant, and its bucket is open.
+    expect(seqs(state, T0 + 5 * MIN, criteria)).toEqual([]);
+  });
+
+  it('keeps the latest attempt of a key that can come again: idempotency_period none', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'none', retry_window: '0' });
+    const state = history(criteria, 3);
+    const far = T0 + 30 * DAY;
+    const archived = archivable(state, far, criteria, 0);
+    expect(archived).toHaveLength(state.outcomes.length - 1);
+    expect(archived).not.toContain(state.outcomes.at(-1));
+  });
+
+  it('keeps billable outcomes within the dispute horizon, and any with an open dispute', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'day' });
+    const state = history(criteria, 3);
+    const far = T0 + 10 * DAY;
+    expect(archivable(state, far, criteria, 30 * DAY)).toEqual([]);
+    expect(archivable(state, far, criteria, DAY)).toHaveLength(3);
+    const first = state.outcomes[0]!;
+    decide(state, { type: 'open_dispute', at: T0 + 3 * DAY, outcomeId: first.outcomeId, by: { userId: 7, email: 'a@example.com' }, reason: 'wrong' }, criteria);
+    expect(archivable(state, far, criteria, DAY).map((o) => o.outcomeId)).not.toContain(first.outcomeId);
+  });
+
+  it('keeps a billable outcome whose success is in the current cap period of its id', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'day', cap: { max: 5, period: 'month' } });
+    const state = history(criteria, 3);
+    expect(archivable(state, T0 + 10 * DAY, criteria, 0)).toEqual([]);
+    expect(archivable(state, T0 + 40 * DAY, criteria, 0)).toHaveLength(3);
+  });
+
+  it('a press older than the archive instant whose key has no attempt left opens nothing: its attempts may be archived', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'day' });
+    const state = history(criteria, 3);
+    const from = T0 + 2 * DAY - 9 * HOUR;
+    const gone = new Set(archivable(state, from, criteria, 0));
+    state.outcomes = state.outcomes.filter((o) => !gone.has(o));
+    state.archivedTo = from;
+    const late = decide(state, sig(T0 + 30 * MIN, 'agent_started_at', 'again'), criteria);
+    expect(late.effects.filter((e) => e.type === 'outcome_changed')).toEqual([]);
+    expect(state.outcomes.map((o) => o.outcomeId)).toEqual(['resolve:ticket:1:2026-11-05#1']);
+  });
+});
