@@ -1,8 +1,9 @@
-// Use case: the settings page's backtest: a draft (YAML as `validate` reads it) against the portal's stored signals and actions over a window.
+// Use case: the settings page's backtest: a draft (as the page's editor holds it, read as `validate` reads a file) against the portal's stored signals and actions over a window.
 import { backtest } from '../core/backtest.ts';
 import type { BacktestResult, BacktestSide, Verdict } from '../core/backtest.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
-import { parseCriteriaText } from '../core/criteria/parse-file.ts';
+import { completeDraft, readDraft } from '../core/criteria/draft.ts';
+import type { CriteriaVersion } from '../core/criteria/types.ts';
 import { formatAmount } from '../core/money.ts';
 import type { Problem } from '../core/problems.ts';
 import { isoUtc } from '../core/time.ts';
@@ -77,21 +78,33 @@ export function createBacktest(deps: BacktestDeps): { run(request: BacktestReque
       const from = request.from ?? Math.max(to - DEFAULT_BACKTEST_WINDOW_MS, kept);
       const windowProblems = windowProblemsOf(from, to, kept, deps.retentionMs);
       if (windowProblems.length > 0) return { kind: 'invalid_window', problems: windowProblems };
-      const parsed = parseCriteriaText(request.draftYaml);
-      if (!parsed.ok) return { kind: 'invalid_draft', problems: parsed.problems };
-      if (parsed.versions.length !== 1) {
-        return { kind: 'invalid_draft', problems: [{ code: 'invalid_value', path: ['criteria'], message: `holds ${parsed.versions.length} versions: a draft is one version` }] };
-      }
+      const criteria = deps.criteria();
+      const draft = draftVersion(request.draftYaml, criteria, from);
+      if (!draft.ok) return { kind: 'invalid_draft', problems: draft.problems };
       // Export's read with no lower bound keeps every pause (a pause older than the window still holds in
       // it) and every first snapshot; signals older than the retention are dropped as if trimmed.
       const log = await exportLedger(deps.store, request.portalId, { since: null, until: now });
       const signals = log.signals.filter((s) => s.at >= kept);
       const records = log.records.map((r) => ({ objectType: r.objectType, id: r.recordId, properties: new Map(Object.entries(r.properties)) }));
-      const result = backtest({ criteria: deps.criteria(), draft: parsed.versions[0]!.criteria, from, to, asOf: now, signals, actions: log.actions, records });
+      const result = backtest({ criteria, draft: draft.version, from, to, asOf: now, signals, actions: log.actions, records });
       if (!result.ok) return { kind: 'invalid_draft', problems: result.problems };
-      return { kind: 'ok', view: viewOf(result.result, request.portalId, parsed.versions[0]!.criteria.id, { from, to, asOf: now }, signals.length) };
+      return { kind: 'ok', view: viewOf(result.result, request.portalId, draft.version.id, { from, to, asOf: now }, signals.length) };
     },
   };
+}
+
+/**
+ * The draft as the settings page's editor holds it (the publish fields left out, or stated) completed
+ * and parsed as a publish completes it (completeDraft: `validate`'s parser, its paths and columns): its
+ * stated number or the id's next, effective at the window's start, placeholder notes if it has none.
+ */
+function draftVersion(text: string, criteria: CriteriaSet, from: number): { ok: true; version: CriteriaVersion } | { ok: false; problems: readonly Problem[] } {
+  const read = readDraft(text);
+  if (!read.ok) return read;
+  const id = read.stated.id;
+  const next = 1 + Math.max(0, ...criteria.versions().filter((v) => v.id === id).map((v) => v.version));
+  const complete = completeDraft(text, { version: read.stated.version ?? next, effectiveFrom: from, changeNotes: read.stated.changeNotes ?? 'Backtest of a draft.' });
+  return complete.ok ? { ok: true, version: complete.version.criteria } : complete;
 }
 
 function windowProblemsOf(from: number, to: number, kept: number, retentionMs: number): Problem[] {

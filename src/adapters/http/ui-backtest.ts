@@ -30,7 +30,7 @@ const instant = z.string().transform((text, ctx) => {
 });
 
 const bodySchema = z.strictObject({
-  draftYaml: z.string({ error: 'is required: the draft version as YAML (or JSON) text' }).min(1, { error: 'is empty: the draft version as YAML text' }),
+  text: z.string({ error: 'is required: the draft version as YAML (or JSON) text' }).min(1, { error: 'is empty: the draft version as YAML text' }),
   from: instant.optional(),
   to: instant.optional(),
 });
@@ -44,13 +44,13 @@ export function uiBacktest(deps: UiBacktestDeps): express.Router {
   router.post(UI_BACKTEST_PATH, signed, async (_req, res) => {
     const caller = cardCaller(res);
     const body = readBody(signedRequest(res).body);
-    const request: BacktestRequest = { portalId: caller.portalId, draftYaml: body.draftYaml, ...(body.from === undefined ? {} : { from: body.from }), ...(body.to === undefined ? {} : { to: body.to }) };
+    const request: BacktestRequest = { portalId: caller.portalId, draftYaml: body.text, ...(body.from === undefined ? {} : { from: body.from }), ...(body.to === undefined ? {} : { to: body.to }) };
     const answer = await reading(res, () => deps.backtest.run(request));
     const ctx = context(res).fields;
     ctx['result'] = answer.kind;
     if (answer.kind === 'invalid_draft') {
-      // Paths from the body's root (docs/http-api.md): the page strips `draftYaml` to show each at its field.
-      throw invalid(`the draft has ${count(answer.problems)}`, answer.problems.map((p) => ({ ...p, path: ['draftYaml', ...p.path] })));
+      // Paths from the body's root (docs/http-api.md): the page strips `text` to show each at its field.
+      throw invalid(`the draft has ${count(answer.problems)}`, answer.problems.map((p) => ({ ...p, path: ['text', ...p.path] })));
     }
     if (answer.kind === 'invalid_window') throw invalid(answer.problems.map((p) => p.message).join('; '), answer.problems);
     ctx['changed'] = answer.view.changedCount;

@@ -69,7 +69,7 @@ const draftYaml = (o: Record<string, unknown> = {}) => stringify({ ...BASE_CRITE
 describe('POST /ui/criteria/backtest', () => {
   it('200: both sides of the last 30 days and the changed verdict, for the portal the signature names', async () => {
     const { app, asked } = makeApp();
-    const res = await post(app, { draftYaml: draftYaml() });
+    const res = await post(app, { text: draftYaml() });
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(asked).toEqual([PORTAL]);
@@ -85,23 +85,23 @@ describe('POST /ui/criteria/backtest', () => {
 
   it('another portal’s signature reads that portal’s signals only', async () => {
     const { app, asked } = makeApp();
-    const res = await post(app, { draftYaml: draftYaml() }, { portalId: 777 });
+    const res = await post(app, { text: draftYaml() }, { portalId: 777 });
     expect(res.status).toBe(200);
     expect(asked).toEqual([777]);
     expect(res.body.asIs.attempts).toBe(0);
   });
 
-  it('400: the draft’s problems, each at its field under draftYaml, a condition’s with its column', async () => {
+  it('400: the draft’s problems, each at its field under text, a condition’s with its column', async () => {
     const { app } = makeApp();
-    const res = await post(app, { draftYaml: draftYaml({ success: "stage = 'closed' AND" }) });
+    const res = await post(app, { text: draftYaml({ success: "stage = 'closed' AND" }) });
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'invalid_request', message: 'the draft has 1 problem' });
-    expect(res.body.error.problems).toEqual([{ code: expect.any(String), path: ['draftYaml', 'success'], message: expect.stringMatching(/at column \d+$/) }]);
+    expect(res.body.error.problems).toEqual([{ code: expect.any(String), path: ['text', 'success'], message: expect.stringMatching(/at column \d+$/) }]);
   });
 
   it('400: a window that starts before the signals kept names from and the retention', async () => {
     const { app } = makeApp();
-    const res = await post(app, { draftYaml: draftYaml(), from: '2026-10-01T00:00:00Z', to: '2026-10-15T00:00:00Z' });
+    const res = await post(app, { text: draftYaml(), from: '2026-10-01T00:00:00Z', to: '2026-10-15T00:00:00Z' });
     expect(res.status).toBe(400);
     expect(res.body.error.problems).toEqual([{ code: 'too_small', path: ['from'], message: expect.stringContaining('SIGNAL_RETENTION_MS') }]);
   });
@@ -110,13 +110,13 @@ describe('POST /ui/criteria/backtest', () => {
     const { app } = makeApp();
     const res = await post(app, { from: 'yesterday', extra: 1 });
     expect(res.status).toBe(400);
-    expect(res.body.error.problems.map((p: { path: unknown[] }) => p.path)).toEqual(expect.arrayContaining([['draftYaml'], ['from'], ['extra']]));
+    expect(res.body.error.problems.map((p: { path: unknown[] }) => p.path)).toEqual(expect.arrayContaining([['text'], ['from'], ['extra']]));
     expect((await post(app, '{not json')).status).toBe(400);
   });
 
   it('401 unsigned, and 503 with Retry-After while the store is out of reach', async () => {
-    expect((await post(makeApp().app, { draftYaml: draftYaml() }, { unsigned: true })).status).toBe(401);
-    const res = await post(makeApp({ down: true }).app, { draftYaml: draftYaml() });
+    expect((await post(makeApp().app, { text: draftYaml() }, { unsigned: true })).status).toBe(401);
+    const res = await post(makeApp({ down: true }).app, { text: draftYaml() });
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('2');
   });
