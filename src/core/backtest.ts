@@ -141,30 +141,30 @@ function sideOf(outcomes: readonly Outcome[], criteria: CriteriaSet): BacktestSi
 }
 
 const verdictOf = (o: Outcome): Verdict => ({ criteriaVersion: o.criteriaVersion, status: o.status, reason: o.status === 'not_billable' || o.status === 'failed' ? o.reason : null });
-const sameVerdict = (a: Verdict | null, b: Verdict | null) => a !== null && b !== null && a.status === b.status && a.reason === b.reason;
+const reasonOf = (o: Outcome): Reason | null => (o.status === 'not_billable' || o.status === 'failed' ? o.reason : null);
+const sameVerdict = (a: Outcome | undefined, b: Outcome | undefined) => a !== undefined && b !== undefined && a.status === b.status && reasonOf(a) === reasonOf(b);
 
 /** Outcomes are matched by id (key and sequence); one on a single side is a change too (a new id's, a cap's). */
 function verdictChanges(before: readonly Outcome[], after: readonly Outcome[]): { changes: VerdictChange[]; changedCount: number } {
   const afterById = new Map(after.map((o) => [o.outcomeId, o]));
-  const seen = new Set<string>();
-  const changed: { outcome: Outcome; change: VerdictChange }[] = [];
-  const add = (outcome: Outcome, b: Outcome | undefined, a: Outcome | undefined) => {
-    const change: VerdictChange = {
-      outcomeId: outcome.outcomeId,
-      criteriaId: outcome.criteriaId,
-      objectType: outcome.objectType,
-      recordId: outcome.recordId,
-      openedAt: outcome.openedAt,
-      before: b === undefined ? null : verdictOf(b),
-      after: a === undefined ? null : verdictOf(a),
-    };
-    if (!sameVerdict(change.before, change.after)) changed.push({ outcome, change });
-  };
+  const beforeIds = new Set<string>();
+  // Pairs whose verdicts differ, [outcome, before, after]: most do not, so nothing is built for them.
+  const changed: [Outcome, Outcome | undefined, Outcome | undefined][] = [];
   for (const b of before) {
-    seen.add(b.outcomeId);
-    add(b, b, afterById.get(b.outcomeId));
+    beforeIds.add(b.outcomeId);
+    const a = afterById.get(b.outcomeId);
+    if (!sameVerdict(b, a)) changed.push([b, b, a]);
   }
-  for (const a of after) if (!seen.has(a.outcomeId)) add(a, undefined, a);
-  changed.sort((x, y) => compareOutcomes(x.outcome, y.outcome) || (x.outcome.outcomeId < y.outcome.outcomeId ? -1 : 1));
-  return { changes: changed.slice(0, BACKTEST_CHANGES_LISTED).map((c) => c.change), changedCount: changed.length };
+  for (const a of after) if (!beforeIds.has(a.outcomeId)) changed.push([a, undefined, a]);
+  changed.sort(([x], [y]) => compareOutcomes(x, y) || (x.outcomeId < y.outcomeId ? -1 : 1));
+  const changes = changed.slice(0, BACKTEST_CHANGES_LISTED).map(([o, b, a]): VerdictChange => ({
+    outcomeId: o.outcomeId,
+    criteriaId: o.criteriaId,
+    objectType: o.objectType,
+    recordId: o.recordId,
+    openedAt: o.openedAt,
+    before: b === undefined ? null : verdictOf(b),
+    after: a === undefined ? null : verdictOf(a),
+  }));
+  return { changes, changedCount: changed.length };
 }
