@@ -39,6 +39,8 @@ export interface Config {
   /** Quarantined events kept per portal (the newest), and for how long. */
   readonly quarantineMaxEntries: number;
   readonly quarantineRetentionMs: number;
+  /** How far back the portal's stored signals reach for the backtest (its window may not start earlier). */
+  readonly signalRetentionMs: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
   /** Static-auth app token for the CRM APIs. Secret. */
@@ -163,6 +165,7 @@ const envSchema = z.object({
   MAX_BATCH_EVENTS: wholeNumber('the most events one webhook delivery may carry', DEFAULT_MAX_BATCH_EVENTS, 1, 10_000),
   QUARANTINE_MAX_ENTRIES: wholeNumber('quarantined webhook events kept per portal', 1_000, 1, 1_000_000),
   QUARANTINE_RETENTION_MS: wholeNumber('milliseconds a quarantined webhook event is kept', 30 * 24 * 3_600_000, 60_000),
+  SIGNAL_RETENTION_MS: wholeNumber("milliseconds of a portal's stored signals the backtest may replay", 35 * 24 * 3_600_000, 86_400_000),
   SHUTDOWN_TIMEOUT_MS: wholeNumber('milliseconds a graceful shutdown may take', 10_000, 1),
   LOG_LEVEL: z.preprocess(
     (v) => {
@@ -231,6 +234,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       maxBatchEvents: e.MAX_BATCH_EVENTS,
       quarantineMaxEntries: e.QUARANTINE_MAX_ENTRIES,
       quarantineRetentionMs: e.QUARANTINE_RETENTION_MS,
+      signalRetentionMs: e.SIGNAL_RETENTION_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       logLevel: e.LOG_LEVEL,
       hubspotAccessToken: e.HUBSPOT_ACCESS_TOKEN,

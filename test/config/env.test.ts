@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       maxBatchEvents: 100,
       quarantineMaxEntries: 1_000,
       quarantineRetentionMs: 2_592_000_000,
+      signalRetentionMs: 3_024_000_000,
       shutdownTimeoutMs: 10_000,
       logLevel: 'info',
       hubspotAccessToken: undefined,
