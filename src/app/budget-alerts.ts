@@ -1,5 +1,5 @@
 // Use case: budget alerts live (contract §8): check a period's thresholds after a commit raised its charge, claim each once across workers, and deliver it (log, metric, webhook) with retries.
-import { counterFields, countsOf, periodChargeMinor } from '../core/alerts/charge-counts.ts';
+import { counterFields, countsOf, creditsAsOf, periodChargeMinor } from '../core/alerts/charge-counts.ts';
 import { budgetAtOf, priceOfVersions, thresholdsDue } from '../core/alerts/thresholds.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import type { Outcome } from '../core/engine/outcome.ts';
@@ -42,17 +42,24 @@ export async function checkCharges(deps: AlertCheckDeps, checks: readonly Charge
   const recorded: FiredAlert[] = [];
   const criteria = deps.criteria();
   const budgetAt = budgetAtOf(criteria);
-  // A portal's ledger is read and rated once per call, however many of its checks need it.
-  const rated = new Map<number, Promise<Map<string, RatedLine[]>>>();
-  const linesOf = (portalId: number) => rated.get(portalId) ?? rated.set(portalId, deps.ledger(portalId).then((o) => ratedLinesByPeriod(o, criteria))).get(portalId)!;
+  // A portal's ledger is read once per call, however many of its checks need it; rated once too,
+  // unless a credit was upheld after a check's instant (then that check rates the ledger without it).
+  const ledgers = new Map<number, Promise<readonly Outcome[]>>();
+  const rated = new Map<readonly Outcome[], Map<string, RatedLine[]>>();
+  const linesOf = async (check: ChargeCheck) => {
+    const read = ledgers.get(check.portalId) ?? ledgers.set(check.portalId, deps.ledger(check.portalId)).get(check.portalId)!;
+    const outcomes = creditsAsOf(await read, check.at);
+    return rated.get(outcomes) ?? rated.set(outcomes, ratedLinesByPeriod(outcomes, criteria)).get(outcomes)!;
+  };
   for (const check of checks) {
     const snapshot = await deps.alerts.snapshot(check);
     const budget = budgetAt(check.criteriaId, check.at);
     const due: FiredAlert[] = [];
     if (budget !== null) {
+      // As of the check's instant: credits upheld later in event time are not yet the charge's (as in simulate).
       const chargeMinor = chargeNeedsLedger(criteria, check.criteriaId)
-        ? ledgerChargeMinor(await linesOf(check.portalId), check.criteriaId, check.period)
-        : periodChargeMinor(countsOf(check.criteriaId, snapshot.counters), check.period, priceOfVersions(criteria)(check.criteriaId));
+        ? ledgerChargeMinor(await linesOf(check), check.criteriaId, check.period)
+        : periodChargeMinor(countsOf(check.criteriaId, snapshot.counters, check.at), check.period, priceOfVersions(criteria)(check.criteriaId));
       for (const threshold of thresholdsDue(chargeMinor, budget, snapshot.fired)) {
         due.push({ criteriaId: check.criteriaId, period: check.period, threshold, chargeMinor, expectedMinor: budget.expectedMinor, currency: budget.currency, firedAt: check.at });
       }

@@ -15,7 +15,7 @@ import type { Problem } from '../core/problems.ts';
 import { billingPeriodOf, isoUtc } from '../core/time.ts';
 import { noBudget, noFiredAlerts } from './home-ports.ts';
 import type { Budget, BudgetOf, FiredAlert, FiredAlerts } from './home-ports.ts';
-import { readClosed } from './invoices.ts';
+import { readClosedEach } from './invoices.ts';
 import { portalOutcomes } from './ledger-outcomes.ts';
 import type { LedgerStore } from './ledger-outcomes.ts';
 import type { PeriodStore } from './period-ports.ts';
@@ -31,7 +31,7 @@ export interface HomeViewDeps {
   readonly reconciles: Pick<ReconcileResults, 'latest'>;
   /** The alerts fired; without it none are shown. */
   readonly alerts?: FiredAlerts;
-  /** Each version's budget; without it no id has one (expected, thresholds, limit). */
+  /** Each version's budget as the page shows it; without it none is shown. The forecast holds to the criteria's own limit either way, as the invoice does. */
   readonly budgetOf?: BudgetOf;
   /** Epoch ms: the forecast's `now`. */
   readonly clock: () => number;
@@ -39,8 +39,9 @@ export interface HomeViewDeps {
 
 export interface PeriodState {
   readonly period: string;
-  readonly state: 'open' | 'closed';
-  /** ISO 8601 UTC, for a closed period. */
+  /** `snapshot_changed`: closed, but its snapshot no longer matches its hash (changed after close): its figures are not shown. */
+  readonly state: 'open' | 'closed' | 'snapshot_changed';
+  /** ISO 8601 UTC, for a closed period whose snapshot is intact. */
   readonly closedAt: string | null;
   readonly lastReconcile: ReconcileSummary | null;
 }
@@ -54,7 +55,7 @@ export interface HomePage {
   readonly periods: readonly PeriodState[];
 }
 
-/** A closed period's snapshot no longer matches its hash: the figures would not be the invoice's. */
+/** The period asked for is closed and its snapshot no longer matches its hash: the figures would not be its invoice's. */
 export type HomeResult = { readonly ok: true; readonly value: HomePage } | { readonly ok: false; readonly problems: readonly Problem[] };
 
 export interface HomeView {
@@ -72,17 +73,19 @@ export function createHomeView(deps: HomeViewDeps): HomeView {
       const period = asked ?? currentPeriod(criteria, now);
       const [outcomes, closedRead, reconciles, fired] = await Promise.all([
         portalOutcomes(deps.store, portalId),
-        readClosed(deps.periods, portalId),
+        readClosedEach(deps.periods, portalId),
         deps.reconciles.latest(portalId),
         alerts.listFiredAlerts(portalId, period),
       ]);
-      if (!closedRead.ok) return { ok: false, problems: closedRead.problems };
-      const { closed } = closedRead;
+      // A changed snapshot fails its own period only: the others answer, with it marked in `periods`.
+      const { closed, changed } = closedRead;
+      const refused = changed.get(period);
+      if (refused !== undefined) return { ok: false, problems: [refused] };
       const linesOf = invoiceLines(outcomes, criteria, closed);
       const ids = [...new Set(criteria.versions().map((v) => v.id))].sort();
       // The forecast's charge so far is the same invoice's: each id's current period, adjustments included.
       const current = [...new Set(ids.flatMap((id) => inForceZone(criteria, id, now)).map((zone) => billingPeriodOf(now, zone)))];
-      const forecasts = forecastsAt(outcomes, current.flatMap(linesOf), criteria, now, (v) => budgetOf(v)?.limitMinor ?? null);
+      const forecasts = forecastsAt(outcomes, current.flatMap(linesOf), criteria, now);
       const lines = linesOf(period);
       const rows = ids.map((id) => {
         const version = shownVersion(criteria, id, now);
@@ -90,7 +93,7 @@ export function createHomeView(deps: HomeViewDeps): HomeView {
         const forecast = forecasts.find((f) => f.criteriaId === id && f.period === period) ?? null;
         return idRow({ version, own, lines, forecast, budget: budgetOf(version), fired: fired.filter((a) => a.criteriaId === id), period, now, criteria });
       });
-      const periods = periodStates(outcomes, [...closed].map(([p, c]) => [p, c.snapshot.closedAt] as const), reconciles, period);
+      const periods = periodStates(outcomes, [...closed].map(([p, c]) => [p, c.snapshot.closedAt] as const), [...changed.keys()], reconciles, period);
       return { ok: true, value: { period, asOf: isoUtc(now), criteria: rows, periods } };
     },
   };
@@ -137,12 +140,13 @@ function currentPeriod(criteria: CriteriaSet, now: number): string {
   return (zones.length === 0 ? ['UTC'] : zones).map((z) => billingPeriodOf(now, z)).sort().at(-1)!;
 }
 
-function periodStates(outcomes: readonly Outcome[], closed: readonly (readonly [string, string])[], reconciles: Record<string, ReconcileSummary>, shown: string): PeriodState[] {
+function periodStates(outcomes: readonly Outcome[], closed: readonly (readonly [string, string])[], changed: readonly string[], reconciles: Record<string, ReconcileSummary>, shown: string): PeriodState[] {
   const closedAt = new Map(closed);
-  const known = new Set<string>([shown, ...closedAt.keys(), ...Object.keys(reconciles)]);
+  const bad = new Set(changed);
+  const known = new Set<string>([shown, ...closedAt.keys(), ...bad, ...Object.keys(reconciles)]);
   for (const o of outcomes) if (o.billingPeriod !== null) known.add(o.billingPeriod);
   return [...known]
     .sort()
     .reverse()
-    .map((period) => ({ period, state: closedAt.has(period) ? 'closed' : 'open', closedAt: closedAt.get(period) ?? null, lastReconcile: reconciles[period] ?? null }));
+    .map((period) => ({ period, state: bad.has(period) ? 'snapshot_changed' : closedAt.has(period) ? 'closed' : 'open', closedAt: closedAt.get(period) ?? null, lastReconcile: reconciles[period] ?? null }));
 }

@@ -31,15 +31,21 @@ export const sha256Hex = (text: string): string => createHash('sha256').update(t
  * what was recorded at close, or is not the canonical form of itself, was changed after close.
  */
 export async function readClosed(periods: PeriodStore, portalId: number): Promise<{ ok: true; closed: Map<string, ClosedPeriod> } | { ok: false; problems: Problem[] }> {
+  const { closed, changed } = await readClosedEach(periods, portalId);
+  return changed.size > 0 ? { ok: false, problems: [...changed.values()] } : { ok: true, closed };
+}
+
+/** The portal's closed periods as readClosed checks them, the intact ones apart from those changed after close (each with its problem). */
+export async function readClosedEach(periods: PeriodStore, portalId: number): Promise<{ closed: Map<string, ClosedPeriod>; changed: Map<string, Problem> }> {
   const closed = new Map<string, ClosedPeriod>();
-  const problems: Problem[] = [];
+  const changed = new Map<string, Problem>();
   for (const s of await periods.closed(portalId)) {
     const snapshot = parseSnapshot(s);
     if (snapshot === null || sha256Hex(s.text) !== s.sha256 || canonicalJson(snapshot) !== s.text) {
-      problems.push({ code: 'conflict', path: ['periods', s.period], message: `the snapshot of closed period ${s.period} does not match its SHA-256 ${s.sha256}: it was changed after close` });
+      changed.set(s.period, { code: 'conflict', path: ['periods', s.period], message: `the snapshot of closed period ${s.period} does not match its SHA-256 ${s.sha256}: it was changed after close` });
     } else closed.set(s.period, { snapshot, sha256: s.sha256 });
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, closed };
+  return { closed, changed };
 }
 
 function parseSnapshot(s: StoredSnapshot): PeriodSnapshot | null {

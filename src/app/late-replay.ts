@@ -89,8 +89,10 @@ export interface ReplayContext {
  */
 export function replayRun(ctx: ReplayContext, late: RecordInput, reads: readonly Signal[] = []): Run {
   const { loaded, history, watermark, criteria, pauses } = ctx;
-  const hot = loaded.state!;
-  const checkpoint = history.checkpoint!;
+  const hot = loaded.state;
+  const checkpoint = history.checkpoint;
+  // planRun replays only a record that has a state (an input is behind its clock) and a checkpoint.
+  if (hot === null || checkpoint === null) throw new Error(`replayRun: record ${ctx.record.objectType} ${ctx.record.recordId} has no ${hot === null ? 'state' : 'checkpoint'} to replay from`);
   const fresh = freshOf(loaded);
   const tooLate = fresh.filter((e) => isBehind(checkpoint, e.input));
   const inTime = fresh.filter((e) => !isBehind(checkpoint, e.input));
@@ -133,18 +135,23 @@ const readAtSettlement = (o: Outcome): boolean => o.trail.some((e) => e.type ===
  * back, far past the wait a run gives a read.
  */
 export async function verifyReplay(crm: CrmVerificationDeps, ctx: ReplayContext, late: RecordInput, run: Run): Promise<Run> {
-  const hot = new Map(ctx.loaded.state!.outcomes.map((o) => [o.outcomeId, o]));
-  const settling = run.state.outcomes.filter((o) => {
-    const was = hot.get(o.outcomeId);
-    return o.status === 'billable' && o.settledAt !== null && !readAtSettlement(o) && (was?.status !== 'billable' || was.settledAt !== o.settledAt);
-  });
+  const hot = new Map((ctx.loaded.state?.outcomes ?? []).map((o) => [o.outcomeId, o]));
+  const settlingIn = (state: RecordState) =>
+    state.outcomes.filter((o) => {
+      const was = hot.get(o.outcomeId);
+      return o.status === 'billable' && o.settledAt !== null && !readAtSettlement(o) && (was?.status !== 'billable' || was.settledAt !== o.settledAt);
+    });
+  const settling = settlingIn(run.state);
   if (settling.length === 0) return run;
   const snapshot = await crm.snapshots.get(ctx.record);
   const signalTimes = [...ctx.history.kept.map((k) => k.input), ...freshOf(ctx.loaded).map((e) => e.input)].filter((i) => isSignal(i) && i.kind !== 'crm_read').map((i) => i.at);
   const shows = (at: number) => snapshot !== null && snapshot.readAt >= at && !signalTimes.some((t) => t > at && t <= snapshot.readAt);
   const instants = [...new Set(settling.map((o) => o.settledAt!))].filter(shows).sort((a, b) => a - b);
   const verified = instants.length === 0 ? run : replayRun(ctx, late, instants.map((at) => readSignal(ctx.record, snapshot!, at)));
-  const unverified = settling.filter((o) => !instants.includes(o.settledAt!)).map((o) => ({ outcomeId: o.outcomeId, settledAt: o.settledAt! }));
+  // Read off the pass that is committed: the reads can change what settles billable, and when.
+  const unverified = settlingIn(verified.state)
+    .filter((o) => !instants.includes(o.settledAt!))
+    .map((o) => ({ outcomeId: o.outcomeId, settledAt: o.settledAt! }));
   return { ...verified, unverified };
 }
 

@@ -266,7 +266,6 @@ function writeDueAt(effects: readonly Effect[], now: number, pendingDelayMs: num
   return due;
 }
 
-
 /** Only ids with a budget in some version are checked for alerts; the counters are kept for every id. */
 function hasBudget(criteria: CriteriaSet, criteriaId: string): boolean {
   return criteria.versions().some((v) => v.id === criteriaId && v.budget !== null);

@@ -1,7 +1,7 @@
 // What invoice, period close and reconcile share: the settings, the criteria for prices, one Redis connection, the portal, its outcomes and its closed periods.
-import type { Redis } from 'ioredis';
 import { formatSourcedProblem, loadCriteriaFiles } from '../adapters/files/criteria-files.ts';
 import { createRedisPeriodStore } from '../adapters/redis/period-store.ts';
+import type { RedisClient } from '../adapters/redis/connection.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { portalOutcomes } from '../app/ledger-outcomes.ts';
 import { readClosed } from '../app/invoices.ts';
@@ -32,7 +32,7 @@ export const LEDGER_OPTIONS_HELP = `  --portal <id>         the HubSpot portal (
   --criteria <path>     the criteria files, for prices and time zones (else CRITERIA_PATH)`;
 
 export interface LedgerContext {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly portalId: number;
   readonly criteria: CriteriaSet;
@@ -71,7 +71,7 @@ export async function openLedger(values: Record<string, unknown>, env: NodeJS.Pr
     for (const p of criteria.problems) io.err(formatSourcedProblem(p));
     return null;
   }
-  const redis = await connectLiveRedis(live.redisUrl, io, "start Redis, or point the command at the service's Redis with --redis-url or REDIS_URL (and its key prefix with --prefix or REDIS_PREFIX)");
+  const redis = await connectLiveRedis(live, io, "start Redis, or point the command at the service's Redis with --redis-url or REDIS_URL (and its key prefix with --prefix or REDIS_PREFIX)");
   if (redis === null) return null;
   const fail = async (message: string) => {
     io.err(message);

@@ -1,12 +1,15 @@
 // What the commands that read the live service's Redis share: its URL and key prefix (option, environment, dev session, default) and the connection.
-import type { Redis } from 'ioredis';
 import type { DevSession } from '../adapters/files/dev-session.ts';
+import type { RedisClient } from '../adapters/redis/connection.ts';
+import { redisClusterNodes } from '../config/redis-env.ts';
 import { DEV_SESSION_NOTE, given, readDevSessionFallback } from './dev-session-fallback.ts';
 import type { CliIo } from './io.ts';
 import { connectCliRedis } from './redis-connection.ts';
 
 export interface LiveRedisSettings {
   readonly redisUrl: string;
+  /** A Redis Cluster's seed nodes (REDIS_CLUSTER_NODES, unless --redis-url names one Redis); empty: one Redis at `redisUrl`. */
+  readonly clusterNodes: readonly string[];
   readonly prefix: string;
   /** The `npm run dev` session the values not given were taken from, or null. */
   readonly session: DevSession | null;
@@ -18,7 +21,17 @@ export interface LiveRedisSettings {
  * Null after an invalid session file, which has been reported.
  */
 export async function liveRedisSettings(values: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string, io: CliIo, needSession = false): Promise<LiveRedisSettings | null> {
-  const redisUrl = [values['redis-url'] as string | undefined, env.REDIS_URL].find(given);
+  const option = values['redis-url'] as string | undefined;
+  const nodes = redisClusterNodes.safeParse(given(option) ? undefined : env.REDIS_CLUSTER_NODES);
+  if (!nodes.success) {
+    io.err(`REDIS_CLUSTER_NODES: ${nodes.error.issues[0]?.message ?? 'is not a list of Redis nodes'}`);
+    return null;
+  }
+  if (nodes.data.length > 0) {
+    const tagged = [values.prefix as string | undefined, env.REDIS_PREFIX].find(given);
+    return { redisUrl: nodes.data[0]!, clusterNodes: nodes.data, prefix: tagged ?? '{ob}', session: null };
+  }
+  const redisUrl = [option, env.REDIS_URL].find(given);
   const prefix = [values.prefix as string | undefined, env.REDIS_PREFIX].find(given);
   let session: DevSession | null = null;
   if (redisUrl === undefined || prefix === undefined || needSession) {
@@ -27,12 +40,12 @@ export async function liveRedisSettings(values: Record<string, unknown>, env: No
     session = dev.session;
     if (session !== null) io.err(DEV_SESSION_NOTE);
   }
-  return { redisUrl: redisUrl ?? session?.redisUrl ?? 'redis://127.0.0.1:6379', prefix: prefix ?? session?.redisPrefix ?? 'ob', session };
+  return { redisUrl: redisUrl ?? session?.redisUrl ?? 'redis://127.0.0.1:6379', clusterNodes: [], prefix: prefix ?? session?.redisPrefix ?? 'ob', session };
 }
 
 /** A connection that fails fast; null (reported on io.err as what was tried, why it failed and `hint`) when Redis cannot be reached. */
-export async function connectLiveRedis(url: string, io: CliIo, hint: string): Promise<Redis | null> {
-  const connected = await connectCliRedis(url, hint);
+export async function connectLiveRedis(live: Pick<LiveRedisSettings, 'redisUrl' | 'clusterNodes'>, io: CliIo, hint: string): Promise<RedisClient | null> {
+  const connected = await connectCliRedis(live.redisUrl, hint, live.clusterNodes);
   if (connected.ok) return connected.redis;
   io.err(connected.message);
   return null;

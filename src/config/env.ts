@@ -5,13 +5,17 @@ import { criteriaEditors, disputeResolvers } from './user-lists.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
+import { redisClusterNodes, redisPrefix, redisSettings, redisUrl } from './redis-env.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
   readonly port: number;
+  /** One Redis's URL; with a cluster, its first seed node (what messages name). */
   readonly redisUrl: string;
+  /** A Redis Cluster's seed nodes as redis:// URLs; empty: one Redis at `redisUrl`. */
+  readonly redisClusterNodes: readonly string[];
   /** Signs HubSpot's webhooks and card requests (v3). Secret. */
   readonly hubspotClientSecret: string;
   /** The public origin (and path prefix) HubSpot calls, without a trailing slash: signatures cover it. */
@@ -19,6 +23,7 @@ export interface Config {
   readonly criteriaPath: string;
   /** Bearer token of the read API. Secret. */
   readonly adminToken: string;
+  /** Starts every key; on a cluster it holds a hash tag (`{ob}`), so every key sits in one slot. */
   readonly redisPrefix: string;
   /** How long a signal waits before it is applied, so out-of-order deliveries are put back in event-time order. */
   readonly signalHoldMs: number;
@@ -34,6 +39,8 @@ export interface Config {
   /** Quarantined events kept per portal (the newest), and for how long. */
   readonly quarantineMaxEntries: number;
   readonly quarantineRetentionMs: number;
+  /** How far back the portal's stored signals reach for the backtest (its window may not start earlier). */
+  readonly signalRetentionMs: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
   /** Static-auth app token for the CRM APIs. Secret. */
@@ -130,22 +137,6 @@ const publicBaseUrl = z.preprocess(
   }),
 );
 
-const redisUrl = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .default('redis://127.0.0.1:6379')
-    .transform((raw, ctx): string => {
-      const url = parseUrl(raw.trim());
-      if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) {
-        // The value may carry a password: never echo it.
-        ctx.addIssue({ code: 'custom', message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' });
-        return z.NEVER;
-      }
-      return raw.trim();
-    }),
-);
-
 const secret = (what: string, minLength = 1) =>
   z.preprocess(
     unsetIfEmpty,
@@ -157,17 +148,12 @@ const secret = (what: string, minLength = 1) =>
 const envSchema = z.object({
   PORT: wholeNumber('the TCP port to listen on', DEFAULT_PORT, 0, 65535),
   REDIS_URL: redisUrl,
+  REDIS_CLUSTER_NODES: redisClusterNodes,
   HUBSPOT_CLIENT_SECRET: secret("the app's client secret, which signs HubSpot's requests"),
   PUBLIC_BASE_URL: publicBaseUrl,
   CRITERIA_PATH: z.preprocess(unsetIfEmpty, z.string({ error: required('a criteria file or folder') })),
   ADMIN_TOKEN: secret('the bearer token of the read API', 16),
-  REDIS_PREFIX: z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'must be letters, digits, and _ . : - only (it starts every Redis key)' })
-      .default('ob'),
-  ),
+  REDIS_PREFIX: redisPrefix,
   SIGNAL_HOLD_MS: wholeNumber('milliseconds a signal waits before it is applied', 10_000, 0),
   // Unset: HubSpot's 24 h of retries plus the longest attempt of the criteria in force (docs/decisions.md, "Late signals").
   LATE_HORIZON_MS: wholeNumber('milliseconds after its event time a late signal or action can still change history', undefined, 60_000),
@@ -179,6 +165,7 @@ const envSchema = z.object({
   MAX_BATCH_EVENTS: wholeNumber('the most events one webhook delivery may carry', DEFAULT_MAX_BATCH_EVENTS, 1, 10_000),
   QUARANTINE_MAX_ENTRIES: wholeNumber('quarantined webhook events kept per portal', 1_000, 1, 1_000_000),
   QUARANTINE_RETENTION_MS: wholeNumber('milliseconds a quarantined webhook event is kept', 30 * 24 * 3_600_000, 60_000),
+  SIGNAL_RETENTION_MS: wholeNumber("milliseconds of a portal's stored signals the backtest may replay", 35 * 24 * 3_600_000, 86_400_000),
   SHUTDOWN_TIMEOUT_MS: wholeNumber('milliseconds a graceful shutdown may take', 10_000, 1),
   LOG_LEVEL: z.preprocess(
     (v) => {
@@ -218,24 +205,25 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
   const input: Record<string, string | undefined> = {};
   for (const name of CONFIG_VARIABLES) input[name] = env[name];
   const parsed = envSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) {
+  const problems = [...(parsed.success ? [] : problemsFromZod(parsed.error, { wording: 'schema' })), ...pairProblems(input)];
+  if (!parsed.success || problems.length > 0) {
     const order = (p: Problem) => CONFIG_VARIABLES.indexOf(p.path[0] as never);
-    return { ok: false, problems: problemsFromZod(parsed.error, { wording: 'schema' }).sort((a, b) => order(a) - order(b)) };
+    return { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) };
   }
   const e = parsed.data;
-  if (e.ALERT_WEBHOOK_URL !== undefined && e.ALERT_WEBHOOK_SECRET === undefined) {
-    return { ok: false, problems: [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }] };
-  }
+  const redis = redisSettings(e, isSetValue(env['REDIS_URL']));
+  if (!redis.ok) return { ok: false, problems: [redis.problem] };
   return {
     ok: true,
     config: {
       port: e.PORT,
-      redisUrl: e.REDIS_URL,
+      redisUrl: redis.url,
+      redisClusterNodes: e.REDIS_CLUSTER_NODES,
       hubspotClientSecret: e.HUBSPOT_CLIENT_SECRET,
       publicBaseUrl: e.PUBLIC_BASE_URL,
       criteriaPath: e.CRITERIA_PATH,
       adminToken: e.ADMIN_TOKEN,
-      redisPrefix: e.REDIS_PREFIX,
+      redisPrefix: redis.prefix,
       signalHoldMs: e.SIGNAL_HOLD_MS,
       lateHorizonMs: e.LATE_HORIZON_MS,
       disputeHorizonMs: e.DISPUTE_HORIZON_MS,
@@ -246,6 +234,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       maxBatchEvents: e.MAX_BATCH_EVENTS,
       quarantineMaxEntries: e.QUARANTINE_MAX_ENTRIES,
       quarantineRetentionMs: e.QUARANTINE_RETENTION_MS,
+      signalRetentionMs: e.SIGNAL_RETENTION_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       logLevel: e.LOG_LEVEL,
       hubspotAccessToken: e.HUBSPOT_ACCESS_TOKEN,
@@ -261,6 +250,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
   };
 }
 
+/** Variables that go in pairs: one set without the other is a problem, reported with all the others (never silently ignored). */
+function pairProblems(input: Readonly<Record<string, string | undefined>>): Problem[] {
+  const url = isSetValue(input['ALERT_WEBHOOK_URL']);
+  const key = isSetValue(input['ALERT_WEBHOOK_SECRET']);
+  if (url && !key) return [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }];
+  if (key && !url) return [{ code: 'required', path: ['ALERT_WEBHOOK_URL'], message: 'is required with ALERT_WEBHOOK_SECRET: where budget alerts are POSTed (without it the key signs nothing)' }];
+  return [];
+}
+
 /** One line per problem, for stderr before exiting. */
 export function formatConfigProblems(problems: readonly Problem[]): string {
   return problems.map((p) => formatProblem(p, '(environment)')).join('\n');
@@ -273,6 +271,7 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
     redisUrl: redactUrlPassword(config.redisUrl),
+    redisClusterNodes: config.redisClusterNodes.map(redactUrlPassword),
     hubspotClientSecret: REDACTED,
     adminToken: REDACTED,
     hubspotAccessToken: config.hubspotAccessToken === undefined ? undefined : REDACTED,

@@ -5,16 +5,13 @@ import type { CriteriaVersion } from './criteria/types.ts';
 import type { Outcome } from './engine/outcome.ts';
 import { lineMinor } from './invoice/adjustments.ts';
 import { forecast, frac } from './forecast.ts';
+import { overLimitOf } from './ledger-view.ts';
 import type { Forecast, ForecastInput } from './forecast.ts';
 import { amountFor } from './price.ts';
 import { billingPeriodOf } from './time.ts';
 
 export const TRAILING_DAYS = 28;
 export const APPROVAL_WINDOW_DAYS = 90;
-
-/** The id's budget limit in minor units for a version, or null: the criteria schema's `budget.limit` (issue 9, item 4) plugs in here. */
-export type LimitOf = (version: CriteriaVersion) => bigint | null;
-export const noLimit: LimitOf = () => null;
 
 export interface DayCount {
   /** `2026-11-03`, in the criteria's time zone. */
@@ -117,36 +114,45 @@ export interface PeriodCharge {
  * The forecast of every criteria id with a version in force at `now`, for its current period.
  * `lines` are the invoice lines of the periods (the ledger's, computed once for all ids). The charge
  * so far counts the lines in the currency of the version in force (docs/decisions.md, "Forecasts").
+ * Which outcomes are over limit is read off the whole ledger here (contract §8), not from the outcomes'
+ * stored `overLimit`, which the ledger does not keep: a caller cannot forget to mark them. The limit is
+ * the version in force's `budget.limit`, the one the ledger's rule holds the next outcome to.
  */
-export function forecastsAt(outcomes: readonly Outcome[], lines: readonly PeriodCharge[], criteria: CriteriaSet, now: number, limitOf: LimitOf = noLimit): IdForecast[] {
+export function forecastsAt(outcomes: readonly Outcome[], lines: readonly PeriodCharge[], criteria: CriteriaSet, now: number): IdForecast[] {
   const ids = [...new Set(criteria.versions().map((v) => v.id))].sort();
+  const over = overLimitOf(outcomes, criteria);
   const out: IdForecast[] = [];
   for (const id of ids) {
     const version = criteria.inForce(id, now);
     if (version === null) continue;
     const own = outcomes.filter((o) => o.criteriaId === id);
-    out.push(idForecast(own, lines.filter((l) => l.criteriaId === id), criteria, version, now, limitOf));
+    out.push(idForecast(own, over, lines.filter((l) => l.criteriaId === id), criteria, version, now));
   }
   return out;
 }
 
-function idForecast(own: readonly Outcome[], lines: readonly PeriodCharge[], criteria: CriteriaSet, version: CriteriaVersion, now: number, limitOf: LimitOf): IdForecast {
+function idForecast(own: readonly Outcome[], over: ReadonlySet<string>, lines: readonly PeriodCharge[], criteria: CriteriaSet, version: CriteriaVersion, now: number): IdForecast {
   const zone = version.timezone;
   const clock = periodClock(now, zone);
   const inPeriod = own.filter((o) => settledBillable(o) && o.billingPeriod === clock.period);
-  const charged = inPeriod.filter((o) => !o.overLimit);
+  const charged = inPeriod.filter((o) => !over.has(o.outcomeId));
+  // The id's other lines held to the limit: those in its currency only, as limits.ts counts them.
+  const currency = version.price.currency;
   const elsewhere = new Map<number, number>();
-  for (const o of charged) if (o.criteriaVersion !== version.version) elsewhere.set(o.criteriaVersion, (elsewhere.get(o.criteriaVersion) ?? 0) + 1);
+  for (const o of charged) {
+    if (o.criteriaVersion === version.version || criteria.get(o.criteriaId, o.criteriaVersion).price.currency !== currency) continue;
+    elsewhere.set(o.criteriaVersion, (elsewhere.get(o.criteriaVersion) ?? 0) + 1);
+  }
   const trailingFrom = DateTime.fromMillis(clock.today, { zone }).minus({ days: TRAILING_DAYS }).toMillis();
   const trailing = dailyBillable(own, zone, trailingFrom, TRAILING_DAYS);
   const since = DateTime.fromMillis(now, { zone }).minus({ days: APPROVAL_WINDOW_DAYS }).toMillis();
   const input: ForecastInput = {
     price: version.price,
-    limitMinor: limitOf(version),
-    mtdMinor: lines.filter((l) => l.period === clock.period && l.currency === version.price.currency).reduce((s, l) => s + lineMinor(l.amount, l.currency), 0n),
+    limitMinor: version.budget?.limitMinor ?? null,
+    mtdMinor: lines.filter((l) => l.period === clock.period && l.currency === currency).reduce((s, l) => s + lineMinor(l.amount, l.currency), 0n),
     chargedOnLine: charged.filter((o) => o.criteriaVersion === version.version).length,
     chargedElsewhereMinor: [...elsewhere].reduce((s, [v, n]) => s + amountFor(criteria.get(version.id, v).price, n).amountMinor, 0n),
-    overLimitSoFar: inPeriod.some((o) => o.overLimit),
+    overLimitSoFar: inPeriod.some((o) => over.has(o.outcomeId)),
     inReview: own.filter((o) => o.status === 'in_review').length,
     leftReview: leftReview(own, since, now),
     dailyBillable: trailing.map((d) => d.count),

@@ -48,12 +48,22 @@ export interface SimulationResult {
 
 const recordKey = (objectType: string, id: string): string => `${objectType}:${id}`;
 
-/**
- * Records never influence each other (caps and keys are per record), so each record's timeline is
- * replayed on its own: the same sequence of decide() calls the live service makes for that record.
- * Pauses are the one input every record reads: they are built first, from every pause and resume.
- */
+/** The ledger replayed (replayRecords), then rated as a whole: over-limit marks, the invoice, the summary. */
 export function simulate(input: SimulationInput): SimulationResult {
+  const { outcomes, states, refused, paused } = replayRecords(input);
+  // Over limit is a fact of the whole ledger (an id's period spans records): read once every record has run.
+  markOverLimit(outcomes, input.criteria);
+  return { outcomes, invoice: invoiceOf(outcomes, input.criteria), summary: summarize(outcomes, paused), states, refused };
+}
+
+/**
+ * The replay without rating: every record's outcomes in ledger order (over-limit marks not set), for
+ * callers that rate only part of it (the backtest). Records never influence each other (caps and keys
+ * are per record), so each record's timeline is replayed on its own: the same sequence of decide()
+ * calls the live service makes for that record. Pauses are the one input every record reads: they are
+ * built first, from every pause and resume.
+ */
+export function replayRecords(input: SimulationInput): { outcomes: Outcome[]; states: ReadonlyMap<string, RecordState>; refused: readonly SimulationRefusal[]; paused: number } {
   const { criteria, until } = input;
   const initial = new Map(input.records.map((r) => [recordKey(r.objectType, r.id), r]));
   const timelines = new Map<string, Signal[]>();
@@ -86,15 +96,7 @@ export function simulate(input: SimulationInput): SimulationResult {
     paused += state.paused;
   }
   outcomes.sort(compareOutcomes);
-  // Over limit is a fact of the whole ledger (an id's period spans records): read once every record has run.
-  markOverLimit(outcomes, criteria);
-  return {
-    outcomes,
-    invoice: invoiceOf(outcomes, criteria),
-    summary: summarize(outcomes, paused),
-    states,
-    refused: inTakenOrder(refused, given),
-  };
+  return { outcomes, states, refused: inTakenOrder(refused, given), paused };
 }
 
 /** The actions up to `until`, split into the portal's pauses and each outcome's disputes, in the order given. */

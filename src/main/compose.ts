@@ -1,5 +1,5 @@
 // The composition root: builds the receiver and/or the workers from the environment, waits for Redis, and wires shutdown.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/connection.ts';
 import { CriteriaInvalidError, loadCriteriaSource } from '../app/criteria-source.ts';
 import type { CriteriaSource } from '../app/criteria-source.ts';
 import { criteriaFileLoader } from '../adapters/files/criteria-files.ts';
@@ -13,7 +13,7 @@ import { createRecordQueue, createRecordScheduler } from '../adapters/queue/reco
 import { createCriteriaRegistry } from '../adapters/redis/criteria-registry.ts';
 import { createPublishedCriteriaStore } from '../adapters/redis/published-criteria.ts';
 import { registryLoader } from '../app/published-criteria.ts';
-import { createFastRedis, createWorkerRedis, redisTarget, waitForRedis } from '../adapters/redis/connection.ts';
+import { createFastRedis, createWorkerRedis, redisWhere, waitForRedis } from '../adapters/redis/connection.ts';
 import { checkEvictionPolicy } from '../adapters/redis/eviction-policy.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { formatConfigProblems, loadConfig, redactedConfig } from '../config/env.ts';
@@ -50,13 +50,14 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
   const starting = new AbortController();
   const steps: ShutdownStep[] = [async () => starting.abort()];
   const control = shutdownControl(logger, config, steps);
-  let waitingFor = `Redis at ${redisTarget(config.redisUrl)}`;
+  const where = redisWhere(config.redisUrl, config.redisClusterNodes);
+  let waitingFor = where;
   const gate = roles.web ? await listenEarly(config, logger, metrics, () => waitingFor) : null;
   if (gate) steps.push(gate.close);
   const onAttempt = (attempt: number, reason: string) => {
-    waitingFor = `Redis at ${redisTarget(config.redisUrl)} (attempt ${attempt}: ${reason})`;
+    waitingFor = `${where} (attempt ${attempt}: ${reason})`;
   };
-  if (!(await waitForRedis(config.redisUrl, { logger, signal: starting.signal, onAttempt }))) return control.running;
+  if (!(await waitForRedis(config.redisUrl, { logger, signal: starting.signal, onAttempt, clusterNodes: config.redisClusterNodes }))) return control.running;
   const { fastRedis, workerRedis } = await connectRedis(config, logger, errors);
   const criteria = await criteriaOrExit(config, logger, workerRedis);
   const stopReloading = reloadOnSighup(criteria, logger);
@@ -112,10 +113,10 @@ function configOrExit(env: NodeJS.ProcessEnv): Config {
 }
 
 /** The service's two connections, their errors logged; refuses to start on a Redis that may evict keys: an evicted signal is a lost outcome. */
-async function connectRedis(config: Config, logger: Logger, errors: ErrorEvents): Promise<{ fastRedis: Redis; workerRedis: Redis }> {
+async function connectRedis(config: Config, logger: Logger, errors: ErrorEvents): Promise<{ fastRedis: RedisClient; workerRedis: RedisClient }> {
   // Requests must fail fast while Redis is down (503, HubSpot retries); BullMQ workers must instead wait for it.
-  const fastRedis = createFastRedis(config.redisUrl);
-  const workerRedis = createWorkerRedis(config.redisUrl);
+  const fastRedis = createFastRedis(config.redisUrl, config.redisClusterNodes);
+  const workerRedis = createWorkerRedis(config.redisUrl, config.redisClusterNodes);
   errors.watch(fastRedis, 'redis:requests');
   errors.watch(workerRedis, 'redis:workers');
   const eviction = await checkEvictionPolicy(workerRedis);
@@ -128,7 +129,7 @@ async function connectRedis(config: Config, logger: Logger, errors: ErrorEvents)
 }
 
 /** Loads the criteria, exiting when they are invalid. */
-async function criteriaOrExit(config: Config, logger: Logger, redis: Redis): Promise<CriteriaSource> {
+async function criteriaOrExit(config: Config, logger: Logger, redis: RedisClient): Promise<CriteriaSource> {
   try {
     const published = createPublishedCriteriaStore(redis, config.redisPrefix);
     const load = registryLoader(criteriaFileLoader(config.criteriaPath), published);

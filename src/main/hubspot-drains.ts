@@ -1,5 +1,5 @@
 // Wires the HubSpot drains (write-back and CRM reads) from the configuration: one client, one shared limiter, their Redis guards, logs and metrics.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/connection.ts';
 import type { CriteriaSet } from '../core/criteria/criteria-set.ts';
 import { drainCrmReads } from '../app/crm-reader.ts';
 import type { CrmReadReport } from '../app/crm-reader.ts';
@@ -18,7 +18,7 @@ import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
 import { createRedisWritebackStore, writebackKeys } from '../adapters/redis/writeback-store.ts';
 
 export interface HubSpotDrainSettings {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly accessToken: string;
   readonly apiBaseUrl: string;
@@ -65,7 +65,7 @@ export function createHubSpotDrains(s: HubSpotDrainSettings): HubSpotDrains {
 }
 
 /** For `ob_hubspot_backlog`: what waits for HubSpot, read at each scrape. */
-export async function hubspotBacklog(redis: Redis, prefix: string): Promise<Record<string, number>> {
+export async function hubspotBacklog(redis: RedisClient, prefix: string): Promise<Record<string, number>> {
   const keys = writebackKeys(prefix);
   const [outbox, requests, deadLetters] = await Promise.all([redis.zcard(keys.outbox), createCrmSnapshotStore(redis, prefix).waiting(), redis.llen(keys.deadLetters)]);
   return { outbox, crm_read_requests: requests, dead_letters: deadLetters };

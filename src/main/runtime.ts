@@ -1,6 +1,6 @@
 // What the web and worker roles share once the process is up: configuration, logger, Redis, criteria, store, queue, metrics.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../adapters/redis/connection.ts';
 import type { CriteriaSource } from '../app/criteria-source.ts';
 import type { createRecordScheduler } from '../adapters/queue/record-queue.ts';
 import type { ErrorEvents } from '../adapters/logging/error-events.ts';
@@ -21,9 +21,9 @@ export interface Runtime {
   /** Where every connection's, queue's and worker's `error` events are logged, one line each, rate-limited. */
   readonly errors: ErrorEvents;
   /** Fails fast while Redis is down (requests answer 503 and HubSpot retries). */
-  readonly fastRedis: Redis;
+  readonly fastRedis: RedisClient;
   /** Waits for Redis instead: BullMQ workers must not give up on a blip. */
-  readonly workerRedis: Redis;
+  readonly workerRedis: RedisClient;
   readonly criteria: CriteriaSource;
   /** The receiver's store, over `fastRedis`. */
   readonly store: ReturnType<typeof createRedisSignalStore>;

@@ -6,6 +6,7 @@ import { createCardView, verificationLogIds } from '../app/card-view.ts';
 import { overLimitFromLedger } from '../app/limit-marks.ts';
 import type { CardView } from '../app/card-view.ts';
 import { cardOutcome } from '../app/card-items.ts';
+import { createBacktest } from '../app/backtest.ts';
 import { createHomeView } from '../app/home-view.ts';
 import type { HomeView } from '../app/home-view.ts';
 import { pausedNowOf } from '../app/pause-log.ts';
@@ -80,6 +81,7 @@ export function startWeb(rt: Runtime, gate: WebGate): void {
     quarantine,
     cards: cardView(rt),
     home: homeView(rt),
+    backtest: createBacktest({ store, criteria: rt.criteria.current, retentionMs: config.signalRetentionMs, clock: rt.clock }),
     criteriaSettings: criteriaSettings(rt),
     health: readiness(rt),
     metrics: rt.metrics,

@@ -125,15 +125,20 @@ async function refreshCriteria(rt: Runtime): Promise<void> {
   else if (r) rt.logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
 }
 
-/** Late inputs: those replayed in their place and the outcomes they corrected, and those past the horizon. */
-function reportLate({ logger, metrics }: Runtime, record: RecordRef, result: ProcessedResult): void {
+/**
+ * Late inputs: those replayed in their place, those past the horizon, and the outcomes they corrected.
+ * Corrections are reported whenever there are some: inputs past the horizon, folded in at the record's
+ * checkpoint, can correct outcomes with no input replayed in its place.
+ */
+export function reportLate({ logger, metrics }: Pick<Runtime, 'logger' | 'metrics'>, record: RecordRef, result: ProcessedResult): void {
   if (result.late.length > 0) {
     metrics.lateSignals.inc(result.late.length);
-    logger.warn({ record, late: result.late.map((s) => ({ at: s.at, kind: s.kind, ref: s.ref })) }, 'signals later than the late horizon: applied at the record checkpoint, they changed no settled outcome');
+    logger.warn({ record, late: result.late.map((s) => ({ at: s.at, kind: s.kind, ref: s.ref })) }, TOO_LATE_MESSAGE);
   }
-  if (result.replayedLate.length === 0) return;
   for (const input of result.replayedLate) metrics.lateReplayed.inc({ input: 'kind' in input ? 'signal' : 'action' });
   const corrections = { changed: result.corrected, appeared: result.appeared, withdrawn: result.withdrawn };
+  const corrected = Object.values(corrections).some((list) => list.length > 0);
+  if (result.replayedLate.length === 0 && !corrected) return;
   for (const [change, list] of Object.entries(corrections)) if (list.length > 0) metrics.outcomeCorrections.inc({ change }, list.length);
   logger.warn(
     {
@@ -141,9 +146,12 @@ function reportLate({ logger, metrics }: Runtime, record: RecordRef, result: Pro
       late: result.replayedLate.map((i) => ({ at: i.at, input: 'kind' in i ? i.kind : i.type, ref: 'kind' in i ? i.ref : i.outcomeId })),
       ...Object.fromEntries(Object.entries(corrections).map(([change, list]) => [change, list.map((o) => ({ outcomeId: o.outcomeId, status: o.status }))])),
     },
-    'late inputs replayed in event-time order',
+    result.replayedLate.length > 0 ? 'late inputs replayed in event-time order' : 'outcomes corrected by inputs later than the late horizon',
   );
 }
+
+/** Folded in at the checkpoint's clock, not in their place: they may still change an outcome (then logged as a correction). */
+export const TOO_LATE_MESSAGE = 'signals later than the late horizon: applied at the record checkpoint, not in their place';
 
 /**
  * One line per outcome that settled billable without its HubSpot read (ids and instant only, no property

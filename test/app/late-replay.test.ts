@@ -2,14 +2,17 @@
 import { describe, expect, it } from 'vitest';
 import { liveLines, snapshotOf } from '../../src/app/invoices.ts';
 import { portalOutcomes } from '../../src/app/ledger-outcomes.ts';
+import { replayRun } from '../../src/app/late-replay.ts';
+import { pauseTimelineOf } from '../../src/app/pause-log.ts';
 import { processRecord } from '../../src/app/process-record.ts';
 import type { ProcessDeps, ProcessedResult } from '../../src/app/process-record.ts';
 import { recordRefKey } from '../../src/app/ports.ts';
-import type { IngestItem, PortalLogEntry, RecordRef } from '../../src/app/ports.ts';
+import type { IngestItem, LoadedRecord, PortalLogEntry, RecordHistory, RecordRef } from '../../src/app/ports.ts';
 import { createMemoryCrmSnapshotStore } from '../../src/adapters/memory/crm-snapshots.ts';
 import { createMemoryScheduler } from '../../src/adapters/memory/scheduler.ts';
 import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import type { ClosedPeriod } from '../../src/core/invoice/adjustments.ts';
+import { newRecordState } from '../../src/core/engine/record-state.ts';
 import { outcomeView } from '../../src/core/ledger-view.ts';
 import { simulate } from '../../src/core/simulate.ts';
 import type { Signal } from '../../src/core/types.ts';
@@ -159,6 +162,44 @@ describe('HubSpot reads for what a replay settles billable', () => {
       expect(r.unverified).toEqual([{ outcomeId: o.outcomeId, settledAt: o.settledAt }]);
       expect(reads).toEqual([]);
     }
+  });
+});
+
+describe('HubSpot reads for what a replay settles billable: the verified pass', () => {
+  it('reports as unverified what the replay with the reads settles on signals alone, not what the first pass did', async () => {
+    // Two ids on the ticket: reviews of 1 h and 2 h, so a late success at 10 min settles one at 70 min and the other at 130.
+    const two = criteriaSet(
+      { within: '30m', retry_window: '30m', review_window: '1h', exclude: [{ if: "spam = 'true'", label: 'spam' }] },
+      { id: 'slow', within: '30m', retry_window: '30m', review_window: '2h', exclude: [{ if: "spam = 'true'", label: 'spam' }] },
+    );
+    const { store, deps, clock, outcomes } = setup();
+    const snapshots = createMemoryCrmSnapshotStore();
+    const withCrm: ProcessDeps = { ...deps, criteria: () => two, crm: { snapshots, maxWaitMs: MIN } };
+    const run = async (now: number, signals: readonly Signal[]) => {
+      clock.now = now;
+      await store.ingest(1, signals.map(item));
+      const r = await processRecord(withCrm, record);
+      if (r.kind !== 'processed') throw new Error(r.kind);
+      return r;
+    };
+    await run(T + 4 * HOUR, [sig(0, 'agent_started_at', 'a')]);
+    // Read at 90 min: it shows the ticket at 70 min (no signal since), not at 130; and the ticket was spam.
+    await snapshots.save(record, { readAt: T + 90 * MIN, found: true, properties: { spam: 'true', stage: 'closed' } });
+    const r = await run(T + 5 * HOUR, [sig(10, 'stage', 'closed')]);
+    // Without the read both settle billable, the slow one on signals alone; with it (at 70 min) both are excluded: nothing settled unverified.
+    expect((await outcomes()).map((o) => [o.criteriaId, o.status, o.reason])).toEqual([
+      ['resolve', 'not_billable', 'excluded'],
+      ['slow', 'not_billable', 'excluded'],
+    ]);
+    expect(r.unverified).toEqual([]);
+  });
+});
+
+describe('replayRun outside its preconditions', () => {
+  it('says why it cannot replay a record with no checkpoint, instead of failing on a null', () => {
+    const { loaded, history } = { loaded: { state: newRecordState('ticket', '5'), pending: [], actions: [] } as unknown as LoadedRecord, history: { checkpoint: null, kept: [] } as unknown as RecordHistory };
+    const late = sig(1, 'stage', 'closed');
+    expect(() => replayRun({ record, loaded, history, watermark: T, criteria, pauses: pauseTimelineOf([], criteria) }, late)).toThrow('record ticket 5 has no checkpoint to replay from');
   });
 });
 

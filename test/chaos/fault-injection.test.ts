@@ -35,7 +35,7 @@ const PAUSE_AT_MS = 2_500;
 const RESUME_AT_MS = 6_500;
 const DISPUTE_AT_MS = 11_000;
 const REPLAYED_MSG = 'late inputs replayed in event-time order';
-const TOO_LATE_MSG = 'signals later than the late horizon: applied at the record checkpoint, they changed no settled outcome';
+const TOO_LATE_MSG = 'signals later than the late horizon: applied at the record checkpoint, not in their place';
 /** HubSpot-style retries, compressed: 100 ms doubling to at most 1.6 s, for as long as the outage lasts. */
 const RETRY = { maxTries: 40, backoffMs: 100, maxBackoffMs: 1_600, timeoutMs: 5_000 };
 

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     expect(ok(minimal)).toEqual({
       port: 3000,
       redisUrl: 'redis://127.0.0.1:6379',
+      redisClusterNodes: [],
       hubspotClientSecret: SECRET,
       publicBaseUrl: 'https://billing.example.com',
       criteriaPath: 'criteria/',
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
       maxBatchEvents: 100,
       quarantineMaxEntries: 1_000,
       quarantineRetentionMs: 2_592_000_000,
+      signalRetentionMs: 3_024_000_000,
       shutdownTimeoutMs: 10_000,
       logLevel: 'info',
       hubspotAccessToken: undefined,
@@ -72,6 +74,15 @@ describe('loadConfig', () => {
     expect(bad.map((p) => p.variable)).toEqual(['ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET']);
     expect(JSON.stringify(bad)).not.toContain('XXXXSECRET');
     expect(redactedConfig(ok({ ...minimal, ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_SECRET: key })).alertWebhook).toBe('[redacted]');
+  });
+
+  it('reports a webhook URL or key without the other with every other problem at once, never ignoring the key alone', () => {
+    const url = 'https://hooks.slack.com/services/T000/B000/XXXXSECRET';
+    const key = 'alert-signing-key-0123456789';
+    expect(problems({ ...minimal, ALERT_WEBHOOK_SECRET: key })).toEqual([{ variable: 'ALERT_WEBHOOK_URL', message: expect.stringContaining('is required with ALERT_WEBHOOK_SECRET') }]);
+    const both = problems({ ...minimal, PORT: 'eighty', ALERT_WEBHOOK_URL: url });
+    expect(both.map((p) => p.variable)).toEqual(['PORT', 'ALERT_WEBHOOK_SECRET']);
+    expect(problems({ ...minimal, ADMIN_TOKEN: undefined, ALERT_WEBHOOK_SECRET: key }).map((p) => p.variable)).toEqual(['ADMIN_TOKEN', 'ALERT_WEBHOOK_URL']);
   });
 
   it('reads dispute resolvers as user ids and lower-cased emails, and names an entry that is neither', () => {

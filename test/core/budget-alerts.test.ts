@@ -82,8 +82,18 @@ describe('the period charge from counts (contract §8: the sum of the id’s inv
   it('counter deltas are what a commit adds and takes away', () => {
     const before = [billed(hour(1))];
     const after = [{ ...before[0]!, status: 'credited' as const, creditedAt: hour(2), creditPeriod: '2026-11' }, billed(hour(3))];
-    expect(counterDelta(counterFields(before), counterFields(after))).toEqual({ 'n|resolve|2026-11|1': 1, 'k|resolve|2026-11|2026-11|1': 1 });
-    expect(counterDelta(counterFields(after), counterFields([]))).toEqual({ 'n|resolve|2026-11|1': -2, 'k|resolve|2026-11|2026-11|1': -1 });
+    const upheldAt = `u|resolve|2026-11|2026-11|1|${hour(2)}`;
+    expect(counterDelta(counterFields(before), counterFields(after))).toEqual({ 'n|resolve|2026-11|1': 1, 'k|resolve|2026-11|2026-11|1': 1, [upheldAt]: 1 });
+    expect(counterDelta(counterFields(after), counterFields([]))).toEqual({ 'n|resolve|2026-11|1': -2, 'k|resolve|2026-11|2026-11|1': -1, [upheldAt]: -1 });
+  });
+
+  it('as of an instant, leaves out the credits upheld after it; a credit counted without its instant reads as upheld before', () => {
+    const outcomes = [billed(hour(1), { creditedAt: hour(5) }), billed(hour(2), { creditedAt: hour(9) }), billed(hour(3))];
+    const fields = Object.fromEntries(counterFields(outcomes));
+    const at = (asOf: number) => periodChargeMinor(countsOf('resolve', fields, asOf), '2026-11', () => flat(100n));
+    expect([at(hour(4)), at(hour(5)), at(hour(9))]).toEqual([300n, 200n, 100n]);
+    const older = Object.fromEntries(Object.entries(fields).filter(([f]) => !f.startsWith('u|') || !f.endsWith(`|${hour(9)}`)));
+    expect(periodChargeMinor(countsOf('resolve', older, hour(4)), '2026-11', () => flat(100n))).toBe(200n);
   });
 });
 

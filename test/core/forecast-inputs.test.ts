@@ -89,11 +89,27 @@ describe('forecastsAt: a ledger read at one instant', () => {
     expect(forecastsAt([], [], later, NOW)).toEqual([]);
   });
 
-  it('takes the limit from the hook and counts over-limit outcomes as billable days but charges none', () => {
-    const over = { ...settled('2026-11-01T15:30:00Z', 'billable', '2026-11'), overLimit: true };
-    const ledger = [...outcomes, over];
-    const [limited] = forecastsAt(ledger, invoiceOf(ledger, CRITERIA), CRITERIA, NOW, () => 100n);
-    expect([limited!.accrualMinor, limited!.highMinor]).toEqual([limited!.mtdMinor, limited!.mtdMinor]);
+  it("takes the limit from the version in force's budget, and charges nothing more once an outcome is over it", () => {
+    const limitedCriteria = criteriaSet({ timezone: ZONE, budget: { expected: '1.00', limit: '1.00' } });
+    // The second November outcome would take the charge to 2.00: over the 1.00 limit, and so is every later one.
+    const ledger = [...outcomes, settled('2026-11-01T15:30:00Z', 'billable', '2026-11')];
+    const [limited] = forecastsAt(ledger, invoiceOf(ledger, limitedCriteria), limitedCriteria, NOW);
+    expect([limited!.mtdMinor, limited!.accrualMinor, limited!.highMinor, limited!.runRateMinor]).toEqual([100n, 100n, 100n, 100n]);
+  });
+});
+
+describe('forecastsAt: a limit and lines in two currencies', () => {
+  it("counts only the limit's currency against it: another version's euro line leaves the dollar limit's room whole", () => {
+    // Version 1 at 5.00 EUR until midnight in New York; version 2 at 1.00 USD with a 3.00 USD limit since then.
+    const criteria = criteriaSet(
+      { timezone: ZONE, price: { currency: 'EUR', model: 'flat', unit_amount: '5.00' } },
+      { timezone: ZONE, version: 2, change_notes: 'Priced in dollars, with a limit.', effective_from: '2026-11-01T04:00:00Z', price: { currency: 'USD', model: 'flat', unit_amount: '1.00' }, budget: { expected: '3.00', limit: '3.00' } },
+    );
+    const onV1 = [settled('2026-11-01T14:00:00Z', 'billable', '2026-11'), settled('2026-11-01T14:10:00Z', 'billable', '2026-11')];
+    const ledger = [...onV1, { ...settled('2026-11-01T15:00:00Z', 'billable', '2026-11'), criteriaVersion: 2 }, inReview(), inReview(), inReview(), inReview()];
+    const [f] = forecastsAt(ledger, invoiceOf(ledger, criteria), criteria, NOW);
+    // 1.00 USD so far; 4 in review at approval rate 1 would add 4.00: the 3.00 limit lets 2 more be charged (EUR 10.00 is not in its currency).
+    expect([f!.mtdMinor, f!.accrualMinor, f!.highMinor]).toEqual([100n, 300n, 300n]);
   });
 });
 

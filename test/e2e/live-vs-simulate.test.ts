@@ -576,7 +576,7 @@ describe.sequential('live service vs simulate: real receiver and worker processe
     expect(settled.settled, 'settled within the time limit').toBe(true);
 
     const survivors = svc.all().filter((p) => p !== victim);
-    const late = svc.all().flatMap((p) => logLines(p, (l) => l['msg'] === 'signals later than the late horizon: applied at the record checkpoint, they changed no settled outcome'));
+    const late = svc.all().flatMap((p) => logLines(p, (l) => l['msg'] === 'signals later than the late horizon: applied at the record checkpoint, not in their place'));
     expect(late, 'no input beyond the late horizon').toEqual([]);
     report.failedAttempts = svc.all().flatMap((p) => logLines(p, (l) => l['msg'] === 'job failed').map((l) => `${p.name}: ${String(l['jobId'])}: ${String(l['err'])}`));
 

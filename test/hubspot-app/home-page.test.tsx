@@ -204,6 +204,15 @@ describe('the home page: figures as the service computed them', () => {
     expect(text(r, 'as-of')).toBe("Figures as of 16 Nov 2026, 09:00. Times are in the portal's time zone (Europe/Berlin).");
   });
 
+  it('says in words that a closed period’s snapshot changed after close, and what to do; the picker marks it', async () => {
+    const changed = { period: '2026-10', state: 'snapshot_changed', closedAt: null, lastReconcile: null };
+    fetchMock.mockResolvedValue(answer(200, home({ periods: [home().periods[0]!, changed] })));
+    const r = renderHome();
+    await r.waitFor(() => expect(r.findAll(Tile)).toHaveLength(1));
+    expect(text(r, 'period-state:2026-10')).toBe('Closed, but its stored invoice was changed after close, so its figures are not shown: tell your billing admin');
+    expect(r.find(Select).props.options.map((o: { label: string }) => o.label)).toEqual(['November 2026', 'October 2026 (snapshot changed)']);
+  });
+
   it('writes money in the currency the service gives: yen without minor units', async () => {
     const yen = row({ criteriaId: 'jp', currency: 'JPY', charge: { amount: '500', expected: null, limit: '90000', thresholds: [], percentOfExpected: null }, forecast: null, alerts: [] });
     fetchMock.mockResolvedValue(answer(200, home({ criteria: [yen] })));

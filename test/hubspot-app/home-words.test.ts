@@ -9,11 +9,11 @@ import { MISMATCH_KINDS } from '../../src/app/reconcile-compare.ts';
 import { REASONS } from '../../src/core/types.ts';
 
 describe("the home page's words for the service's codes", () => {
-  it("says every reason of the contract in the card's words, every reconcile finding and both period states", () => {
+  it("says every reason of the contract in the card's words, every reconcile finding and every period state", () => {
     expect(REASON_WORDS).toEqual(CARD_REASON_WORDS);
     expect(Object.keys(REASON_WORDS).sort()).toEqual([...REASONS].sort());
     expect(Object.keys(MISMATCH_WORDS).sort()).toEqual([...MISMATCH_KINDS].sort());
-    expect(Object.keys(STATE_WORDS)).toEqual(['open', 'closed']);
+    expect(Object.keys(STATE_WORDS)).toEqual(['open', 'closed', 'snapshot_changed']);
   });
 
   it('says a code it does not know as it is', () => {

@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '../../src/adapters/redis/connection.ts';
 import { seededRandom } from './seeded-random.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../../src/adapters/http/hubspot-signature.ts';
 import { WEBHOOK_PATH } from '../../src/adapters/http/webhook-receiver.ts';
@@ -218,7 +219,7 @@ export async function startService(s: ServiceSettings, track: (p: ServiceProcess
  * Polls /readyz until it answers 200 (Redis up and a worker heartbeat), then until all `workers`
  * processes have beaten: /readyz needs only one, and a test with 4 workers wants all 4 running.
  */
-export async function waitReady(svc: Service, redis: Redis, prefix: string, workers: number, timeoutMs: number): Promise<void> {
+export async function waitReady(svc: Service, redis: RedisClient, prefix: string, workers: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: string;
   for (;;) {
@@ -242,7 +243,7 @@ export async function waitReady(svc: Service, redis: Redis, prefix: string, work
  * They are thawed (SIGCONT) right after. Without such a moment within 3 s, it is signalled anyway.
  */
 export async function signalWhileHoldingAJob(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   victim: ServiceProcess,
   others: readonly ServiceProcess[],
@@ -388,18 +389,21 @@ export interface LiveLedger {
   readonly due: number;
 }
 
-async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+/** SCAN is per node: on a cluster, every master is scanned. */
+async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
   const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0');
+  for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis]) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+  }
   return keys;
 }
 
-export async function readLedger(redis: Redis, prefix: string): Promise<LiveLedger> {
+export async function readLedger(redis: RedisClient, prefix: string): Promise<LiveLedger> {
   const store = createRedisSignalStore(redis, prefix);
   const outcomes: Outcome[] = [];
   const states = new Map<string, RecordState>();
@@ -432,7 +436,7 @@ const FINAL = new Set(['billable', 'not_billable']);
  * Returns the last reading either way: the caller compares and reports.
  */
 export async function waitSettled(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   expect: { outcomes: number; records: number; quietAfter: number },
   timeoutMs: number,
@@ -451,7 +455,7 @@ export async function waitSettled(
 }
 
 /** Deletes every key under the prefix (SCAN + DEL): this test's keys only, never FLUSHDB. */
-export async function deletePrefixKeys(redis: Redis, prefix: string): Promise<number> {
+export async function deletePrefixKeys(redis: RedisClient, prefix: string): Promise<number> {
   const keys = await scanKeys(redis, `${prefix}:*`);
   for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
   return keys.length;

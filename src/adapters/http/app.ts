@@ -17,6 +17,8 @@ import { readApi } from './read-api.ts';
 import { requestLog } from './request-log.ts';
 import { uiActions } from './ui-actions.ts';
 import type { UiActionsDeps } from './ui-actions.ts';
+import { uiBacktest } from './ui-backtest.ts';
+import type { UiBacktestDeps } from './ui-backtest.ts';
 import { uiCriteria } from './ui-criteria.ts';
 import type { UiCriteriaDeps } from './ui-criteria.ts';
 import { uiHome } from './ui-home.ts';
@@ -36,6 +38,8 @@ export interface HttpAppDeps {
   readonly cards?: CardView;
   /** The app home page's read (`/ui/home`); left out by tests of the other routes. */
   readonly home?: HomeView;
+  /** The settings page's backtest (`/ui/criteria/backtest`); left out by tests of the other routes. */
+  readonly backtest?: UiBacktestDeps['backtest'];
   readonly health: HealthProbe;
   readonly metrics: Metrics;
   readonly logger: Logger;
@@ -61,6 +65,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.use('/api', readApi(deps.reader, config.adminToken));
   if (deps.cards) app.use(uiRead({ config, cards: deps.cards, clock: deps.clock }));
   if (deps.home) app.use(uiHome({ config, home: deps.home, clock: deps.clock }));
+  if (deps.backtest) app.use(uiBacktest({ config, backtest: deps.backtest, clock: deps.clock }));
   if (deps.criteriaSettings) app.use(uiCriteria({ config, settings: deps.criteriaSettings, clock: deps.clock }));
   app.use(operations(deps.health, metrics));
   app.use(notFound);

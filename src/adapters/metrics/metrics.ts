@@ -209,7 +209,7 @@ function lateCounters(registry: Registry): Pick<Metrics, 'lateSignals' | 'lateRe
   return {
     lateSignals: new Counter({
       name: 'ob_late_signals_total',
-      help: 'Signals that arrived later than the late horizon: applied at their record\'s checkpoint, marked late, unable to change settled history.',
+      help: 'Signals that arrived later than the late horizon: applied at their record\'s checkpoint, not in their place, marked late (outcomes they change count in ob_outcome_corrections_total).',
       registers: [registry],
     }),
     lateReplayed: new Counter({
@@ -220,7 +220,7 @@ function lateCounters(registry: Registry): Pick<Metrics, 'lateSignals' | 'lateRe
     }),
     outcomeCorrections: new Counter({
       name: 'ob_outcome_corrections_total',
-      help: 'Outcomes a late input\'s replay changed, by change (changed, appeared, withdrawn); each has a corrected entry in its trail.',
+      help: 'Outcomes late inputs changed (replayed in their place or past the horizon), by change (changed, appeared, withdrawn); each has a corrected entry in its trail.',
       labelNames: ['change'] as const,
       registers: [registry],
     }),

@@ -1,8 +1,8 @@
 // The editors and resolvers added on the settings page, in Redis: one JSON value per portal, changed by compare-and-set so two changes never lose one another.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { NO_ACCESS } from '../../app/access-lists.ts';
 import type { AccessStore, StoredAccess } from '../../app/access-lists.ts';
+import type { RedisClient } from './connection.ts';
 
 const schema = z.strictObject({ editors: z.array(z.number().int()), resolverIds: z.array(z.number().int()), resolverEmails: z.array(z.string()) });
 
@@ -12,7 +12,7 @@ const COMPARE_AND_SET = "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then r
 
 export const accessKey = (prefix: string, portalId: number): string => `${prefix}:access:${portalId}`;
 
-export function createRedisAccessStore(redis: Redis, prefix: string): AccessStore {
+export function createRedisAccessStore(redis: RedisClient, prefix: string): AccessStore {
   const parse = (raw: string | null): StoredAccess => (raw === null ? NO_ACCESS : schema.parse(JSON.parse(raw)));
   return {
     async read(portalId) {

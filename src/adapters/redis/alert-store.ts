@@ -1,6 +1,6 @@
 // Budget alerts in Redis: the charge counters the commit keeps, the once-only claim, the fired alerts per portal and period, and the leased delivery queue.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import { alertIdOf } from '../../app/alert-ports.ts';
 import type { AlertDelivery, AlertStore, ChargeCheck, FiredAlert } from '../../app/alert-ports.ts';
 import { readAll } from './action-store.ts';
@@ -55,7 +55,7 @@ function decode(json: string): { portalId: number; alertId: string; alert: Fired
   return { portalId: s.portalId, alertId: s.alertId, alert: { criteriaId: s.criteriaId, period: s.period, threshold: s.threshold, chargeMinor: BigInt(s.chargeMinor), expectedMinor: BigInt(s.expectedMinor), currency: s.currency, firedAt: s.firedAt } };
 }
 
-export function createRedisAlertStore(redis: Redis, prefix: string): AlertStore & { readonly keys: AlertKeys } {
+export function createRedisAlertStore(redis: RedisClient, prefix: string): AlertStore & { readonly keys: AlertKeys } {
   const keys = alertKeys(prefix);
   const stateKey = redisKeys(prefix).state;
   return {

@@ -1,19 +1,49 @@
-// The service's Redis connections: how they are made, probed, waited for and described (a Redis Cluster would change only this file).
+// The service's Redis connections, to one Redis or to a Redis Cluster: how they are made, probed, waited for and described.
 import { setTimeout as delay } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Logger } from '../logging/logger.ts';
+
+/**
+ * A connection the adapters use: one Redis or a Redis Cluster. They use only what both offer: commands
+ * on keys, Lua scripts with their keys declared, MULTI and pipelines whose keys share one hash slot
+ * (the key prefix is a hash tag on a cluster: docs/decisions.md, "Redis Cluster").
+ */
+export type RedisClient = Redis | Cluster;
 
 /** A connection attempt that has no answer within this is a failed one. */
 export const CONNECT_TIMEOUT_MS = 2_000;
 
-/** Fails fast while Redis is down: a request answers 503 at once and HubSpot retries. */
-export function createFastRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: CONNECT_TIMEOUT_MS });
+/** The seed nodes' shared user, password and TLS, from the first one: the nodes the cluster names later get them too. */
+export function clusterCredentials(nodes: readonly string[]): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  const first = URL.parse(nodes[0] ?? '');
+  if (first === null) return {};
+  return {
+    ...(first.username === '' ? {} : { username: decodeURIComponent(first.username) }),
+    ...(first.password === '' ? {} : { password: decodeURIComponent(first.password) }),
+    ...(first.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}
+
+function connect(url: string, clusterNodes: readonly string[], options: RedisOptions): RedisClient {
+  if (clusterNodes.length === 0) return new Redis(url, options);
+  const { enableOfflineQueue, ...perNode } = options;
+  return new Cluster([...clusterNodes], { ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }), redisOptions: { ...perNode, ...clusterCredentials(clusterNodes) } });
+}
+
+/** Fails fast while Redis is down: a request answers 503 at once and HubSpot retries. `clusterNodes`: a cluster's seed nodes (empty: one Redis at `url`). */
+export function createFastRedis(url: string, clusterNodes: readonly string[] = []): RedisClient {
+  return connect(url, clusterNodes, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: CONNECT_TIMEOUT_MS });
 }
 
 /** Waits for Redis instead (BullMQ's blocking calls need maxRetriesPerRequest null): workers ride out a blip. */
-export function createWorkerRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null });
+export function createWorkerRedis(url: string, clusterNodes: readonly string[] = []): RedisClient {
+  return connect(url, clusterNodes, { maxRetriesPerRequest: null });
+}
+
+/** Where the service's Redis is, as it may be printed: `Redis at <url>` or `Redis Cluster at <node>, <node>`. */
+export function redisWhere(url: string, clusterNodes: readonly string[] = []): string {
+  return clusterNodes.length === 0 ? `Redis at ${redisTarget(url)}` : `Redis Cluster at ${clusterNodes.map(redisTarget).join(', ')}`;
 }
 
 /** The URL as it may be printed: a password, or a user name that may be one (`redis://secret@host`), left out. */
@@ -38,9 +68,16 @@ export function redisFailureReason(e: unknown, connectTimeoutMs = CONNECT_TIMEOU
 
 export type RedisProbe = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-/** Connects once and pings, without retrying, then disconnects: whether Redis answers now, and why not. */
-export async function probeRedis(url: string, connectTimeoutMs = CONNECT_TIMEOUT_MS): Promise<RedisProbe> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: connectTimeoutMs, retryStrategy: () => null });
+/**
+ * Connects once and pings, without retrying, then disconnects: whether Redis answers now, and why not.
+ * A cluster answers once a seed node has named the nodes of every slot and the ping went through.
+ */
+export async function probeRedis(url: string, connectTimeoutMs = CONNECT_TIMEOUT_MS, clusterNodes: readonly string[] = []): Promise<RedisProbe> {
+  const once = { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: connectTimeoutMs, retryStrategy: () => null };
+  const redis =
+    clusterNodes.length === 0
+      ? new Redis(url, once)
+      : new Cluster([...clusterNodes], { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: () => null, slotsRefreshTimeout: connectTimeoutMs, redisOptions: { ...once, ...clusterCredentials(clusterNodes) } });
   // ioredis rejects with "Connection is closed."; the reason came first, as an error event.
   let cause: unknown = null;
   redis.on('error', (e) => {
@@ -51,10 +88,23 @@ export async function probeRedis(url: string, connectTimeoutMs = CONNECT_TIMEOUT
     await redis.ping();
     return { ok: true };
   } catch (e) {
+    if (clusterNodes.length > 0) return { ok: false, reason: await clusterFailureReason(clusterNodes, e, connectTimeoutMs) };
     return { ok: false, reason: redisFailureReason(cause ?? e, connectTimeoutMs) };
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * Why a cluster could not be reached. ioredis says only "Connection is closed." when no seed node
+ * answers (it drops each node's own error), so the seeds are asked one by one for theirs; when some
+ * answer, the cluster itself is not ready (slots not all served, or CLUSTERDOWN) and its error says so.
+ */
+export async function clusterFailureReason(clusterNodes: readonly string[], e: unknown, connectTimeoutMs = CONNECT_TIMEOUT_MS): Promise<string> {
+  const probes = await Promise.all(clusterNodes.map((node) => probeRedis(node, connectTimeoutMs)));
+  const reasons = [...new Set(probes.flatMap((p) => (p.ok ? [] : [p.reason])))];
+  if (reasons.length > 0 && probes.every((p) => !p.ok)) return reasons.join('; ');
+  return `the nodes answer but the cluster is not ready: ${redisFailureReason(e, connectTimeoutMs)}`;
 }
 
 export interface WaitForRedisOptions {
@@ -65,6 +115,8 @@ export interface WaitForRedisOptions {
   readonly signal?: AbortSignal;
   readonly firstDelayMs?: number;
   readonly maxDelayMs?: number;
+  /** A cluster's seed nodes; empty or absent: one Redis at the URL. */
+  readonly clusterNodes?: readonly string[];
 }
 
 /**
@@ -73,10 +125,11 @@ export interface WaitForRedisOptions {
  * or giving up. Resolves true once Redis answered, false when `signal` stopped the wait.
  */
 export async function waitForRedis(url: string, o: WaitForRedisOptions): Promise<boolean> {
-  const target = redisTarget(url);
+  const nodes = o.clusterNodes ?? [];
+  const target = nodes.length === 0 ? redisTarget(url) : nodes.map(redisTarget).join(', ');
   let pause = o.firstDelayMs ?? 250;
   for (let attempt = 1; !o.signal?.aborted; attempt++) {
-    const probe = await probeRedis(url);
+    const probe = await probeRedis(url, CONNECT_TIMEOUT_MS, nodes);
     if (probe.ok) {
       if (attempt > 1) o.logger.info({ redis: target, attempts: attempt }, 'Redis answers: starting');
       return true;

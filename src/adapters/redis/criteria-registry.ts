@@ -1,6 +1,6 @@
 // The criteria versions the ledger has run with, in Redis, so every process and every restart checks changes against them.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import { versionKey } from '../../core/criteria/criteria-set.ts';
 import type { KnownVersion } from '../../app/criteria-changes.ts';
 
@@ -12,7 +12,7 @@ export interface CriteriaRegistry {
   write(versions: readonly KnownVersion[]): Promise<void>;
 }
 
-export function createCriteriaRegistry(redis: Redis, prefix: string): CriteriaRegistry {
+export function createCriteriaRegistry(redis: RedisClient, prefix: string): CriteriaRegistry {
   const key = `${prefix}:criteria-versions`;
   return {
     async read() {

@@ -1,6 +1,6 @@
 // Records' properties as read from HubSpot: read requests queued by workers, snapshots written by the reader.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { CrmSnapshot, CrmSnapshotStore, RecordRef } from '../../app/ports.ts';
 import { recordRefKey } from '../../app/ports.ts';
 import { parseRecordKey } from './signal-store.ts';
@@ -10,7 +10,7 @@ const SNAPSHOT_TTL_MS = 24 * 3_600_000;
 
 const snapshotSchema = z.strictObject({ readAt: z.number(), found: z.boolean(), properties: z.record(z.string(), z.string()) });
 
-export function createCrmSnapshotStore(redis: Redis, prefix: string): CrmSnapshotStore {
+export function createCrmSnapshotStore(redis: RedisClient, prefix: string): CrmSnapshotStore {
   const requests = `${prefix}:crm-read-requests`;
   const snapshotKey = (r: RecordRef) => `${prefix}:crm:${recordRefKey(r)}`;
   return {

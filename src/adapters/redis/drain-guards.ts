@@ -1,10 +1,10 @@
 // What keeps the HubSpot drains orderly across processes: a lock so one drain runs at a time, and a shared backoff after failures.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import type { Backoff, DrainLock } from '../../app/hubspot-calls.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
-export function createRedisDrainLock(redis: Redis, key: string): DrainLock {
+export function createRedisDrainLock(redis: RedisClient, key: string): DrainLock {
   return {
     async take(ttlMs) {
       const token = randomUUID();
@@ -24,7 +24,7 @@ export interface BackoffOptions {
 }
 
 /** Failures are counted in Redis so that every process backs off together, and the count survives a restart. */
-export function createRedisBackoff(redis: Redis, key: string, options: BackoffOptions = {}): Backoff {
+export function createRedisBackoff(redis: RedisClient, key: string, options: BackoffOptions = {}): Backoff {
   const baseMs = options.baseMs ?? 1_000;
   const maxMs = options.maxMs ?? 60_000;
   return {

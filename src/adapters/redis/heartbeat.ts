@@ -1,23 +1,23 @@
 // Worker heartbeats and backlog in Redis: what /readyz reads to tell "workers making progress".
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 
 const workersKey = (prefix: string) => `${prefix}:workers`;
 
 /** Records that this worker process is alive; old entries are trimmed so the set stays small. */
-export async function beat(redis: Redis, prefix: string, workerId: string, now: number): Promise<void> {
+export async function beat(redis: RedisClient, prefix: string, workerId: string, now: number): Promise<void> {
   await redis.multi().zadd(workersKey(prefix), now, workerId).zremrangebyscore(workersKey(prefix), '-inf', now - 3_600_000).exec();
 }
 
-export async function forget(redis: Redis, prefix: string, workerId: string): Promise<void> {
+export async function forget(redis: RedisClient, prefix: string, workerId: string): Promise<void> {
   await redis.zrem(workersKey(prefix), workerId);
 }
 
-export async function liveWorkers(redis: Redis, prefix: string, now: number, maxAgeMs: number): Promise<number> {
+export async function liveWorkers(redis: RedisClient, prefix: string, now: number, maxAgeMs: number): Promise<number> {
   return redis.zcount(workersKey(prefix), String(now - maxAgeMs), '+inf');
 }
 
 /** How far behind the most overdue record is, in ms (0 when none is due): a stuck pipeline shows here first. */
-export async function oldestOverdueMs(redis: Redis, dueKey: string, watermark: number): Promise<number> {
+export async function oldestOverdueMs(redis: RedisClient, dueKey: string, watermark: number): Promise<number> {
   const first = await redis.zrange(dueKey, '0', '0', 'WITHSCORES');
   const at = first[1] === undefined ? null : Number(first[1]);
   return at === null || at > watermark ? 0 : watermark - at;

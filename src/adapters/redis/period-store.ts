@@ -1,6 +1,6 @@
 // Closed periods in Redis: one hash per portal, period -> the snapshot's canonical JSON and SHA-256, written with HSETNX so a close never overwrites one.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { PeriodStore, StoredSnapshot } from '../../app/period-ports.ts';
 
 export const periodsKey = (prefix: string, portalId: number): string => `${prefix}:periods:${portalId}`;
@@ -12,7 +12,7 @@ const stored = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), text: z.st
  * concurrent one from another process, finds the field taken and changes nothing. Redis runs with
  * `noeviction` and its persistence (docs/running.md), so the snapshot lasts as long as the ledger.
  */
-export function createRedisPeriodStore(redis: Redis, prefix: string): PeriodStore {
+export function createRedisPeriodStore(redis: RedisClient, prefix: string): PeriodStore {
   const decode = (period: string, raw: string): StoredSnapshot => {
     const parsed = stored.safeParse(JSON.parse(raw));
     // An unreadable entry is handed on with an impossible hash, so the caller reports it as changed after close.

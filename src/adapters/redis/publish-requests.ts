@@ -1,6 +1,6 @@
 // The settings page's publish request ids in Redis: a retried publish gets the first answer, never a second version.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { PublishRequests } from '../../app/criteria-settings.ts';
 
 /** A day: HubSpot's client retries within seconds; a page left open overnight makes a new id. */
@@ -10,7 +10,7 @@ const PENDING_SECONDS = 60;
 
 const entrySchema = z.union([z.strictObject({ pending: z.literal(true), fingerprint: z.string() }), z.strictObject({ fingerprint: z.string(), answer: z.string() })]);
 
-export function createRedisPublishRequests(redis: Redis, prefix: string): PublishRequests {
+export function createRedisPublishRequests(redis: RedisClient, prefix: string): PublishRequests {
   const key = (portalId: number, requestId: string) => `${prefix}:criteria-publish-requests:${portalId}:${requestId}`;
   return {
     async claim(portalId, requestId, fingerprint) {

@@ -1,6 +1,6 @@
 // Criteria versions published from HubSpot, in Redis: immutable entries, the next number taken atomically, a revision every process watches.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { PublishedStore, PublishedVersion } from '../../app/published-criteria.ts';
 import { runScript, SCRIPTS } from './scripts.ts';
 
@@ -25,7 +25,7 @@ export function publishedCriteriaKeys(prefix: string) {
   };
 }
 
-export function createPublishedCriteriaStore(redis: Redis, prefix: string): PublishedStore {
+export function createPublishedCriteriaStore(redis: RedisClient, prefix: string): PublishedStore {
   const keys = publishedCriteriaKeys(prefix);
   return {
     async readAll() {

@@ -1,6 +1,6 @@
 // The webhook quarantine in Redis: one sorted set per portal (score: when first received), bounded in count and age.
-import type { Redis } from 'ioredis';
 import type { QuarantineEntry, QuarantineStore, QuarantinedEvent } from '../../app/quarantine-ports.ts';
+import type { RedisClient } from './connection.ts';
 import { readAll } from './action-store.ts';
 
 export interface QuarantineBounds {
@@ -28,7 +28,7 @@ export function decodeQuarantineMember(member: string, receivedAt: number): Quar
   return { receivedAt, reason, problems, event };
 }
 
-export function createRedisQuarantineStore(redis: Redis, prefix: string, bounds: QuarantineBounds): QuarantineStore {
+export function createRedisQuarantineStore(redis: RedisClient, prefix: string, bounds: QuarantineBounds): QuarantineStore {
   return {
     async add(portalId, events, receivedAt) {
       if (events.length === 0) return;

@@ -1,6 +1,6 @@
 // The global HubSpot rate limit on Redis: one sliding window of calls shared by every process, sized to the app's burst limit with a safety margin.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import type { Grant, RateLimiter } from '../../app/hubspot-calls.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
@@ -46,7 +46,7 @@ export interface RedisRateLimiter extends RateLimiter {
   readonly windowMs: number;
 }
 
-export function createRedisRateLimiter(redis: Redis, prefix: string, options: RateLimiterOptions = {}): RedisRateLimiter {
+export function createRedisRateLimiter(redis: RedisClient, prefix: string, options: RateLimiterOptions = {}): RedisRateLimiter {
   const calls = `${prefix}:hubspot:calls`;
   const blocked = `${prefix}:hubspot:blocked-until`;
   const max = options.max ?? callBudget(options.burstLimit ?? 100);

@@ -1,6 +1,6 @@
 // The latest reconcile of each period in Redis (one hash per portal, period -> summary JSON), for the home page to show next to the period's state.
-import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { RedisClient } from './connection.ts';
 import type { ReconcileResults, ReconcileSummary } from '../../app/reconcile-ports.ts';
 
 export const reconcileResultsKey = (prefix: string, portalId: number): string => `${prefix}:reconciled:${portalId}`;
@@ -13,7 +13,7 @@ const summary = z.object({
   repaired: z.object({ queued: z.number().int(), archived: z.number().int() }).nullable(),
 });
 
-export function createRedisReconcileResults(redis: Redis, prefix: string): ReconcileResults {
+export function createRedisReconcileResults(redis: RedisClient, prefix: string): ReconcileResults {
   return {
     async save(portalId, period, s) {
       await redis.hset(reconcileResultsKey(prefix, portalId), period, JSON.stringify(s));

@@ -1,5 +1,5 @@
 // Reconcile's repair on the write-back's Redis keys: forget what was last written for an outcome and put its record back in the outbox, so the next drain writes its log again.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { recordRefKey } from '../../app/ports.ts';
 import type { RepairQueue } from '../../app/reconcile-ports.ts';
 import { writtenMark, writtenOutcomeField } from '../../app/writeback-plan.ts';
@@ -15,7 +15,7 @@ const STALE = 'reconcile-repair';
  * drain already running with the old marks then finds the score changed and keeps the entry for the
  * next run, instead of removing it with the repair unwritten.
  */
-export function createRedisRepairQueue(redis: Redis, prefix: string): RepairQueue {
+export function createRedisRepairQueue(redis: RedisClient, prefix: string): RepairQueue {
   const keys = writebackKeys(prefix);
   return {
     async requeue(items, now) {

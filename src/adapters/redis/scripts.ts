@@ -1,6 +1,6 @@
 // Every Lua script the Redis adapters run, in one place: declared once with its keys, loaded once per connection, its replies turned into results or errors here.
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { StoreUnavailableError } from '../../app/ports.ts';
 import type { CommitResult } from '../../app/ports.ts';
 
@@ -167,7 +167,7 @@ type Command = (...args: (string | number)[]) => Promise<unknown>;
  * body only when Redis does not have it yet), with its key count checked, so a caller that builds its
  * keys wrong fails here instead of handing a key to the script as an argument.
  */
-export async function runScript<Result>(redis: Redis, script: Script<Result>, keys: readonly string[], args: readonly (string | number)[]): Promise<Result> {
+export async function runScript<Result>(redis: RedisClient, script: Script<Result>, keys: readonly string[], args: readonly (string | number)[]): Promise<Result> {
   const extra = keys.length - script.fixedKeys;
   if (script.keysPerItem === 0 ? extra !== 0 : extra < 0 || extra % script.keysPerItem !== 0) {
     throw new Error(`Lua script ${script.file} called with ${keys.length} keys`);

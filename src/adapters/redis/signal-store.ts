@@ -1,6 +1,6 @@
 // The Redis store of signals, record states and their indexes; every change goes through one Lua script.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
 import { recordRefKey } from '../../app/ports.ts';
@@ -83,11 +83,11 @@ export function parseRecordKey(key: string): RecordRef | null {
 
 /** What every operation needs: the connection and the key names under the prefix. */
 export interface Ctx {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: RedisKeys;
 }
 
-export function createRedisSignalStore(redis: Redis, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>> } {
+export function createRedisSignalStore(redis: RedisClient, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>> } {
   const ctx: Ctx = { redis, keys: redisKeys(prefix) };
   return {
     keys: ctx.keys,

@@ -1,5 +1,5 @@
 // The write-back's Redis side: the outbox the commit script fills, hashes of what was last written, the compare-and-remove, and the dead-letter list.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 import { recordRefKey } from '../../app/ports.ts';
 import type { RecordRef } from '../../app/ports.ts';
 import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback-ports.ts';
@@ -36,7 +36,7 @@ export function writebackKeys(prefix: string): WritebackKeys {
 }
 
 export function createRedisWritebackStore(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
 ): WritebackStore & { readonly keys: WritebackKeys; deadLetters(limit?: number): Promise<DeadLetter[]>; outboxSize(): Promise<number> } {
   const keys = writebackKeys(prefix);
@@ -106,7 +106,7 @@ export function createRedisWritebackStore(
   };
 }
 
-function overLimitMarks(redis: Redis, keys: WritebackKeys): Pick<WritebackStore, 'overLimitMarks' | 'saveOverLimitMarks'> {
+function overLimitMarks(redis: RedisClient, keys: WritebackKeys): Pick<WritebackStore, 'overLimitMarks' | 'saveOverLimitMarks'> {
   return {
     async overLimitMarks(portalId) {
       return new Map(Object.entries(await redis.hgetall(keys.overLimit(portalId))));

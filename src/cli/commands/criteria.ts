@@ -1,8 +1,8 @@
 // `outcome-billing criteria export <dir>` and `criteria publish <file>`: the criteria registry (files and versions published in HubSpot) from the command line.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { stringify } from 'yaml';
+import type { RedisClient } from '../../adapters/redis/connection.ts';
 import { formatSourcedProblem, loadCriteriaFiles, readError } from '../../adapters/files/criteria-files.ts';
 import { webhooksFileReader } from '../../adapters/files/webhooks-file.ts';
 import { createCriteriaRegistry } from '../../adapters/redis/criteria-registry.ts';
@@ -75,7 +75,7 @@ export async function criteriaCommand(args: readonly string[], io: CliIo, env: N
   if (settings === null) return EXIT.badInput;
   const files = await fileVersions(v.criteria ?? env.CRITERIA_PATH, io);
   if (files === null) return EXIT.badInput;
-  const redis = await connectLiveRedis(settings.redisUrl, io, 'criteria reads the published versions from the service\'s Redis');
+  const redis = await connectLiveRedis(settings, io, 'criteria reads the published versions from the service\'s Redis');
   if (redis === null) return EXIT.badInput;
   try {
     if (by === null) return await exportAll(redis, settings.prefix, files, path, io);
@@ -104,7 +104,7 @@ async function fileVersions(path: string | undefined, io: CliIo): Promise<Source
 const KNOWN_SOURCE = 'Redis (a version the ledger has run with; its file is not in the criteria path)';
 
 /** Files first, then the ledger's known versions neither in the files nor published (a file since removed). */
-async function registryFiles(redis: Redis, prefix: string, files: readonly SourcedVersion[], published: readonly PublishedVersion[]): Promise<SourcedVersion[]> {
+async function registryFiles(redis: RedisClient, prefix: string, files: readonly SourcedVersion[], published: readonly PublishedVersion[]): Promise<SourcedVersion[]> {
   const have = new Set([...files.map((f) => versionKey(f.criteria.id, f.criteria.version)), ...published.map((p) => versionKey(p.id, p.version))]);
   const extra: SourcedVersion[] = [];
   for (const k of await createCriteriaRegistry(redis, prefix).read()) {
@@ -115,7 +115,7 @@ async function registryFiles(redis: Redis, prefix: string, files: readonly Sourc
   return [...files, ...extra];
 }
 
-async function exportAll(redis: Redis, prefix: string, given: readonly SourcedVersion[], dir: string, io: CliIo): Promise<ExitCode> {
+async function exportAll(redis: RedisClient, prefix: string, given: readonly SourcedVersion[], dir: string, io: CliIo): Promise<ExitCode> {
   const published = await createPublishedCriteriaStore(redis, prefix).readAll();
   const files = await registryFiles(redis, prefix, given, published);
   const checked = combine(files, published);
@@ -142,7 +142,7 @@ async function exportAll(redis: Redis, prefix: string, given: readonly SourcedVe
 }
 
 async function publishFile(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   given: readonly SourcedVersion[],
   file: string,

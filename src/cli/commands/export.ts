@@ -64,7 +64,7 @@ export async function exportCommand(args: readonly string[], io: CliIo, env: Nod
   const window = { since: instant(values.since, '--since'), until: instant(values.until, '--until') };
   const live = await liveRedisSettings(values, env, cwd, io);
   if (live === null) return EXIT.badInput;
-  const redis = await connectLiveRedis(live.redisUrl, io, "start Redis, or point export at the service's Redis with --redis-url or REDIS_URL (and its key prefix with --prefix or REDIS_PREFIX)");
+  const redis = await connectLiveRedis(live, io, "start Redis, or point export at the service's Redis with --redis-url or REDIS_URL (and its key prefix with --prefix or REDIS_PREFIX)");
   if (redis === null) return EXIT.badInput;
   try {
     const store = createRedisSignalStore(redis, live.prefix);

@@ -28,6 +28,7 @@ const REDIS_HINT = "start Redis, or point the ledger at the service's Redis with
 
 export interface LedgerSettings {
   readonly redisUrl: string;
+  readonly clusterNodes: readonly string[];
   readonly prefix: string;
   readonly criteriaPath: string;
 }
@@ -39,7 +40,7 @@ async function settings(values: Record<string, unknown>, env: NodeJS.ProcessEnv,
   if (live === null) return null;
   const criteria = criteriaPath ?? live.session?.criteriaPath;
   if (criteria === undefined) throw new UsageError('the ledger needs the criteria for its prices: set CRITERIA_PATH, pass --criteria or start `npm run dev` in this folder');
-  return { redisUrl: live.redisUrl, prefix: live.prefix, criteriaPath: criteria };
+  return { redisUrl: live.redisUrl, clusterNodes: live.clusterNodes, prefix: live.prefix, criteriaPath: criteria };
 }
 
 export async function ledgerCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<ExitCode> {
@@ -66,7 +67,7 @@ export async function ledgerCommand(args: readonly string[], io: CliIo, env: Nod
     for (const p of criteria.problems) io.err(formatSourcedProblem(p));
     return EXIT.badInput;
   }
-  const connected = await connectCliRedis(chosen.redisUrl, REDIS_HINT);
+  const connected = await connectCliRedis(chosen.redisUrl, REDIS_HINT, chosen.clusterNodes);
   if (!connected.ok) {
     io.err(connected.message);
     return EXIT.badInput;

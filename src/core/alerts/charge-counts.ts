@@ -8,17 +8,24 @@ import type { Price } from '../price.ts';
  * `period|version`: outcomes billed (credited ones too) in that period under that version. `credited`
  * keys are `upheldPeriod|billedPeriod|version`: credits of that charge line upheld in that period.
  * Over-limit outcomes are in neither: they are not charged and their credit credits nothing (§8).
+ * A check as of an instant leaves out the credits upheld after it (countsOf's `asOf`).
  */
 export interface ChargeCounts {
   readonly charged: ReadonlyMap<string, number>;
   readonly credited: ReadonlyMap<string, number>;
 }
 
-/** One counter: `n|id|period|version` (charged) or `k|id|upheld|billed|version` (credited). Ids and periods hold no `|`. */
+/**
+ * One counter: `n|id|period|version` (charged), `k|id|upheld|billed|version` (credited), or
+ * `u|id|upheld|billed|version|at`: how many of those credits were upheld at instant `at` (epoch ms), so
+ * a check can leave out the credits upheld after its instant. Ids and periods hold no `|`. A credit
+ * counted before the `u` fields existed has none: it reads as upheld before every check, as it did.
+ */
 export type CounterField = string;
 
 export const chargedField = (criteriaId: string, period: string, version: number): CounterField => `n|${criteriaId}|${period}|${version}`;
 export const creditedField = (criteriaId: string, upheld: string, billed: string, version: number): CounterField => `k|${criteriaId}|${upheld}|${billed}|${version}`;
+export const creditedAtField = (criteriaId: string, upheld: string, billed: string, version: number, at: number): CounterField => `u|${criteriaId}|${upheld}|${billed}|${version}|${at}`;
 
 /** The counters these outcomes add up to, over every criteria id. */
 export function counterFields(outcomes: readonly Outcome[]): Map<CounterField, number> {
@@ -27,7 +34,9 @@ export function counterFields(outcomes: readonly Outcome[]): Map<CounterField, n
   for (const o of outcomes) {
     if ((o.status !== 'billable' && o.status !== 'credited') || o.billingPeriod === null || o.overLimit) continue;
     add(chargedField(o.criteriaId, o.billingPeriod, o.criteriaVersion));
-    if (o.status === 'credited' && o.creditPeriod !== null) add(creditedField(o.criteriaId, o.creditPeriod, o.billingPeriod, o.criteriaVersion));
+    if (o.status !== 'credited' || o.creditPeriod === null) continue;
+    add(creditedField(o.criteriaId, o.creditPeriod, o.billingPeriod, o.criteriaVersion));
+    if (o.creditedAt !== null) add(creditedAtField(o.criteriaId, o.creditPeriod, o.billingPeriod, o.criteriaVersion, o.creditedAt));
   }
   return out;
 }
@@ -41,18 +50,37 @@ export function counterDelta(before: ReadonlyMap<CounterField, number>, after: R
   return delta;
 }
 
-/** One criteria id's counts out of stored counters (other ids' fields and unknown ones are skipped). */
-export function countsOf(criteriaId: string, fields: Readonly<Record<string, string | number>>): ChargeCounts {
+/**
+ * One criteria id's counts out of stored counters (other ids' fields and unknown ones are skipped), as
+ * of `asOf` (epoch ms): credits upheld after it are left out. The counters are the committed ledger's,
+ * and records commit out of event-time order: without this a credit upheld after a check's instant,
+ * committed before the check ran, would hide a threshold the check's settlement reached.
+ */
+export function countsOf(criteriaId: string, fields: Readonly<Record<string, string | number>>, asOf = Number.POSITIVE_INFINITY): ChargeCounts {
   const charged = new Map<string, number>();
   const credited = new Map<string, number>();
+  const later = new Map<string, number>();
   for (const [field, raw] of Object.entries(fields)) {
     const parts = field.split('|');
     const n = Number(raw);
     if (parts[1] !== criteriaId || !Number.isSafeInteger(n) || n <= 0) continue;
+    const line = parts.slice(2, 5).join('|');
     if (parts[0] === 'n' && parts.length === 4) charged.set(`${parts[2]}|${parts[3]}`, n);
-    else if (parts[0] === 'k' && parts.length === 5) credited.set(`${parts[2]}|${parts[3]}|${parts[4]}`, n);
+    else if (parts[0] === 'k' && parts.length === 5) credited.set(line, n);
+    else if (parts[0] === 'u' && parts.length === 6 && Number(parts[5]) > asOf) later.set(line, (later.get(line) ?? 0) + n);
+  }
+  for (const [line, n] of later) {
+    const left = (credited.get(line) ?? 0) - n;
+    if (left > 0) credited.set(line, left);
+    else credited.delete(line);
   }
   return { charged, credited };
+}
+
+/** The ledger as of `at` for its credits: a credit upheld after `at` is undone (its outcome billable again), as a check at `at` must rate it. */
+export function creditsAsOf(outcomes: readonly Outcome[], at: number): readonly Outcome[] {
+  if (!outcomes.some((o) => o.creditedAt !== null && o.creditedAt > at)) return outcomes;
+  return outcomes.map((o) => (o.creditedAt !== null && o.creditedAt > at ? { ...o, status: 'billable' as const, creditedAt: null, creditPeriod: null } : o));
 }
 
 /** The compiled price of a criteria version. */

@@ -1,6 +1,7 @@
 // Press advice (contract §3 steps 1–2): what a press on a record would be now, per criteria id, so a person is warned before making it.
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import type { CriteriaSet } from '../criteria/criteria-set.ts';
+import type { CriteriaVersion } from '../criteria/types.ts';
 import type { BucketPeriod } from '../time.ts';
 import type { Status } from '../types.ts';
 import type { Outcome } from './outcome.ts';
@@ -39,14 +40,14 @@ export function pressAdvice(state: RecordState, criteria: CriteriaSet, at: numbe
     const base = { criteriaId: id, outcomeId: latest.outcomeId };
     const cooldownEnd = latest.lastPressAt + pinned.cooldownMs;
     if (at < cooldownEnd) {
-      advice.push({ ...base, kind: 'cooldown', until: keyHoldsUntil(criteria, state, id, key, at, cooldownEnd) });
+      advice.push({ ...base, kind: 'cooldown', until: keyHoldsUntil(criteria, state, inForce, key, at, cooldownEnd) });
       continue;
     }
     const retryEnd = latest.openedAt + pinned.retryWindowMs;
     const status = statusForPressAt(latest, at);
     if (at <= retryEnd && (status === 'open' || status === 'failed')) {
       // The window's end itself is still in it: the advice holds through the last millisecond before the key changes.
-      advice.push({ ...base, kind: 'retry', until: keyHoldsUntil(criteria, state, id, key, at, retryEnd + 1) - 1 });
+      advice.push({ ...base, kind: 'retry', until: keyHoldsUntil(criteria, state, inForce, key, at, retryEnd + 1) - 1 });
     }
   }
   return advice;
@@ -57,38 +58,41 @@ export function pressAdvice(state: RecordState, criteria: CriteriaSet, at: numbe
  * retry-window-end timer settled at `at` itself was still failed for a press then.
  */
 function statusForPressAt(o: Outcome, at: number): Status {
-  const last = o.trail.at(-1);
-  if (o.status === 'not_billable' && last?.type === 'transition' && last.cause === 'retry_window_end' && last.at === at) return last.from;
+  // The trail starts with `opened`; a retry-window-end transition settles the attempt, so nothing but it can be last.
+  const last = o.trail.at(-1)!;
+  if (last.type === 'transition' && last.cause === 'retry_window_end' && last.at === at) return last.from;
   return o.status;
 }
 
 /**
- * The first instant after `at` at which a press of `id` gets another key than `key`, or `limit` when
- * the key holds until then. The key can only change where a bucket ends or a version takes effect, so
- * only those instants are tried; each is checked with the key itself (a repeated hour at a DST change
- * keeps its bucket).
+ * The first instant after `at` (< `limit`) at which a press of `inForce`'s id gets another key than `key`,
+ * or `limit` when the key holds until then. The key can only change where a bucket ends or a version takes
+ * effect, so only those instants are tried; each is checked with the key itself (a repeated hour at a DST
+ * change keeps its bucket). A version once in force is followed by one in force ever after.
  */
-function keyHoldsUntil(criteria: CriteriaSet, state: RecordState, id: string, key: string, at: number, limit: number): number {
+function keyHoldsUntil(criteria: CriteriaSet, state: RecordState, inForce: CriteriaVersion, key: string, at: number, limit: number): number {
   let t = at;
-  while (t < limit) {
-    const current = criteria.inForce(id, t);
-    if (current === null) return t;
-    const next = Math.min(bucketEnd(t, current.idempotencyPeriod, current.timezone), nextVersionFrom(criteria, id, t));
+  let current = inForce;
+  for (;;) {
+    const next = Math.min(bucketEnd(t, current.idempotencyPeriod, current.timezone), nextVersionFrom(criteria, current.id, t));
     if (next >= limit) return limit;
-    const then = criteria.inForce(id, next);
-    if (then === null || idempotencyKeyOf(then, state, next) !== key) return next;
+    current = criteria.inForce(current.id, next)!;
+    if (idempotencyKeyOf(current, state, next) !== key) return next;
     t = next;
   }
-  return limit;
 }
 
 /** The first instant after `at` in another bucket of `period` (bucketOf's buckets), in `zone`. */
 function bucketEnd(at: number, period: BucketPeriod, zone: string): number {
   if (period === 'none') return Number.POSITIVE_INFINITY;
-  const unit = period === 'week' ? 'week' : period;
   // luxon's week starts on Monday, as the ISO weeks of bucketOf do.
-  const end = DateTime.fromMillis(at, { zone }).startOf(unit).plus({ [`${unit}s`]: 1 }).toMillis();
-  return end > at ? end : at + 1;
+  const here = DateTime.fromMillis(at, { zone });
+  const end = here.startOf(period).plus({ [`${period}s`]: 1 }).toMillis();
+  if (end > at) return end;
+  // In a stretch of wall-clock time repeated at a DST change of less than an hour (Lord Howe's half hour), the
+  // start of the hour only exists before the change, so the step above lands back behind `at`. The offset in
+  // force at `at` holds until the stretch's next boundary (changes are months apart), so that boundary is taken at it.
+  return DateTime.fromMillis(at, { zone: FixedOffsetZone.instance(here.offset) }).startOf(period).plus({ [`${period}s`]: 1 }).toMillis();
 }
 
 /** When the next version of `id` after `at` takes effect, or +∞. */

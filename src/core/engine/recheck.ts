@@ -21,8 +21,8 @@ export function recheckAll(state: RecordState, signal: Signal, criteria: Criteri
       continue;
     }
     const c = criteria.get(o.criteriaId, o.criteriaVersion);
-    // The signal goes into the trail before the transitions it causes; its checks are filled in below.
-    const checks: MutableChecks = { success: false };
+    // The signal goes into the trail before the transitions it causes; the other checks are filled in below.
+    const checks: MutableChecks = { success: c.success.evaluate(props) };
     o.trail.push({
       at: signal.at,
       version: o.criteriaVersion,
@@ -43,8 +43,7 @@ export function recheckAll(state: RecordState, signal: Signal, criteria: Criteri
 type MutableChecks = { -readonly [K in keyof Checks]: Checks[K] };
 
 function recheck(state: RecordState, o: Outcome, c: CriteriaVersion, props: Properties, at: number, checks: MutableChecks): void {
-  const success = c.success.evaluate(props);
-  checks.success = success;
+  const success = checks.success;
   // 1. An exclusion settles any unsettled attempt.
   const excluded = c.exclude.find((rule) => rule.if.evaluate(props));
   if (excluded) {
@@ -99,9 +98,9 @@ function capTaken(state: RecordState, o: Outcome, c: CriteriaVersion, at: number
   const bucket = bucketOf(at, period, c.timezone);
   let n = 0;
   for (const other of state.outcomes) {
-    if (other === o || other.criteriaId !== o.criteriaId || other.succeededAt === null) continue;
-    if (other.status !== 'in_review' && other.status !== 'billable') continue;
-    if (bucketOf(other.succeededAt, period, c.timezone) === bucket) n++;
+    // `o` itself is still open; an attempt in review or billable has succeeded.
+    if (other.criteriaId !== o.criteriaId || (other.status !== 'in_review' && other.status !== 'billable')) continue;
+    if (bucketOf(other.succeededAt!, period, c.timezone) === bucket) n++;
   }
   return n;
 }

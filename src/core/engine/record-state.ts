@@ -64,16 +64,14 @@ export function applyChange(state: RecordState, signal: Signal): void {
     case 'restored':
       setGone(state, null, null, signal.at);
       return;
-    case 'created':
-    case 'merged':
-      return;
+    // 'created' and 'merged' (the record survived a merge) change nothing here.
   }
 }
 
 function setGone(state: RecordState, gone: RecordState['gone'], into: string | null, at: number): void {
   if (state.goneAt > at) return;
   state.gone = gone;
-  state.mergedInto = into ?? (gone === 'merged' ? state.mergedInto : null);
+  state.mergedInto = into;
   state.goneAt = at;
 }
 

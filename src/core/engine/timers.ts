@@ -6,10 +6,13 @@ import type { RecordState } from './record-state.ts';
 import { visibleProps } from './record-state.ts';
 import { allocate, classifyFailure, failTry, retryWindowEnd, settleBillable, settleNotBillable } from './transitions.ts';
 
+/**
+ * An attempt has one pending timer at a time, and a timer changes only its own attempt, so the timers of one
+ * instant fire in any order with the same result; within an attempt, a deadline that leaves it failed comes
+ * before the retry-window end it then meets (contract §3).
+ */
 export interface PendingTimer {
   readonly at: number;
-  /** At one instant deadlines and review ends (0) come before retry-window ends (1). */
-  readonly order: 0 | 1;
   readonly cause: TimerCause;
   readonly outcome: Outcome;
 }
@@ -19,14 +22,14 @@ export function nextTimer(state: RecordState, criteria: CriteriaSet): PendingTim
   let best: PendingTimer | null = null;
   for (const o of state.outcomes) {
     let t: PendingTimer | null = null;
-    if (o.status === 'open') t = { at: o.deadline, order: 0, cause: 'deadline', outcome: o };
-    else if (o.status === 'in_review') t = { at: o.reviewEndsAt!, order: 0, cause: 'review_end', outcome: o };
+    if (o.status === 'open') t = { at: o.deadline, cause: 'deadline', outcome: o };
+    else if (o.status === 'in_review') t = { at: o.reviewEndsAt!, cause: 'review_end', outcome: o };
     else if (o.status === 'failed') {
       const c = criteria.get(o.criteriaId, o.criteriaVersion);
-      t = { at: retryWindowEnd(o, c), order: 1, cause: 'retry_window_end', outcome: o };
+      t = { at: retryWindowEnd(o, c), cause: 'retry_window_end', outcome: o };
     }
     // Ties keep the attempts' opening order: the outcomes array is in that order.
-    if (t !== null && (best === null || t.at < best.at || (t.at === best.at && t.order < best.order))) best = t;
+    if (t !== null && (best === null || t.at < best.at)) best = t;
   }
   return best;
 }

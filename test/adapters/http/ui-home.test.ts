@@ -139,6 +139,17 @@ describe('GET /ui/home', () => {
     ]);
   });
 
+  it('forecasts no charge past the limit: over-limit outcomes are read off the ledger, not stored state (contract §8)', async () => {
+    // Volume: the first 2 at 10.00 each, then 1.00 each for all; limit 15.00. The first settled is charged (10.00), two would be 20.00: the other 4 are over limit.
+    const price = { currency: 'USD', model: 'volume', tiers: [{ up_to: 2, unit_amount: '10.00' }, { up_to: null, unit_amount: '1.00' }] };
+    const limited = criteriaSet({ price, budget: { expected: '15.00', limit: '15.00' } });
+    homeDeps = { ...homeDeps, criteria: () => limited, budgetOf: (v) => v.budget };
+    for (const id of ['31', '32', '33', '34', '35']) await commit(id, [outcomeFixture({ recordId: id, status: 'billable' })]);
+    const [row] = (await get('/ui/home')).body.criteria;
+    expect(row.charge).toMatchObject({ amount: '10.00', limit: '15.00' });
+    expect(row.forecast).toMatchObject({ mtd: '10.00', accrual: '10.00', likely: '10.00', high: '10.00' });
+  });
+
   it('an earlier period: its closed invoice, its days in full, no forecast', async () => {
     await seedNovember();
     await closeOctober();
@@ -206,11 +217,20 @@ describe('GET /ui/home', () => {
     expect(res.headers['retry-after']).toBe('2');
   });
 
-  it('answers 409 when a closed period was changed after close, naming it', async () => {
+  it('a closed period changed after close: the other periods answer with it marked, and it alone is a 409 naming it', async () => {
+    await seedNovember();
     await closeOctober();
     await redis.hset(periodsKey(prefix, PORTAL), '2026-10', JSON.stringify({ sha256: '0'.repeat(64), text: '{}' }));
     const res = await get('/ui/home');
-    expect(res.status).toBe(409);
-    expect(res.body.error.problems).toEqual([expect.objectContaining({ path: ['periods', '2026-10'] })]);
+    expect(res.status).toBe(200);
+    expect(homePageSchema.safeParse(res.body).success).toBe(true);
+    expect(res.body.criteria[0].charge.amount).toBe('3.00');
+    expect(res.body.periods).toEqual([
+      { period: '2026-11', state: 'open', closedAt: null, lastReconcile: null },
+      { period: '2026-10', state: 'snapshot_changed', closedAt: null, lastReconcile: expect.objectContaining({ mismatches: 2 }) },
+    ]);
+    const bad = await get('/ui/home?period=2026-10');
+    expect(bad.status).toBe(409);
+    expect(bad.body.error.problems).toEqual([expect.objectContaining({ path: ['periods', '2026-10'] })]);
   });
 });

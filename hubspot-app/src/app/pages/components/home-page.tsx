@@ -7,6 +7,7 @@ import type { Failure } from '../api/client.ts';
 import type { HomeData } from '../api/schema.ts';
 import { useHome } from '../hooks/use-home.ts';
 import { words } from '../words/numbers.ts';
+import { PICKER_MARKS } from '../words/reasons.ts';
 import type { Words } from '../words/numbers.ts';
 import { CriteriaSection } from './criteria-section.tsx';
 import { PeriodTable } from './period-table.tsx';
@@ -85,6 +86,6 @@ interface PickerProps {
 }
 
 function PeriodPicker({ periods, value, words: w, onChange }: PickerProps) {
-  const options = periods.map((p) => ({ value: p.period, label: `${w.period(p.period)}${p.state === 'closed' ? ' (closed)' : ''}` }));
+  const options = periods.map((p) => ({ value: p.period, label: `${w.period(p.period)}${PICKER_MARKS[p.state] ?? ''}` }));
   return <Select label="Billing period" name="period" value={value} options={options} onChange={(v) => onChange(String(v))} testId="period-select" />;
 }

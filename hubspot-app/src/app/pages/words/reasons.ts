@@ -39,7 +39,15 @@ export function mismatchWords(kind: string): string {
   return known(MISMATCH_WORDS, kind) ? MISMATCH_WORDS[kind] : asIs(kind);
 }
 
-export const STATE_WORDS = { open: 'Open', closed: 'Closed' } as const;
+/** `snapshot_changed`: the service refuses the period's figures (its frozen invoice no longer matches its hash); only whoever runs the service can restore it. */
+export const STATE_WORDS = {
+  open: 'Open',
+  closed: 'Closed',
+  snapshot_changed: 'Closed, but its stored invoice was changed after close, so its figures are not shown: tell your billing admin',
+} as const;
+
+/** What the period picker adds to a period's name, by state. */
+export const PICKER_MARKS: Record<string, string> = { closed: ' (closed)', snapshot_changed: ' (snapshot changed)' };
 
 export function stateWords(state: string): string {
   return known(STATE_WORDS, state) ? STATE_WORDS[state] : asIs(state);
