@@ -115,8 +115,8 @@ export function raisedCharges(delta: Readonly<Record<CounterField, number>>, out
     if (kind !== 'n' || n <= 0) continue;
     let at = Number.NEGATIVE_INFINITY;
     for (const o of outcomes) if (o.criteriaId === criteriaId && o.billingPeriod === period && o.settledAt !== null && o.settledAt > at) at = o.settledAt;
-    const key = `${criteriaId}|${period}`;
-    if (Number.isFinite(at) && (raised.get(key)?.at ?? Number.NEGATIVE_INFINITY) < at) raised.set(key, { criteriaId, period, at });
+    // Each line of an id and period gives the same instant: the latest settlement there.
+    if (Number.isFinite(at)) raised.set(`${criteriaId}|${period}`, { criteriaId, period, at });
   }
   return [...raised.values()];
 }

@@ -75,7 +75,7 @@ function changesOf(outcomes: readonly Outcome[]): ChargeChange[] {
  * Every alert a ledger fires, replayed in event time: at each instant where an outcome settles onto an
  * id's charge line of a period, once everything at that instant has happened, the thresholds of the budget in force
  * then that the charge has reached fire, each once per id and period. Sorted by instant, id, period
- * and threshold. The live service checks the same way after each commit (src/app/budget-alerts.ts).
+ * and threshold (a period's thresholds fire in ascending order, and the sort is stable). The live service checks the same way after each commit (src/app/budget-alerts.ts).
  */
 export function budgetAlerts(outcomes: readonly Outcome[], priceOf: (criteriaId: string) => PriceOfVersion, budgetAt: BudgetAt): BudgetAlert[] {
   const counts = new Map<string, { charged: Map<string, number>; credited: Map<string, number> }>();
@@ -105,7 +105,7 @@ export function budgetAlerts(outcomes: readonly Outcome[], priceOf: (criteriaId:
       }
     }
   }
-  return alerts.sort((a, b) => a.firedAt - b.firedAt || cmp(a.criteriaId, b.criteriaId) || cmp(a.period, b.period) || a.threshold - b.threshold);
+  return alerts.sort((a, b) => a.firedAt - b.firedAt || cmp(a.criteriaId, b.criteriaId) || cmp(a.period, b.period));
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -61,6 +61,12 @@ describe('budgetAlerts: listed by instant, then id, period and threshold', () =>
     expect(alerts.map((a) => `${a.criteriaId} ${a.period} ${a.threshold}`)).toEqual(['a 2026-11 50', 'a 2026-11 100', 'a 2026-12 50', 'a 2026-12 100', 'b 2026-11 50', 'b 2026-11 100']);
   });
 
+  it('many ids at one instant, given in any order, are listed by id', () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `id${String((i * 17) % 40).padStart(2, '0')}`);
+    const alerts = budgetAlerts(ids.map((id) => billed(hour(5), { criteriaId: id })), () => priceOf, () => ({ expectedMinor: 100n, alerts: [100], currency: 'USD' }));
+    expect(alerts.map((a) => a.criteriaId)).toEqual([...ids].sort());
+  });
+
   it('by instant first, whatever the ids', () => {
     const outcomes = [billed(hour(9), { criteriaId: 'a' }), billed(hour(2), { criteriaId: 'b' })];
     const alerts = budgetAlerts(outcomes, () => priceOf, always);
@@ -68,8 +74,8 @@ describe('budgetAlerts: listed by instant, then id, period and threshold', () =>
   });
 
   it('counts a settlement in event time, whatever the order of the ledger', () => {
-    // The later one listed first: 50 % is reached at hour 2, by whichever settled second.
-    const outcomes = [billed(hour(8)), billed(hour(2)), billed(hour(1))];
+    // Listed out of order: 50 % (two outcomes) is reached at hour 2, when the second one in time settled.
+    const outcomes = [billed(hour(2)), billed(hour(8)), billed(hour(1))];
     const budgetAt: BudgetAt = () => ({ expectedMinor: 800n, alerts: [50], currency: 'USD' });
     expect(budgetAlerts(outcomes, () => priceOf, budgetAt).map((a) => a.firedAt)).toEqual([hour(2)]);
   });

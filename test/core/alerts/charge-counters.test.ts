@@ -131,3 +131,14 @@ describe('raisedCharges: the periods a commit raised, checked at their latest se
     expect(raisedCharges({ 'n|resolve|2026-11|1': 1 }, [])).toEqual([]);
   });
 });
+
+describe('counters out of step', () => {
+  it('a line never gives back more than it charged, whatever the credit counter says', () => {
+    const fields = { 'n|resolve|2026-11|1': 1, 'k|resolve|2026-11|2026-11|1': 3 };
+    expect(periodChargeMinor(countsOf('resolve', fields), '2026-11', () => flat(100n))).toBe(0n);
+  });
+
+  it('a line that did not grow raises nothing', () => {
+    expect(raisedCharges({ 'n|resolve|2026-11|1': 0 }, [outcome({ settledAt: hour(3) })])).toEqual([]);
+  });
+});
