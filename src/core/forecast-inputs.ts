@@ -54,7 +54,8 @@ export function dailyBillable(outcomes: readonly Outcome[], zone: string, from: 
 
 /** The i with starts[i] <= at < starts[i + 1], or -1 outside them all. */
 function dayIndex(starts: readonly number[], at: number): number {
-  if (starts.length < 2 || at < starts[0]! || at >= starts[starts.length - 1]!) return -1;
+  // With no days the one bound is both the first and the last: every instant is outside.
+  if (at < starts[0]! || at >= starts[starts.length - 1]!) return -1;
   let lo = 0;
   let hi = starts.length - 2;
   while (lo < hi) {
