@@ -31,8 +31,8 @@ export interface IdForecast extends Forecast {
   readonly trailing: readonly DayCount[];
 }
 
-/** An outcome that settled billable counts on its settlement day, also once credited: the work was billable. */
-export const settledBillable = (o: Outcome): boolean => (o.status === 'billable' || o.status === 'credited') && o.settledAt !== null && o.billingPeriod !== null;
+/** An outcome that settled billable counts on its settlement day, also once credited: the work was billable. Only those have a billing period. */
+export const settledBillable = (o: Outcome): boolean => o.billingPeriod !== null;
 
 /**
  * Billable outcomes of `outcomes` per calendar day in `zone`, for `days` days from the day starting at
@@ -134,7 +134,7 @@ export function forecastsAt(outcomes: readonly Outcome[], lines: readonly Period
 function idForecast(own: readonly Outcome[], lines: readonly PeriodCharge[], criteria: CriteriaSet, version: CriteriaVersion, now: number, limitOf: LimitOf): IdForecast {
   const zone = version.timezone;
   const clock = periodClock(now, zone);
-  const inPeriod = own.filter((o) => settledBillable(o) && o.billingPeriod === clock.period);
+  const inPeriod = own.filter((o) => o.billingPeriod === clock.period);
   const charged = inPeriod.filter((o) => !o.overLimit);
   const elsewhere = new Map<number, number>();
   for (const o of charged) if (o.criteriaVersion !== version.version) elsewhere.set(o.criteriaVersion, (elsewhere.get(o.criteriaVersion) ?? 0) + 1);

@@ -25,9 +25,10 @@ export function counterFields(outcomes: readonly Outcome[]): Map<CounterField, n
   const out = new Map<CounterField, number>();
   const add = (field: CounterField) => out.set(field, (out.get(field) ?? 0) + 1);
   for (const o of outcomes) {
-    if ((o.status !== 'billable' && o.status !== 'credited') || o.billingPeriod === null || o.overLimit) continue;
+    // An outcome has a billing period once it settled billable (credited ones keep it), and a credit period once credited.
+    if (o.billingPeriod === null || o.overLimit) continue;
     add(chargedField(o.criteriaId, o.billingPeriod, o.criteriaVersion));
-    if (o.status === 'credited' && o.creditPeriod !== null) add(creditedField(o.criteriaId, o.creditPeriod, o.billingPeriod, o.criteriaVersion));
+    if (o.creditPeriod !== null) add(creditedField(o.criteriaId, o.creditPeriod, o.billingPeriod, o.criteriaVersion));
   }
   return out;
 }

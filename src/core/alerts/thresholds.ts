@@ -61,11 +61,12 @@ interface ChargeChange {
 function changesOf(outcomes: readonly Outcome[]): ChargeChange[] {
   const changes: ChargeChange[] = [];
   for (const o of outcomes) {
-    if ((o.status !== 'billable' && o.status !== 'credited') || o.billingPeriod === null || o.settledAt === null || o.overLimit) continue;
+    // A billing period is set when an outcome settles billable (credited ones keep it), a credit period when it is credited.
+    if (o.billingPeriod === null || o.overLimit) continue;
     const base = { criteriaId: o.criteriaId };
-    changes.push({ ...base, at: o.settledAt, period: o.billingPeriod, counter: 'charged', key: `${o.billingPeriod}|${o.criteriaVersion}` });
-    if (o.status === 'credited' && o.creditPeriod !== null && o.creditedAt !== null) {
-      changes.push({ ...base, at: o.creditedAt, period: o.creditPeriod, counter: 'credited', key: `${o.creditPeriod}|${o.billingPeriod}|${o.criteriaVersion}` });
+    changes.push({ ...base, at: o.settledAt!, period: o.billingPeriod, counter: 'charged', key: `${o.billingPeriod}|${o.criteriaVersion}` });
+    if (o.creditPeriod !== null) {
+      changes.push({ ...base, at: o.creditedAt!, period: o.creditPeriod, counter: 'credited', key: `${o.creditPeriod}|${o.billingPeriod}|${o.criteriaVersion}` });
     }
   }
   return changes.sort((a, b) => a.at - b.at);
