@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import type { CriteriaSet } from './criteria/criteria-set.ts';
 import type { CriteriaVersion } from './criteria/types.ts';
-import type { Outcome } from './engine/outcome.ts';
+import type { Outcome, TrailEntry } from './engine/outcome.ts';
 import { lineMinor } from './invoice/adjustments.ts';
 import { forecast, frac } from './forecast.ts';
 import type { Forecast, ForecastInput } from './forecast.ts';
@@ -70,8 +70,8 @@ function dayIndex(starts: readonly number[], at: number): number {
 export function leftReview(outcomes: readonly Outcome[], since: number, until: number): ForecastInput['leftReview'] {
   const left = { billable: 0, reversed: 0, reviewFailed: 0 };
   for (const o of outcomes) {
-    const exit = o.trail.findLast((e) => e.type === 'transition' && e.from === 'in_review' && e.at > since && e.at <= until);
-    if (exit === undefined || exit.type !== 'transition') continue;
+    const exit = o.trail.findLast((e): e is Extract<TrailEntry, { type: 'transition' }> => e.type === 'transition' && e.from === 'in_review' && e.at > since && e.at <= until);
+    if (exit === undefined) continue;
     if (exit.to === 'billable') left.billable++;
     else if (exit.reason === 'reversed') left.reversed++;
     else if (exit.reason === 'human_review_fail') left.reviewFailed++;

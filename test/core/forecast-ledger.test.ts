@@ -62,6 +62,19 @@ describe("forecastsAt: an id's figures read from the whole ledger", () => {
     expect(figures(f)).toEqual([1300n, 1450n, 1300n, 1300n, 1400n, 1400n]);
   });
 
+  it("counts only the lines in the version's currency toward the charge so far", () => {
+    const euros = { period: '2026-11', criteriaId: 'resolve', currency: 'EUR', amount: '9.00' };
+    const f = forecastsAt(LEDGER, [...lines, euros], CRITERIA, NOW).find((x) => x.criteriaId === 'resolve')!;
+    expect(f.mtdMinor).toBe(1300n);
+  });
+
+  it("takes the 90 days of review exits in the id's zone", () => {
+    // 90 days before noon on 20 November in New York is noon on 22 August (EDT, 16:00 UTC): 16:30 UTC is inside.
+    const exit: TrailEntry = { at: Date.parse('2026-08-22T16:30:00Z'), version: 1, type: 'transition', from: 'in_review', to: 'not_billable', cause: 'review_end', reason: 'reversed' };
+    const [, f] = forecastsAt([outcomeFixture({ recordId: 'x', status: 'not_billable', trail: [exit] })], [], CRITERIA, NOW);
+    expect(f!.approvalRate).toEqual({ num: 0n, den: 1n });
+  });
+
   it('charges nothing more once an outcome of the period is over limit', () => {
     const ledger = LEDGER.map((o, i) => (i === 4 ? { ...o, overLimit: true } : o));
     const f = forecastsAt(ledger, lines, CRITERIA, NOW).find((x) => x.criteriaId === 'resolve')!;
