@@ -172,6 +172,12 @@ describe('forecast under a limit the band never reaches, or passes only for a mo
     expect([f.lowMinor, f.likelyMinor, f.highMinor]).toEqual([900n, 900n, 900n]);
   });
 
+  it('under volume, a charge exactly at the limit at a tier end is within it, and the cheaper tier after it goes on', () => {
+    // 8 charged: the 9th makes 900, the 10th exactly 1000; from the 11th all at 0.60, 13 cost 780.
+    const f = forecast(input({ price: VOLUME, limitMinor: 1000n, mtdMinor: 800n, chargedOnLine: 8, dailyBillable: days([28, 5]), daysLeft: frac(1) }));
+    expect(f.highMinor).toBe(780n);
+  });
+
   it('under volume with three tiers, the limit passed inside the middle tier', () => {
     // 1-5 at 1.00, 6-10 at 0.80, from 11 at 0.50. From 0: 5 → 500, 6 → 480, 7 → 560, 8 → 640 > 600 → 7 charged.
     const three = price({ currency: 'USD', model: 'volume', tiers: [{ up_to: 5, unit_amount: '1.00' }, { up_to: 10, unit_amount: '0.80' }, { up_to: null, unit_amount: '0.50' }] });
