@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import type { CriteriaSet } from './criteria/criteria-set.ts';
 import type { CriteriaVersion } from './criteria/types.ts';
-import type { Outcome } from './engine/outcome.ts';
+import type { Outcome, TrailEntry } from './engine/outcome.ts';
 import { lineMinor } from './invoice/adjustments.ts';
 import { forecast, frac } from './forecast.ts';
 import { overLimitOf } from './ledger-view.ts';
@@ -28,8 +28,8 @@ export interface IdForecast extends Forecast {
   readonly trailing: readonly DayCount[];
 }
 
-/** An outcome that settled billable counts on its settlement day, also once credited: the work was billable. */
-export const settledBillable = (o: Outcome): boolean => (o.status === 'billable' || o.status === 'credited') && o.settledAt !== null && o.billingPeriod !== null;
+/** An outcome that settled billable counts on its settlement day, also once credited: the work was billable. Only those have a billing period. */
+export const settledBillable = (o: Outcome): boolean => o.billingPeriod !== null;
 
 /**
  * Billable outcomes of `outcomes` per calendar day in `zone`, for `days` days from the day starting at
@@ -51,7 +51,8 @@ export function dailyBillable(outcomes: readonly Outcome[], zone: string, from: 
 
 /** The i with starts[i] <= at < starts[i + 1], or -1 outside them all. */
 function dayIndex(starts: readonly number[], at: number): number {
-  if (starts.length < 2 || at < starts[0]! || at >= starts[starts.length - 1]!) return -1;
+  // With no days the one bound is both the first and the last: every instant is outside.
+  if (at < starts[0]! || at >= starts[starts.length - 1]!) return -1;
   let lo = 0;
   let hi = starts.length - 2;
   while (lo < hi) {
@@ -66,8 +67,8 @@ function dayIndex(starts: readonly number[], at: number): number {
 export function leftReview(outcomes: readonly Outcome[], since: number, until: number): ForecastInput['leftReview'] {
   const left = { billable: 0, reversed: 0, reviewFailed: 0 };
   for (const o of outcomes) {
-    const exit = o.trail.findLast((e) => e.type === 'transition' && e.from === 'in_review' && e.at > since && e.at <= until);
-    if (exit === undefined || exit.type !== 'transition') continue;
+    const exit = o.trail.findLast((e): e is Extract<TrailEntry, { type: 'transition' }> => e.type === 'transition' && e.from === 'in_review' && e.at > since && e.at <= until);
+    if (exit === undefined) continue;
     if (exit.to === 'billable') left.billable++;
     else if (exit.reason === 'reversed') left.reversed++;
     else if (exit.reason === 'human_review_fail') left.reviewFailed++;

@@ -57,9 +57,9 @@ function fits(item: LimitItem, lines: Map<number, { price: Price; count: number;
   const next = { ...line, count: line.count + 1, amountMinor: amountFor(line.price, line.count + 1).amountMinor };
   const inForce = criteria.inForce(item.criteriaId, item.settledAt);
   const limit = inForce?.budget?.limitMinor ?? null;
-  if (inForce !== null && limit !== null) {
+  if (limit !== null) {
     // The limit is an amount in its version's currency: lines priced in another currency do not count against it.
-    const currency = inForce.price.currency;
+    const currency = inForce!.price.currency;
     let charge = next.price.currency === currency ? next.amountMinor : 0n;
     for (const [version, l] of lines) if (version !== item.criteriaVersion && l.price.currency === currency) charge += l.amountMinor;
     if (charge > limit) return false;

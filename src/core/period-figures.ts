@@ -42,8 +42,9 @@ export function periodFigures(own: readonly Outcome[], period: string, zone: str
   const funnel: Funnel = { presses: cohort.presses, attempts: cohort.attempts, successes: cohort.successes, billable: cohort.billable + cohort.credited };
   const reasons = new Map<Reason, number>();
   for (const o of own) {
-    if (o.status !== 'not_billable' || o.reason === null || o.settledAt === null || !inPeriod(o, o.settledAt)) continue;
-    reasons.set(o.reason, (reasons.get(o.reason) ?? 0) + 1);
+    // A not-billable outcome has settled, with a reason.
+    if (o.status !== 'not_billable' || !inPeriod(o, o.settledAt!)) continue;
+    reasons.set(o.reason!, (reasons.get(o.reason!) ?? 0) + 1);
   }
   const notBillable = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
   const openDisputes = own.filter((o) => o.dispute?.state === 'open').sort((a, b) => a.dispute!.openedAt - b.dispute!.openedAt);

@@ -155,3 +155,9 @@ describe('thresholds (contract §8)', () => {
     expect(alerts.map((a) => `${a.criteriaId} ${a.period}`)).toEqual(['resolve 2026-11', 'other 2026-11', 'resolve 2026-12']);
   });
 });
+
+describe('thresholds due, in any listed order', () => {
+  it('are given lowest first whatever order the budget lists them in', () => {
+    expect(thresholdsDue(100_000n, budget(1000n, [90, 50, 75]), new Set())).toEqual([50, 75, 90]);
+  });
+});

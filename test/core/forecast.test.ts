@@ -156,3 +156,32 @@ describe('forecast: never above the limit (contract §8, "Limit")', () => {
     expect(amounts(f)).toMatchObject({ accrual: 1000n, low: 1000n, likely: 1000n, high: 1000n });
   });
 });
+
+describe('forecast under a limit the band never reaches, or passes only for a moment (volume)', () => {
+  it('a limit far above the band changes no figure', () => {
+    const base = { price: GRADUATED, mtdMinor: 400n, chargedOnLine: 8, inReview: 3, dailyBillable: days([28, 6]), daysLeft: frac(2) };
+    const free = forecast(input(base));
+    expect(forecast(input({ ...base, limitMinor: 1_000_000n }))).toEqual(free);
+    // In review at 9, 10 (0.50) and 11 (0.40); 12 more: 12 … 20 at 0.40, 21 … 23 at 0.30.
+    expect(free.highMinor).toBe(400n + 2n * 50n + 40n + 9n * 40n + 3n * 30n);
+  });
+
+  it('under volume, the position where the charge first passes the limit ends the prefix though later ones cost less', () => {
+    // 8 charged (800): the 9th makes 900, the 10th 1000 > 950; from the 11th all cost 0.60 (660 …), but the prefix has ended.
+    const f = forecast(input({ price: VOLUME, limitMinor: 950n, mtdMinor: 800n, chargedOnLine: 8, dailyBillable: days([28, 5]), daysLeft: frac(1) }));
+    expect([f.lowMinor, f.likelyMinor, f.highMinor]).toEqual([900n, 900n, 900n]);
+  });
+
+  it('under volume, a charge exactly at the limit at a tier end is within it, and the cheaper tier after it goes on', () => {
+    // 8 charged: the 9th makes 900, the 10th exactly 1000; from the 11th all at 0.60, 13 cost 780.
+    const f = forecast(input({ price: VOLUME, limitMinor: 1000n, mtdMinor: 800n, chargedOnLine: 8, dailyBillable: days([28, 5]), daysLeft: frac(1) }));
+    expect(f.highMinor).toBe(780n);
+  });
+
+  it('under volume with three tiers, the limit passed inside the middle tier', () => {
+    // 1-5 at 1.00, 6-10 at 0.80, from 11 at 0.50. From 0: 5 → 500, 6 → 480, 7 → 560, 8 → 640 > 600 → 7 charged.
+    const three = price({ currency: 'USD', model: 'volume', tiers: [{ up_to: 5, unit_amount: '1.00' }, { up_to: 10, unit_amount: '0.80' }, { up_to: null, unit_amount: '0.50' }] });
+    const f = forecast(input({ price: three, limitMinor: 600n, dailyBillable: days([28, 20]), daysLeft: frac(1) }));
+    expect(f.highMinor).toBe(560n);
+  });
+});

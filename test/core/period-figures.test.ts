@@ -74,3 +74,49 @@ describe('chargeOf', () => {
     expect(chargeOf([line('credit', 'a', -1, '-2.00')], 'a', 'USD')).toEqual({ chargeMinor: -200n, unitSpendMinor: null });
   });
 });
+
+describe('periodFigures: bounds of the month in its zone', () => {
+  const at = (iso: string) => Date.parse(iso);
+
+  it('an attempt opened at the first instant of the month is in it, one at the first instant of the next is not', () => {
+    // Midnight in Berlin is 23:00 UTC the day before (CET).
+    const first = outcome('2026-10-31T23:00:00Z', 'open', null);
+    const next = outcome('2026-11-30T23:00:00Z', 'open', null);
+    const f = periodFigures([first, next], '2026-11', ZONE, zoneOf, at('2026-12-15T00:00:00Z'));
+    expect(f.funnel.attempts).toBe(1);
+    expect(periodFigures([first, next], '2026-12', ZONE, zoneOf, at('2026-12-15T00:00:00Z')).funnel.attempts).toBe(1);
+  });
+
+  it("counts the days in the period's zone: a settlement at 00:30 in Berlin is that day's, and today starts at Berlin's midnight", () => {
+    const early = outcome('2026-11-02T20:00:00Z', 'billable', '2026-11-02T23:30:00Z');
+    // 00:30 on 11 November in Berlin, still 10 November in UTC: 11 days so far.
+    const daily = periodFigures([early], '2026-11', ZONE, zoneOf, at('2026-11-10T23:30:00Z')).daily;
+    expect(daily).toHaveLength(11);
+    expect(daily.filter((d) => d.count > 0)).toEqual([{ date: '2026-11-03', count: 1 }]);
+  });
+
+  it('on the first day of the month it has that one day; on the first day of the next, the whole month and no more', () => {
+    expect(periodFigures([], '2026-11', ZONE, zoneOf, at('2026-11-01T12:00:00Z')).daily.map((d) => d.date)).toEqual(['2026-11-01']);
+    expect(periodFigures([], '2026-11', ZONE, zoneOf, at('2026-12-01T12:00:00Z')).daily).toHaveLength(30);
+  });
+
+  it('ties in the reasons are ordered by code whatever order they settled in', () => {
+    const list = [
+      outcome('2026-11-05T10:00:00Z', 'not_billable', '2026-11-05T12:00:00Z', 'excluded'),
+      outcome('2026-11-05T10:00:00Z', 'not_billable', '2026-11-05T12:00:00Z', 'latency_breach'),
+      outcome('2026-11-05T10:00:00Z', 'not_billable', '2026-11-05T12:00:00Z', 'reversed'),
+    ];
+    const codes = (l: Outcome[]) => periodFigures(l, '2026-11', ZONE, zoneOf, at('2026-11-10T12:00:00Z')).notBillable.map((r) => r.reason);
+    expect(codes(list)).toEqual(['excluded', 'latency_breach', 'reversed']);
+    expect(codes([...list].reverse())).toEqual(['excluded', 'latency_breach', 'reversed']);
+  });
+
+  it('each outcome is placed in the month by the zone of its own version', () => {
+    // 23:30 UTC on 31 October: still October in New York, already November in Berlin.
+    const ny = outcome('2026-10-31T23:30:00Z', 'open', null);
+    const berlin = { ...outcome('2026-10-31T23:30:00Z', 'open', null), criteriaVersion: 2 };
+    const byVersion = (o: Outcome) => (o.criteriaVersion === 1 ? 'America/New_York' : ZONE);
+    expect(periodFigures([ny, berlin], '2026-11', ZONE, byVersion, at('2026-11-10T12:00:00Z')).funnel.attempts).toBe(1);
+    expect(periodFigures([ny, berlin], '2026-10', ZONE, byVersion, at('2026-11-10T12:00:00Z')).funnel.attempts).toBe(1);
+  });
+});

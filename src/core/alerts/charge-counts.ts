@@ -32,9 +32,10 @@ export function counterFields(outcomes: readonly Outcome[]): Map<CounterField, n
   const out = new Map<CounterField, number>();
   const add = (field: CounterField) => out.set(field, (out.get(field) ?? 0) + 1);
   for (const o of outcomes) {
-    if ((o.status !== 'billable' && o.status !== 'credited') || o.billingPeriod === null || o.overLimit) continue;
+    // An outcome has a billing period once it settled billable (credited ones keep it), and a credit period once credited.
+    if (o.billingPeriod === null || o.overLimit) continue;
     add(chargedField(o.criteriaId, o.billingPeriod, o.criteriaVersion));
-    if (o.status !== 'credited' || o.creditPeriod === null) continue;
+    if (o.creditPeriod === null) continue;
     add(creditedField(o.criteriaId, o.creditPeriod, o.billingPeriod, o.criteriaVersion));
     if (o.creditedAt !== null) add(creditedAtField(o.criteriaId, o.creditPeriod, o.billingPeriod, o.criteriaVersion, o.creditedAt));
   }
@@ -143,8 +144,8 @@ export function raisedCharges(delta: Readonly<Record<CounterField, number>>, out
     if (kind !== 'n' || n <= 0) continue;
     let at = Number.NEGATIVE_INFINITY;
     for (const o of outcomes) if (o.criteriaId === criteriaId && o.billingPeriod === period && o.settledAt !== null && o.settledAt > at) at = o.settledAt;
-    const key = `${criteriaId}|${period}`;
-    if (Number.isFinite(at) && (raised.get(key)?.at ?? Number.NEGATIVE_INFINITY) < at) raised.set(key, { criteriaId, period, at });
+    // Each line of an id and period gives the same instant: the latest settlement there.
+    if (Number.isFinite(at)) raised.set(`${criteriaId}|${period}`, { criteriaId, period, at });
   }
   return [...raised.values()];
 }

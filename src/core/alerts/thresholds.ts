@@ -61,11 +61,12 @@ interface ChargeChange {
 function changesOf(outcomes: readonly Outcome[]): ChargeChange[] {
   const changes: ChargeChange[] = [];
   for (const o of outcomes) {
-    if ((o.status !== 'billable' && o.status !== 'credited') || o.billingPeriod === null || o.settledAt === null || o.overLimit) continue;
+    // A billing period is set when an outcome settles billable (credited ones keep it), a credit period when it is credited.
+    if (o.billingPeriod === null || o.overLimit) continue;
     const base = { criteriaId: o.criteriaId };
-    changes.push({ ...base, at: o.settledAt, period: o.billingPeriod, counter: 'charged', key: `${o.billingPeriod}|${o.criteriaVersion}` });
-    if (o.status === 'credited' && o.creditPeriod !== null && o.creditedAt !== null) {
-      changes.push({ ...base, at: o.creditedAt, period: o.creditPeriod, counter: 'credited', key: `${o.creditPeriod}|${o.billingPeriod}|${o.criteriaVersion}` });
+    changes.push({ ...base, at: o.settledAt!, period: o.billingPeriod, counter: 'charged', key: `${o.billingPeriod}|${o.criteriaVersion}` });
+    if (o.creditPeriod !== null) {
+      changes.push({ ...base, at: o.creditedAt!, period: o.creditPeriod, counter: 'credited', key: `${o.creditPeriod}|${o.billingPeriod}|${o.criteriaVersion}` });
     }
   }
   return changes.sort((a, b) => a.at - b.at);
@@ -75,7 +76,7 @@ function changesOf(outcomes: readonly Outcome[]): ChargeChange[] {
  * Every alert a ledger fires, replayed in event time: at each instant where an outcome settles onto an
  * id's charge line of a period, once everything at that instant has happened, the thresholds of the budget in force
  * then that the charge has reached fire, each once per id and period. Sorted by instant, id, period
- * and threshold. The live service checks the same way after each commit (src/app/budget-alerts.ts).
+ * and threshold (a period's thresholds fire in ascending order, and the sort is stable). The live service checks the same way after each commit (src/app/budget-alerts.ts).
  */
 export function budgetAlerts(outcomes: readonly Outcome[], priceOf: (criteriaId: string) => PriceOfVersion, budgetAt: BudgetAt): BudgetAlert[] {
   const counts = new Map<string, { charged: Map<string, number>; credited: Map<string, number> }>();
@@ -105,7 +106,7 @@ export function budgetAlerts(outcomes: readonly Outcome[], priceOf: (criteriaId:
       }
     }
   }
-  return alerts.sort((a, b) => a.firedAt - b.firedAt || cmp(a.criteriaId, b.criteriaId) || cmp(a.period, b.period) || a.threshold - b.threshold);
+  return alerts.sort((a, b) => a.firedAt - b.firedAt || cmp(a.criteriaId, b.criteriaId) || cmp(a.period, b.period));
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

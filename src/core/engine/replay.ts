@@ -59,9 +59,7 @@ function changedFields(before: Outcome, after: Outcome): string[] {
   const fields: string[] = [];
   for (const key of Object.keys(after) as (keyof Outcome)[]) {
     if (key === 'trail') continue;
-    const a = before[key];
-    const b = after[key];
-    if (a !== b && JSON.stringify(a) !== JSON.stringify(b)) fields.push(key);
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) fields.push(key);
   }
   return fields;
 }
@@ -69,7 +67,6 @@ function changedFields(before: Outcome, after: Outcome): string[] {
 /** Puts earlier corrections back into a replayed trail, at their times (the replay knows nothing of them). */
 function withEarlierCorrections(trail: TrailEntry[], before: readonly TrailEntry[]): TrailEntry[] {
   const earlier = before.filter((e) => e.type === 'corrected');
-  if (earlier.length === 0) return trail;
   const out: TrailEntry[] = [];
   let i = 0;
   for (const e of trail) {
