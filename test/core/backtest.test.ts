@@ -40,14 +40,17 @@ const id = (record: string, seq = 1) => `${keyOf('2026-11-03', record)}#${seq}`;
 describe('backtest(): a draft that loosens within', () => {
   // Record 1 closes after 30 min, record 2 after 2 h, record 3 never: 1 h bills one, 3 h bills two.
   const steps = [press(0, '1'), closed(30, '1'), press(60, '2'), closed(180, '2'), press(120, '3')];
-  const r = run(steps, draftOf({ version: 2, within: '3h' }));
+  // Run inside each test: a mutant that throws then fails that test instead of the file's loading.
+  const loosened = () => run(steps, draftOf({ version: 2, within: '3h' }));
 
   it('counts both sides: presses, attempts, successes, billable, charge, yield, not billable by reason', () => {
+    const r = loosened();
     expect(r.asIs).toEqual({ presses: 3, attempts: 3, successes: 1, billable: 1, pending: 0, charge: [{ currency: 'USD', minor: 100n }], yield: 1 / 3, notBillable: [{ reason: 'latency_breach', count: 2 }] });
     expect(r.withDraft).toEqual({ presses: 3, attempts: 3, successes: 2, billable: 2, pending: 0, charge: [{ currency: 'USD', minor: 200n }], yield: 2 / 3, notBillable: [{ reason: 'latency_breach', count: 1 }] });
   });
 
   it('lists the one outcome whose verdict changes, with its version on each side', () => {
+    const r = loosened();
     expect(r.draftVersion).toBe(2);
     expect(r.changedCount).toBe(1);
     expect(r.changes).toEqual([
@@ -74,9 +77,10 @@ describe('backtest(): a draft that adds an exclusion', () => {
   // Record 2 is a test ticket from its first snapshot, record 3 becomes one before its press.
   const steps = [press(0, '1'), closed(10, '1'), press(20, '2'), closed(30, '2'), put(35, { subject: 'a test' }, '3'), press(40, '3'), closed(50, '3')];
   const records = [{ objectType: 'ticket' as const, id: '2', properties: new Map([['subject', 'test: do not bill']]) }];
-  const r = run(steps, draftOf({ version: 2, exclude: EXCLUDE_TEST }), { records });
+  const excluded = () => run(steps, draftOf({ version: 2, exclude: EXCLUDE_TEST }), { records });
 
   it('moves the test tickets from billable to not billable (excluded), and the charge with them', () => {
+    const r = excluded();
     expect(r.asIs).toMatchObject({ attempts: 3, successes: 3, billable: 3, charge: [{ currency: 'USD', minor: 300n }], yield: 1, notBillable: [] });
     expect(r.withDraft).toMatchObject({ attempts: 3, billable: 1, charge: [{ currency: 'USD', minor: 100n }], notBillable: [{ reason: 'excluded', count: 2 }] });
     expect(r.changes.map((c) => [c.recordId, c.before?.status, c.after?.status, c.after?.reason])).toEqual([
