@@ -90,6 +90,6 @@ describe('drafts: what is refused, and what the publisher decides', () => {
   });
 
   it('a latest text that is not a mapping is the draft as it is', () => {
-    expect(nextDraftText('- a\n- b\n')).toBe('- a\n- b\n');
+    expect(nextDraftText('[a,   b]  # kept as typed\n')).toBe('[a,   b]  # kept as typed\n');
   });
 });
