@@ -98,6 +98,8 @@ describe('archivable: the edges', () => {
     expect(o).toMatchObject({ status: 'not_billable', settledAt: T0 + 14 * HOUR + 30 * MIN });
     expect(archivable(state, o!.settledAt!, criteria, 0)).toEqual([]);
     expect(archivable(state, o!.settledAt! + 1, criteria, 0)).toEqual([o]);
+    // Only a billable outcome can be disputed: the horizon does not hold a not-billable one.
+    expect(archivable(state, o!.settledAt! + 1, criteria, 90 * DAY)).toEqual([o]);
   });
 
   it('a billable outcome leaves exactly when the dispute horizon has passed since it settled', async () => {
@@ -134,5 +136,22 @@ describe('archivable: the edges', () => {
     expect(later.outcomes.map((o) => o.idempotencyKey)).toEqual(['resolve:ticket:1:2026-11']);
     expect(archivable(later, T0 + 20 * DAY, criteria, 0)).toEqual([]);
     expect(archivable(later, T0 + 30 * DAY, criteria, 0)).toEqual(later.outcomes);
+  });
+
+  it('another id’s versions do not keep an outcome hot: only its own id can press its key again', async () => {
+    // `other` keys by day in Los Angeles, where 3 November lasts until 08:00 UTC on the 4th.
+    const criteria = criteriaSet({ idempotency_period: 'day' }, { id: 'other', idempotency_period: 'day', timezone: 'America/Los_Angeles' });
+    const state = history(criteria, 1);
+    const resolve = state.outcomes.filter((o) => o.criteriaId === 'resolve');
+    expect(resolve).toHaveLength(1);
+    expect(archivable(state, T0 + 16 * HOUR, criteria, 0)).toEqual(resolve);
+  });
+
+  it('a cap on any version of the id keeps a success in its current period', async () => {
+    // v1 caps per month; v2, from 10 November, has no cap: a November success may still count against v1’s cap.
+    const criteria = criteriaSet({ idempotency_period: 'day', cap: { max: 5, period: 'month' } }, { version: 2, change_notes: 'No cap.', effective_from: '2026-11-10T00:00:00Z' });
+    const state = history(criteria, 1);
+    expect(archivable(state, T0 + 10 * DAY, criteria, 0)).toEqual([]);
+    expect(archivable(state, T0 + 30 * DAY, criteria, 0)).toEqual(state.outcomes);
   });
 });
