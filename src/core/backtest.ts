@@ -156,7 +156,8 @@ function verdictChanges(before: readonly Outcome[], after: readonly Outcome[]): 
     if (!sameVerdict(b, a)) changed.push([b, b, a]);
   }
   for (const a of after) if (!beforeIds.has(a.outcomeId)) changed.push([a, undefined, a]);
-  changed.sort(([x], [y]) => compareOutcomes(x, y) || (x.outcomeId < y.outcomeId ? -1 : 1));
+  // Two entries never tie: an id is listed once, and the key and sequence make the id.
+  changed.sort(([x], [y]) => compareOutcomes(x, y));
   const changes = changed.slice(0, BACKTEST_CHANGES_LISTED).map(([o, b, a]): VerdictChange => ({
     outcomeId: o.outcomeId,
     criteriaId: o.criteriaId,

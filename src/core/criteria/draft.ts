@@ -50,7 +50,8 @@ export type DraftResult =
 export function completeDraft(text: string, fields: { readonly version: number; readonly effectiveFrom: number; readonly changeNotes: string }): DraftResult {
   const read = readDraft(text);
   if (!read.ok) return read;
-  const doc = parseDocument(text, { uniqueKeys: true });
+  // readDraft has refused a key given twice.
+  const doc = parseDocument(text);
   doc.set('version', fields.version);
   doc.set('effective_from', isoUtc(fields.effectiveFrom));
   doc.set('change_notes', fields.changeNotes);
