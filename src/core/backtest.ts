@@ -142,7 +142,7 @@ function sideOf(outcomes: readonly Outcome[], criteria: CriteriaSet): BacktestSi
 
 const verdictOf = (o: Outcome): Verdict => ({ criteriaVersion: o.criteriaVersion, status: o.status, reason: o.status === 'not_billable' || o.status === 'failed' ? o.reason : null });
 const reasonOf = (o: Outcome): Reason | null => (o.status === 'not_billable' || o.status === 'failed' ? o.reason : null);
-const sameVerdict = (a: Outcome | undefined, b: Outcome | undefined) => a !== undefined && b !== undefined && a.status === b.status && reasonOf(a) === reasonOf(b);
+const sameVerdict = (before: Outcome, after: Outcome | undefined) => after !== undefined && before.status === after.status && reasonOf(before) === reasonOf(after);
 
 /** Outcomes are matched by id (key and sequence); one on a single side is a change too (a new id's, a cap's). */
 function verdictChanges(before: readonly Outcome[], after: readonly Outcome[]): { changes: VerdictChange[]; changedCount: number } {
