@@ -142,7 +142,7 @@ function sideOf(outcomes: readonly Outcome[], criteria: CriteriaSet): BacktestSi
 
 const verdictOf = (o: Outcome): Verdict => ({ criteriaVersion: o.criteriaVersion, status: o.status, reason: o.status === 'not_billable' || o.status === 'failed' ? o.reason : null });
 const reasonOf = (o: Outcome): Reason | null => (o.status === 'not_billable' || o.status === 'failed' ? o.reason : null);
-const sameVerdict = (a: Outcome | undefined, b: Outcome | undefined) => a !== undefined && b !== undefined && a.status === b.status && reasonOf(a) === reasonOf(b);
+const sameVerdict = (before: Outcome, after: Outcome | undefined) => after !== undefined && before.status === after.status && reasonOf(before) === reasonOf(after);
 
 /** Outcomes are matched by id (key and sequence); one on a single side is a change too (a new id's, a cap's). */
 function verdictChanges(before: readonly Outcome[], after: readonly Outcome[]): { changes: VerdictChange[]; changedCount: number } {
@@ -156,7 +156,8 @@ function verdictChanges(before: readonly Outcome[], after: readonly Outcome[]): 
     if (!sameVerdict(b, a)) changed.push([b, b, a]);
   }
   for (const a of after) if (!beforeIds.has(a.outcomeId)) changed.push([a, undefined, a]);
-  changed.sort(([x], [y]) => compareOutcomes(x, y) || (x.outcomeId < y.outcomeId ? -1 : 1));
+  // Two entries never tie: an id is listed once, and the key and sequence make the id.
+  changed.sort(([x], [y]) => compareOutcomes(x, y));
   const changes = changed.slice(0, BACKTEST_CHANGES_LISTED).map(([o, b, a]): VerdictChange => ({
     outcomeId: o.outcomeId,
     criteriaId: o.criteriaId,

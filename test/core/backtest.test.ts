@@ -40,14 +40,17 @@ const id = (record: string, seq = 1) => `${keyOf('2026-11-03', record)}#${seq}`;
 describe('backtest(): a draft that loosens within', () => {
   // Record 1 closes after 30 min, record 2 after 2 h, record 3 never: 1 h bills one, 3 h bills two.
   const steps = [press(0, '1'), closed(30, '1'), press(60, '2'), closed(180, '2'), press(120, '3')];
-  const r = run(steps, draftOf({ version: 2, within: '3h' }));
+  // Run inside each test: a mutant that throws then fails that test instead of the file's loading.
+  const loosened = () => run(steps, draftOf({ version: 2, within: '3h' }));
 
   it('counts both sides: presses, attempts, successes, billable, charge, yield, not billable by reason', () => {
+    const r = loosened();
     expect(r.asIs).toEqual({ presses: 3, attempts: 3, successes: 1, billable: 1, pending: 0, charge: [{ currency: 'USD', minor: 100n }], yield: 1 / 3, notBillable: [{ reason: 'latency_breach', count: 2 }] });
     expect(r.withDraft).toEqual({ presses: 3, attempts: 3, successes: 2, billable: 2, pending: 0, charge: [{ currency: 'USD', minor: 200n }], yield: 2 / 3, notBillable: [{ reason: 'latency_breach', count: 1 }] });
   });
 
   it('lists the one outcome whose verdict changes, with its version on each side', () => {
+    const r = loosened();
     expect(r.draftVersion).toBe(2);
     expect(r.changedCount).toBe(1);
     expect(r.changes).toEqual([
@@ -74,9 +77,10 @@ describe('backtest(): a draft that adds an exclusion', () => {
   // Record 2 is a test ticket from its first snapshot, record 3 becomes one before its press.
   const steps = [press(0, '1'), closed(10, '1'), press(20, '2'), closed(30, '2'), put(35, { subject: 'a test' }, '3'), press(40, '3'), closed(50, '3')];
   const records = [{ objectType: 'ticket' as const, id: '2', properties: new Map([['subject', 'test: do not bill']]) }];
-  const r = run(steps, draftOf({ version: 2, exclude: EXCLUDE_TEST }), { records });
+  const excluded = () => run(steps, draftOf({ version: 2, exclude: EXCLUDE_TEST }), { records });
 
   it('moves the test tickets from billable to not billable (excluded), and the charge with them', () => {
+    const r = excluded();
     expect(r.asIs).toMatchObject({ attempts: 3, successes: 3, billable: 3, charge: [{ currency: 'USD', minor: 300n }], yield: 1, notBillable: [] });
     expect(r.withDraft).toMatchObject({ attempts: 3, billable: 1, charge: [{ currency: 'USD', minor: 100n }], notBillable: [{ reason: 'excluded', count: 2 }] });
     expect(r.changes.map((c) => [c.recordId, c.before?.status, c.after?.status, c.after?.reason])).toEqual([
@@ -167,5 +171,69 @@ describe('backtest(): actions replay on both sides', () => {
     expect(r.asIs).toMatchObject({ presses: 2, attempts: 2, billable: 1, charge: [{ currency: 'USD', minor: 0n }], notBillable: [{ reason: 'latency_breach', count: 1 }] });
     expect(r.withDraft).toMatchObject({ presses: 2, attempts: 2, billable: 2, charge: [{ currency: 'USD', minor: 100n }], notBillable: [] });
     expect(r.changes.map((c) => [c.recordId, c.before?.status, c.after?.status])).toEqual([['3', 'not_billable', 'billable']]);
+  });
+});
+
+describe('backtest(): edges a reader of the figures relies on', () => {
+  const loose = draftOf({ version: 2, within: '3h' });
+
+  it('the window includes its start and excludes its end', () => {
+    const steps = [press(60, '1'), closed(70, '1'), press(180, '2'), closed(190, '2')];
+    const r = run(steps, loose, { from: 60, to: 180 });
+    expect(r.asIs).toMatchObject({ attempts: 1, billable: 1, charge: [{ currency: 'USD', minor: 100n }] });
+  });
+
+  it('a version effective at the window’s start is replaced; a draft numbered at or below a kept version is raised past it', () => {
+    const criteria = criteriaSet({}, { version: 2, change_notes: 'Looser.', effective_from: new Date(at(60)).toISOString(), within: '3h' });
+    const replaced = withDraft(criteria, draftOf({ version: 2, within: '10m' }), at(60));
+    expect(replaced.ok && [replaced.version, replaced.set.inForce('resolve', at(60))?.withinMs]).toEqual([2, 600_000]);
+    const raised = withDraft(criteria, draftOf({ version: 1, within: '10m' }), at(61));
+    expect(raised.ok && [raised.version, raised.set.inForce('resolve', at(61))?.version, raised.set.inForce('resolve', at(60))?.version]).toEqual([3, 3, 2]);
+  });
+
+  it('the draft is in force from the window’s start, whatever effective_from it states', () => {
+    const set = withDraft(criteriaSet(), draftOf({ version: 2, within: '10m', effective_from: '2030-01-01T00:00:00Z' }), at(60));
+    expect(set.ok && set.set.inForce('resolve', at(60))?.withinMs).toBe(600_000);
+  });
+
+  it('another id’s outcomes are the same on both sides', () => {
+    const criteria = criteriaSet({}, { id: 'other', within: '10m' });
+    const r = run([press(0, '1'), closed(90, '1')], loose, { criteria });
+    expect(r.asIs).toMatchObject({ attempts: 2, billable: 0 });
+    expect(r.withDraft).toMatchObject({ attempts: 2, billable: 1 });
+    expect(r.changes.map((c) => [c.criteriaId, c.before?.status, c.after?.status])).toEqual([['resolve', 'not_billable', 'billable']]);
+  });
+
+  it('a draft on a new id may watch another object', () => {
+    const r = backtest({ criteria: criteriaSet(), draft: draftOf({ id: 'deal-won', object: 'deal' }), from: at(0), to: at(DAY), asOf: at(DAY), signals: [], actions: [], records: [] });
+    expect(r.ok && r.result.draftVersion).toBe(1);
+  });
+
+  it('a draft that no longer presses loses the outcomes: changes with nothing after', () => {
+    const r = run([press(0, '1'), closed(5, '1')], draftOf({ version: 2, trigger: { property: 'never_set' } }));
+    expect(r.withDraft).toMatchObject({ presses: 0, attempts: 0, yield: null, charge: [] });
+    expect(r.changes).toEqual([
+      { outcomeId: id('1'), criteriaId: 'resolve', objectType: 'ticket', recordId: '1', openedAt: at(0), before: { criteriaVersion: 1, status: 'billable', reason: null }, after: null },
+    ]);
+  });
+
+  it('the charge is given per currency, in currency order', () => {
+    const r = run([press(0, '1'), closed(5, '1')], draftOf({ id: 'resolve-eur', price: { currency: 'EUR', model: 'flat', unit_amount: '2.50' } }));
+    expect(r.withDraft.charge).toEqual([
+      { currency: 'EUR', minor: 250n },
+      { currency: 'USD', minor: 100n },
+    ]);
+  });
+
+  it('lists not-billable reasons the most frequent first, ties by reason', () => {
+    // Records 1 and 2 never close (latency_breach); 3 is a test ticket that closes (excluded with the draft).
+    const steps = [press(0, '1'), press(1, '2'), put(2, { subject: 'a test' }, '3'), press(3, '3'), closed(4, '3')];
+    const r = run(steps, draftOf({ version: 2, exclude: EXCLUDE_TEST }));
+    expect(r.withDraft.notBillable).toEqual([
+      { reason: 'latency_breach', count: 2 },
+      { reason: 'excluded', count: 1 },
+    ]);
+    const tie = run([press(0, '1'), put(2, { subject: 'a test' }, '3'), press(3, '3'), closed(4, '3')], draftOf({ version: 2, exclude: EXCLUDE_TEST }));
+    expect(tie.withDraft.notBillable.map((n) => n.reason)).toEqual(['excluded', 'latency_breach']);
   });
 });

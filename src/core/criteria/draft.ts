@@ -50,16 +50,16 @@ export type DraftResult =
 export function completeDraft(text: string, fields: { readonly version: number; readonly effectiveFrom: number; readonly changeNotes: string }): DraftResult {
   const read = readDraft(text);
   if (!read.ok) return read;
-  const doc = parseDocument(text, { uniqueKeys: true });
+  // readDraft has refused a key given twice.
+  const doc = parseDocument(text);
   doc.set('version', fields.version);
   doc.set('effective_from', isoUtc(fields.effectiveFrom));
   doc.set('change_notes', fields.changeNotes);
   const complete = doc.toString();
   const parsed = parseCriteriaText(complete);
   if (!parsed.ok) return { ok: false, problems: parsed.problems };
-  const [version] = parsed.versions;
-  if (!version) return { ok: false, problems: [{ code: 'required', path: [], message: 'holds no criteria version' }] };
-  return { ok: true, version, text: complete };
+  // readDraft let through one mapping, and a mapping that parses without a problem is exactly one version.
+  return { ok: true, version: parsed.versions[0]!, text: complete };
 }
 
 /** The editor's starting point for the next version: the latest version's text without the publish fields. */

@@ -77,3 +77,81 @@ describe('archivable', () => {
     expect(state.outcomes.map((o) => o.outcomeId)).toEqual(['resolve:ticket:1:2026-11-05#1']);
   });
 });
+
+describe('archivable: the edges', () => {
+  const by = { userId: 7, email: 'a@example.com' };
+
+  it('an attempt still open stays hot, however late the instant', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'day' });
+    const state = newRecordState('ticket', '1');
+    advance(state, [sig(T0, 'agent_started_at', 'p')], T0 + 5 * MIN, criteria);
+    expect(state.outcomes.map((o) => o.status)).toEqual(['open']);
+    expect(archivable(state, T0 + 10 * DAY, criteria, 0)).toEqual([]);
+  });
+
+  it('a trail entry at the instant itself keeps the outcome; one a millisecond before does not', async () => {
+    // Pressed at 23:30 UTC: the 1 h deadline settles it not billable at 00:30 the next day, after its key's bucket.
+    const criteria = criteriaSet({ idempotency_period: 'day' });
+    const state = newRecordState('ticket', '1');
+    advance(state, [sig(T0 + 13 * HOUR + 30 * MIN, 'agent_started_at', 'late')], T0 + 3 * DAY, criteria);
+    const [o] = state.outcomes;
+    expect(o).toMatchObject({ status: 'not_billable', settledAt: T0 + 14 * HOUR + 30 * MIN });
+    expect(archivable(state, o!.settledAt!, criteria, 0)).toEqual([]);
+    expect(archivable(state, o!.settledAt! + 1, criteria, 0)).toEqual([o]);
+    // Only a billable outcome can be disputed: the horizon does not hold a not-billable one.
+    expect(archivable(state, o!.settledAt! + 1, criteria, 90 * DAY)).toEqual([o]);
+  });
+
+  it('a billable outcome leaves exactly when the dispute horizon has passed since it settled', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'day' });
+    const state = history(criteria, 1);
+    const settled = state.outcomes[0]!.settledAt!;
+    expect(archivable(state, settled + 5 * DAY - 1, criteria, 5 * DAY)).toEqual([]);
+    expect(archivable(state, settled + 5 * DAY, criteria, 5 * DAY)).toEqual([state.outcomes[0]]);
+  });
+
+  it('a billable outcome whose dispute was rejected leaves like any other; a credited one within its cap period too', async () => {
+    const criteria = criteriaSet({ idempotency_period: 'day', cap: { max: 5, period: 'month' } });
+    const state = history(criteria, 3);
+    const [first, second] = state.outcomes;
+    decide(state, { type: 'open_dispute', at: T0 + 3 * DAY, outcomeId: first!.outcomeId, by, reason: 'wrong' }, criteria);
+    decide(state, { type: 'resolve_dispute', at: T0 + 3 * DAY + HOUR, outcomeId: first!.outcomeId, by, resolution: 'upheld', note: 'ok' }, criteria);
+    decide(state, { type: 'open_dispute', at: T0 + 3 * DAY, outcomeId: second!.outcomeId, by, reason: 'wrong' }, criteria);
+    decide(state, { type: 'resolve_dispute', at: T0 + 3 * DAY + HOUR, outcomeId: second!.outcomeId, by, resolution: 'rejected', note: 'no' }, criteria);
+    expect(state.outcomes.map((o) => o.status)).toEqual(['credited', 'billable', 'billable']);
+    // Still November: the billable ones hold cap slots, the credited one holds none.
+    expect(archivable(state, T0 + 4 * DAY, criteria, 0)).toEqual([first]);
+    // December: the cap period has passed for all.
+    expect(archivable(state, T0 + 40 * DAY, criteria, 0)).toEqual(state.outcomes);
+  });
+
+  it('a later version with another idempotency period can never press an earlier version’s key again', async () => {
+    // v1 keys by day; v2, in force from 5 November, keys by month: its keys read `2026-11`, never `2026-11-03`.
+    const criteria = criteriaSet({ idempotency_period: 'day' }, { version: 2, change_notes: 'Monthly.', idempotency_period: 'month', effective_from: '2026-11-05T00:00:00Z' });
+    const state = history(criteria, 1);
+    expect(archivable(state, T0 + 5 * DAY, criteria, 0)).toEqual(state.outcomes);
+    // Under v2 a press in November reaches its own attempt again: it stays until December.
+    const later = newRecordState('ticket', '1');
+    advance(later, [sig(T0 + 3 * DAY, 'agent_started_at', 'p'), sig(T0 + 3 * DAY + 10 * MIN, 'stage', 'closed')], T0 + 4 * DAY, criteria);
+    expect(later.outcomes.map((o) => o.idempotencyKey)).toEqual(['resolve:ticket:1:2026-11']);
+    expect(archivable(later, T0 + 20 * DAY, criteria, 0)).toEqual([]);
+    expect(archivable(later, T0 + 30 * DAY, criteria, 0)).toEqual(later.outcomes);
+  });
+
+  it('another id’s versions do not keep an outcome hot: only its own id can press its key again', async () => {
+    // `other` keys by day in Los Angeles, where 3 November lasts until 08:00 UTC on the 4th.
+    const criteria = criteriaSet({ idempotency_period: 'day' }, { id: 'other', idempotency_period: 'day', timezone: 'America/Los_Angeles' });
+    const state = history(criteria, 1);
+    const resolve = state.outcomes.filter((o) => o.criteriaId === 'resolve');
+    expect(resolve).toHaveLength(1);
+    expect(archivable(state, T0 + 16 * HOUR, criteria, 0)).toEqual(resolve);
+  });
+
+  it('a cap on any version of the id keeps a success in its current period', async () => {
+    // v1 caps per month; v2, from 10 November, has no cap: a November success may still count against v1’s cap.
+    const criteria = criteriaSet({ idempotency_period: 'day', cap: { max: 5, period: 'month' } }, { version: 2, change_notes: 'No cap.', effective_from: '2026-11-10T00:00:00Z' });
+    const state = history(criteria, 1);
+    expect(archivable(state, T0 + 10 * DAY, criteria, 0)).toEqual([]);
+    expect(archivable(state, T0 + 30 * DAY, criteria, 0)).toEqual(state.outcomes);
+  });
+});
