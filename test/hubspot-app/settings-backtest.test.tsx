@@ -2,10 +2,14 @@
 import { Alert, Button, Input, Link, LoadingSpinner, Select, Table, TableCell, TableHeader, TableRow, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { stringify } from 'yaml';
 import { STATUS_NAMES as CARD_STATUS_NAMES, REASON_WORDS as CARD_REASON_WORDS } from '../../hubspot-app/src/app/cards/words/outcomes.ts';
 import { backtestSchema } from '../../hubspot-app/src/app/settings/api/schema.ts';
 import type { Backtest, CriteriaList } from '../../hubspot-app/src/app/settings/api/schema.ts';
 import { REASON_WORDS, STATUS_NAMES, money, verdictWords } from '../../hubspot-app/src/app/settings/words/backtest.ts';
+import { createBacktest } from '../../src/app/backtest.ts';
+import type { PortalLogEntry } from '../../src/app/ports.ts';
+import { BASE_CRITERIA, criteriaSet } from '../support/scenario.ts';
 import { answer, BASE, calls, deferred } from './card-fixtures.ts';
 
 const fetchMock = vi.hoisted(() => vi.fn());
@@ -146,6 +150,30 @@ describe('try on past data', () => {
     r.findByTestId(Button, 'backtest-run').trigger('onClick');
     await r.waitFor(() => r.findByTestId(Alert, 'backtest-failed'));
     expect(r.findByTestId(Alert, 'backtest-failed').text).toMatch(/out of step/);
+  });
+});
+
+describe("the service's own answers", () => {
+  const NOW = Date.parse('2026-12-03T00:00:00Z');
+  const press = (at: number, recordId: string, property: string, value: string): PortalLogEntry => ({ entry: 'signal', signal: { kind: 'property', objectType: 'ticket', recordId, at, property, value } });
+  const store = {
+    async *portalLog() {
+      yield press(NOW - 3 * 86_400_000, '2', 'agent_started_at', '1');
+      yield press(NOW - 3 * 86_400_000 + 7_200_000, '2', 'stage', 'closed');
+    },
+  };
+  const service = createBacktest({ store, criteria: () => criteriaSet({ effective_from: '2026-01-01T00:00:00Z' }), retentionMs: 35 * 86_400_000, clock: () => NOW });
+  const draftYaml = stringify({ ...BASE_CRITERIA, within: '3h' });
+
+  it('parses a result, and finds the window refusal at `from`', async () => {
+    const ok = await service.run({ portalId: 42, draftYaml });
+    if (ok.kind !== 'ok') throw new Error(JSON.stringify(ok));
+    const parsed = backtestSchema.parse(JSON.parse(JSON.stringify(ok.view)));
+    expect(parsed.changes.map((c) => [c.recordUrl, verdictWords(c.before), verdictWords(c.after)])).toEqual([
+      ['https://app.hubspot.com/contacts/42/record/0-5/2', 'Not billable: success came after the time limit (v1)', 'Billable (v2)'],
+    ]);
+    const refused = await service.run({ portalId: 42, draftYaml, from: NOW - 60 * 86_400_000 });
+    expect(refused.kind === 'invalid_window' && refused.problems.map((p) => p.path)).toEqual([['from']]);
   });
 });
 
