@@ -155,11 +155,11 @@ describe('try on past data', () => {
 
 describe("the service's own answers", () => {
   const NOW = Date.parse('2026-12-03T00:00:00Z');
-  const press = (at: number, recordId: string, property: string, value: string): PortalLogEntry => ({ entry: 'signal', signal: { kind: 'property', objectType: 'ticket', recordId, at, property, value } });
+  const signal = (at: number, recordId: string, property: string, value: string): PortalLogEntry => ({ entry: 'signal', signal: { kind: 'property', objectType: 'ticket', recordId, at, property, value } });
   const store = {
     async *portalLog() {
-      yield press(NOW - 3 * 86_400_000, '2', 'agent_started_at', '1');
-      yield press(NOW - 3 * 86_400_000 + 7_200_000, '2', 'stage', 'closed');
+      yield signal(NOW - 3 * 86_400_000, '2', 'agent_started_at', '1');
+      yield signal(NOW - 3 * 86_400_000 + 7_200_000, '2', 'stage', 'closed');
     },
   };
   const service = createBacktest({ store, criteria: () => criteriaSet({ effective_from: '2026-01-01T00:00:00Z' }), retentionMs: 35 * 86_400_000, clock: () => NOW });
