@@ -1,8 +1,8 @@
 // The settings page's calls to the billing service (docs/card-api.md, "The settings page") through hubspot.fetch, each answer parsed, each failure in RevOps' words.
 import { hubspot } from '@hubspot/ui-extensions';
 import { z } from 'zod';
-import { accessSchema, criteriaListSchema, draftCheckSchema, errorBodySchema, publishedSchema } from './schema.ts';
-import type { Access, CriteriaList, DraftCheck, Problem, Published } from './schema.ts';
+import { accessSchema, backtestSchema, criteriaListSchema, draftCheckSchema, errorBodySchema, publishedSchema } from './schema.ts';
+import type { Access, Backtest, CriteriaList, DraftCheck, Problem, Published } from './schema.ts';
 
 /**
  * `away`: nothing came back or the service could not answer now (trying again may help); `forbidden`:
@@ -72,6 +72,10 @@ export const publishDraft = (base: string, requestId: string, draft: Draft): Pro
   const { answers, ...rest } = draft;
   return call(`${base}/ui/criteria/publish`, { method: 'POST', body: { requestId, ...rest, ...(answers && answers.length > 0 ? { answers: [...answers] } : {}) } }, publishedSchema);
 };
+
+/** The draft text tried on past data from `from` (ISO) to now; without `from`, the service's default window (30 days, within what it keeps). */
+export const runBacktest = (base: string, text: string, from: string | null): Promise<Result<Backtest>> =>
+  call(`${base}/ui/criteria/backtest`, { method: 'POST', body: { text, ...(from === null ? {} : { from }) } }, backtestSchema);
 
 /** Adds or removes a criteria editor or dispute resolver: a user id, or (a resolver) an email. */
 export interface AccessChange {

@@ -75,6 +75,40 @@ export const publishedSchema = z.object({
   advice: z.string().nullable(),
 });
 
+const sideSchema = z.object({
+  presses: z.number().int(),
+  attempts: z.number().int(),
+  successes: z.number().int(),
+  billable: z.number().int(),
+  pending: z.number().int(),
+  charge: z.array(z.object({ currency: z.string(), amount: z.string() })),
+  yield: z.number().nullable(),
+  notBillable: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+});
+const verdictSchema = z.object({ criteriaVersion: z.number().int(), status: z.string(), reason: z.string().nullable() });
+
+/** The backtest (docs/card-api.md, "POST /ui/criteria/backtest"): both sides' figures and the first changed verdicts, as the service computed them. */
+export const backtestSchema = z.object({
+  window: z.object({ from: time, to: time, asOf: time }),
+  draft: z.object({ criteriaId: z.string(), version: z.number().int() }),
+  asIs: sideSchema,
+  withDraft: sideSchema,
+  changes: z.array(
+    z.object({
+      outcomeId: z.string(),
+      criteriaId: z.string(),
+      objectType: z.string(),
+      recordId: z.string(),
+      openedAt: time,
+      recordUrl: z.url({ protocol: /^https$/ }),
+      before: verdictSchema.nullable(),
+      after: verdictSchema.nullable(),
+    }),
+  ),
+  changedCount: z.number().int(),
+  signals: z.number().int(),
+});
+
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), problems: z.array(problemSchema).optional() }),
 });
@@ -86,5 +120,8 @@ export type DraftCheck = z.infer<typeof draftCheckSchema>;
 export type Published = z.infer<typeof publishedSchema>;
 export type Problem = z.infer<typeof problemSchema>;
 export type Disputes = z.infer<typeof disputesSchema>;
+export type Backtest = z.infer<typeof backtestSchema>;
+export type BacktestSide = z.infer<typeof sideSchema>;
+export type Verdict = z.infer<typeof verdictSchema>;
 export type Access = z.infer<typeof accessSchema>;
 export type AccessMember = z.infer<typeof memberSchema>;

@@ -41,7 +41,7 @@ export function CriteriaPanel({ base, zone, entry, canPublish, canPause, onChang
         <DisputesSection entry={entry} />
         <PauseControl base={base} criteriaId={entry.id} paused={entry.paused !== null} canPause={canPause} onChanged={onChanged} />
         {editing ? (
-          <DraftEditor base={base} entry={entry} canPublish={canPublish} onClose={() => setEditing(false)} onPublished={onChanged} />
+          <DraftEditor base={base} zone={zone} entry={entry} canPublish={canPublish} onClose={() => setEditing(false)} onPublished={onChanged} />
         ) : (
           <Button onClick={() => setEditing(true)} testId={`draft-${entry.id}`}>
             Draft version {entry.nextVersion}

@@ -1,4 +1,4 @@
-// The editor for the next version, prefilled from the latest: the common fields as a form, the rest as YAML, every problem at its field, and publish.
+// The editor for the next version, prefilled from the latest: the common fields as a form, the rest as YAML, every problem at its field, a try on past data, and publish.
 import { Alert, Button, Flex, Heading, Input, MultiSelect, Text, TextArea } from '@hubspot/ui-extensions';
 import { useRef, useState } from 'react';
 import { publishDraft } from '../api/client.ts';
@@ -6,12 +6,15 @@ import type { Draft, Failure } from '../api/client.ts';
 import { newRequestId } from '../api/request-id.ts';
 import type { CriteriaEntry, DraftCheck, Published } from '../api/schema.ts';
 import { useDraftCheck } from '../hooks/use-draft-check.ts';
+import { BacktestSection } from './backtest-section.tsx';
 import { answerOptions } from './disputes-section.tsx';
 import { FORM_FIELDS, fieldKey, formUsable, readField, writeField } from '../words/draft-fields.ts';
 import { NOT_AN_EDITOR, publishFailure } from '../words/messages.ts';
 
 export interface EditorProps {
   readonly base: string;
+  /** The portal's time zone, for the backtest's times. */
+  readonly zone: string;
   readonly entry: CriteriaEntry;
   readonly canPublish: boolean;
   readonly onClose: () => void;
@@ -43,7 +46,7 @@ function fieldOf(path: readonly (string | number)[]): string {
 const at = (shown: readonly Shown[], field: string) => shown.filter((p) => p.field === field).map((p) => p.line);
 const message = (lines: readonly string[]) => (lines.length > 0 ? { error: true, validationMessage: lines.join(' ') } : {});
 
-export function DraftEditor({ base, entry, canPublish, onClose, onPublished }: EditorProps) {
+export function DraftEditor({ base, zone, entry, canPublish, onClose, onPublished }: EditorProps) {
   const [draft, setDraft] = useState<Draft>({ text: entry.draft, changeNotes: '', effectiveFrom: null });
   const [publishing, setPublishing] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
@@ -76,6 +79,7 @@ export function DraftEditor({ base, entry, canPublish, onClose, onPublished }: E
       <DraftFields draft={draft} shown={shown} change={change} />
       <Answers entry={entry} draft={draft} shown={shown} change={change} />
       <CheckNotes state={checkState} />
+      <BacktestSection base={base} text={draft.text} zone={zone} />
       {failure && failure.kind !== 'invalid' && (
         <Alert title="Not published" variant="danger" testId="publish-failed">
           {publishFailure(failure)}
