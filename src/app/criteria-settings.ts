@@ -189,7 +189,8 @@ export type PublishOnceResult = { readonly kind: 'pending' } | { readonly kind: 
  */
 export async function publishOnce(deps: CriteriaSettingsDeps, caller: Caller, requestId: string, draft: DraftRequest, answerOf: (r: Extract<PublishResult, { kind: 'ok' }>) => string): Promise<PublishOnceResult> {
   const answerIds = (draft.answers ?? []).map((a) => a.outcomeId);
-  const fingerprint = JSON.stringify([draft.text, draft.changeNotes ?? null, draft.effectiveFrom ?? null, ...(answerIds.length > 0 ? [answerIds] : [])]);
+  // The caller is part of it: a request id reused by another user is refused, never answered as theirs.
+  const fingerprint = JSON.stringify([caller.userId, draft.text, draft.changeNotes ?? null, draft.effectiveFrom ?? null, ...(answerIds.length > 0 ? [answerIds] : [])]);
   const claim = await deps.requests.claim(caller.portalId, requestId, fingerprint);
   if (claim.kind === 'pending') return claim;
   if (claim.kind === 'answered') return claim.fingerprint === fingerprint ? { kind: 'answered', answer: claim.answer } : { kind: 'reused_id' };

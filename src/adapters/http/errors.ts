@@ -19,6 +19,7 @@ export type HttpErrorCode =
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'too_many_requests'
   | 'store_unavailable'
   | 'internal';
 

@@ -10,6 +10,7 @@ import { HttpError } from './errors.ts';
 import { hubspotSigned, signedRequest } from './hubspot-signed.ts';
 import { parseJsonBody } from './json-body.ts';
 import { context } from './request-log.ts';
+import { MAX_DRAFT_CHARS } from './ui-criteria.ts';
 import { cardCaller, reading } from './ui-read.ts';
 
 export const UI_BACKTEST_PATH = '/ui/criteria/backtest';
@@ -30,7 +31,7 @@ const instant = z.string().transform((text, ctx) => {
 });
 
 const bodySchema = z.strictObject({
-  text: z.string({ error: 'is required: the draft version as YAML (or JSON) text' }).min(1, { error: 'is empty: the draft version as YAML text' }),
+  text: z.string({ error: 'is required: the draft version as YAML (or JSON) text' }).min(1, { error: 'is empty: the draft version as YAML text' }).max(MAX_DRAFT_CHARS, { error: `must be at most ${MAX_DRAFT_CHARS} characters` }),
   from: instant.optional(),
   to: instant.optional(),
 });
@@ -40,12 +41,23 @@ export function uiBacktest(deps: UiBacktestDeps): express.Router {
   const router = express.Router();
   const signed = hubspotSigned({ publicBaseUrl: config.publicBaseUrl, secret: config.hubspotClientSecret, clock: deps.clock, maxBodyBytes: config.maxBodyBytes, caller: 'ui' });
 
+  // A replay holds this process's CPU for seconds: one at a time per portal, so repeated clicks cannot
+  // stack up replays of the same log while webhooks wait.
+  const running = new Set<number>();
+
   // A POST only for the draft's size: it changes nothing, so a retry is harmless.
   router.post(UI_BACKTEST_PATH, signed, async (_req, res) => {
     const caller = cardCaller(res);
     const body = readBody(signedRequest(res).body);
     const request: BacktestRequest = { portalId: caller.portalId, draftYaml: body.text, ...(body.from === undefined ? {} : { from: body.from }), ...(body.to === undefined ? {} : { to: body.to }) };
-    const answer = await reading(res, () => deps.backtest.run(request));
+    if (running.has(caller.portalId)) throw new HttpError(429, 'too_many_requests', 'a backtest is already running for this HubSpot account: try again when it has finished');
+    running.add(caller.portalId);
+    let answer: BacktestAnswer;
+    try {
+      answer = await reading(res, () => deps.backtest.run(request));
+    } finally {
+      running.delete(caller.portalId);
+    }
     const ctx = context(res).fields;
     ctx['result'] = answer.kind;
     if (answer.kind === 'invalid_draft') {

@@ -24,7 +24,7 @@ export interface UiCriteriaDeps {
   readonly clock: () => number;
 }
 
-const MAX_DRAFT_CHARS = 100_000;
+export const MAX_DRAFT_CHARS = 100_000;
 const text = z.string().min(1, { error: 'must be the draft’s YAML text' }).max(MAX_DRAFT_CHARS, { error: `must be at most ${MAX_DRAFT_CHARS} characters` });
 const draftFields = { text, changeNotes: z.string().max(5_000).nullable().optional(), effectiveFrom: z.string().nullable().optional() };
 const requestId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'must be the page’s id for this request (a UUID)' });

@@ -29,18 +29,19 @@ const LOG: PortalLogEntry[] = [
   { entry: 'signal', signal: prop(NOW - 2 * DAY + 1_800_000, '1', 'stage', 'closed') },
 ];
 
-function makeApp(opts: { down?: boolean } = {}) {
+function makeApp(opts: { down?: boolean; gate?: Promise<void> } = {}) {
   const asked: number[] = [];
   const store = {
     async *portalLog(portalId: number) {
       asked.push(portalId);
       if (opts.down) throw new StoreUnavailableError('Redis is down');
+      if (opts.gate) await opts.gate;
       if (portalId === PORTAL) yield* LOG;
     },
   };
   const backtest = createBacktest({ store, criteria: () => criteriaSet(), retentionMs: 35 * DAY, clock: () => NOW });
   const app = createHttpApp({
-    config: { publicBaseUrl: BASE, hubspotClientSecret: SECRET, adminToken: 'admin-token-for-backtest-tests-01', maxBodyBytes: 65_536 },
+    config: { publicBaseUrl: BASE, hubspotClientSecret: SECRET, adminToken: 'admin-token-for-backtest-tests-01', maxBodyBytes: 262_144 },
     ingest: async () => {
       throw new Error('these tests send no webhooks');
     },
@@ -119,5 +120,25 @@ describe('POST /ui/criteria/backtest', () => {
     const res = await post(makeApp({ down: true }).app, { text: draftYaml() });
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('2');
+  });
+
+  it('429 while a backtest of the same account runs: one replay at a time per portal; the next one after it runs', async () => {
+    let open!: () => void;
+    const { app } = makeApp({ gate: new Promise<void>((resolve) => (open = resolve)) });
+    const first = post(app, { text: draftYaml() }).then((r) => r);
+    // Let the first request reach the store before the second arrives.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await post(app, { text: draftYaml() });
+    expect(second.status).toBe(429);
+    expect(second.body.error.code).toBe('too_many_requests');
+    open();
+    expect((await first).status).toBe(200);
+    expect((await post(app, { text: draftYaml() })).status).toBe(200);
+  });
+
+  it('400 for a draft longer than the publish endpoint takes, at its field', async () => {
+    const res = await post(makeApp().app, { text: 'x'.repeat(100_001) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.problems[0]).toMatchObject({ path: ['text'], message: 'must be at most 100000 characters' });
   });
 });
