@@ -23,6 +23,7 @@ const DISPUTE_HORIZON_MS = Number(process.env.BENCH_DISPUTE_HORIZON_MS ?? 24 * 3
 const HOLD = 1_000;
 const STEP = 10_000;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-01-05T00:00:00Z');
 
 const criteria = criteriaSet({ within: '1h', retry_window: '1h', review_window: '2h', cooldown: '1m', idempotency_period: 'hour' });
@@ -43,16 +44,16 @@ const socket = () => redis.stream as unknown as { bytesWritten: number; bytesRea
 
 const sig = (recordId: string, n: number, at: number, property: string, value: string): Signal => ({ kind: 'property', objectType: 'ticket', recordId, at, property, value, ref: `s${n}` });
 
-/** `settled` attempts two hours apart, each a press then its success 10 minutes later: all billable once the review ends. */
+/** `settled` attempts a day apart (a busy record: an outcome a day for years; the hot state keeps about a month of them), each a press then its success 10 minutes later: all billable once the review ends. */
 function history(recordId: string, settled: number) {
   const state = newRecordState('ticket', recordId);
   const inputs: Signal[] = [];
   for (let k = 0; k < settled; k++) {
-    inputs.push(sig(recordId, 2 * k, T0 + k * 2 * HOUR, 'agent_started_at', `p${k}`));
-    inputs.push(sig(recordId, 2 * k + 1, T0 + k * 2 * HOUR + 600_000, 'stage', 'closed'));
-    inputs.push(sig(recordId, 2 * k + 1, T0 + k * 2 * HOUR + 900_000, 'stage', 'open'));
+    inputs.push(sig(recordId, 2 * k, T0 + k * DAY, 'agent_started_at', `p${k}`));
+    inputs.push(sig(recordId, 2 * k + 1, T0 + k * DAY + 600_000, 'stage', 'closed'));
+    inputs.push(sig(recordId, 2 * k + 1, T0 + k * DAY + 900_000, 'stage', 'open'));
   }
-  const until = T0 + settled * 2 * HOUR;
+  const until = T0 + settled * DAY;
   advance(state, inputs, until, criteria);
   return { state, until };
 }

@@ -202,11 +202,11 @@ export async function withFold(
  * both the new checkpoint and the run's state so a replay from the checkpoint and the state agree:
  * taken out of both (the state's copies go to the archive). Changes `state` and the checkpoint in place.
  */
-export function withArchive(state: RecordState, change: HistoryChange, foldTo: number, criteria: CriteriaSet, disputeHorizonMs: number): HistoryChange {
+export function withArchive(state: RecordState, change: HistoryChange, foldTo: number, disputeHorizonMs: number): HistoryChange {
   const checkpoint = change.checkpoint;
   if (checkpoint === null) return change;
-  const inCheckpoint = new Set(archivable(checkpoint, foldTo, criteria, disputeHorizonMs).map((o) => o.outcomeId));
-  const archive = archivable(state, foldTo, criteria, disputeHorizonMs).filter((o) => inCheckpoint.has(o.outcomeId));
+  const inCheckpoint = new Set(archivable(checkpoint, foldTo, disputeHorizonMs).map((o) => o.outcomeId));
+  const archive = archivable(state, foldTo, disputeHorizonMs).filter((o) => inCheckpoint.has(o.outcomeId));
   if (archive.length === 0) return change;
   const gone = new Set(archive.map((o) => o.outcomeId));
   for (const s of [state, checkpoint]) {

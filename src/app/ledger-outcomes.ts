@@ -7,15 +7,15 @@ import type { LoadedRecord, RecordRef, SignalStore } from './ports.ts';
 export type LedgerStore = Pick<SignalStore, 'load' | 'archived'>;
 
 /**
- * The record as `load` reads it, with its archived outcomes put back in the state (before the hot ones:
- * they opened earlier), for whatever shows or rates outcomes; the worker alone decides on the hot state.
+ * The record as `load` reads it, with its archived outcomes put back in the state in cli.md's order (a hot
+ * outcome may have opened before an archived one: the latest attempt of a key, or one within the dispute
+ * horizon), for whatever shows or rates outcomes; the worker alone decides on the hot state.
  */
 export async function loadWithArchive(store: LedgerStore, record: RecordRef, watermark: number): Promise<LoadedRecord & { readonly archivedIds: ReadonlySet<string> }> {
   const [loaded, archived] = await Promise.all([store.load(record, watermark), store.archived(record)]);
   const archivedIds = new Set(archived.map((o) => o.outcomeId));
   if (loaded.state === null || archived.length === 0) return { ...loaded, archivedIds };
-  archived.sort((a, b) => a.openedAt - b.openedAt || compareOutcomes(a, b));
-  return { ...loaded, state: { ...loaded.state, outcomes: [...archived, ...loaded.state.outcomes] }, archivedIds };
+  return { ...loaded, state: { ...loaded.state, outcomes: [...archived, ...loaded.state.outcomes].sort(compareOutcomes) }, archivedIds };
 }
 
 export async function portalOutcomes(store: Pick<SignalStore, 'listRecords'> & LedgerStore, portalId: number): Promise<Outcome[]> {

@@ -212,7 +212,7 @@ async function planRun(deps: ProcessDeps, record: RecordRef, loaded: LoadedRecor
   const folded = await withFold(deps.store, ctx, run.history, horizonMs);
   // Only a fold moves the checkpoint, and only then can more outcomes be past every horizon.
   if (folded === run.history) return run;
-  return { ...run, history: withArchive(run.state, folded, watermark - horizonMs, criteria, deps.disputeHorizonMs ?? DEFAULT_DISPUTE_HORIZON_MS) };
+  return { ...run, history: withArchive(run.state, folded, watermark - horizonMs, deps.disputeHorizonMs ?? DEFAULT_DISPUTE_HORIZON_MS) };
 }
 
 /**

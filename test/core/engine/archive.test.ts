@@ -1,157 +1,170 @@
-// Which settled outcomes may leave a record's hot state (src/core/engine/archive.ts): only those no press, cap, dispute or late input can reach again.
+// Which settled outcomes may leave a record's hot state (src/core/engine/archive.ts): only those no press, cap, dispute or late input can reach again, under any criteria published now or later.
 import { describe, expect, it } from 'vitest';
 import { advance } from '../../../src/core/engine/advance.ts';
-import { archivable } from '../../../src/core/engine/archive.ts';
+import { archivable, reachableFrom } from '../../../src/core/engine/archive.ts';
 import { decide } from '../../../src/core/engine/decide.ts';
 import { newRecordState } from '../../../src/core/engine/record-state.ts';
 import type { RecordState } from '../../../src/core/engine/record-state.ts';
+import { bucketOf } from '../../../src/core/time.ts';
 import type { Signal } from '../../../src/core/types.ts';
 import { T0, criteriaSet } from '../../support/scenario.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-const sig = (at: number, property: string, value: string): Signal => ({ kind: 'property', objectType: 'ticket', recordId: '1', at, property, value });
+const at = (iso: string) => Date.parse(iso);
+const sig = (t: number, property: string, value: string): Signal => ({ kind: 'property', objectType: 'ticket', recordId: '1', at: t, property, value });
 
-/** One attempt a day for `days` days, settled billable 10 minutes after its press (no review). */
-function history(criteria: ReturnType<typeof criteriaSet>, days: number): RecordState {
+/** One attempt a day for `days` days from T0 (3 November, 10:00 UTC), settled billable 10 minutes after its press (no review) unless `fail`. */
+function history(criteria: ReturnType<typeof criteriaSet>, days: number, fail = false): RecordState {
   const state = newRecordState('ticket', '1');
   const inputs: Signal[] = [];
-  for (let d = 0; d < days; d++) inputs.push(sig(T0 + d * DAY, 'agent_started_at', `p${d}`), sig(T0 + d * DAY + 10 * MIN, 'stage', 'closed'), sig(T0 + d * DAY + 20 * MIN, 'stage', 'open'));
+  for (let d = 0; d < days; d++) {
+    inputs.push(sig(T0 + d * DAY, 'agent_started_at', `p${d}`));
+    if (!fail) inputs.push(sig(T0 + d * DAY + 10 * MIN, 'stage', 'closed'), sig(T0 + d * DAY + 20 * MIN, 'stage', 'open'));
+  }
   advance(state, inputs, T0 + days * DAY, criteria);
   return state;
 }
 
-const seqs = (state: RecordState, from: number, criteria: ReturnType<typeof criteriaSet>, disputeHorizonMs = 0) =>
-  archivable(state, from, criteria, disputeHorizonMs).map((o) => o.openedAt);
+const opened = (state: RecordState, from: number, disputeHorizonMs = 0) => archivable(state, from, disputeHorizonMs).map((o) => o.openedAt);
+
+// 2 December 12:00 UTC: December has begun in every zone, and the ISO week of 30 November too.
+const DEC_2 = at('2026-12-02T12:00:00Z');
+const NOV_20 = at('2026-11-20T12:00:00Z');
+
+describe('reachableFrom', () => {
+  it('is the start of the earliest month or ISO week still current somewhere, less the widest zone offset', () => {
+    // Mid-November: the month began 1 November, before Monday 16 November.
+    expect(new Date(reachableFrom(NOV_20)).toISOString()).toBe('2026-10-31T10:00:00.000Z');
+    // 2 December: Monday 30 November began before 1 December.
+    expect(new Date(reachableFrom(DEC_2)).toISOString()).toBe('2026-11-29T10:00:00.000Z');
+    // 1 December 10:00 UTC is still 30 November west of UTC−10: November is still reachable.
+    expect(new Date(reachableFrom(at('2026-12-01T10:00:00Z'))).toISOString()).toBe('2026-10-31T10:00:00.000Z');
+  });
+
+  it('no instant before it shares a bucket of any period with an instant at or after `from`, in any zone', () => {
+    const zones = ['UTC', 'Pacific/Kiritimati', 'Etc/GMT+12', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns'];
+    const periods = ['hour', 'day', 'week', 'month'] as const;
+    for (let from = at('2026-01-01T00:00:00Z'); from < at('2027-01-01T00:00:00Z'); from += 7 * HOUR + 13 * MIN) {
+      const before = reachableFrom(from) - 1;
+      for (const zone of zones) {
+        for (const period of periods) expect(bucketOf(before, period, zone) < bucketOf(from, period, zone), `${zone} ${period} ${new Date(from).toISOString()}`).toBe(true);
+      }
+    }
+  });
+});
 
 describe('archivable', () => {
-  it('takes settled outcomes whose key’s bucket has passed, and none whose trail reaches the instant', async () => {
+  it('takes settled outcomes once their key’s bucket has passed in every zone, and none whose trail reaches the instant', () => {
     const criteria = criteriaSet({ idempotency_period: 'day' });
     const state = history(criteria, 3);
     expect(state.outcomes.map((o) => o.status)).toEqual(['billable', 'billable', 'billable']);
-    // T0 is 10:00 UTC (the criteria's zone). At 01:00 on day 2 the buckets of days 0 and 1 have passed; day 2's attempt opens later.
-    expect(seqs(state, T0 + 2 * DAY - 9 * HOUR, criteria)).toEqual([T0, T0 + DAY]);
-    // At 23:00 on day 1, day 1's bucket is still open: a press then would reach its attempt.
-    expect(seqs(state, T0 + DAY + 13 * HOUR, criteria)).toEqual([T0]);
-    // Within day 0's attempt: its trail reaches the instant, and its bucket is open.
-    expect(seqs(state, T0 + 5 * MIN, criteria)).toEqual([]);
+    // Their days have passed, but not their month: a version published later with a monthly key or cap may still need them.
+    expect(opened(state, NOV_20)).toEqual([]);
+    expect(opened(state, DEC_2)).toEqual([T0, T0 + DAY, T0 + 2 * DAY]);
+    // Within day 0's attempt: its trail reaches the instant.
+    expect(opened(state, T0 + 5 * MIN)).toEqual([]);
   });
 
-  it('keeps the latest attempt of a key that can come again: idempotency_period none', async () => {
-    const criteria = criteriaSet({ idempotency_period: 'none', retry_window: '0' });
+  it('keeps the latest attempt of a key that can come again: idempotency_period none', () => {
+    const criteria = criteriaSet({ idempotency_period: 'none' });
     const state = history(criteria, 3);
-    const far = T0 + 30 * DAY;
-    const archived = archivable(state, far, criteria, 0);
+    const archived = archivable(state, T0 + 60 * DAY, 0);
     expect(archived).toHaveLength(state.outcomes.length - 1);
     expect(archived).not.toContain(state.outcomes.at(-1));
   });
 
-  it('keeps billable outcomes within the dispute horizon, and any with an open dispute', async () => {
+  it('keeps a billable success while a cap period may still hold it; not-billable attempts of the same key leave', () => {
+    // A monthly key: all three presses share it, each after the last settled, so each opens a new attempt.
+    const billable = history(criteriaSet({ idempotency_period: 'month' }), 3);
+    expect(billable.outcomes.map((o) => o.seq)).toEqual([1, 2, 3]);
+    expect(opened(billable, NOV_20)).toEqual([]);
+    expect(opened(billable, DEC_2)).toEqual([T0, T0 + DAY, T0 + 2 * DAY]);
+    // Failed attempts hold no cap slot: only the key's latest stays.
+    const failed = history(criteriaSet({ idempotency_period: 'month' }), 3, true);
+    expect(failed.outcomes.map((o) => o.status)).toEqual(['not_billable', 'not_billable', 'not_billable']);
+    expect(opened(failed, NOV_20)).toEqual([T0, T0 + DAY]);
+  });
+
+  it('a version published later finds every success its cap counts: archiving never changes a verdict', () => {
+    // v1 has no cap and a daily key: by 20 November its first days' outcomes are out of its own reach.
+    const v1 = criteriaSet({ idempotency_period: 'day' });
+    const state = history(v1, 3);
+    const gone = new Set(archivable(state, NOV_20, 0));
+    state.outcomes = state.outcomes.filter((o) => !gone.has(o));
+    // v2, published afterwards, caps the id at 2 a month from 21 November: November's three successes fill it.
+    const v2 = criteriaSet({ idempotency_period: 'day' }, { version: 2, change_notes: 'Cap.', effective_from: '2026-11-21T00:00:00Z', cap: { max: 2, period: 'month' } });
+    const press = at('2026-11-21T10:00:00Z');
+    advance(state, [sig(press, 'agent_started_at', 'p'), sig(press + 10 * MIN, 'stage', 'closed')], press + DAY, v2);
+    expect(state.outcomes.at(-1)).toMatchObject({ criteriaVersion: 2, status: 'not_billable', reason: 'cap_reached' });
+  });
+
+  it('keeps billable outcomes within the dispute horizon, and any with an open dispute', () => {
     const criteria = criteriaSet({ idempotency_period: 'day' });
     const state = history(criteria, 3);
-    const far = T0 + 10 * DAY;
-    expect(archivable(state, far, criteria, 30 * DAY)).toEqual([]);
-    expect(archivable(state, far, criteria, DAY)).toHaveLength(3);
+    const far = T0 + 40 * DAY;
+    expect(archivable(state, far, 45 * DAY)).toEqual([]);
+    expect(archivable(state, far, 30 * DAY)).toHaveLength(3);
     const first = state.outcomes[0]!;
     decide(state, { type: 'open_dispute', at: T0 + 3 * DAY, outcomeId: first.outcomeId, by: { userId: 7, email: 'a@example.com' }, reason: 'wrong' }, criteria);
-    expect(archivable(state, far, criteria, DAY).map((o) => o.outcomeId)).not.toContain(first.outcomeId);
+    expect(archivable(state, far, 30 * DAY).map((o) => o.outcomeId)).not.toContain(first.outcomeId);
   });
 
-  it('keeps a billable outcome whose success is in the current cap period of its id', async () => {
-    const criteria = criteriaSet({ idempotency_period: 'day', cap: { max: 5, period: 'month' } });
-    const state = history(criteria, 3);
-    expect(archivable(state, T0 + 10 * DAY, criteria, 0)).toEqual([]);
-    expect(archivable(state, T0 + 40 * DAY, criteria, 0)).toHaveLength(3);
-  });
-
-  it('a press older than the archive instant whose key has no attempt left opens nothing: its attempts may be archived', async () => {
+  it('a press older than the archive instant whose key has no attempt left opens nothing: its attempts may be archived', () => {
     const criteria = criteriaSet({ idempotency_period: 'day' });
     const state = history(criteria, 3);
-    const from = T0 + 2 * DAY - 9 * HOUR;
-    const gone = new Set(archivable(state, from, criteria, 0));
+    const gone = new Set(archivable(state, DEC_2, 0));
+    expect(gone.size).toBe(3);
     state.outcomes = state.outcomes.filter((o) => !gone.has(o));
-    state.archivedTo = from;
+    state.archivedTo = DEC_2;
     const late = decide(state, sig(T0 + 30 * MIN, 'agent_started_at', 'again'), criteria);
     expect(late.effects.filter((e) => e.type === 'outcome_changed')).toEqual([]);
-    expect(state.outcomes.map((o) => o.outcomeId)).toEqual(['resolve:ticket:1:2026-11-05#1']);
+    expect(state.outcomes).toEqual([]);
   });
 });
 
 describe('archivable: the edges', () => {
   const by = { userId: 7, email: 'a@example.com' };
 
-  it('an attempt still open stays hot, however late the instant', async () => {
+  it('an attempt still open stays hot, however late the instant', () => {
     const criteria = criteriaSet({ idempotency_period: 'day' });
     const state = newRecordState('ticket', '1');
     advance(state, [sig(T0, 'agent_started_at', 'p')], T0 + 5 * MIN, criteria);
     expect(state.outcomes.map((o) => o.status)).toEqual(['open']);
-    expect(archivable(state, T0 + 10 * DAY, criteria, 0)).toEqual([]);
+    expect(archivable(state, T0 + 60 * DAY, 0)).toEqual([]);
   });
 
-  it('a trail entry at the instant itself keeps the outcome; one a millisecond before does not', async () => {
-    // Pressed at 23:30 UTC: the 1 h deadline settles it not billable at 00:30 the next day, after its key's bucket.
+  it('a trail entry at the instant itself keeps the outcome; one a millisecond before does not', () => {
     const criteria = criteriaSet({ idempotency_period: 'day' });
-    const state = newRecordState('ticket', '1');
-    advance(state, [sig(T0 + 13 * HOUR + 30 * MIN, 'agent_started_at', 'late')], T0 + 3 * DAY, criteria);
+    const state = history(criteria, 1);
     const [o] = state.outcomes;
-    expect(o).toMatchObject({ status: 'not_billable', settledAt: T0 + 14 * HOUR + 30 * MIN });
-    expect(archivable(state, o!.settledAt!, criteria, 0)).toEqual([]);
-    expect(archivable(state, o!.settledAt! + 1, criteria, 0)).toEqual([o]);
-    // Only a billable outcome can be disputed: the horizon does not hold a not-billable one.
-    expect(archivable(state, o!.settledAt! + 1, criteria, 90 * DAY)).toEqual([o]);
+    const rejected = at('2026-12-05T10:00:00Z');
+    decide(state, { type: 'open_dispute', at: rejected - HOUR, outcomeId: o!.outcomeId, by, reason: 'wrong' }, criteria);
+    decide(state, { type: 'resolve_dispute', at: rejected, outcomeId: o!.outcomeId, by, resolution: 'rejected', note: 'no' }, criteria);
+    expect(o).toMatchObject({ status: 'billable', dispute: { state: 'rejected' } });
+    expect(archivable(state, rejected, 0)).toEqual([]);
+    expect(archivable(state, rejected + 1, 0)).toEqual([o]);
   });
 
-  it('a billable outcome leaves exactly when the dispute horizon has passed since it settled', async () => {
+  it('a billable outcome leaves exactly when the dispute horizon has passed since it settled; a not-billable one is not held by it', () => {
     const criteria = criteriaSet({ idempotency_period: 'day' });
     const state = history(criteria, 1);
     const settled = state.outcomes[0]!.settledAt!;
-    expect(archivable(state, settled + 5 * DAY - 1, criteria, 5 * DAY)).toEqual([]);
-    expect(archivable(state, settled + 5 * DAY, criteria, 5 * DAY)).toEqual([state.outcomes[0]]);
+    expect(archivable(state, settled + 40 * DAY - 1, 40 * DAY)).toEqual([]);
+    expect(archivable(state, settled + 40 * DAY, 40 * DAY)).toEqual([state.outcomes[0]]);
+    const failed = history(criteria, 1, true);
+    expect(archivable(failed, DEC_2, 90 * DAY)).toEqual(failed.outcomes);
   });
 
-  it('a billable outcome whose dispute was rejected leaves like any other; a credited one within its cap period too', async () => {
-    const criteria = criteriaSet({ idempotency_period: 'day', cap: { max: 5, period: 'month' } });
+  it('a credited outcome leaves like a not-billable one: it holds no cap slot', () => {
+    const criteria = criteriaSet({ idempotency_period: 'month' });
     const state = history(criteria, 3);
-    const [first, second] = state.outcomes;
+    const [first] = state.outcomes;
     decide(state, { type: 'open_dispute', at: T0 + 3 * DAY, outcomeId: first!.outcomeId, by, reason: 'wrong' }, criteria);
     decide(state, { type: 'resolve_dispute', at: T0 + 3 * DAY + HOUR, outcomeId: first!.outcomeId, by, resolution: 'upheld', note: 'ok' }, criteria);
-    decide(state, { type: 'open_dispute', at: T0 + 3 * DAY, outcomeId: second!.outcomeId, by, reason: 'wrong' }, criteria);
-    decide(state, { type: 'resolve_dispute', at: T0 + 3 * DAY + HOUR, outcomeId: second!.outcomeId, by, resolution: 'rejected', note: 'no' }, criteria);
     expect(state.outcomes.map((o) => o.status)).toEqual(['credited', 'billable', 'billable']);
-    // Still November: the billable ones hold cap slots, the credited one holds none.
-    expect(archivable(state, T0 + 4 * DAY, criteria, 0)).toEqual([first]);
-    // December: the cap period has passed for all.
-    expect(archivable(state, T0 + 40 * DAY, criteria, 0)).toEqual(state.outcomes);
-  });
-
-  it('a later version with another idempotency period can never press an earlier version’s key again', async () => {
-    // v1 keys by day; v2, in force from 5 November, keys by month: its keys read `2026-11`, never `2026-11-03`.
-    const criteria = criteriaSet({ idempotency_period: 'day' }, { version: 2, change_notes: 'Monthly.', idempotency_period: 'month', effective_from: '2026-11-05T00:00:00Z' });
-    const state = history(criteria, 1);
-    expect(archivable(state, T0 + 5 * DAY, criteria, 0)).toEqual(state.outcomes);
-    // Under v2 a press in November reaches its own attempt again: it stays until December.
-    const later = newRecordState('ticket', '1');
-    advance(later, [sig(T0 + 3 * DAY, 'agent_started_at', 'p'), sig(T0 + 3 * DAY + 10 * MIN, 'stage', 'closed')], T0 + 4 * DAY, criteria);
-    expect(later.outcomes.map((o) => o.idempotencyKey)).toEqual(['resolve:ticket:1:2026-11']);
-    expect(archivable(later, T0 + 20 * DAY, criteria, 0)).toEqual([]);
-    expect(archivable(later, T0 + 30 * DAY, criteria, 0)).toEqual(later.outcomes);
-  });
-
-  it('another id’s versions do not keep an outcome hot: only its own id can press its key again', async () => {
-    // `other` keys by day in Los Angeles, where 3 November lasts until 08:00 UTC on the 4th.
-    const criteria = criteriaSet({ idempotency_period: 'day' }, { id: 'other', idempotency_period: 'day', timezone: 'America/Los_Angeles' });
-    const state = history(criteria, 1);
-    const resolve = state.outcomes.filter((o) => o.criteriaId === 'resolve');
-    expect(resolve).toHaveLength(1);
-    expect(archivable(state, T0 + 16 * HOUR, criteria, 0)).toEqual(resolve);
-  });
-
-  it('a cap on any version of the id keeps a success in its current period', async () => {
-    // v1 caps per month; v2, from 10 November, has no cap: a November success may still count against v1’s cap.
-    const criteria = criteriaSet({ idempotency_period: 'day', cap: { max: 5, period: 'month' } }, { version: 2, change_notes: 'No cap.', effective_from: '2026-11-10T00:00:00Z' });
-    const state = history(criteria, 1);
-    expect(archivable(state, T0 + 10 * DAY, criteria, 0)).toEqual([]);
-    expect(archivable(state, T0 + 30 * DAY, criteria, 0)).toEqual(state.outcomes);
+    expect(archivable(state, NOV_20, 0)).toEqual([first]);
+    expect(archivable(state, DEC_2, 0)).toEqual(state.outcomes);
   });
 });
