@@ -1,4 +1,5 @@
 // Which settled outcomes may leave a record's hot state (src/core/engine/archive.ts): only those no press, cap, dispute or late input can reach again, under any criteria published now or later.
+import { Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { advance } from '../../../src/core/engine/advance.ts';
 import { archivable, reachableFrom } from '../../../src/core/engine/archive.ts';
@@ -51,6 +52,43 @@ describe('reachableFrom', () => {
       for (const zone of zones) {
         for (const period of periods) expect(bucketOf(before, period, zone) < bucketOf(from, period, zone), `${zone} ${period} ${new Date(from).toISOString()}`).toBe(true);
       }
+    }
+  });
+
+  it('does not depend on the process’s time zone', () => {
+    const before = Settings.defaultZone;
+    try {
+      Settings.defaultZone = 'Pacific/Kiritimati';
+      expect(new Date(reachableFrom(DEC_2)).toISOString()).toBe('2026-11-29T10:00:00.000Z');
+    } finally {
+      Settings.defaultZone = before;
+    }
+  });
+});
+
+describe('archivable at the cut-off itself', () => {
+  const criteria = criteriaSet({ idempotency_period: 'month', review_window: '0' });
+  // reachableFrom(NOV_20) is 31 October 10:00 UTC: 1 November 00:00 at UTC+14.
+  const reach = reachableFrom(NOV_20);
+
+  it('an attempt that opened at the cut-off is still within reach of its key; one a millisecond earlier is not', () => {
+    for (const [opened, archived] of [[reach, false], [reach - 1, true]] as const) {
+      // It fails (no success within the hour): no cap holds it, only its key.
+      const state = newRecordState('ticket', '1');
+      advance(state, [sig(opened, 'agent_started_at', 'p')], NOV_20 - DAY, criteria);
+      expect(state.outcomes.map((o) => o.status)).toEqual(['not_billable']);
+      expect(archivable(state, NOV_20, 0).length > 0).toBe(archived);
+    }
+  });
+
+  it('a success at the cut-off may still count against a cap; one a millisecond earlier cannot', () => {
+    for (const [succeeded, archived] of [[reach, false], [reach - 1, true]] as const) {
+      // Two attempts of one monthly key: the first is not its key's latest, so only its success can hold it.
+      const state = newRecordState('ticket', '1');
+      const press = reach - 30 * MIN;
+      advance(state, [sig(press, 'agent_started_at', 'a'), sig(succeeded, 'stage', 'closed'), sig(succeeded + MIN, 'stage', 'open'), sig(press + 3 * HOUR, 'agent_started_at', 'b')], NOV_20 - DAY, criteria);
+      expect(state.outcomes.map((o) => o.status)).toEqual(['billable', 'not_billable']);
+      expect(archivable(state, NOV_20, 0).includes(state.outcomes[0]!)).toBe(archived);
     }
   });
 });
