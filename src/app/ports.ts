@@ -133,8 +133,9 @@ export interface CommitResult {
 }
 
 /**
- * The portal's append-only log, everything the ledger is a function of (contract §7), in the order it
- * was stored: what `export` writes out so that `simulate` reproduces the ledger.
+ * The portal's log, everything the ledger is a function of (contract §7), in the order it was stored:
+ * what `export` writes out so that `simulate` reproduces the ledger. Trimmed to SIGNAL_RETENTION_MS from
+ * its head (docs/decisions.md, "The portal log's retention").
  */
 export type PortalLogEntry =
   /** A signal as stored by ingest; or a CRM read a run applied (logged at its commit). */
