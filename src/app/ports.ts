@@ -133,8 +133,9 @@ export interface CommitResult {
 }
 
 /**
- * The portal's append-only log, everything the ledger is a function of (contract §7), in the order it
- * was stored: what `export` writes out so that `simulate` reproduces the ledger.
+ * The portal's log, everything the ledger is a function of (contract §7), in the order it was stored:
+ * what `export` writes out so that `simulate` reproduces the ledger. Trimmed to SIGNAL_RETENTION_MS from
+ * its head (docs/decisions.md, "The portal log's retention").
  */
 export type PortalLogEntry =
   /** A signal as stored by ingest; or a CRM read a run applied (logged at its commit). */
@@ -223,8 +224,23 @@ export interface SignalStore {
   storeAction(write: ActionWrite): Promise<ActionWriteResult>;
   /** The portal's pause and resume actions, in the order they were stored. */
   pauses(portalId: number): Promise<PauseAction[]>;
-  /** The portal's log, oldest first. */
+  /**
+   * The portal's log, oldest first, as if trimming had removed only signals and dispute actions: the pause
+   * and resume actions and the first snapshots a trim removed come back in their place (paged reads never
+   * skip or repeat an entry that is kept, whatever trims run meanwhile).
+   */
   portalLog(portalId: number): AsyncIterable<PortalLogEntry>;
+  /**
+   * One bounded step of the log's retention: removes from its head the entries whose time (`at`) is before
+   * `before`, looking at `limit` entries at most; pauses stay in the pause log, first snapshots move aside.
+   */
+  trimLog(portalId: number, before: number, limit: number): Promise<LogTrimStep>;
+}
+
+/** What one step of the log's retention did: `more` when it stopped at its limit, `unreadable` when the head entry has no time. */
+export interface LogTrimStep {
+  readonly removed: number;
+  readonly state: 'done' | 'more' | 'unreadable';
 }
 
 /** Asks a worker to process a record no earlier than event time `at` (plus the hold). Idempotent per (record, at). */

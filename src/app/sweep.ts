@@ -1,4 +1,5 @@
-// Use case: the sweeper, a safety net on a timer: wakes due records left without a job, rescues records whose job is stuck, parks those that never move.
+// Use case: the sweeper, a safety net on a timer: wakes due records left without a job, rescues records whose job is stuck, parks those that never move; and the log's retention.
+import type { LogRetention } from './log-retention.ts';
 import type { RecordRef, RecordScheduler, RescueScheduler, SignalStore } from './ports.ts';
 
 export interface SweepDeps {
@@ -15,12 +16,16 @@ export interface SweepDeps {
   readonly maxRescues?: number;
   /** Told about each record parked, to log it. */
   readonly onParked?: (record: RecordRef, at: number) => void;
+  /** The portal logs' retention, run after the sweep's own work when it is due (it keeps its own pace). */
+  readonly logRetention?: LogRetention;
 }
 
 export interface SweepResult {
   readonly woke: number;
   readonly rescued: number;
   readonly parked: number;
+  /** Log entries the retention removed, when it ran on this sweep. */
+  readonly logTrimmed?: number;
 }
 
 /** Overdue records looked into per sweep: enough to recover from a crash, little enough not to add to a backlog. */
@@ -48,5 +53,8 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const rescue = stuck.filter((_, i) => !parked[i]);
   // One slot per overdue period: sweeps close together give a rescue the same job id, so it is queued once.
   await deps.scheduler.rescue(rescue, Math.floor(now / overdueMs));
-  return { woke: fresh.length, rescued: rescue.length, parked: stuck.length - rescue.length };
+  const result = { woke: fresh.length, rescued: rescue.length, parked: stuck.length - rescue.length };
+  // Last: a trim that fails (its error fails the job, and is logged) leaves the records woken and rescued.
+  const trimmed = await deps.logRetention?.run();
+  return trimmed ? { ...result, logTrimmed: trimmed.removed } : result;
 }

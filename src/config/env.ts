@@ -205,7 +205,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
   const input: Record<string, string | undefined> = {};
   for (const name of CONFIG_VARIABLES) input[name] = env[name];
   const parsed = envSchema.safeParse(input, { reportInput: true });
-  const problems = [...(parsed.success ? [] : problemsFromZod(parsed.error, { wording: 'schema' })), ...pairProblems(input)];
+  const problems = [...(parsed.success ? [] : problemsFromZod(parsed.error, { wording: 'schema' })), ...pairProblems(input), ...horizonProblems(input)];
   if (!parsed.success || problems.length > 0) {
     const order = (p: Problem) => CONFIG_VARIABLES.indexOf(p.path[0] as never);
     return { ok: false, problems: problems.sort((a, b) => order(a) - order(b)) };
@@ -257,6 +257,13 @@ function pairProblems(input: Readonly<Record<string, string | undefined>>): Prob
   if (url && !key) return [{ code: 'required', path: ['ALERT_WEBHOOK_SECRET'], message: 'is required with ALERT_WEBHOOK_URL: the key that signs each alert POST, at least 16 characters' }];
   if (key && !url) return [{ code: 'required', path: ['ALERT_WEBHOOK_URL'], message: 'is required with ALERT_WEBHOOK_SECRET: where budget alerts are POSTed (without it the key signs nothing)' }];
   return [];
+}
+
+/** Late replay reads the inputs the log keeps (SIGNAL_RETENTION_MS); each variable read alone, so the conflict is reported with every other problem. */
+function horizonProblems(input: Readonly<Record<string, string | undefined>>): Problem[] {
+  const [horizon, retention] = [envSchema.shape.LATE_HORIZON_MS.safeParse(input['LATE_HORIZON_MS']), envSchema.shape.SIGNAL_RETENTION_MS.safeParse(input['SIGNAL_RETENTION_MS'])];
+  if (!horizon.success || !retention.success || horizon.data === undefined || horizon.data <= retention.data) return [];
+  return [{ code: 'conflict', path: ['LATE_HORIZON_MS'], message: `must be at most SIGNAL_RETENTION_MS (${retention.data}), got ${horizon.data}: late replay needs the signals the portal log keeps` }];
 }
 
 /** One line per problem, for stderr before exiting. */

@@ -4,6 +4,7 @@ import type { UnverifiedSettlement } from '../app/crm-verification.ts';
 import { processRecord } from '../app/process-record.ts';
 import type { ProcessedResult } from '../app/process-record.ts';
 import type { RecordRef, SignalStore } from '../app/ports.ts';
+import { createLogRetention } from '../app/log-retention.ts';
 import { sweep } from '../app/sweep.ts';
 import { createRecordWorker, scheduleAlerts, scheduleHubSpotDrains, scheduleSweeper } from '../adapters/queue/record-queue.ts';
 import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
@@ -30,6 +31,13 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
   const store = createRedisSignalStore(workerRedis, prefix);
   const drains = hubspotDrains(rt);
   const alerts = createLiveAlerts(rt);
+  // One per process: each process trims at most once a minute; trims by several at once are safe (each step is atomic).
+  const logRetention = createLogRetention({
+    store,
+    clock,
+    retentionMs: config.signalRetentionMs,
+    onUnreadable: (portalId) => logger.error({ portalId }, "the portal log's oldest entry has no readable time: its trim stops there; look at the head of the log key"),
+  });
   const worker = createRecordWorker(
     { connection: workerRedis, prefix, holdMs: config.signalHoldMs, clock, concurrency: config.workerConcurrency, lockDurationMs: config.workerLockMs, errors: rt.errors },
     {
@@ -42,6 +50,10 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
           overdueMs: Math.max(5_000, 2 * config.sweepIntervalMs),
           onParked: (record, at) =>
             logger.error({ record, dueAt: at }, 'record parked after 20 rescues without progress: its jobs keep failing; fix the cause, then ZADD it back to the due index'),
+          logRetention,
+        }).then((result) => {
+          if (result.logTrimmed) logger.info({ removed: result.logTrimmed, retentionMs: config.signalRetentionMs }, 'portal logs trimmed to the signal retention');
+          return result;
         }),
       ...(drains ? { writeback: drains.writeback, crmRead: drains.crmRead } : {}),
       alerts: () => alerts.run(),

@@ -155,6 +155,21 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a late horizon longer than the signal retention, naming both, with every other problem at once', () => {
+    // Equal is allowed; the default retention (35 days) bounds a horizon set alone.
+    expect(ok({ ...minimal, LATE_HORIZON_MS: '86400000', SIGNAL_RETENTION_MS: '86400000' })).toMatchObject({ lateHorizonMs: 86_400_000, signalRetentionMs: 86_400_000 });
+    expect(ok({ ...minimal, LATE_HORIZON_MS: '3024000000' }).lateHorizonMs).toBe(3_024_000_000);
+    expect(rawProblems({ ...minimal, LATE_HORIZON_MS: '3024000001' })).toEqual([
+      { code: 'conflict', path: ['LATE_HORIZON_MS'], message: expect.stringMatching(/^must be at most SIGNAL_RETENTION_MS \(3024000000\), got 3024000001: /) },
+    ]);
+    expect(problems({ ...minimal, PORT: 'eighty', LATE_HORIZON_MS: '172800000', SIGNAL_RETENTION_MS: '86400000' })).toEqual([
+      { variable: 'PORT', message: expect.stringContaining('whole number') },
+      { variable: 'LATE_HORIZON_MS', message: expect.stringContaining('must be at most SIGNAL_RETENTION_MS (86400000), got 172800000') },
+    ]);
+    // An unreadable value is reported as itself, not as a conflict.
+    expect(problems({ ...minimal, LATE_HORIZON_MS: '172800000', SIGNAL_RETENTION_MS: 'long' }).map((p) => p.variable)).toEqual(['SIGNAL_RETENTION_MS']);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(ok({ ...minimal, PORT: '', LOG_LEVEL: ' ', HUBSPOT_ACCESS_TOKEN: '' })).toMatchObject({ port: 3000, logLevel: 'info', hubspotAccessToken: undefined });
     expect(problems({ ...minimal, HUBSPOT_CLIENT_SECRET: '' })).toEqual([

@@ -7,6 +7,7 @@ import type { RecordState } from '../../src/core/engine/record-state.ts';
 import type { Signal, Status } from '../../src/core/types.ts';
 import { outcomeFixture } from './hubspot-double.ts';
 import { describeActions } from './signal-store-actions.ts';
+import { describeLogRetention } from './signal-store-log-retention.ts';
 
 /** A store to test, with what the port never reads back observed directly. */
 export interface StoreUnderTest {
@@ -52,6 +53,7 @@ export function describeSignalStore(name: string, factory: StoreFactory): void {
     describeHistory(factory);
     describeIndexes(factory);
     describeActions(factory);
+    describeLogRetention(factory);
   });
 }
 

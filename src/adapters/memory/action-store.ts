@@ -1,4 +1,4 @@
-// The in-memory signal store's operator actions, with the Redis scripts' semantics: request answers, atomic writes, pause log, portal log.
+// The in-memory signal store's operator actions, with the Redis scripts' semantics: request answers, atomic writes, the pause log, appends to the portal log.
 import { recordRefKey } from '../../app/ports.ts';
 import type { ActionWrite, ActionWriteResult, PortalLogEntry, StoredAnswer } from '../../app/ports.ts';
 import type { PauseAction } from '../../core/engine/input.ts';
@@ -9,15 +9,19 @@ const REQUEST_TTL_MS = 7 * 24 * 3_600_000;
 
 /** What the store keeps for actions, named after the Redis keys it stands for. */
 export interface ActionData {
-  /** Portal -> its append-only log. */
+  /** Portal -> its log: appended to, trimmed from its head. */
   readonly logs: Map<number, PortalLogEntry[]>;
+  /** Portal -> the entries trims removed from its log's head, and the pauses among them (`log-trimmed:`). */
+  readonly logTrims: Map<number, { entries: number; pauses: number }>;
+  /** Portal -> the first snapshots trims moved out of its log, by 'objectType:recordId' (`log-firsts:`). */
+  readonly logFirsts: Map<number, Map<string, Extract<PortalLogEntry, { entry: 'initial' }>>>;
   /** Portal -> its pause and resume actions in the order taken. */
   readonly pauseLogs: Map<number, PauseAction[]>;
   /** "portal|requestId" -> the answer given, and when it expires. */
   readonly requests: Map<string, { readonly stored: StoredAnswer; readonly expiresAt: number }>;
 }
 
-export const createActionData = (): ActionData => ({ logs: new Map(), pauseLogs: new Map(), requests: new Map() });
+export const createActionData = (): ActionData => ({ logs: new Map(), logTrims: new Map(), logFirsts: new Map(), pauseLogs: new Map(), requests: new Map() });
 
 export function appendLog(d: ActionData, portalId: number, e: PortalLogEntry): void {
   const log = d.logs.get(portalId) ?? [];
@@ -53,10 +57,6 @@ export function storeAction(d: Data, record: StoredRecord | null, write: ActionW
   appendLog(d, write.portalId, { entry: 'action', action: write.action });
   d.requests.set(`${write.portalId}|${write.requestId}`, { stored: structuredClone({ fingerprint: write.fingerprint, answer: write.answer }), expiresAt: d.clock() + REQUEST_TTL_MS });
   return { kind: 'stored', wake };
-}
-
-export async function* portalLog(d: ActionData, portalId: number): AsyncIterable<PortalLogEntry> {
-  for (const e of structuredClone(d.logs.get(portalId) ?? [])) yield e;
 }
 
 /** Whether an action later than `at` is pending on the record (signals have `kind`, actions do not). */

@@ -17,7 +17,8 @@ import type { DisputeAction, RecordInput } from '../../core/engine/input.ts';
 import type { Outcome } from '../../core/engine/outcome.ts';
 import type { RecordState } from '../../core/engine/record-state.ts';
 import type { Signal } from '../../core/types.ts';
-import { appendLog, createActionData, pausesOf, portalLog, requestAnswer, storeAction } from './action-store.ts';
+import { appendLog, createActionData, pausesOf, requestAnswer, storeAction } from './action-store.ts';
+import { portalLog, trimLog } from './portal-log.ts';
 import type { ActionData } from './action-store.ts';
 import { SortedSet } from './sorted-set.ts';
 
@@ -121,6 +122,7 @@ export function createMemorySignalStore(options: MemoryStoreOptions = {}): Memor
     storeAction: up((data, write: Parameters<SignalStore['storeAction']>[0]) => storeAction(data, entry(data, write.kind === 'dispute' ? write.record : null), write)),
     pauses: up(pausesOf),
     portalLog: (portalId) => (available(d), portalLog(d, portalId)),
+    trimLog: up(trimLog),
     outcomeCounts: up((data) => Object.fromEntries(data.statusCounts)),
     outbox: async () => d.outbox.upTo(Number.POSITIVE_INFINITY).map(([key, dueAt]) => ({ record: refOf(d, key), dueAt })),
     parked: async () => d.parked.upTo(Number.POSITIVE_INFINITY).map(([key, at]) => ({ record: refOf(d, key), at })),

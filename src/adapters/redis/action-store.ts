@@ -1,16 +1,14 @@
-// The Redis signal store's operator actions: request answers, the atomic action writes, the pause log and the portal log.
+// The Redis signal store's operator actions: request answers, the atomic action writes and the pause log.
 import type { ChainableCommander } from 'ioredis';
 import { StoreUnavailableError, recordRefKey } from '../../app/ports.ts';
-import type { ActionWrite, ActionWriteResult, PortalLogEntry, StoredAnswer } from '../../app/ports.ts';
+import type { ActionWrite, ActionWriteResult, StoredAnswer } from '../../app/ports.ts';
 import type { PauseAction } from '../../core/engine/input.ts';
-import { decodeLogEntry, decodePauseAction, decodeStoredAnswer, encodeAction, encodeLogEntry, encodeStoredAnswer } from './action-codec.ts';
+import { decodePauseAction, decodeStoredAnswer, encodeAction, encodeLogEntry, encodeStoredAnswer } from './action-codec.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 import type { Ctx } from './signal-store.ts';
 
 /** A request id's answer is kept a week: HubSpot retries a write once, a person may press again the next day. */
 const REQUEST_TTL_MS = 7 * 24 * 3_600_000;
-/** The portal log is read in pages of this many entries. */
-const LOG_PAGE = 1_000;
 
 /** Runs a pipeline of reads: an unreachable Redis is StoreUnavailableError (the HTTP routes answer 503), a command's own error is thrown as it is. */
 export async function readAll(pipeline: ChainableCommander): Promise<unknown[]> {
@@ -56,13 +54,4 @@ export async function storeAction({ redis, keys }: Ctx, write: ActionWrite): Pro
 export async function pauses({ redis, keys }: Ctx, portalId: number): Promise<PauseAction[]> {
   const [list] = (await readAll(redis.pipeline().lrange(keys.pauses(portalId), 0, -1))) as [string[]];
   return list.map(decodePauseAction);
-}
-
-export async function* portalLog({ redis, keys }: Ctx, portalId: number): AsyncIterable<PortalLogEntry> {
-  // Appended only, so pages by index never skip or repeat an entry.
-  for (let from = 0; ; from += LOG_PAGE) {
-    const page = await redis.lrange(keys.log(portalId), from, from + LOG_PAGE - 1);
-    for (const json of page) yield decodeLogEntry(json);
-    if (page.length < LOG_PAGE) return;
-  }
 }

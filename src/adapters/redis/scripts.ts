@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { RedisClient } from './connection.ts';
 import { StoreUnavailableError } from '../../app/ports.ts';
-import type { CommitResult } from '../../app/ports.ts';
+import type { CommitResult, LogTrimStep } from '../../app/ports.ts';
 
 /** A reply the script's header does not document: the script and its caller disagree, and no retry will fix that. */
 export class ScriptReplyError extends Error {
@@ -144,6 +144,14 @@ function decodeBackfill(reply: unknown, script: string): 'counted' | 'already' |
   throw new ScriptReplyError(script, reply);
 }
 
+/** {removed, 0 done | 1 more | 2 unreadable head}. */
+function decodeLogTrim(reply: unknown, script: string): LogTrimStep {
+  if (!Array.isArray(reply) || reply.length !== 2 || !isInt(reply[0]) || reply[0] < 0) throw new ScriptReplyError(script, reply);
+  const state = (['done', 'more', 'unreadable'] as const)[reply[1] as number];
+  if (state === undefined) throw new ScriptReplyError(script, reply);
+  return { removed: reply[0], state };
+}
+
 /** The scripts; each .lua header names its KEYS, ARGV and return codes, and why. */
 export const SCRIPTS = {
   ingest: declare('ingest-4+2n', decodeIngest, 'store_unavailable'),
@@ -158,6 +166,7 @@ export const SCRIPTS = {
   alertTake: declare('alert-take-2', decodeTaken),
   chargesBackfill: declare('charges-backfill-2', decodeBackfill),
   criteriaPublish: declare('criteria-publish-4', decodeCount),
+  logTrim: declare('log-trim-3', decodeLogTrim),
 } as const;
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;

@@ -7,7 +7,8 @@ import { recordRefKey } from '../../app/ports.ts';
 import type { CommitRequest, CommitResult, IngestItem, IngestResult, KeptInput, LoadedRecord, PendingAction, PendingSignal, RecordHistory, RecordRef, SignalStore } from '../../app/ports.ts';
 import type { Signal } from '../../core/types.ts';
 import { decodePauseAction, decodePendingInput, encodeLogEntry } from './action-codec.ts';
-import { pauses, portalLog, readAll, requestAnswer, storeAction } from './action-store.ts';
+import { pauses, readAll, requestAnswer, storeAction } from './action-store.ts';
+import { portalLog, trimLog } from './portal-log.ts';
 import { decodeOutcome, decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
@@ -32,8 +33,12 @@ export interface RedisKeys {
   state(r: RecordRef): string;
   /** The record's archived outcomes (hash: outcome id -> outcome JSON), settled and past every horizon. */
   archive(r: RecordRef): string;
-  /** The portal's append-only log (list) that `export` reads. */
+  /** The portal's log (list) that `export` reads: appended to, trimmed from its head to the retention. */
   log(portalId: number): string;
+  /** How many entries (and pauses among them) trims removed from the log's head (hash: `entries`, `pauses`). */
+  logTrimmed(portalId: number): string;
+  /** The first snapshots trims moved out of the log (hash: 'objectType:recordId' -> the `initial` entry). */
+  logFirsts(portalId: number): string;
   /** The portal's pause and resume actions (list), in the order taken. */
   pauses(portalId: number): string;
   /** The answer given to one request id of a portal (string, expires). */
@@ -61,6 +66,8 @@ export function redisKeys(prefix: string): RedisKeys {
     state: (r) => `${prefix}:rec:${recordRefKey(r)}`,
     archive: (r) => `${prefix}:arch:${recordRefKey(r)}`,
     log: (portalId) => `${prefix}:log:${portalId}`,
+    logTrimmed: (portalId) => `${prefix}:log-trimmed:${portalId}`,
+    logFirsts: (portalId) => `${prefix}:log-firsts:${portalId}`,
     pauses: (portalId) => `${prefix}:pauses:${portalId}`,
     // Request ids come from the card: a digest keeps whatever it sends out of the key's shape.
     request: (portalId, requestId) => `${prefix}:request:${portalId}:${createHash('sha256').update(requestId).digest('base64url')}`,
@@ -104,6 +111,7 @@ export function createRedisSignalStore(redis: RedisClient, prefix: string): Sign
     storeAction: (write) => storeAction(ctx, write),
     pauses: (portalId) => pauses(ctx, portalId),
     portalLog: (portalId) => portalLog(ctx, portalId),
+    trimLog: (portalId, before, limit) => trimLog(ctx, portalId, before, limit),
     async outcomeCounts() {
       const raw = await redis.hgetall(ctx.keys.statusCounts);
       return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));

@@ -28,6 +28,10 @@ reproduces it field for field: the backtest's input, and the auditor's.
   --records <file>    the records the ledger started from their HubSpot snapshot, before their first signal
   --since, --until    only signals and actions with event times in this window (inclusive)
 
+The service keeps a portal's log for SIGNAL_RETENTION_MS (35 days by default): older signals and disputes
+are gone from it, every pause, resume and first snapshot is kept, and simulate matches the ledger for
+the outcomes whose inputs all lie inside it.
+
 Reads REDIS_URL (default redis://127.0.0.1:6379) and REDIS_PREFIX (default ob); the options override them.
 
 ${devSessionHelp('the Redis URL or the prefix')}

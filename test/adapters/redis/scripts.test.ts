@@ -38,6 +38,10 @@ describe('Lua scripts', () => {
     expect(SCRIPTS.pause.decode([2, '{"a":1}'])).toEqual({ kind: 'answered', marker: '{"a":1}' });
     expect(() => SCRIPTS.dispute.decode([1, 2])).toThrow(ScriptReplyError);
     expect(() => SCRIPTS.pause.decode([2])).toThrow(ScriptReplyError);
+    expect(SCRIPTS.logTrim.decode([3, 1])).toEqual({ removed: 3, state: 'more' });
+    expect(SCRIPTS.logTrim.decode([0, 2])).toEqual({ removed: 0, state: 'unreadable' });
+    expect(() => SCRIPTS.logTrim.decode([1, 3])).toThrow(ScriptReplyError);
+    expect(() => SCRIPTS.logTrim.decode([-1, 0])).toThrow(ScriptReplyError);
   });
 
   describe('against Redis', () => {

@@ -52,6 +52,44 @@ describe('Redis signal store', () => {
   });
 });
 
+describe('the Redis portal log’s retention', () => {
+  const prefix = testPrefix('log-trim');
+  let redis: Redis;
+  beforeAll(() => {
+    redis = connect();
+  });
+  afterAll(async () => {
+    await deletePrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('counts what it removes, and the pauses among them, in the log’s trim counts, and moves first snapshots to their hash', async () => {
+    const store = createRedisSignalStore(redis, prefix);
+    const initial = { entry: 'initial' as const, objectType: 'ticket' as const, recordId: '42', found: true, properties: { stage: 'new' } };
+    await store.commit({ record, version: 0, state: newRecordState('ticket', '42'), applied: [], nextTimerAt: null, writeDueAt: null, statusesBefore: [], logged: [initial] });
+    await store.ingest(3, [{ identity: 'a', signal: signal(1_000) }, { identity: 'b', signal: signal(2_000) }]);
+    const action = { type: 'pause' as const, at: 1_500, by: { userId: 7, email: 'ann@example.com' }, criteriaId: 'resolve', note: 'n' };
+    await store.storeAction({ kind: 'pause', portalId: 3, requestId: 'p', fingerprint: 'f', answer: { action, outcome: null }, action, pauseCount: 0 });
+    await store.ingest(3, [{ identity: 'c', signal: signal(3_000) }]);
+    expect(await redis.hgetall(store.keys.logTrimmed(3))).toEqual({});
+    // The snapshot goes whatever its age; the signal at 2,000 stops the step.
+    expect(await store.trimLog(3, 1_800, 100)).toEqual({ removed: 2, state: 'done' });
+    expect(await redis.hgetall(store.keys.logTrimmed(3))).toEqual({ entries: '2' });
+    expect(await store.trimLog(3, 2_500, 100)).toEqual({ removed: 2, state: 'done' });
+    expect(await redis.hgetall(store.keys.logTrimmed(3))).toEqual({ entries: '4', pauses: '1' });
+    expect(await redis.llen(store.keys.log(3))).toBe(1);
+    expect(JSON.parse((await redis.hget(store.keys.logFirsts(3), 'ticket:42'))!)).toEqual(initial);
+  });
+
+  it('leaves a head entry it cannot read a time from in place, and says so', async () => {
+    const store = createRedisSignalStore(redis, prefix);
+    await redis.rpush(store.keys.log(4), '{"entry":"signal","signal":{"at":5}}', 'not json', '{"entry":"signal","signal":{"at":6}}');
+    expect(await store.trimLog(4, 10, 100)).toEqual({ removed: 1, state: 'unreadable' });
+    expect(await store.trimLog(4, 10, 100)).toEqual({ removed: 0, state: 'unreadable' });
+    expect(await redis.lrange(store.keys.log(4), 0, -1)).toEqual(['not json', '{"entry":"signal","signal":{"at":6}}']);
+  });
+});
+
 const conformance = { redis: null as Redis | null, down: [] as Redis[], prefixes: [] as string[] };
 const client = () => (conformance.redis ??= connect());
 const score = async (key: string, record: RecordRef) => {

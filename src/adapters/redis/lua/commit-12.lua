@@ -8,7 +8,7 @@
   KEYS[5]   outcome counts by status (hash)
   KEYS[6]   write-back outbox (zset: record key -> time its unwritten changes are due to be written)
   KEYS[7]   sweeper rescues per record (hash): a commit shows the record is moving again
-  KEYS[8]   the record's portal's log (list, append-only): CRM reads applied, first snapshots, refusals
+  KEYS[8]   the record's portal's log (list, appended to; log-trim-3.lua trims its head): CRM reads applied, first snapshots, refusals
   KEYS[9]   record's kept inputs (zset: score = event time, member as in KEYS[2]; CRM reads with sequence 0)
   KEYS[10]  the portal's charge counters (hash: counter field -> count; '~rev|<criteria id>|<period>' -> marks of that check), for budget alerts
   KEYS[11]  alert checks (zset: 'portal|criteria id|period' -> event time to check at)

@@ -4,7 +4,7 @@
   KEYS[3]   record's pending inputs (zset: score = event time)
   KEYS[4]   sequence counter (string), shared with signals: ties in event time keep the order things were stored
   KEYS[5]   due index (zset: record key -> earliest event time needing a worker)
-  KEYS[6]   the portal's log (list, append-only)
+  KEYS[6]   the portal's log (list, appended to; log-trim-3.lua trims its head)
   ARGV[1]   the marker's lifetime, ms
   ARGV[2]   the marker: {fingerprint, answer}, JSON
   ARGV[3]   the record version the dry run read

@@ -2,7 +2,7 @@
   KEYS[1]          sequence counter (string): orders signals (and actions) that share an event time
   KEYS[2]          due index (zset): record key -> earliest event time needing a worker
   KEYS[3]          portals (set)
-  KEYS[4]          the portal's log (list, append-only): what `export` writes out
+  KEYS[4]          the portal's log (list, appended to; log-trim-3.lua trims its head): what `export` writes out
   KEYS[3+2i]       for signal i (1-based): its seen marker (string, expires)
   KEYS[4+2i]       for signal i: its record's pending inputs (zset: score = event time)
   ARGV[1]          seen-marker lifetime, ms (longer than HubSpot's 24 h of retries)

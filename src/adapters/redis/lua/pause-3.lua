@@ -1,7 +1,7 @@
 --[[ pause: appends an accepted pause or resume to the portal's pause log, if the log is as its dry run read it, with the request's answer.
   KEYS[1]   the request's marker (string, expires): the answer given to this request id
   KEYS[2]   the portal's pause log (list: pause and resume actions, JSON, in the order taken)
-  KEYS[3]   the portal's log (list, append-only)
+  KEYS[3]   the portal's log (list, appended to; log-trim-3.lua trims its head): pauses go in both lists in the same order, which export relies on
   ARGV[1]   the marker's lifetime, ms
   ARGV[2]   the marker: {fingerprint, answer}, JSON
   ARGV[3]   the pause log's length the dry run read
