@@ -137,7 +137,7 @@ try {
   if (base) console.log(`per open record (no settled history): record hash ${base.stateBytes} B`);
   if (base && big.settled > 0) console.log(`per settled outcome held in the record hash: ${((big.stateBytes - base.stateBytes) / big.settled).toFixed(0)} B`);
   const logLength = await redis.llen(store.keys.log(1));
-  if (logLength > 0) console.log(`per signal in the portal's log (export reads it; not trimmed): ${((await usage(store.keys.log(1))) / logLength).toFixed(0)} B (${logLength} entries)`);
+  if (logLength > 0) console.log(`per signal in the portal's log (export and the backtest read it; trimmed to SIGNAL_RETENTION_MS by the sweeper): ${((await usage(store.keys.log(1))) / logLength).toFixed(0)} B (${logLength} entries)`);
   if (big.archived > 0) console.log(`per archived outcome: ${(big.archiveBytes / big.archived).toFixed(0)} B (arch: hash ${big.archiveBytes} B / ${big.archived})`);
 } finally {
   let cursor = '0';
