@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
+import { portalKey } from '../src/adapters/redis/keys.ts';
 
 const root = resolve(process.env.BENCH_ROOT ?? resolve(import.meta.dirname, '..'));
 const from = async <T>(path: string): Promise<T> => (await import(pathToFileURL(resolve(root, path)).href)) as T;
@@ -67,7 +68,7 @@ try {
   const t0 = Date.parse('2026-11-03T00:00:00Z');
   let n = 0;
   for (; n < KEPT; n++) await apply(n, t0 + n * STEP);
-  const keys = { state: `${prefix}:rec:1:ticket:busy`, kept: `${prefix}:kept:1:ticket:busy` };
+  const keys = { state: portalKey(prefix, 1, 'rec:1:ticket:busy'), kept: portalKey(prefix, 1, 'kept:1:ticket:busy') };
   const onTime: number[] = [];
   for (let i = 0; i < SIGNALS; i++, n++) onTime.push(await apply(n, t0 + n * STEP));
   const late: number[] = [];

@@ -11,6 +11,7 @@ import { outcomeFixture, stateWith } from '../support/hubspot-double.ts';
 import { criteriaFile, seedStates } from '../support/ledger-seed.ts';
 import { REDIS_URL, connect, deletePrefix, testPrefix } from '../support/redis.ts';
 import { run } from '../support/scenario.ts';
+import { portalKey } from '../../src/adapters/redis/keys.ts';
 
 const DEC2 = Date.parse('2026-12-02T12:00:00Z');
 const JAN2 = Date.parse('2027-01-02T12:00:00Z');
@@ -45,7 +46,7 @@ describe('outcome-billing period close', () => {
     expect(r.code, r.err).toBe(0);
     return JSON.parse(r.out);
   };
-  const storedHash = async (period: string) => JSON.parse((await redis.hget(`${prefix}:periods:11`, period))!).sha256 as string;
+  const storedHash = async (period: string) => JSON.parse((await redis.hget(portalKey(prefix, 11, 'periods'), period))!).sha256 as string;
 
   beforeAll(async () => {
     redis = connect();
@@ -60,7 +61,7 @@ describe('outcome-billing period close', () => {
     const r = await close('2026-11', Date.parse('2026-11-30T23:59:59Z'));
     expect(r.code).toBe(1);
     expect(r.err).toContain('2026-11 has not ended: it ends at 2026-12-01T00:00:00.000Z');
-    expect(await redis.exists(`${prefix}:periods:11`)).toBe(0);
+    expect(await redis.exists(portalKey(prefix, 11, 'periods'))).toBe(0);
   });
 
   it('closes an ended period: the snapshot is stored with the SHA-256 of its canonical JSON, and the invoice is read from it', async () => {
@@ -69,7 +70,7 @@ describe('outcome-billing period close', () => {
     expect(r.code, r.err).toBe(0);
     const sha = await storedHash('2026-11');
     expect(r.out).toBe(`closed period 2026-11 of portal 11: 1 line, total 2.00 USD, SHA-256 ${sha}`);
-    const stored = JSON.parse((await redis.hget(`${prefix}:periods:11`, '2026-11'))!);
+    const stored = JSON.parse((await redis.hget(portalKey(prefix, 11, 'periods'), '2026-11'))!);
     expect(createHash('sha256').update(stored.text).digest('hex')).toBe(sha);
     const after = await invoice('2026-11');
     expect(after).toMatchObject({ state: 'closed', sha256: sha, closedAt: '2026-12-02T12:00:00.000Z', totals: [{ currency: 'USD', amount: '2.00' }] });
