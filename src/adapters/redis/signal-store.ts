@@ -131,6 +131,7 @@ export function createRedisSignalStore(redis: RedisClient, prefix: string): Sign
 }
 
 async function ingest({ redis, keys }: Ctx, portalId: number, items: readonly IngestItem[]): Promise<IngestResult> {
+  // The portal is listed first, on its own (listPortal says why); failing that is a 503 too, as the script's failure is.
   try {
     await listPortal(redis, keys.portals, portalId);
   } catch (e) {
