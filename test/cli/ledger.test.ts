@@ -49,6 +49,12 @@ describe('outcome-billing ledger', () => {
     expect((await ledger('--portal', '11', '--format', 'json')).code).toBe(0);
   });
 
+  it('refuses a prefix with braces, as the service does: it places the hash tags itself', async () => {
+    const r = await cli('ledger', '--redis-url', REDIS_URL, '--prefix', '{ob}', '--criteria', criteriaFile);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('the key prefix "{ob}" must be letters, digits, and _ . : - only');
+  });
+
   it('says so when Redis cannot be reached, exit 1', async () => {
     const r = await cli('ledger', '--redis-url', 'redis://127.0.0.1:1', '--criteria', criteriaFile);
     expect(r.code).toBe(1);
