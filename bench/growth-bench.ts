@@ -121,7 +121,7 @@ try {
   for (const settled of SIZES) rows.push(await run(settled));
   const seen = [];
   for (let i = 0; i < 20; i++) {
-    const [key] = await redis.scan('0', 'MATCH', `${prefix}:seen:*`, 'COUNT', 1000).then(([, k]) => k.slice(i, i + 1));
+    const [key] = await redis.scan('0', 'MATCH', `${prefix}:{*}:seen:*`, 'COUNT', 1000).then(([, k]) => k.slice(i, i + 1));
     if (key) seen.push(await usage(key));
   }
   console.log(`per signal measured: ${SIGNALS} signals 10 s apart (a press every 60) after ${WARMUP} more, each ingested then applied by one run, on a record with N settled outcomes`);

@@ -28,6 +28,7 @@ import { Redis } from 'ioredis';
 import { seededRandom } from '../test/support/seeded-random.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../src/adapters/http/hubspot-signature.ts';
 import { RECORD_QUEUE } from '../src/adapters/queue/record-queue.ts';
+import { deploymentKey, queuePrefix } from '../src/adapters/redis/keys.ts';
 import { redisKeys } from '../src/adapters/redis/signal-store.ts';
 
 // -------------------------------------------------------------------------------------------------
@@ -513,7 +514,7 @@ function usage(a: Snapshot, b: Snapshot): Usage {
 
 /** Records whose stored signals are due by `at` and not yet applied (the due index); 0 once drained. */
 async function dueBy(at: number): Promise<number> {
-  return cmd(probe.zcount(keys.due, '-inf', String(at)));
+  return cmd(probe.zcount(keys.due(PORTAL_ID), '-inf', String(at)));
 }
 
 /** Waits until every signal stored up to event time `maxAt` is applied; returns the epoch ms it was seen. */
@@ -583,7 +584,7 @@ async function queueCounts(prefix: string, queue: string): Promise<{ wait: numbe
 }
 
 async function workerBeats(): Promise<Map<string, number>> {
-  const raw = await cmd(probe.zrange(`${PREFIX}:workers`, '0', '-1', 'WITHSCORES'));
+  const raw = await cmd(probe.zrange(deploymentKey(PREFIX, 'workers'), '0', '-1', 'WITHSCORES'));
   const beats = new Map<string, number>();
   for (let i = 0; i < raw.length; i += 2) beats.set(raw[i]!, Number(raw[i + 1]));
   return beats;
@@ -608,7 +609,7 @@ async function unappliedSignals(): Promise<{ records: number; signals: number }>
   let records = 0;
   let signals = 0;
   do {
-    const [next, found] = await cmd(probe.scan(cursor, 'MATCH', `${PREFIX}:pending:*`, 'COUNT', 1000));
+    const [next, found] = await cmd(probe.scan(cursor, 'MATCH', `${PREFIX}:{*}:pending:*`, 'COUNT', 1000));
     cursor = next;
     for (const key of found) {
       records++;
@@ -829,14 +830,14 @@ async function main(): Promise<void> {
   const procs = (): Record<string, ChildProcess | undefined> =>
     MODE === 'split' ? { receiver: web, ...Object.fromEntries(workers.map((w, i) => [`worker${WORKERS > 1 ? i + 1 : ''}`, w])) } : { service: web };
   const a0 = await snapshot(procs());
-  const qa0 = await queueCounts(PREFIX, RECORD_QUEUE);
+  const qa0 = await queueCounts(queuePrefix(PREFIX), RECORD_QUEUE);
   const postedA = await postAll(baseUrl, live, 11);
   const a1 = await snapshot(procs());
   const drainedA = await drained(postedA.maxAt, 120_000);
   const jobsLeftA = await dueJobs();
   const idleA = await idle(120_000);
   const a2 = await snapshot(procs());
-  const qa2 = await queueCounts(PREFIX, RECORD_QUEUE);
+  const qa2 = await queueCounts(queuePrefix(PREFIX), RECORD_QUEUE);
   const latA = latency(postedA.latenciesMs);
   const ackedA = usage(a0, a1);
   const endToEndA = usage(a0, a2);
@@ -860,11 +861,11 @@ async function main(): Promise<void> {
     | null = null;
   if (MODE === 'split') {
     await Promise.all(workers.map((w) => stopChild(w)));
-    const qb0 = await queueCounts(PREFIX, RECORD_QUEUE);
+    const qb0 = await queueCounts(queuePrefix(PREFIX), RECORD_QUEUE);
     const b0 = await snapshot({ receiver: web });
     const postedB = await postAll(baseUrl, backlog, 12);
     const b1 = await snapshot({ receiver: web });
-    const qb1 = await queueCounts(PREFIX, RECORD_QUEUE);
+    const qb1 = await queueCounts(queuePrefix(PREFIX), RECORD_QUEUE);
     // Wait until every batch's events are past the hold: then every record job is due at once.
     await sleep(Math.max(0, postedB.maxAt + HOLD_MS - Date.now()));
     const before = await workerBeats();
@@ -884,7 +885,7 @@ async function main(): Promise<void> {
     const jobsLeft = await dueJobs();
     const idleAt = await idle(120_000);
     const b3 = await snapshot(procs());
-    const qb3 = await queueCounts(PREFIX, RECORD_QUEUE);
+    const qb3 = await queueCounts(queuePrefix(PREFIX), RECORD_QUEUE);
     phaseB = {
       posted: postedB,
       ingest: usage(b0, b1),
@@ -899,7 +900,7 @@ async function main(): Promise<void> {
   }
 
   const unapplied = await unappliedSignals();
-  const outcomes = await cmd(probe.hgetall(keys.statusCounts));
+  const outcomes = await cmd(probe.hgetall(keys.statusCounts(PORTAL_ID)));
   await Promise.allSettled([...children].map((c) => stopChild(c)));
   const logs = serviceLog();
 

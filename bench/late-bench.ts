@@ -27,6 +27,7 @@ const HOLD = 1_000;
 const STEP = 10_000;
 
 const { processRecord } = await from<{ processRecord: Process }>('src/app/process-record.ts');
+const { redisKeys } = await from<{ redisKeys: (prefix: string) => { state(r: Ref): string; kept(r: Ref): string } }>('src/adapters/redis/signal-store.ts');
 const { createRedisSignalStore } = await from<{ createRedisSignalStore: (r: Redis, p: string) => Store }>('src/adapters/redis/signal-store.ts');
 const { createMemoryScheduler } = await from<{ createMemoryScheduler: () => object }>('src/adapters/memory/scheduler.ts');
 const { criteriaSet } = await from<{ criteriaSet: (...v: Record<string, unknown>[]) => unknown }>('test/support/scenario.ts');
@@ -67,7 +68,9 @@ try {
   const t0 = Date.parse('2026-11-03T00:00:00Z');
   let n = 0;
   for (; n < KEPT; n++) await apply(n, t0 + n * STEP);
-  const keys = { state: `${prefix}:rec:1:ticket:busy`, kept: `${prefix}:kept:1:ticket:busy` };
+  // Named by the checkout under test (BENCH_ROOT): its key layout, whichever it is.
+  const named = redisKeys(prefix);
+  const keys = { state: named.state(record), kept: named.kept(record) };
   const onTime: number[] = [];
   for (let i = 0; i < SIGNALS; i++, n++) onTime.push(await apply(n, t0 + n * STEP));
   const late: number[] = [];

@@ -1,7 +1,7 @@
 // What the commands that read the live service's Redis share: its URL and key prefix (option, environment, dev session, default) and the connection.
 import type { DevSession } from '../adapters/files/dev-session.ts';
 import type { RedisClient } from '../adapters/redis/connection.ts';
-import { redisClusterNodes } from '../config/redis-env.ts';
+import { PREFIX_RULE, isValidPrefix, redisClusterNodes } from '../config/redis-env.ts';
 import { DEV_SESSION_NOTE, given, readDevSessionFallback } from './dev-session-fallback.ts';
 import type { CliIo } from './io.ts';
 import { connectCliRedis } from './redis-connection.ts';
@@ -27,12 +27,13 @@ export async function liveRedisSettings(values: Record<string, unknown>, env: No
     io.err(`REDIS_CLUSTER_NODES: ${nodes.error.issues[0]?.message ?? 'is not a list of Redis nodes'}`);
     return null;
   }
-  if (nodes.data.length > 0) {
-    const tagged = [values.prefix as string | undefined, env.REDIS_PREFIX].find(given);
-    return { redisUrl: nodes.data[0]!, clusterNodes: nodes.data, prefix: tagged ?? '{ob}', session: null };
-  }
-  const redisUrl = [option, env.REDIS_URL].find(given);
   const prefix = [values.prefix as string | undefined, env.REDIS_PREFIX].find(given);
+  if (prefix !== undefined && !isValidPrefix(prefix)) {
+    io.err(`the key prefix "${prefix}" ${PREFIX_RULE}`);
+    return null;
+  }
+  if (nodes.data.length > 0) return { redisUrl: nodes.data[0]!, clusterNodes: nodes.data, prefix: prefix ?? 'ob', session: null };
+  const redisUrl = [option, env.REDIS_URL].find(given);
   let session: DevSession | null = null;
   if (redisUrl === undefined || prefix === undefined || needSession) {
     const dev = await readDevSessionFallback(cwd, io);

@@ -23,7 +23,7 @@ export interface Config {
   readonly criteriaPath: string;
   /** Bearer token of the read API. Secret. */
   readonly adminToken: string;
-  /** Starts every key; on a cluster it holds a hash tag (`{ob}`), so every key sits in one slot. */
+  /** Starts every key; holds no hash tag: the adapters tag each key by its portal or as the deployment's (src/adapters/redis/keys.ts). */
   readonly redisPrefix: string;
   /** How long a signal waits before it is applied, so out-of-order deliveries are put back in event-time order. */
   readonly signalHoldMs: number;

@@ -42,27 +42,20 @@ export const redisClusterNodes = z.preprocess(
     }),
 );
 
-/** `REDIS_PREFIX`: its default depends on REDIS_CLUSTER_NODES (see redisSettings). */
-export const redisPrefix = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .regex(/^[A-Za-z0-9_.:{}-]+$/, { error: 'must be letters, digits, and _ . : - { } only (it starts every Redis key)' })
-    .optional(),
-);
+/** Why a prefix is refused: braces would make a hash tag of their own and take every key into one slot. */
+export const PREFIX_RULE = 'must be letters, digits, and _ . : - only (it starts every Redis key; no { }: the service puts the hash tags in itself, one per portal, docs/running.md "Redis Cluster")';
 
-/** Whether every key that starts with `prefix` hashes by the prefix alone: it holds a non-empty `{...}`, the first braces in the key. */
-export function isHashTagged(prefix: string): boolean {
-  const open = prefix.indexOf('{');
-  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
-}
+export const isValidPrefix = (prefix: string): boolean => /^[A-Za-z0-9_.:-]+$/.test(prefix);
+
+/** `REDIS_PREFIX`, default `ob` (see redisSettings). */
+export const redisPrefix = z.preprocess(unsetIfEmpty, z.string().refine(isValidPrefix, { error: PREFIX_RULE }).optional());
 
 export type RedisSettings = { readonly ok: true; readonly url: string; readonly prefix: string } | { readonly ok: false; readonly problem: Problem };
 
 /**
- * One Redis or a cluster, never both. On a cluster the prefix must be a hash tag (default `{ob}`): every
- * key then sits in one slot, so each Lua script's keys, each MULTI's and BullMQ's are together
- * (docs/decisions.md, "Redis Cluster"). The URL is then the first seed node's, for messages.
+ * One Redis or a cluster, never both; the keys are named the same on both (src/adapters/redis/keys.ts:
+ * one hash tag per portal, one for the deployment; docs/decisions.md, "Redis Cluster"). On a cluster the
+ * URL is the first seed node's, for messages.
  */
 export function redisSettings(e: { REDIS_URL: string; REDIS_CLUSTER_NODES: readonly string[]; REDIS_PREFIX?: string | undefined }, urlWasSet: boolean): RedisSettings {
   const nodes = e.REDIS_CLUSTER_NODES;
@@ -70,10 +63,5 @@ export function redisSettings(e: { REDIS_URL: string; REDIS_CLUSTER_NODES: reado
   if (urlWasSet) {
     return { ok: false, problem: { code: 'conflict', path: ['REDIS_CLUSTER_NODES'], message: 'is set together with REDIS_URL: set REDIS_URL for one Redis, or REDIS_CLUSTER_NODES for a Redis Cluster, not both' } };
   }
-  const prefix = e.REDIS_PREFIX ?? '{ob}';
-  if (!isHashTagged(prefix)) {
-    const message = `must hold a hash tag on a Redis Cluster, e.g. {${prefix}}: every key then sits in one hash slot, as the Lua scripts and BullMQ need (docs/running.md, "Redis Cluster")`;
-    return { ok: false, problem: { code: 'invalid_value', path: ['REDIS_PREFIX'], message } };
-  }
-  return { ok: true, url: nodes[0]!, prefix };
+  return { ok: true, url: nodes[0]!, prefix: e.REDIS_PREFIX ?? 'ob' };
 }

@@ -15,7 +15,8 @@ import { createCrmSnapshotStore } from '../adapters/redis/crm-snapshots.ts';
 import { createRedisBackoff, createRedisDrainLock } from '../adapters/redis/drain-guards.ts';
 import { createRedisRateLimiter } from '../adapters/redis/rate-limiter.ts';
 import { createRedisSignalStore } from '../adapters/redis/signal-store.ts';
-import { createRedisWritebackStore, writebackKeys } from '../adapters/redis/writeback-store.ts';
+import { createRedisWritebackStore } from '../adapters/redis/writeback-store.ts';
+import { deploymentKey } from '../adapters/redis/keys.ts';
 
 export interface HubSpotDrainSettings {
   readonly redis: RedisClient;
@@ -44,8 +45,8 @@ export function createHubSpotDrains(s: HubSpotDrainSettings): HubSpotDrains {
       const report = await drainWriteback({
         ...common,
         store: createRedisWritebackStore(s.redis, s.prefix),
-        lock: createRedisDrainLock(s.redis, `${s.prefix}:writeback:lock`),
-        backoff: createRedisBackoff(s.redis, `${s.prefix}:writeback:backoff`),
+        lock: createRedisDrainLock(s.redis, deploymentKey(s.prefix, 'writeback:lock')),
+        backoff: createRedisBackoff(s.redis, deploymentKey(s.prefix, 'writeback:backoff')),
         overLimit: overLimitFromLedger(createRedisSignalStore(s.redis, s.prefix), s.criteria),
       });
       if (report.calls > 0) s.logger.debug({ writeback: report }, 'write-back drained');
@@ -55,8 +56,8 @@ export function createHubSpotDrains(s: HubSpotDrainSettings): HubSpotDrains {
       const report = await drainCrmReads({
         ...common,
         snapshots: createCrmSnapshotStore(s.redis, s.prefix),
-        lock: createRedisDrainLock(s.redis, `${s.prefix}:crm-read:lock`),
-        backoff: createRedisBackoff(s.redis, `${s.prefix}:crm-read:backoff`),
+        lock: createRedisDrainLock(s.redis, deploymentKey(s.prefix, 'crm-read:lock')),
+        backoff: createRedisBackoff(s.redis, deploymentKey(s.prefix, 'crm-read:backoff')),
       });
       if (report.calls > 0) s.logger.debug({ crmRead: report }, 'CRM reads answered');
       return report;
@@ -66,7 +67,7 @@ export function createHubSpotDrains(s: HubSpotDrainSettings): HubSpotDrains {
 
 /** For `ob_hubspot_backlog`: what waits for HubSpot, read at each scrape. */
 export async function hubspotBacklog(redis: RedisClient, prefix: string): Promise<Record<string, number>> {
-  const keys = writebackKeys(prefix);
-  const [outbox, requests, deadLetters] = await Promise.all([redis.zcard(keys.outbox), createCrmSnapshotStore(redis, prefix).waiting(), redis.llen(keys.deadLetters)]);
+  const store = createRedisWritebackStore(redis, prefix);
+  const [outbox, requests, deadLetters] = await Promise.all([store.outboxSize(), createCrmSnapshotStore(redis, prefix).waiting(), redis.llen(store.keys.deadLetters)]);
   return { outbox, crm_read_requests: requests, dead_letters: deadLetters };
 }

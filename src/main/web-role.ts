@@ -143,7 +143,7 @@ function readiness(rt: Runtime): HealthProbe {
       // workers, or an orchestrator would stop the deliveries exactly when they are still safe to take.
       if (roles.worker) {
         const workers = await liveWorkers(fastRedis, prefix, now, STALE_WORKER_MS);
-        const overdue = await oldestOverdueMs(fastRedis, store.keys.due, now - rt.config.signalHoldMs);
+        const overdue = oldestOverdueMs(await store.oldestDueAt(), now - rt.config.signalHoldMs);
         checks['workers'] = { ok: workers > 0, detail: `${workers} worker process(es) beat in the last ${STALE_WORKER_MS / 1000} s` };
         checks['backlog'] = { ok: overdue <= MAX_OVERDUE_MS, detail: `oldest due record is ${Math.round(overdue / 1000)} s overdue` };
       }

@@ -9,6 +9,7 @@ import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts
 import { BASE_CRITERIA, criteriaSet, run } from '../support/scenario.ts';
 import { REDIS_URL, connect, deletePrefix, testPrefix } from '../support/redis.ts';
 import { cli } from '../support/cli.ts';
+import { deploymentKey } from '../../src/adapters/redis/keys.ts';
 
 describe('outcome-billing ledger', () => {
   const prefix = testPrefix('ledger');
@@ -31,7 +32,7 @@ describe('outcome-billing ledger', () => {
   const ledger = (...extra: string[]) => cli('ledger', '--redis-url', REDIS_URL, '--prefix', prefix, '--criteria', criteriaFile, ...extra);
 
   it('prints outcomes, invoice and summary as simulate does', async () => {
-    await redis.sadd(`${prefix}:portals`, '11');
+    await redis.sadd(deploymentKey(prefix, 'portals'), '11');
     const r = await ledger('--format', 'json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
@@ -41,11 +42,17 @@ describe('outcome-billing ledger', () => {
   });
 
   it('refuses to rate two portals as one invoice unless one is named', async () => {
-    await redis.sadd(`${prefix}:portals`, '22');
+    await redis.sadd(deploymentKey(prefix, 'portals'), '22');
     const r = await ledger();
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/several portals are stored \(11, 22\): name one with --portal/);
     expect((await ledger('--portal', '11', '--format', 'json')).code).toBe(0);
+  });
+
+  it('refuses a prefix with braces, as the service does: it places the hash tags itself', async () => {
+    const r = await cli('ledger', '--redis-url', REDIS_URL, '--prefix', '{ob}', '--criteria', criteriaFile);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('the key prefix "{ob}" must be letters, digits, and _ . : - only');
   });
 
   it('says so when Redis cannot be reached, exit 1', async () => {

@@ -11,6 +11,7 @@ import { outcomeFixture, stateWith } from '../support/hubspot-double.ts';
 import { criteriaFile, seedStates } from '../support/ledger-seed.ts';
 import { REDIS_URL, connect, deletePrefix, testPrefix } from '../support/redis.ts';
 import { run } from '../support/scenario.ts';
+import { portalKey } from '../../src/adapters/redis/keys.ts';
 
 const DEC2 = Date.parse('2026-12-02T12:00:00Z');
 const JAN2 = Date.parse('2027-01-02T12:00:00Z');
@@ -45,7 +46,7 @@ describe('outcome-billing period close', () => {
     expect(r.code, r.err).toBe(0);
     return JSON.parse(r.out);
   };
-  const storedHash = async (period: string) => JSON.parse((await redis.hget(`${prefix}:periods:11`, period))!).sha256 as string;
+  const storedHash = async (period: string) => JSON.parse((await redis.hget(portalKey(prefix, 11, 'periods'), period))!).sha256 as string;
 
   beforeAll(async () => {
     redis = connect();
@@ -60,7 +61,7 @@ describe('outcome-billing period close', () => {
     const r = await close('2026-11', Date.parse('2026-11-30T23:59:59Z'));
     expect(r.code).toBe(1);
     expect(r.err).toContain('2026-11 has not ended: it ends at 2026-12-01T00:00:00.000Z');
-    expect(await redis.exists(`${prefix}:periods:11`)).toBe(0);
+    expect(await redis.exists(portalKey(prefix, 11, 'periods'))).toBe(0);
   });
 
   it('closes an ended period: the snapshot is stored with the SHA-256 of its canonical JSON, and the invoice is read from it', async () => {
@@ -69,7 +70,7 @@ describe('outcome-billing period close', () => {
     expect(r.code, r.err).toBe(0);
     const sha = await storedHash('2026-11');
     expect(r.out).toBe(`closed period 2026-11 of portal 11: 1 line, total 2.00 USD, SHA-256 ${sha}`);
-    const stored = JSON.parse((await redis.hget(`${prefix}:periods:11`, '2026-11'))!);
+    const stored = JSON.parse((await redis.hget(portalKey(prefix, 11, 'periods'), '2026-11'))!);
     expect(createHash('sha256').update(stored.text).digest('hex')).toBe(sha);
     const after = await invoice('2026-11');
     expect(after).toMatchObject({ state: 'closed', sha256: sha, closedAt: '2026-12-02T12:00:00.000Z', totals: [{ currency: 'USD', amount: '2.00' }] });
@@ -141,7 +142,7 @@ describe('outcome-billing period close', () => {
       expect(r.code).toBe(1);
       expect(r.err).toContain(`outcomes.${waiting.outcomeId}`);
       expect(r.err).toContain('still in_review, due to settle at 2026-11-30T23:00:00.000Z inside 2026-11');
-      await redis.zadd(`${p2}:due`, Date.parse('2026-11-30T22:00:00Z'), '11:ticket:9');
+      await redis.zadd(portalKey(p2, 11, 'due'), Date.parse('2026-11-30T22:00:00Z'), '11:ticket:9');
       expect((await captured((io) => periodCommand(['close', '2026-11', '--redis-url', REDIS_URL, '--prefix', p2, '--criteria', criteria], io, {}, '/', () => DEC2))).err).toContain(
         'records.ticket:9: has signals or timers due inside 2026-11 that no worker has applied yet',
       );
@@ -156,8 +157,8 @@ describe('outcome-billing period close', () => {
       await seedStates(redis, p3, 11, [ticket('1')]);
       const args = ['--redis-url', REDIS_URL, '--prefix', p3, '--criteria', criteria];
       expect((await captured((io) => periodCommand(['close', '2026-11', ...args], io, {}, '/', () => DEC2))).code).toBe(0);
-      const stored = JSON.parse((await redis.hget(`${p3}:periods:11`, '2026-11'))!);
-      await redis.hset(`${p3}:periods:11`, '2026-11', JSON.stringify({ ...stored, text: stored.text.replace('"2.00"', '"1.00"').replace('"1.00"', '"0.50"') }));
+      const stored = JSON.parse((await redis.hget(portalKey(p3, 11, 'periods'), '2026-11'))!);
+      await redis.hset(portalKey(p3, 11, 'periods'), '2026-11', JSON.stringify({ ...stored, text: stored.text.replace('"2.00"', '"1.00"').replace('"1.00"', '"0.50"') }));
       const r = await cli('invoice', '--period', '2026-11', ...args);
       expect(r.code).toBe(1);
       expect(r.err).toMatch(/the snapshot of closed period 2026-11 does not match its SHA-256 [0-9a-f]{64}: it was changed after close/);
@@ -175,7 +176,7 @@ describe('outcome-billing period close', () => {
       const states = [JSON.parse(a.out), JSON.parse(b.out)];
       expect(states.map((s) => s.state).sort()).toEqual(['already', 'closed']);
       expect(states[0].sha256).toBe(states[1].sha256);
-      expect(await redis.hlen(`${p4}:periods:11`)).toBe(1);
+      expect(await redis.hlen(portalKey(p4, 11, 'periods'))).toBe(1);
     } finally {
       await deletePrefix(redis, p4);
     }

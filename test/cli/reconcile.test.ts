@@ -18,6 +18,7 @@ import { outcomeFixture, stateWith } from '../support/hubspot-double.ts';
 import { criteriaFile, seedStates } from '../support/ledger-seed.ts';
 import { REDIS_URL, connect, deletePrefix, testPrefix } from '../support/redis.ts';
 import { criteriaSet } from '../support/scenario.ts';
+import { deploymentKey, portalKey } from '../../src/adapters/redis/keys.ts';
 
 const DEC3 = Date.parse('2026-12-03T09:00:00Z');
 const idOf = (record: string) => `resolve:ticket:${record}:2026-11-03#1`;
@@ -48,8 +49,8 @@ describe('outcome-billing reconcile', () => {
       store: createRedisWritebackStore(redis, prefix),
       api: createCrmApi(createHubSpotRequest({ accessToken: LOG_TOKEN })),
       criteria: () => criteriaSet(),
-      lock: createRedisDrainLock(redis, `${prefix}:writeback:lock`),
-      backoff: createRedisBackoff(redis, `${prefix}:writeback:backoff`),
+      lock: createRedisDrainLock(redis, deploymentKey(prefix, 'writeback:lock')),
+      backoff: createRedisBackoff(redis, deploymentKey(prefix, 'writeback:backoff')),
       limiter: createRedisRateLimiter(redis, prefix),
       clock: Date.now,
       observer: NO_OBSERVER,
@@ -62,7 +63,7 @@ describe('outcome-billing reconcile', () => {
     const states = ['1', '2', '3', '4', '5', '6'].map((r) => stateWith('ticket', r, [outcomeFixture({ recordId: r, status: 'billable' })]));
     states.push(stateWith('ticket', '7', [outcomeFixture({ recordId: '7', status: 'credited', creditedAt: DEC3, creditPeriod: '2026-12' })]));
     await seedStates(redis, prefix, 11, states);
-    for (const s of states) await redis.zadd(`${prefix}:outbox`, 0, `11:ticket:${s.recordId}`);
+    for (const s of states) await redis.zadd(portalKey(prefix, 11, 'outbox'), 0, `11:ticket:${s.recordId}`);
     const written = await drain();
     expect(written.written.logs).toBe(7);
   });
@@ -107,7 +108,7 @@ describe('outcome-billing reconcile', () => {
       { kind: 'period_differs', outcomeId: idOf('6'), ledger: 'billed 2026-11, credited -', invoice: null, hubspot: 'billed 2026-10, credited -', logId: hubspot.idOf(idOf('6')), repair: 'write_back' },
       { kind: 'extra_in_hubspot', outcomeId: EXTRA, ledger: null, invoice: null, hubspot: 'billable, billed 2026-11, credited -', logId: extraId, repair: 'archive' },
     ]);
-    const kept = JSON.parse((await redis.hget(`${prefix}:reconciled:11`, '2026-11'))!);
+    const kept = JSON.parse((await redis.hget(portalKey(prefix, 11, 'reconciled'), '2026-11'))!);
     expect(kept).toMatchObject({ clean: false, mismatches: 6, byKind: { missing_in_hubspot: 1, extra_in_hubspot: 1, status_differs: 1, version_differs: 1, amount_differs: 1, period_differs: 1 }, repaired: null });
     const table = await run();
     expect(table.code).toBe(1);
@@ -120,13 +121,13 @@ describe('outcome-billing reconcile', () => {
     expect(repaired.code).toBe(1);
     expect(repaired.report.repair).toEqual({ queued: 5, archived: 1, notRepairable: 0 });
     expect(hubspot.idOf(EXTRA)).toBeUndefined();
-    expect((await redis.zrange(`${prefix}:outbox`, '0', '-1')).sort()).toEqual(['2', '3', '4', '5', '6'].map((r) => `11:ticket:${r}`));
+    expect((await redis.zrange(portalKey(prefix, 11, 'outbox'), '0', '-1')).sort()).toEqual(['2', '3', '4', '5', '6'].map((r) => `11:ticket:${r}`));
     const drained = await drain();
     expect(drained).toMatchObject({ written: { logs: 5, associations: 1 }, deadLetters: 0 });
     const again = await json();
     expect(again.report.mismatches).toEqual([]);
     expect(again.code).toBe(0);
-    expect(JSON.parse((await redis.hget(`${prefix}:reconciled:11`, '2026-11'))!)).toMatchObject({ clean: true, mismatches: 0, byKind: {} });
+    expect(JSON.parse((await redis.hget(portalKey(prefix, 11, 'reconciled'), '2026-11'))!)).toMatchObject({ clean: true, mismatches: 0, byKind: {} });
   });
 
   it('waits out a 429 through the shared limiter (which every process then respects) and still reads every page', async () => {
@@ -134,7 +135,7 @@ describe('outcome-billing reconcile', () => {
     const { code, report } = await json();
     expect(code).toBe(0);
     expect(report.checked).toMatchObject({ logsRead: 7, pages: 4 });
-    expect(await redis.exists(`${prefix}:hubspot:blocked-until`)).toBe(1);
+    expect(await redis.exists(deploymentKey(prefix, 'hubspot:blocked-until'))).toBe(1);
   });
 
   it('a closed period whose snapshot names an outcome the ledger no longer has: missing_in_ledger, which no write-back can repair', async () => {
@@ -143,10 +144,10 @@ describe('outcome-billing reconcile', () => {
     // Billable in November after all, written to HubSpot, but closed out of November's snapshot: an adjustment carries it.
     const late = outcomeFixture({ recordId: '8', status: 'billable' });
     await seedStates(redis, prefix, 11, [stateWith('ticket', '8', [late])]);
-    await redis.zadd(`${prefix}:outbox`, 0, '11:ticket:8');
+    await redis.zadd(portalKey(prefix, 11, 'outbox'), 0, '11:ticket:8');
     await drain();
     expect((await json()).report).toMatchObject({ state: 'closed', mismatches: [], adjusted: [late.outcomeId] });
-    await redis.del(`${prefix}:rec:11:ticket:1`);
+    await redis.del(portalKey(prefix, 11, 'rec:11:ticket:1'));
     const { code, report } = await json('--repair');
     expect(code).toBe(1);
     expect(report.mismatches).toEqual([

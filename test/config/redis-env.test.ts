@@ -1,8 +1,7 @@
-// One Redis or a Redis Cluster from the environment: seed nodes, never both, and a hash-tagged key prefix on a cluster.
+// One Redis or a Redis Cluster from the environment: seed nodes, never both, and a key prefix without hash tags (the service tags per portal).
 import { describe, expect, it } from 'vitest';
 import { formatConfigProblems, loadConfig, redactedConfig } from '../../src/config/env.ts';
 import type { Config } from '../../src/config/env.ts';
-import { isHashTagged } from '../../src/config/redis-env.ts';
 import { formatPath } from '../../src/core/problems.ts';
 
 const minimal: Record<string, string> = {
@@ -25,22 +24,22 @@ function problems(env: Record<string, string | undefined>) {
 }
 
 describe('REDIS_CLUSTER_NODES', () => {
-  it('takes seed nodes as URLs or host:port, and defaults the prefix to the hash tag {ob}', () => {
+  it('takes seed nodes as URLs or host:port, and defaults the prefix to ob as on one Redis', () => {
     const config = ok({ ...minimal, REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, rediss://:pw@10.0.0.2:7001 ,' });
     expect(config.redisClusterNodes).toEqual(['redis://10.0.0.1:7000', 'rediss://:pw@10.0.0.2:7001']);
-    expect(config.redisPrefix).toBe('{ob}');
+    expect(config.redisPrefix).toBe('ob');
     expect(config.redisUrl).toBe('redis://10.0.0.1:7000');
   });
 
-  it('keeps a hash-tagged prefix as given', () => {
-    expect(ok({ ...minimal, REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_PREFIX: 'billing-{eu}' }).redisPrefix).toBe('billing-{eu}');
+  it('keeps a prefix as given', () => {
+    expect(ok({ ...minimal, REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_PREFIX: 'billing-eu' }).redisPrefix).toBe('billing-eu');
   });
 
-  it('refuses a prefix without a hash tag on a cluster: a script\'s keys would fall in several slots', () => {
-    for (const prefix of ['ob', '{}ob', 'ob}{x', 'ob{']) {
-      expect(problems({ ...minimal, REDIS_CLUSTER_NODES: '10.0.0.1:7000', REDIS_PREFIX: prefix })).toEqual([
-        { variable: 'REDIS_PREFIX', message: expect.stringContaining('must hold a hash tag on a Redis Cluster') },
-      ]);
+  it('refuses braces in the prefix, on a cluster or not: a tag of its own would take every portal into one slot', () => {
+    for (const prefix of ['{ob}', 'billing-{eu}', 'ob{', 'ob}']) {
+      for (const cluster of [{ REDIS_CLUSTER_NODES: '10.0.0.1:7000' }, {}]) {
+        expect(problems({ ...minimal, ...cluster, REDIS_PREFIX: prefix })).toEqual([{ variable: 'REDIS_PREFIX', message: expect.stringContaining('no { }') }]);
+      }
     }
   });
 
@@ -57,21 +56,13 @@ describe('REDIS_CLUSTER_NODES', () => {
     expect(JSON.stringify(found)).not.toContain('hunter2');
   });
 
-  it('keeps one Redis, with the plain prefix ob, when unset or empty; a hash-tagged prefix works there too', () => {
+  it('keeps one Redis, with the plain prefix ob, when unset or empty', () => {
     expect(ok({ ...minimal, REDIS_CLUSTER_NODES: '' })).toMatchObject({ redisClusterNodes: [], redisPrefix: 'ob', redisUrl: 'redis://127.0.0.1:6379' });
-    expect(ok({ ...minimal, REDIS_PREFIX: '{ob}' }).redisPrefix).toBe('{ob}');
   });
 
   it('logs the nodes without their passwords', () => {
     const shown = redactedConfig(ok({ ...minimal, REDIS_CLUSTER_NODES: 'redis://:hunter2@10.0.0.1:7000,redis://:hunter2@10.0.0.2:7000' }));
     expect(JSON.stringify(shown)).not.toContain('hunter2');
     expect(shown['redisClusterNodes']).toEqual(['redis://:redacted@10.0.0.1:7000', 'redis://:redacted@10.0.0.2:7000']);
-  });
-});
-
-describe('isHashTagged', () => {
-  it('holds when the first { has a } after it with something between', () => {
-    expect(['{ob}', 'x{ob}', '{a}{b}', 'a{b}c'].map(isHashTagged)).toEqual([true, true, true, true]);
-    expect(['ob', '{}', '{}{ob}', 'ob}', '{ob'].map(isHashTagged)).toEqual([false, false, false, false, false]);
   });
 });

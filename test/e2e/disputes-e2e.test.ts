@@ -15,7 +15,7 @@ import { WEBHOOK_PATH } from '../../src/adapters/http/paths.ts';
 import { parseEventsText } from '../../src/adapters/hubspot/events-file.ts';
 import { parseRecordsText } from '../../src/adapters/hubspot/records-file.ts';
 import { toSignals } from '../../src/adapters/hubspot/webhook-signals.ts';
-import { writebackKeys } from '../../src/adapters/redis/writeback-store.ts';
+import { createRedisWritebackStore } from '../../src/adapters/redis/writeback-store.ts';
 import { main } from '../../src/cli/main.ts';
 import type { CriteriaSet } from '../../src/core/criteria/criteria-set.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
@@ -177,7 +177,7 @@ describe.sequential('disputes end to end: webhooks, the signed card API, the wor
   const live = async () => (await readLedger(redis, prefix)).outcomes;
   const outcomeOf = async (recordId: string): Promise<Outcome | undefined> => (await live()).find((o) => o.recordId === recordId);
   const card = async (recordId: string, user = ANN) => (await signed('GET', `/ui/records/0-5/${recordId}/outcomes`, undefined, user)).body;
-  const outboxEmpty = async () => (await redis.zcard(writebackKeys(prefix).outbox)) === 0;
+  const outboxEmpty = async () => (await createRedisWritebackStore(redis, prefix).outboxSize()) === 0;
   const inputs = (path: string): Input[] => hubspot.calls.filter((c: RecordedCall) => c.path === path).flatMap((c) => c.body.inputs as Input[]);
   /** What HubSpot was last told for a ticket (its billing properties) or an outcome (its verification log). */
   const lastWrite = (path: string, id: string): Props | undefined => inputs(path).findLast((i) => i.id === id)?.properties;

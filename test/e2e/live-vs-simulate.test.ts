@@ -37,6 +37,7 @@ import {
   writeText,
 } from '../support/service.ts';
 import type { LiveLedger, ScheduledSend, SendResult, Service, ServiceProcess } from '../support/service.ts';
+import { queuePrefix } from '../../src/adapters/redis/keys.ts';
 
 // Short windows so a case settles in seconds. The hold puts out-of-order deliveries back in event time.
 const HOLD_MS = 1_500;
@@ -533,7 +534,7 @@ describe.sequential('live service vs simulate: real receiver and worker processe
       if (o.stop === 'SIGKILL') {
         // A job still active a second after the kill is one the dead worker held: BullMQ hands it over when its lock expires.
         await sleep(1_000);
-        const activeAfter = await redis.lrange(`${prefix}:outcome-records:active`, 0, -1);
+        const activeAfter = await redis.lrange(`${queuePrefix(prefix)}:outcome-records:active`, 0, -1);
         report.orphanedJobs = activeAfter.filter((id) => stopped.held.includes(id));
       } else {
         // A graceful leave: the job it held is finished, the process exits 0 within the shutdown time.

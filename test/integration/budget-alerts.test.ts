@@ -57,11 +57,11 @@ describe('budget alerts on Redis', () => {
     expect(await redis.hgetall(store().keys.charges(PORTAL))).toMatchObject({ 'n|resolve|2026-11|1': '1', 'n|nobudget|2026-11|1': '1' });
     // The worker of record 3 "dies" before its check: the mark stays, and the safety net fires 50 % from it.
     const third = await settle('3', 20);
-    expect(await redis.zscore(store().keys.alertChecks, `${PORTAL}|resolve|2026-11`)).toBe(String(T0 + 21));
+    expect(await redis.zscore(store().keys.alertChecks(PORTAL), `${PORTAL}|resolve|2026-11`)).toBe(String(T0 + 21));
     expect(await recheckStale(checking(), 1_000_000)).toEqual([]);
     const recovered = await recheckStale(checking(), 0);
     expect(recovered.map((a) => [a.threshold, a.chargeMinor, a.expectedMinor, a.firedAt])).toEqual([[50, 200n, 400n, third.chargeChecks[0]!.at]]);
-    expect(await redis.zcard(store().keys.alertChecks)).toBe(0);
+    expect(await redis.zcard(store().keys.alertChecks(PORTAL))).toBe(0);
   });
 
   it('eight concurrent checks of one period claim each threshold once, and later checks fire nothing again', async () => {
@@ -99,7 +99,7 @@ describe('budget alerts on Redis', () => {
     expect(announced.sort()).toEqual([id(50), id(75), id(90)]);
     expect(posted.filter(([a]) => a === id(75)).map(([, n]) => n)).toEqual([1, 2, 3]);
     expect(failed).toEqual([[id(75), false], [id(75), false]]);
-    expect(await redis.zcard(alerts().keys.queue)).toBe(0);
+    expect(await redis.zcard(alerts().keys.queue(PORTAL))).toBe(0);
   });
 
   it('a deliverer that dies holding an alert gives it back when its lease ends, without announcing it twice', async () => {
@@ -126,7 +126,7 @@ describe('budget alerts on Redis', () => {
     // Left to the repeating job at once, whatever the grace: the worker does not check such ids inline.
     const fired = await recheckStale(checking(limited), 1_000_000);
     expect(fired.map((a) => [a.threshold, a.chargeMinor])).toEqual([[50, 200n]]);
-    expect(await redis.zscore(store().keys.alertChecks, '4|resolve|2026-11')).toBeNull();
+    expect(await redis.zscore(store().keys.alertChecks(4), '4|resolve|2026-11')).toBeNull();
   });
 
   it('records written before the counters existed are counted once: by their next commit, or by the backfill', async () => {

@@ -36,7 +36,7 @@ describe('processRecord', () => {
     now = T0 + 10;
     const deps: ProcessDeps = { store, scheduler: createRecordScheduler(queue, { holdMs: 0, clock: () => now }), criteria: () => criteria, clock: () => now, holdMs: 0 };
     expect(await processRecord(deps, record)).toMatchObject({ kind: 'processed', applied: 2, nextWakeAt: null });
-    expect(await redis.zscore(store.keys.due, '1:ticket:5')).toBeNull();
+    expect(await redis.zscore(store.keys.due(1), '1:ticket:5')).toBeNull();
     expect((await store.load(record, Number.NEGATIVE_INFINITY)).state?.outcomes.map((o) => o.status)).toEqual(['not_billable']);
   });
 });

@@ -1,7 +1,8 @@
 // The service on a Redis Cluster: a local 3-master cluster, the real receiver and two worker processes,
-// signed deliveries shuffled and repeated; the ledger equals simulate()'s field by field, as on one Redis
-// (test/e2e/live-vs-simulate.test.ts), `ledger` reads it through the cluster, and every key, BullMQ's
-// too, sits on the one master of the prefix's hash slot. Skipped only without redis-server and redis-cli.
+// signed deliveries of three portals shuffled and repeated; the ledger equals simulate()'s field by field,
+// as on one Redis (test/e2e/live-vs-simulate.test.ts), `ledger` reads each portal through the cluster, and
+// each portal's keys sit in its own slot, so the portals spread over the masters while the deployment's
+// keys and BullMQ's share one slot. Skipped only without redis-server and redis-cli.
 import type { Cluster } from 'ioredis';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -10,6 +11,7 @@ import { hubSpotWebhookBatchSchema } from '../../src/adapters/hubspot/webhook-ev
 import { toSignals } from '../../src/adapters/hubspot/webhook-signals.ts';
 import { probeRedis } from '../../src/adapters/redis/connection.ts';
 import { checkEvictionPolicy } from '../../src/adapters/redis/eviction-policy.ts';
+import { deploymentTag, portalTag, queuePrefix } from '../../src/adapters/redis/keys.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import { invoiceOf, outcomeView } from '../../src/core/ledger-view.ts';
@@ -22,7 +24,10 @@ import { describeProcesses, killAll, postAll, seededRandom, shuffle, startServic
 import type { Service, ServiceProcess } from '../support/service.ts';
 
 const HOLD_MS = 1_000;
-const PORTAL = 61_530_447;
+/** Three portals whose hash slots (4899, 8908, 13037) fall to the three masters of an evenly split cluster. */
+const PORTALS = [61_530_447, 61_530_448, 61_530_449] as const;
+/** The portal of each record: copy c of the stories goes to portal c. */
+const portalOfRecord = new Map<string, number>();
 const CRITERIA = {
   ...BASE_CRITERIA,
   id: 'cluster-resolve',
@@ -59,12 +64,13 @@ function workload(base: number, random: () => number): Record<string, unknown>[]
   for (let copy = 0; copy < 3; copy++) {
     for (const story of Object.values(STORIES)) {
       const objectId = recordId++;
+      portalOfRecord.set(String(objectId), PORTALS[copy]!);
       const start = base + Math.floor(random() * 100) * 10;
       for (const [dt, property, value] of story) {
         const at = start + dt;
         const propertyName = property === 'press' ? 'agent_started_at' : property;
         events.push({
-          eventId: eventId++, subscriptionId: 4_400_001, portalId: PORTAL, appId: 3_140_727, attemptNumber: 0, occurredAt: at,
+          eventId: eventId++, subscriptionId: 4_400_001, portalId: PORTALS[copy]!, appId: 3_140_727, attemptNumber: 0, occurredAt: at,
           subscriptionType: 'ticket.propertyChange', objectId, propertyName, propertyValue: property === 'press' ? String(at) : value,
         });
       }
@@ -116,8 +122,8 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
     await removeDir();
   });
 
-  it('gives the ledger simulate() computes, with every key of the prefix on one master', async () => {
-    const prefix = `{ob-cluster-${Math.random().toString(36).slice(2, 8)}}`;
+  it('gives the ledger simulate() computes, with the portals spread over the masters', async () => {
+    const prefix = `ob-cluster-${Math.random().toString(36).slice(2, 8)}`;
     const dir = await tempDir('ob-cluster-criteria');
     removeDir = dir.remove;
     const criteriaPath = `${dir.path}/criteria.yaml`;
@@ -135,19 +141,28 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
 
     const random = seededRandom(20_261_203);
     const events = workload(Date.now() + 1_000, random);
-    const mapped = toSignals(hubSpotWebhookBatchSchema.parse(events));
-    if (!mapped.ok) throw new Error(`workload invalid: ${JSON.stringify(mapped.problems)}`);
-    const expected = simulate({ criteria: loaded.set, records: [], signals: mapped.signals, until: null });
+    const ofPortal = (portal: number, from: readonly Record<string, unknown>[]) => from.filter((e) => e['portalId'] === portal);
+    const signals = PORTALS.flatMap((portal) => {
+      const mapped = toSignals(hubSpotWebhookBatchSchema.parse(ofPortal(portal, events)));
+      if (!mapped.ok) throw new Error(`workload invalid: ${JSON.stringify(mapped.problems)}`);
+      return mapped.signals;
+    });
+    const expected = simulate({ criteria: loaded.set, records: [], signals, until: null });
 
-    // Shuffled batches of up to 7 events, and a few of them delivered again (HubSpot's retries).
+    // Shuffled batches of up to 7 events of one portal (a delivery is one portal's), the portals'
+    // batches interleaved, and a few of them delivered again (HubSpot's retries).
     const shuffled = shuffle(events, random);
-    const batches: Record<string, unknown>[][] = [];
-    for (let i = 0; i < shuffled.length; i += 7) batches.push(shuffled.slice(i, i + 7));
+    const perPortal: Record<string, unknown>[][] = [];
+    for (const portal of PORTALS) {
+      const own = ofPortal(portal, shuffled);
+      for (let i = 0; i < own.length; i += 7) perPortal.push(own.slice(i, i + 7));
+    }
+    const batches = shuffle(perPortal, random);
     const repeats = [batches[0]!, batches[3]!].map((b) => b.map((e) => ({ ...e, attemptNumber: 1 })));
     const results = await postAll(svc, [...batches, ...repeats], 4);
     expect(results.map((r) => r.status), 'every delivery is accepted').toEqual(results.map(() => 200));
     const stored = results.reduce((n, r) => n + ((r.body as Record<string, number>)['stored'] ?? 0), 0);
-    expect(stored, 'every signal stored once, whatever the repeats').toBe(mapped.signals.length);
+    expect(stored, 'every signal stored once, whatever the repeats').toBe(signals.length);
 
     const lastSettledAt = Math.max(...expected.outcomes.map((o) => o.settledAt ?? 0));
     const settled = await waitSettled(redis, prefix, { outcomes: expected.outcomes.length, records: expected.states.size, quietAfter: lastSettledAt + HOLD_MS + 3_000 }, 30_000);
@@ -164,23 +179,46 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
     expect(counted, 'outcome counts by status').toEqual(byStatus);
     expect(settled.settled, 'settled within the time limit').toBe(true);
 
-    // The command line reads the same ledger through the cluster (REDIS_CLUSTER_NODES, prefix given).
-    const out: string[] = [];
-    const err: string[] = [];
+    // The command line reads each portal's ledger through the cluster (REDIS_CLUSTER_NODES, prefix given).
     const env = { REDIS_CLUSTER_NODES: cluster.nodes.join(','), REDIS_PREFIX: prefix, CRITERIA_PATH: criteriaPath };
-    expect(await ledgerCommand(['--format', 'json'], { out: (t) => out.push(t), err: (t) => err.push(t) }, env, dir.path), err.join('\n')).toBe(0);
-    const doc = JSON.parse(out.join('\n')) as { outcomes: { outcomeId: string; status: string }[]; summary: { billable: number } };
-    expect(doc.outcomes.map((o) => [o.outcomeId, o.status]), '`ledger` on the cluster').toEqual(expected.outcomes.map((o) => [o.outcomeId, o.status]));
-    expect(doc.summary.billable).toBe(expected.summary.billable);
-
-    // One hash tag: the ledger's keys and BullMQ's sit on the master that owns the prefix's slot, and nowhere else.
-    const holders: { port: number | undefined; keys: number; queue: number }[] = [];
-    for (const node of redis.nodes('master')) {
-      const keys = await node.keys(`${prefix}:*`);
-      holders.push({ port: node.options.port, keys: keys.length, queue: keys.filter((k) => k.startsWith(`${prefix}:outcome-records:`)).length });
+    for (const portal of PORTALS) {
+      const out: string[] = [];
+      const err: string[] = [];
+      expect(await ledgerCommand(['--format', 'json', '--portal', String(portal)], { out: (t) => out.push(t), err: (t) => err.push(t) }, env, dir.path), err.join('\n')).toBe(0);
+      const doc = JSON.parse(out.join('\n')) as { outcomes: { outcomeId: string; status: string }[] };
+      const own = expected.outcomes.filter((o) => portalOfRecord.get(o.recordId) === portal);
+      expect(own.length, `portal ${portal} has outcomes`).toBeGreaterThan(0);
+      expect(doc.outcomes.map((o) => [o.outcomeId, o.status]), `\`ledger --portal ${portal}\` on the cluster`).toEqual(own.map((o) => [o.outcomeId, o.status]));
     }
-    expect(holders.filter((h) => h.keys > 0), 'masters holding the prefix').toHaveLength(1);
-    expect(holders.find((h) => h.keys > 0)!.queue, "BullMQ's keys are there too").toBeGreaterThan(0);
+
+    // One slot per portal, one for the deployment (BullMQ's queue included): each portal's keys are all
+    // on the master that owns its slot, and the three portals' masters are the three masters.
+    const masterOfSlot = await slotOwners(redis);
+    const slotOf = async (key: string) => Number(await redis.cluster('KEYSLOT', key));
+    const holders = new Map<string, { portals: Set<number>; deployment: number; queue: number }>();
+    for (const node of redis.nodes('master')) {
+      const id = `${node.options.host}:${node.options.port}`;
+      const keys = await node.keys(`${prefix}:*`);
+      const portals = new Set<number>();
+      for (const portal of PORTALS) {
+        const own = keys.filter((k) => k.startsWith(`${portalTag(prefix, portal)}:`));
+        if (own.length === 0) continue;
+        portals.add(portal);
+        expect(masterOfSlot(await slotOf(`${portalTag(prefix, portal)}:x`)), `portal ${portal}'s keys are on its slot's master`).toBe(id);
+        expect(Number(await node.cluster('COUNTKEYSINSLOT', await slotOf(`${portalTag(prefix, portal)}:x`))), `every key of portal ${portal} in one slot`).toBe(own.length);
+      }
+      const queue = keys.filter((k) => k.startsWith(`${queuePrefix(prefix)}:`)).length;
+      const deployment = keys.filter((k) => k.startsWith(`${deploymentTag(prefix)}:`)).length;
+      const strays = keys.filter((k) => !k.startsWith(`${deploymentTag(prefix)}:`) && !PORTALS.some((p) => k.startsWith(`${portalTag(prefix, p)}:`)));
+      expect(strays, `${id} holds only the portals' and the deployment's keys`).toEqual([]);
+      holders.set(id, { portals, deployment, queue });
+    }
+    const portalMasters = [...holders].filter(([, h]) => h.portals.size > 0);
+    expect(portalMasters.length, 'masters holding portals').toBe(3);
+    expect(portalMasters.every(([, h]) => h.portals.size === 1), 'one portal on each master').toBe(true);
+    const deploymentMasters = [...holders].filter(([, h]) => h.deployment > 0);
+    expect(deploymentMasters, "the deployment's keys on one master").toHaveLength(1);
+    expect(deploymentMasters[0]![1].queue, "BullMQ's keys are there too").toBeGreaterThan(0);
   }, 90_000);
 
   it('answers a probe, and the eviction check asks every master: one that may evict is refused', async () => {
@@ -195,11 +233,23 @@ describe.skipIf(skip !== null)('the service on a local 3-master Redis Cluster', 
     }
   });
 
-  it('needs the hash tag: without one, a commit\'s keys fall in several slots and the cluster refuses it', async () => {
+  it("keeps a portal's commit in its slot, whichever master: a tag of the prefix's own would have been refused at start", async () => {
     const state = run([{ at: 0, set: { agent_started_at: 'x' } }, { at: 5, set: { stage: 'closed' } }], { criteria: criteriaSet() }).states.get('ticket:1')!;
-    const commit = (prefix: string) =>
-      createRedisSignalStore(redis, prefix).commit({ record: { portalId: 11, objectType: 'ticket', recordId: '1' }, version: 0, state, applied: [], nextTimerAt: null, writeDueAt: null, statusesBefore: [] });
-    await expect(commit(`ob-untagged-${Date.now()}`)).rejects.toThrow(/CROSSSLOT/);
-    await expect(commit(`{ob-tagged-${Date.now()}}`)).resolves.toMatchObject({ ok: true });
+    const store = createRedisSignalStore(redis, `ob-slots-${Date.now()}`);
+    for (const portalId of PORTALS) {
+      const commit = store.commit({ record: { portalId, objectType: 'ticket', recordId: '1' }, version: 0, state, applied: [], nextTimerAt: 7, writeDueAt: 7, statusesBefore: [] });
+      await expect(commit).resolves.toMatchObject({ ok: true });
+    }
+    expect(await store.portals()).toEqual([...PORTALS]);
+    expect((await store.dueRecords(10, 10)).map((d) => d.record.portalId)).toEqual([...PORTALS]);
   });
 });
+
+/** Which master (host:port) serves each slot, from CLUSTER SLOTS. */
+async function slotOwners(redis: Cluster): Promise<(slot: number) => string> {
+  const ranges = (await redis.cluster('SLOTS')) as unknown as [number, number, [string, number, ...unknown[]], ...unknown[]][];
+  return (slot) => {
+    const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+    return range === undefined ? '(none)' : `${range[2][0]}:${range[2][1]}`;
+  };
+}

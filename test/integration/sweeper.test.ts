@@ -6,7 +6,7 @@ import { processRecord } from '../../src/app/process-record.ts';
 import { sweep } from '../../src/app/sweep.ts';
 import type { RecordRef } from '../../src/app/ports.ts';
 import { createRecordQueue, createRecordScheduler, createRecordWorker, recordJobId, scheduleSweeper } from '../../src/adapters/queue/record-queue.ts';
-import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { createRedisSignalStore, redisKeys } from '../../src/adapters/redis/signal-store.ts';
 import { criteriaSet } from '../support/scenario.ts';
 import { connect, deletePrefix, testPrefix } from '../support/redis.ts';
 
@@ -97,7 +97,7 @@ describe('sweeper', () => {
     await startWorker(200, { maxRescues: 2, poisoned: '3', onParked: (r) => parked.push(r) });
     for (let i = 0; i < 100 && parked.length === 0; i++) await sleep(100);
     expect(parked).toEqual([record]);
-    expect(await redis.zscore(`${prefix}:due`, '1:ticket:3')).toBeNull();
-    expect(await redis.zscore(`${prefix}:parked`, '1:ticket:3')).not.toBeNull();
+    expect(await redis.zscore(redisKeys(prefix).due(1), '1:ticket:3')).toBeNull();
+    expect(await redis.zscore(redisKeys(prefix).parked, '1:ticket:3')).not.toBeNull();
   }, 15_000);
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { stringify } from 'yaml';
-import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { createRedisSignalStore, redisKeys } from '../../src/adapters/redis/signal-store.ts';
+import { writebackKeys } from '../../src/adapters/redis/writeback-store.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';
 import { BASE_CRITERIA } from './scenario.ts';
 
@@ -17,12 +18,12 @@ export async function seedStates(redis: Redis, prefix: string, portalId: number,
     const r = await store.commit({ record, version: loaded.version, state, applied: [], nextTimerAt: null, writeDueAt: null, statusesBefore: [] });
     if (!r.ok) throw new Error(`seeding ${state.recordId} lost a race`);
   }
-  await redis.sadd(`${prefix}:portals`, String(portalId));
+  await redis.sadd(redisKeys(prefix).portals, String(portalId));
 }
 
 /** Says the write-back wrote (and associated) this outcome's log as HubSpot record `logId`. */
 export async function markLogWritten(redis: Redis, prefix: string, portalId: number, outcomeId: string, logId: string): Promise<void> {
-  await redis.hset(`${prefix}:written`, `${portalId}|${outcomeId}`, `log:${logId}:seeded`);
+  await redis.hset(writebackKeys(prefix).writtenOutcomes(portalId), `${portalId}|${outcomeId}`, `log:${logId}:seeded`);
 }
 
 /** A criteria file of BASE_CRITERIA with these overrides, in a new temporary folder. */

@@ -14,6 +14,7 @@ import { seededRandom } from './seeded-random.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signHubSpotV3 } from '../../src/adapters/http/hubspot-signature.ts';
 import { WEBHOOK_PATH } from '../../src/adapters/http/webhook-receiver.ts';
 import { createRedisSignalStore } from '../../src/adapters/redis/signal-store.ts';
+import { deploymentKey, queuePrefix } from '../../src/adapters/redis/keys.ts';
 import type { RecordState } from '../../src/core/engine/record-state.ts';
 import type { Outcome } from '../../src/core/engine/outcome.ts';
 import { compareOutcomes } from '../../src/core/ledger-view.ts';
@@ -228,7 +229,7 @@ export async function waitReady(svc: Service, redis: RedisClient, prefix: string
     try {
       const res = await fetch(`${svc.baseUrl}/readyz`, { signal: AbortSignal.timeout(2_000) });
       last = `${res.status} ${await res.text()}`;
-      if (res.status === 200 && (await redis.zcard(`${prefix}:workers`)) >= workers) return;
+      if (res.status === 200 && (await redis.zcard(deploymentKey(prefix, 'workers'))) >= workers) return;
     } catch (e) {
       last = e instanceof Error ? e.message : String(e);
     }
@@ -249,7 +250,7 @@ export async function signalWhileHoldingAJob(
   others: readonly ServiceProcess[],
   signal: NodeJS.Signals,
 ): Promise<{ at: string; held: string[]; sentAt: number }> {
-  const activeKey = `${prefix}:outcome-records:active`;
+  const activeKey = `${queuePrefix(prefix)}:outcome-records:active`;
   const recordJobs = async () => (await redis.lrange(activeKey, 0, -1)).filter((id) => id.startsWith('r_'));
   for (const p of others) process.kill(p.pid, 'SIGSTOP');
   try {
@@ -262,7 +263,9 @@ export async function signalWhileHoldingAJob(
       if (victims.length > 0 || Date.now() > giveUpAt) {
         process.kill(victim.pid, signal);
         const sentAt = Date.now();
-        const done = await redis.scard(`${prefix}:records`);
+        const store = createRedisSignalStore(redis, prefix);
+        let done = 0;
+        for (const portalId of await store.portals()) done += await redis.scard(store.keys.records(portalId));
         return { at: `${signal} when ${done} records had state; ${victim.name} held ${victims.length} record job(s)`, held: victims, sentAt };
       }
       await sleep(1);
@@ -416,14 +419,16 @@ export async function readLedger(redis: RedisClient, prefix: string): Promise<Li
   outcomes.sort(compareOutcomes);
   let pendingSignals = 0;
   const pendingByRecord = new Map<string, number>();
-  for (const key of await scanKeys(redis, `${prefix}:pending:*`)) {
+  // Pending keys are `<prefix>:{<portal>}:pending:<portal>:<type>:<id>` (src/adapters/redis/keys.ts).
+  for (const key of await scanKeys(redis, `${prefix}:{*}:pending:*`)) {
     const n = await redis.zcard(key);
     if (n === 0) continue;
     pendingSignals += n;
-    const [, objectType, recordId] = key.slice(`${prefix}:pending:`.length).split(':');
+    const [, objectType, recordId] = key.slice(key.indexOf(':pending:') + ':pending:'.length).split(':');
     pendingByRecord.set(`${objectType}:${recordId}`, n);
   }
-  const due = await redis.zcard(`${prefix}:due`);
+  let due = 0;
+  for (const portalId of await store.portals()) due += await redis.zcard(store.keys.due(portalId));
   return { outcomes, states, pendingSignals, pendingByRecord, due };
 }
 

@@ -7,6 +7,7 @@ import { OBJECT_TYPES } from '../../core/types.ts';
 import { formatProblem } from '../../core/problems.ts';
 import { problemsFromZod } from '../../core/zod-problems.ts';
 import type { ErrorEvents } from '../logging/error-events.ts';
+import { queuePrefix } from '../redis/keys.ts';
 
 export const RECORD_QUEUE = 'outcome-records';
 
@@ -27,7 +28,7 @@ export const recordJobId = (r: RecordRef, at: number): string => `r_${r.portalId
 
 export interface QueueSettings {
   readonly connection: ConnectionOptions;
-  /** BullMQ's own key prefix, so a test or a second deployment never sees another's jobs. */
+  /** The deployment's REDIS_PREFIX: BullMQ's keys go under its hash tag (queuePrefix), so a test or a second deployment never sees another's jobs. */
   readonly prefix: string;
   readonly holdMs: number;
   readonly clock: () => number;
@@ -43,7 +44,7 @@ const JOB_OPTIONS = {
 } as const;
 
 export function createRecordQueue(s: QueueSettings): Queue {
-  const queue = new Queue(RECORD_QUEUE, { connection: s.connection, prefix: s.prefix, defaultJobOptions: JOB_OPTIONS });
+  const queue = new Queue(RECORD_QUEUE, { connection: s.connection, prefix: queuePrefix(s.prefix), defaultJobOptions: JOB_OPTIONS });
   s.errors?.watch(queue, 'queue');
   return queue;
 }
@@ -136,7 +137,7 @@ export function createRecordWorker(s: QueueSettings & { concurrency: number; loc
     },
     {
       connection: s.connection,
-      prefix: s.prefix,
+      prefix: queuePrefix(s.prefix),
       concurrency: s.concurrency,
       // A dead worker's job is handed over after its lock expires and the next stalled check runs.
       ...(s.lockDurationMs ? { lockDuration: s.lockDurationMs, stalledInterval: s.lockDurationMs } : {}),

@@ -44,7 +44,7 @@ export async function storeAction({ redis, keys }: Ctx, write: ActionWrite): Pro
       ? await runScript(
           redis,
           SCRIPTS.dispute,
-          [requestKey, keys.state(write.record), keys.pending(write.record), keys.seq, keys.due, keys.log(write.portalId)],
+          [requestKey, keys.state(write.record), keys.pending(write.record), keys.seq(write.portalId), keys.due(write.portalId), keys.log(write.portalId)],
           [REQUEST_TTL_MS, marker, write.version, write.action.at, write.pendingCount, encodeAction(write.action), recordRefKey(write.record), entry],
         )
       : await runScript(redis, SCRIPTS.pause, [requestKey, keys.pauses(write.portalId), keys.log(write.portalId)], [REQUEST_TTL_MS, marker, write.pauseCount, encodeAction(write.action), entry]);

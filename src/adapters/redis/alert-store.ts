@@ -5,17 +5,21 @@ import { alertIdOf } from '../../app/alert-ports.ts';
 import type { AlertDelivery, AlertStore, ChargeCheck, FiredAlert } from '../../app/alert-ports.ts';
 import { readAll } from './action-store.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
+import { deploymentKey, portalKey } from './keys.ts';
+import { acrossPortals, lowest } from './portal-walk.ts';
 import { alertCheckMember, alertRevisionField, redisKeys } from './signal-store.ts';
 
+/** Every key is the portal's (the claim writes them together), but the backfill mark, which is the deployment's. */
 export interface AlertKeys {
   /** Fired alerts of a portal and period (hash: `criteria id|threshold` -> alert JSON). */
   fired(portalId: number, period: string): string;
-  /** Delivery JSON by alert id, with `a|id` (takes) and `l|id` (announced). */
-  readonly deliveries: string;
-  /** Alert id -> due time or lease end. */
-  readonly queue: string;
+  /** The portal's delivery JSON by alert id, with `a|id` (takes) and `l|id` (announced). */
+  deliveries(portalId: number): string;
+  /** The portal's alert id -> due time or lease end. */
+  queue(portalId: number): string;
   charges(portalId: number): string;
-  readonly checks: string;
+  checks(portalId: number): string;
+  readonly portals: string;
   /** Set once a backfill of the counters has gone through every record. */
   readonly backfilled: string;
 }
@@ -23,14 +27,18 @@ export interface AlertKeys {
 export function alertKeys(prefix: string): AlertKeys {
   const keys = redisKeys(prefix);
   return {
-    fired: (portalId, period) => `${prefix}:alerts:${portalId}:${period}`,
-    deliveries: `${prefix}:alert-deliveries`,
-    queue: `${prefix}:alert-queue`,
+    fired: (portalId, period) => portalKey(prefix, portalId, `alerts:${period}`),
+    deliveries: (portalId) => portalKey(prefix, portalId, 'alert-deliveries'),
+    queue: (portalId) => portalKey(prefix, portalId, 'alert-queue'),
     charges: keys.charges,
     checks: keys.alertChecks,
-    backfilled: `${prefix}:charges-backfilled`,
+    portals: keys.portals,
+    backfilled: deploymentKey(prefix, 'charges-backfilled'),
   };
 }
+
+/** The portal of an alert id (`alertIdOf`: `<portal>:<criteria id>:<period>:<threshold>`). */
+const alertPortal = (alertId: string): number => Number(alertId.slice(0, alertId.indexOf(':')));
 
 /** Stored alerts outlive deploys: versioned and checked when read. */
 const storedAlertSchema = z.strictObject({
@@ -69,31 +77,34 @@ export function createRedisAlertStore(redis: RedisClient, prefix: string): Alert
     async claim(check, revision, alerts, now) {
       const args: (string | number)[] = [now, revision, alertCheckMember(check.portalId, check.criteriaId, check.period), alertRevisionField(check.criteriaId, check.period)];
       for (const a of alerts) args.push(`${a.criteriaId}|${a.threshold}`, alertIdOf(check.portalId, a), encode(check.portalId, a));
-      const ks = [keys.fired(check.portalId, check.period), keys.deliveries, keys.queue, keys.charges(check.portalId), keys.checks];
+      const p = check.portalId;
+      const ks = [keys.fired(p, check.period), keys.deliveries(p), keys.queue(p), keys.charges(p), keys.checks(p)];
       const ids = new Set(await runScript(redis, SCRIPTS.alertClaim, ks, args));
       return alerts.filter((a) => ids.has(alertIdOf(check.portalId, a)));
     },
+    // The `limit` oldest of all portals' checks: each portal's first `limit`, merged.
     async staleChecks(before, limit) {
-      const raw = await redis.zrangebyscore(keys.checks, '-inf', String(before), 'WITHSCORES', 'LIMIT', 0, limit);
-      const out: ChargeCheck[] = [];
-      for (let i = 0; i < raw.length; i += 2) {
-        const [portal, criteriaId, period] = raw[i]!.split('|');
-        if (portal && criteriaId && period) out.push({ portalId: Number(portal), criteriaId, period, at: Number(raw[i + 1]) });
-      }
-      return out;
+      const perPortal = await acrossPortals(redis, keys.portals, async (portalId) => {
+        const raw = await redis.zrangebyscore(keys.checks(portalId), '-inf', String(before), 'WITHSCORES', 'LIMIT', 0, limit);
+        const out: { key: string; at: number }[] = [];
+        for (let i = 0; i < raw.length; i += 2) out.push({ key: raw[i]!, at: Number(raw[i + 1]) });
+        return out;
+      });
+      return lowest(perPortal, limit).flatMap(({ key, at }): ChargeCheck[] => {
+        const [portal, criteriaId, period] = key.split('|');
+        return portal && criteriaId && period ? [{ portalId: Number(portal), criteriaId, period, at }] : [];
+      });
     },
-    async take(now, leaseUntil, limit) {
-      const taken = await runScript(redis, SCRIPTS.alertTake, [keys.queue, keys.deliveries], [now, leaseUntil, limit]);
-      return taken.map((t): AlertDelivery => ({ ...decode(t.json), attempts: t.takes, announced: t.announced }));
-    },
+    take: (now, leaseUntil, limit) => take(redis, keys, now, leaseUntil, limit),
     async announced(alertId) {
-      await redis.hset(keys.deliveries, `l|${alertId}`, '1');
+      await redis.hset(keys.deliveries(alertPortal(alertId)), `l|${alertId}`, '1');
     },
     async finish(alertId) {
-      await redis.multi().zrem(keys.queue, alertId).hdel(keys.deliveries, alertId, `a|${alertId}`, `l|${alertId}`).exec();
+      const p = alertPortal(alertId);
+      await redis.multi().zrem(keys.queue(p), alertId).hdel(keys.deliveries(p), alertId, `a|${alertId}`, `l|${alertId}`).exec();
     },
     async retryAt(alertId, at) {
-      await redis.zadd(keys.queue, 'XX', at, alertId);
+      await redis.zadd(keys.queue(alertPortal(alertId)), 'XX', at, alertId);
     },
     countRecord: (record, version, counts) => runScript(redis, SCRIPTS.chargesBackfill, [stateKey(record), keys.charges(record.portalId)], [version, JSON.stringify(counts)]),
     backfilled: async () => (await redis.exists(keys.backfilled)) === 1,
@@ -105,4 +116,16 @@ export function createRedisAlertStore(redis: RedisClient, prefix: string): Alert
       return all.sort((a, b) => a.firedAt - b.firedAt || (a.criteriaId < b.criteriaId ? -1 : a.criteriaId > b.criteriaId ? 1 : 0) || a.threshold - b.threshold);
     },
   };
+}
+
+/** Portal by portal, only those with a delivery due, until `limit` are leased: a lease is a promise to deliver. */
+async function take(redis: RedisClient, keys: AlertKeys, now: number, leaseUntil: number, limit: number): Promise<AlertDelivery[]> {
+  const due = await acrossPortals(redis, keys.portals, async (portalId) => ({ portalId, due: await redis.zcount(keys.queue(portalId), '-inf', String(now)) }));
+  const out: AlertDelivery[] = [];
+  for (const { portalId } of due.filter((d) => d.due > 0)) {
+    if (out.length >= limit) break;
+    const taken = await runScript(redis, SCRIPTS.alertTake, [keys.queue(portalId), keys.deliveries(portalId)], [now, leaseUntil, limit - out.length]);
+    out.push(...taken.map((t): AlertDelivery => ({ ...decode(t.json), attempts: t.takes, announced: t.announced })));
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.ts';
 /**
  * A connection the adapters use: one Redis or a Redis Cluster. They use only what both offer: commands
  * on keys, Lua scripts with their keys declared, MULTI and pipelines whose keys share one hash slot
- * (the key prefix is a hash tag on a cluster: docs/decisions.md, "Redis Cluster").
+ * (one hash tag per portal and one for the deployment, never mixed in a call: docs/decisions.md, "Redis Cluster").
  */
 export type RedisClient = Redis | Cluster;
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RedisClient } from './connection.ts';
 import { versionKey } from '../../core/criteria/criteria-set.ts';
 import type { KnownVersion } from '../../app/criteria-changes.ts';
+import { deploymentKey } from './keys.ts';
 
 const entrySchema = z.strictObject({ canonical: z.string(), effectiveFrom: z.number() });
 
@@ -13,7 +14,7 @@ export interface CriteriaRegistry {
 }
 
 export function createCriteriaRegistry(redis: RedisClient, prefix: string): CriteriaRegistry {
-  const key = `${prefix}:criteria-versions`;
+  const key = deploymentKey(prefix, 'criteria-versions');
   return {
     async read() {
       const raw = await redis.hgetall(key);

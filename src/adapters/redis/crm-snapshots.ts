@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { RedisClient } from './connection.ts';
 import type { CrmSnapshot, CrmSnapshotStore, RecordRef } from '../../app/ports.ts';
 import { recordRefKey } from '../../app/ports.ts';
-import { parseRecordKey } from './signal-store.ts';
+import { portalKey } from './keys.ts';
+import { acrossPortals, listPortal, lowest } from './portal-walk.ts';
+import { parseRecordKey, redisKeys } from './signal-store.ts';
 
 /** A snapshot is evidence for one settlement: a day is far longer than any wait for it. */
 const SNAPSHOT_TTL_MS = 24 * 3_600_000;
@@ -11,35 +13,42 @@ const SNAPSHOT_TTL_MS = 24 * 3_600_000;
 const snapshotSchema = z.strictObject({ readAt: z.number(), found: z.boolean(), properties: z.record(z.string(), z.string()) });
 
 export function createCrmSnapshotStore(redis: RedisClient, prefix: string): CrmSnapshotStore {
-  const requests = `${prefix}:crm-read-requests`;
-  const snapshotKey = (r: RecordRef) => `${prefix}:crm:${recordRefKey(r)}`;
+  // Both the portal's: the reader's save writes a snapshot and takes its request in one MULTI.
+  const requests = (portalId: number) => portalKey(prefix, portalId, 'crm-read-requests');
+  const snapshotKey = (r: RecordRef) => portalKey(prefix, r.portalId, `crm:${recordRefKey(r)}`);
+  const { portals } = redisKeys(prefix);
   return {
     async request(record, now) {
       // NX keeps the first request's time: a record waiting for a read keeps its place in line.
-      await redis.zadd(requests, 'NX', now, recordRefKey(record));
+      await listPortal(redis, portals, record.portalId);
+      await redis.zadd(requests(record.portalId), 'NX', now, recordRefKey(record));
     },
     async get(record) {
       const raw = await redis.get(snapshotKey(record));
       return raw === null ? null : snapshotSchema.parse(JSON.parse(raw));
     },
+    // The `limit` oldest requests of all portals: each portal's first `limit`, merged.
     async requested(limit) {
-      const raw = await redis.zrange(requests, '0', String(limit - 1), 'WITHSCORES');
-      const out: { record: RecordRef; requestedAt: number }[] = [];
-      for (let i = 0; i < raw.length; i += 2) {
-        const record = parseRecordKey(raw[i]!);
-        if (record) out.push({ record, requestedAt: Number(raw[i + 1]) });
-      }
-      return out;
+      const perPortal = await acrossPortals(redis, portals, async (portalId) => {
+        const raw = await redis.zrange(requests(portalId), '0', String(limit - 1), 'WITHSCORES');
+        const out: { key: string; at: number }[] = [];
+        for (let i = 0; i < raw.length; i += 2) out.push({ key: raw[i]!, at: Number(raw[i + 1]) });
+        return out;
+      });
+      return lowest(perPortal, limit).flatMap(({ key, at }) => {
+        const record = parseRecordKey(key);
+        return record ? [{ record, requestedAt: at }] : [];
+      });
     },
     async save(record, snapshot: CrmSnapshot) {
       await redis
         .multi()
         .set(snapshotKey(record), JSON.stringify(snapshot), 'PX', SNAPSHOT_TTL_MS)
-        .zrem(requests, recordRefKey(record))
+        .zrem(requests(record.portalId), recordRefKey(record))
         .exec();
     },
     async waiting() {
-      return redis.zcard(requests);
+      return (await acrossPortals(redis, portals, (portalId) => redis.zcard(requests(portalId)))).reduce((a, b) => a + b, 0);
     },
   };
 }

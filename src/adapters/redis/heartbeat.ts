@@ -1,7 +1,8 @@
 // Worker heartbeats and backlog in Redis: what /readyz reads to tell "workers making progress".
 import type { RedisClient } from './connection.ts';
+import { deploymentKey } from './keys.ts';
 
-const workersKey = (prefix: string) => `${prefix}:workers`;
+const workersKey = (prefix: string) => deploymentKey(prefix, 'workers');
 
 /** Records that this worker process is alive; old entries are trimmed so the set stays small. */
 export async function beat(redis: RedisClient, prefix: string, workerId: string, now: number): Promise<void> {
@@ -16,9 +17,7 @@ export async function liveWorkers(redis: RedisClient, prefix: string, now: numbe
   return redis.zcount(workersKey(prefix), String(now - maxAgeMs), '+inf');
 }
 
-/** How far behind the most overdue record is, in ms (0 when none is due): a stuck pipeline shows here first. */
-export async function oldestOverdueMs(redis: RedisClient, dueKey: string, watermark: number): Promise<number> {
-  const first = await redis.zrange(dueKey, '0', '0', 'WITHSCORES');
-  const at = first[1] === undefined ? null : Number(first[1]);
-  return at === null || at > watermark ? 0 : watermark - at;
+/** How far behind the most overdue record is, in ms (0 when none is due): a stuck pipeline shows here first. `dueAt`: the earliest due time of any portal's record. */
+export function oldestOverdueMs(dueAt: number | null, watermark: number): number {
+  return dueAt === null || dueAt > watermark ? 0 : watermark - dueAt;
 }

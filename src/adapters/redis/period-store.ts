@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import type { RedisClient } from './connection.ts';
 import type { PeriodStore, StoredSnapshot } from '../../app/period-ports.ts';
+import { portalKey } from './keys.ts';
 
-export const periodsKey = (prefix: string, portalId: number): string => `${prefix}:periods:${portalId}`;
+export const periodsKey = (prefix: string, portalId: number): string => portalKey(prefix, portalId, 'periods');
 
 const stored = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), text: z.string() });
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { RedisClient } from './connection.ts';
 import type { PublishRequests } from '../../app/criteria-settings.ts';
+import { portalKey } from './keys.ts';
 
 /** A day: HubSpot's client retries within seconds; a page left open overnight makes a new id. */
 const KEEP_SECONDS = 86_400;
@@ -11,7 +12,7 @@ const PENDING_SECONDS = 60;
 const entrySchema = z.union([z.strictObject({ pending: z.literal(true), fingerprint: z.string() }), z.strictObject({ fingerprint: z.string(), answer: z.string() })]);
 
 export function createRedisPublishRequests(redis: RedisClient, prefix: string): PublishRequests {
-  const key = (portalId: number, requestId: string) => `${prefix}:criteria-publish-requests:${portalId}:${requestId}`;
+  const key = (portalId: number, requestId: string) => portalKey(prefix, portalId, `criteria-publish-requests:${requestId}`);
   return {
     async claim(portalId, requestId, fingerprint) {
       const k = key(portalId, requestId);

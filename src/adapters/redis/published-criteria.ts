@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RedisClient } from './connection.ts';
 import type { PublishedStore, PublishedVersion } from '../../app/published-criteria.ts';
 import { runScript, SCRIPTS } from './scripts.ts';
+import { deploymentKey } from './keys.ts';
 
 const entrySchema = z.strictObject({
   id: z.string(),
@@ -17,11 +18,11 @@ const entrySchema = z.strictObject({
 
 export function publishedCriteriaKeys(prefix: string) {
   return {
-    versions: `${prefix}:criteria-published`,
-    highest: `${prefix}:criteria-published:highest`,
+    versions: deploymentKey(prefix, 'criteria-published'),
+    highest: deploymentKey(prefix, 'criteria-published:highest'),
     // The criteria registry's hash (criteria-registry.ts): a published version is known to the ledger from the moment it is stored.
-    known: `${prefix}:criteria-versions`,
-    revision: `${prefix}:criteria-published:revision`,
+    known: deploymentKey(prefix, 'criteria-versions'),
+    revision: deploymentKey(prefix, 'criteria-published:revision'),
   };
 }
 

@@ -2,6 +2,7 @@
 import type { QuarantineEntry, QuarantineStore, QuarantinedEvent } from '../../app/quarantine-ports.ts';
 import type { RedisClient } from './connection.ts';
 import { readAll } from './action-store.ts';
+import { deploymentKey, portalKey } from './keys.ts';
 
 export interface QuarantineBounds {
   /** Entries kept per portal: the newest. */
@@ -11,7 +12,7 @@ export interface QuarantineBounds {
 }
 
 /** The key of a portal's quarantine; `unknown` holds deliveries in which no event named a portal. */
-export const quarantineKey = (prefix: string, portalId: number | null): string => `${prefix}:quarantine:${portalId ?? 'unknown'}`;
+export const quarantineKey = (prefix: string, portalId: number | null): string => portalId === null ? deploymentKey(prefix, 'quarantine:unknown') : portalKey(prefix, portalId, 'quarantine');
 
 /**
  * The member is the entry without its time, and without HubSpot's `attemptNumber`: a delivery

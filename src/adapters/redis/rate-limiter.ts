@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './connection.ts';
 import type { Grant, RateLimiter } from '../../app/hubspot-calls.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
+import { deploymentKey } from './keys.ts';
 
 /** The burst limits HubSpot gives a privately distributed app, per 10 s: Free/Starter, Professional/Enterprise, with the API limit increase. */
 export const HUBSPOT_BURST_LIMITS = [100, 190, 250] as const;
@@ -47,8 +48,8 @@ export interface RedisRateLimiter extends RateLimiter {
 }
 
 export function createRedisRateLimiter(redis: RedisClient, prefix: string, options: RateLimiterOptions = {}): RedisRateLimiter {
-  const calls = `${prefix}:hubspot:calls`;
-  const blocked = `${prefix}:hubspot:blocked-until`;
+  const calls = deploymentKey(prefix, 'hubspot:calls');
+  const blocked = deploymentKey(prefix, 'hubspot:blocked-until');
   const max = options.max ?? callBudget(options.burstLimit ?? 100);
   const windowMs = options.windowMs ?? LIMIT_WINDOW_MS;
   return {

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import type { RedisClient } from './connection.ts';
 import type { ReconcileResults, ReconcileSummary } from '../../app/reconcile-ports.ts';
+import { portalKey } from './keys.ts';
 
-export const reconcileResultsKey = (prefix: string, portalId: number): string => `${prefix}:reconciled:${portalId}`;
+export const reconcileResultsKey = (prefix: string, portalId: number): string => portalKey(prefix, portalId, 'reconciled');
 
 const summary = z.object({
   at: z.string(),

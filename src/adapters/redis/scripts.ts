@@ -17,7 +17,7 @@ export class ScriptReplyError extends Error {
 export interface Script<Result> {
   /**
    * The file in lua/, named as BullMQ names its scripts, for the keys it takes: `commit-12` takes 12;
-   * `ingest-4+2n` takes 4, then 2 per item (the count then goes with each call).
+   * `ingest-3+2n` takes 3, then 2 per item (the count then goes with each call).
    */
   readonly file: string;
   /** The command ioredis defines for it on each connection. */
@@ -154,7 +154,7 @@ function decodeLogTrim(reply: unknown, script: string): LogTrimStep {
 
 /** The scripts; each .lua header names its KEYS, ARGV and return codes, and why. */
 export const SCRIPTS = {
-  ingest: declare('ingest-4+2n', decodeIngest, 'store_unavailable'),
+  ingest: declare('ingest-3+2n', decodeIngest, 'store_unavailable'),
   commit: declare('commit-12', decodeCommit),
   // An operator's write answers 503 while Redis is down, as a webhook does: the card offers to try again.
   dispute: declare('dispute-6', decodeActionStore, 'store_unavailable'),

@@ -3,30 +3,42 @@ import { createHash } from 'node:crypto';
 import type { RedisClient } from './connection.ts';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
-import { recordRefKey } from '../../app/ports.ts';
+import { StoreUnavailableError, recordRefKey } from '../../app/ports.ts';
 import type { CommitRequest, CommitResult, IngestItem, IngestResult, KeptInput, LoadedRecord, PendingAction, PendingSignal, RecordHistory, RecordRef, SignalStore } from '../../app/ports.ts';
 import type { Signal } from '../../core/types.ts';
 import { decodePauseAction, decodePendingInput, encodeLogEntry } from './action-codec.ts';
 import { pauses, readAll, requestAnswer, storeAction } from './action-store.ts';
 import { portalLog, trimLog } from './portal-log.ts';
 import { decodeOutcome, decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
+import { deploymentKey, portalKey } from './keys.ts';
+import { acrossPortals, listPortal, lowest, portalIds } from './portal-walk.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
 /** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
 const SEEN_TTL_MS = 3 * 24 * 3_600_000;
 
+/**
+ * The store's keys. Those of one portal share its hash slot (`portalKey`); the set of portals and the
+ * parked records are the deployment's (`deploymentKey`). No script or MULTI mixes the two.
+ */
 export interface RedisKeys {
-  seq: string;
-  due: string;
+  /** The portal's sequence counter: orders its inputs that share an event time. */
+  seq(portalId: number): string;
+  /** The portal's records with pending work or a timer (zset: record key -> earliest event time needing a worker). */
+  due(portalId: number): string;
+  /** Every portal that ever had a signal (set): what the readers walk. */
   portals: string;
-  records: string;
-  statusCounts: string;
-  /** Records with outcome changes not yet written to HubSpot (score: time of the latest change). */
-  outbox: string;
-  /** Rescues per record since its last commit, and the records parked after too many. */
-  rescues: string;
+  /** The portal's records with state (set). */
+  records(portalId: number): string;
+  /** The portal's outcome counts by status (hash). */
+  statusCounts(portalId: number): string;
+  /** The portal's records with outcome changes not yet written to HubSpot (zset; score: time of the latest change). */
+  outbox(portalId: number): string;
+  /** The portal's rescues per record since its last commit; parked: the records parked after too many (deployment-wide). */
+  rescues(portalId: number): string;
   parked: string;
-  seen(identity: string): string;
+  /** An event's seen marker in its portal (the identity is the portal's own). */
+  seen(portalId: number, identity: string): string;
   pending(r: RecordRef): string;
   /** The record's applied inputs kept for late replay (zset: score = event time). */
   kept(r: RecordRef): string;
@@ -45,34 +57,36 @@ export interface RedisKeys {
   request(portalId: number, requestId: string): string;
   /** The portal's charge counters for budget alerts (hash; src/core/alerts/charge-counts.ts). */
   charges(portalId: number): string;
-  /** Periods of ids whose charge went up and whose alert check is not done yet (zset: `portal|id|period` -> event time). */
-  alertChecks: string;
+  /** The portal's periods of ids whose charge went up and whose alert check is not done yet (zset: `portal|id|period` -> event time). */
+  alertChecks(portalId: number): string;
 }
 
 export function redisKeys(prefix: string): RedisKeys {
+  const portal = (name: string) => (portalId: number) => portalKey(prefix, portalId, name);
+  const record = (name: string) => (r: RecordRef) => portalKey(prefix, r.portalId, `${name}:${recordRefKey(r)}`);
   return {
-    seq: `${prefix}:seq`,
-    due: `${prefix}:due`,
-    portals: `${prefix}:portals`,
-    records: `${prefix}:records`,
-    statusCounts: `${prefix}:outcomes-by-status`,
-    outbox: `${prefix}:outbox`,
-    rescues: `${prefix}:rescues`,
-    parked: `${prefix}:parked`,
+    seq: portal('seq'),
+    due: portal('due'),
+    portals: deploymentKey(prefix, 'portals'),
+    records: portal('records'),
+    statusCounts: portal('outcomes-by-status'),
+    outbox: portal('outbox'),
+    rescues: portal('rescues'),
+    parked: deploymentKey(prefix, 'parked'),
     // Identities are long JSON tuples; a digest keeps the key small and its contents out of Redis.
-    seen: (identity) => `${prefix}:seen:${createHash('sha256').update(identity).digest('base64url')}`,
-    pending: (r) => `${prefix}:pending:${recordRefKey(r)}`,
-    kept: (r) => `${prefix}:kept:${recordRefKey(r)}`,
-    state: (r) => `${prefix}:rec:${recordRefKey(r)}`,
-    archive: (r) => `${prefix}:arch:${recordRefKey(r)}`,
-    log: (portalId) => `${prefix}:log:${portalId}`,
-    logTrimmed: (portalId) => `${prefix}:log-trimmed:${portalId}`,
-    logFirsts: (portalId) => `${prefix}:log-firsts:${portalId}`,
-    pauses: (portalId) => `${prefix}:pauses:${portalId}`,
+    seen: (portalId, identity) => portalKey(prefix, portalId, `seen:${createHash('sha256').update(identity).digest('base64url')}`),
+    pending: record('pending'),
+    kept: record('kept'),
+    state: record('rec'),
+    archive: record('arch'),
+    log: portal('log'),
+    logTrimmed: portal('log-trimmed'),
+    logFirsts: portal('log-firsts'),
+    pauses: portal('pauses'),
     // Request ids come from the card: a digest keeps whatever it sends out of the key's shape.
-    request: (portalId, requestId) => `${prefix}:request:${portalId}:${createHash('sha256').update(requestId).digest('base64url')}`,
-    charges: (portalId) => `${prefix}:charges:${portalId}`,
-    alertChecks: `${prefix}:alert-checks`,
+    request: (portalId, requestId) => portalKey(prefix, portalId, `request:${createHash('sha256').update(requestId).digest('base64url')}`),
+    charges: portal('charges'),
+    alertChecks: portal('alert-checks'),
   };
 }
 
@@ -94,7 +108,7 @@ export interface Ctx {
   readonly keys: RedisKeys;
 }
 
-export function createRedisSignalStore(redis: RedisClient, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>> } {
+export function createRedisSignalStore(redis: RedisClient, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>>; oldestDueAt(): Promise<number | null> } {
   const ctx: Ctx = { redis, keys: redisKeys(prefix) };
   return {
     keys: ctx.keys,
@@ -104,7 +118,7 @@ export function createRedisSignalStore(redis: RedisClient, prefix: string): Sign
     archived: async (record) => Object.values(await redis.hgetall(ctx.keys.archive(record))).map(decodeOutcome),
     commit: (request) => commit(ctx, request),
     listRecords: (portalId) => listRecords(ctx, portalId),
-    portals: async () => (await redis.smembers(ctx.keys.portals)).map(Number).sort((a, b) => a - b),
+    portals: () => portalIds(redis, ctx.keys.portals),
     dueRecords: (dueBy, limit) => dueRecords(ctx, dueBy, limit),
     noteRescue: (record, at, maxRescues) => noteRescue(ctx, record, at, maxRescues),
     requestAnswer: (portalId, requestId) => requestAnswer(ctx, portalId, requestId),
@@ -112,19 +126,30 @@ export function createRedisSignalStore(redis: RedisClient, prefix: string): Sign
     pauses: (portalId) => pauses(ctx, portalId),
     portalLog: (portalId) => portalLog(ctx, portalId),
     trimLog: (portalId, before, limit) => trimLog(ctx, portalId, before, limit),
+    // The sum over the portals' own counts.
     async outcomeCounts() {
-      const raw = await redis.hgetall(ctx.keys.statusCounts);
-      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+      const total: Record<string, number> = {};
+      for (const raw of await acrossPortals(redis, ctx.keys.portals, (portalId) => redis.hgetall(ctx.keys.statusCounts(portalId)))) {
+        for (const [status, n] of Object.entries(raw)) total[status] = (total[status] ?? 0) + Number(n);
+      }
+      return total;
     },
+    oldestDueAt: () => oldestDueAt(ctx),
   };
 }
 
 async function ingest({ redis, keys }: Ctx, portalId: number, items: readonly IngestItem[]): Promise<IngestResult> {
-  const ks: string[] = [keys.seq, keys.due, keys.portals, keys.log(portalId)];
-  const args: (string | number)[] = [SEEN_TTL_MS, portalId];
+  // The portal is listed first, on its own (listPortal says why); failing that is a 503 too, as the script's failure is.
+  try {
+    await listPortal(redis, keys.portals, portalId);
+  } catch (e) {
+    throw new StoreUnavailableError(e instanceof Error ? e.message : String(e), { cause: e });
+  }
+  const ks: string[] = [keys.seq(portalId), keys.due(portalId), keys.log(portalId)];
+  const args: (string | number)[] = [SEEN_TTL_MS];
   for (const { identity, signal } of items) {
     const record: RecordRef = { portalId, objectType: signal.objectType, recordId: signal.recordId };
-    ks.push(keys.seen(`${portalId}|${identity}`), keys.pending(record));
+    ks.push(keys.seen(portalId, `${portalId}|${identity}`), keys.pending(record));
     args.push(signal.at, encodeSignal(signal), recordRefKey(record));
   }
   // A Redis failure here becomes StoreUnavailableError (scripts.ts): the receiver answers 503 and HubSpot retries.
@@ -177,13 +202,14 @@ async function history({ redis, keys }: Ctx, record: RecordRef): Promise<RecordH
 /** A kept CRM read's member: sequence 0 sorts it before the signals of its instant, as the run applied it. */
 const keptReadMember = (read: Signal): string => `${'0'.repeat(16)}|${encodeSignal(read)}`;
 
-function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], history: change, counters = { delta: {}, full: {} }, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
+async function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], history: change, counters = { delta: {}, full: {} }, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
   const statusDelta: Record<string, number> = {};
   const archive = change?.archive ?? [];
   // Archived outcomes still count: they leave the state, not the ledger.
   for (const o of [...state.outcomes, ...archive]) statusDelta[o.status] = (statusDelta[o.status] ?? 0) + 1;
   for (const status of statusesBefore) statusDelta[status] = (statusDelta[status] ?? 0) - 1;
-  const ks = [keys.state(record), keys.pending(record), keys.due, keys.records, keys.statusCounts, keys.outbox, keys.rescues, keys.log(record.portalId), keys.kept(record), keys.charges(record.portalId), keys.alertChecks, keys.archive(record)];
+  const p = record.portalId;
+  const ks = [keys.state(record), keys.pending(record), keys.due(p), keys.records(p), keys.statusCounts(p), keys.outbox(p), keys.rescues(p), keys.log(p), keys.kept(record), keys.charges(p), keys.alertChecks(p), keys.archive(record)];
   const log = logged.map(encodeLogEntry);
   const keep: (string | number)[] = [];
   for (const k of change?.keep ?? []) keep.push(k.at, k.member);
@@ -195,35 +221,53 @@ function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTim
   const charges = JSON.stringify({ d: counters.delta, f: counters.full });
   const head = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', checkpoint, log.length, keep.length / 2, drop.length, charges, checks, archive.length];
   const archived = archive.flatMap((o) => [o.outcomeId, JSON.stringify(o)]);
+  // A record's first commit lists its portal (ingest did already, unless the state came another way).
+  if (version === 0) await listPortal(redis, keys.portals, record.portalId);
   return runScript(redis, SCRIPTS.commit, ks, [...head, ...log, ...keep, ...drop, ...archived, ...applied.map((p) => p.member)]);
 }
 
 async function* listRecords({ redis, keys }: Ctx, portalId: number | undefined): AsyncIterable<RecordRef> {
-  let cursor = '0';
-  do {
-    const [next, members] = await redis.sscan(keys.records, cursor, 'COUNT', 500);
-    cursor = next;
-    for (const m of members) {
-      const ref = parseRecordKey(m);
-      if (ref && (portalId === undefined || ref.portalId === portalId)) yield ref;
-    }
-  } while (cursor !== '0');
+  for (const portal of portalId === undefined ? await portalIds(redis, keys.portals) : [portalId]) {
+    let cursor = '0';
+    do {
+      const [next, members] = await redis.sscan(keys.records(portal), cursor, 'COUNT', 500);
+      cursor = next;
+      for (const m of members) {
+        const ref = parseRecordKey(m);
+        if (ref && ref.portalId === portal) yield ref;
+      }
+    } while (cursor !== '0');
+  }
 }
 
+/** The `limit` records due earliest of all portals: each portal's first `limit`, merged. */
 async function dueRecords({ redis, keys }: Ctx, dueBy: number, limit: number): Promise<{ record: RecordRef; at: number }[]> {
-  const raw = await redis.zrangebyscore(keys.due, '-inf', String(dueBy), 'WITHSCORES', 'LIMIT', 0, limit);
-  const due: { record: RecordRef; at: number }[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const record = parseRecordKey(raw[i]!);
-    if (record) due.push({ record, at: Number(raw[i + 1]) });
-  }
-  return due;
+  const perPortal = await acrossPortals(redis, keys.portals, async (portalId) => {
+    const raw = await redis.zrangebyscore(keys.due(portalId), '-inf', String(dueBy), 'WITHSCORES', 'LIMIT', 0, limit);
+    const due: { key: string; at: number }[] = [];
+    for (let i = 0; i < raw.length; i += 2) due.push({ key: raw[i]!, at: Number(raw[i + 1]) });
+    return due;
+  });
+  return lowest(perPortal, limit).flatMap(({ key, at }) => {
+    const record = parseRecordKey(key);
+    return record ? [{ record, at }] : [];
+  });
+}
+
+/** The earliest due time of any portal's record, or null when none is due. */
+async function oldestDueAt({ redis, keys }: Ctx): Promise<number | null> {
+  const firsts = await acrossPortals(redis, keys.portals, async (portalId) => (await redis.zrange(keys.due(portalId), '0', '0', 'WITHSCORES'))[1]);
+  const ats = firsts.filter((x) => x !== undefined).map(Number);
+  return ats.length === 0 ? null : Math.min(...ats);
 }
 
 async function noteRescue({ redis, keys }: Ctx, record: RecordRef, at: number, maxRescues: number): Promise<boolean> {
   const key = recordRefKey(record);
-  const count = await redis.hincrby(keys.rescues, key, 1);
+  const count = await redis.hincrby(keys.rescues(record.portalId), key, 1);
   if (count <= maxRescues) return false;
-  await redis.multi().zadd(keys.parked, at, key).zrem(keys.due, key).hdel(keys.rescues, key).exec();
+  // Parked first (the deployment's slot), then off the portal's due index: a crash in between leaves the
+  // record parked and still due, and the next sweep counts it over the limit again and finishes the move.
+  await redis.zadd(keys.parked, at, key);
+  await redis.multi().zrem(keys.due(record.portalId), key).hdel(keys.rescues(record.portalId), key).exec();
   return true;
 }

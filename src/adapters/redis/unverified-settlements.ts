@@ -1,10 +1,11 @@
 // Outcomes settled billable without their HubSpot read, kept for a recent window in Redis: what /readyz reports as degraded, whichever process settled them.
 import type { RedisClient } from './connection.ts';
+import { deploymentKey } from './keys.ts';
 
 /** How far back /readyz looks: an unverified settlement in the last hour makes the service degraded. */
 export const UNVERIFIED_WINDOW_MS = 3_600_000;
 
-const key = (prefix: string) => `${prefix}:unverified-settlements`;
+const key = (prefix: string) => deploymentKey(prefix, 'unverified-settlements');
 
 export interface UnverifiedNote {
   readonly portalId: number;

@@ -105,7 +105,7 @@ describeSignalStore('Redis', {
     return {
       store,
       outcomeCounts: () => store.outcomeCounts(),
-      outboxDueAt: (record) => score(store.keys.outbox, record),
+      outboxDueAt: (record) => score(store.keys.outbox(record.portalId), record),
       parkedAt: (record) => score(store.keys.parked, record),
     };
   },

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNVERIFIED_WINDOW_MS, noteUnverified, recentUnverified } from '../../../src/adapters/redis/unverified-settlements.ts';
 import { connect, deletePrefix, testPrefix } from '../../support/redis.ts';
+import { deploymentKey } from '../../../src/adapters/redis/keys.ts';
 
 describe('unverified settlements in Redis', () => {
   const prefix = testPrefix('unverified-store');
@@ -24,7 +25,7 @@ describe('unverified settlements in Redis', () => {
     expect(await recentUnverified(redis, prefix, t + UNVERIFIED_WINDOW_MS + 500)).toBe(2);
     // A note after the window drops what fell out of it: the key never holds more than one window.
     await noteUnverified(redis, prefix, [{ portalId: 3, outcomeId: 'c#1' }], t + UNVERIFIED_WINDOW_MS + 1_500);
-    expect(await redis.zcard(`${prefix}:unverified-settlements`)).toBe(2);
+    expect(await redis.zcard(deploymentKey(prefix, 'unverified-settlements'))).toBe(2);
     await noteUnverified(redis, prefix, [], t + 10 * UNVERIFIED_WINDOW_MS);
     expect(await recentUnverified(redis, prefix, t + 10 * UNVERIFIED_WINDOW_MS)).toBe(0);
   });

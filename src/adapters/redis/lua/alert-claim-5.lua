@@ -1,9 +1,10 @@
 --[[ alert-claim: records budget alerts as fired, each once per portal, criteria id, period and threshold, and queues their delivery in the same step.
+  Every key is the portal's (one hash slot on a cluster).
   KEYS[1]   fired alerts of the portal and period (hash: 'criteria id|threshold' -> alert JSON): the home page's list
-  KEYS[2]   alert deliveries (hash: alert id -> delivery JSON; 'a|<alert id>' -> takes so far; 'l|<alert id>' -> 1 once announced)
-  KEYS[3]   alert delivery queue (zset: alert id -> time it is due, or its lease's end while taken)
+  KEYS[2]   the portal's alert deliveries (hash: alert id -> delivery JSON; 'a|<alert id>' -> takes so far; 'l|<alert id>' -> 1 once announced)
+  KEYS[3]   the portal's alert delivery queue (zset: alert id -> time it is due, or its lease's end while taken)
   KEYS[4]   the portal's charge counters (hash; only the check's revision field is read)
-  KEYS[5]   alert checks (zset: 'portal|criteria id|period' -> event time)
+  KEYS[5]   the portal's alert checks (zset: 'portal|criteria id|period' -> event time)
   ARGV[1]   now (ms): when the deliveries are due
   ARGV[2]   the check's revision as the check read it ('' when there was none)
   ARGV[3]   the check's member in KEYS[5]

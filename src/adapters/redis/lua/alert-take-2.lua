@@ -1,6 +1,6 @@
 --[[ alert-take: leases the alert deliveries that are due, so that one deliverer at a time works on each.
-  KEYS[1]   alert delivery queue (zset: alert id -> due time, or lease end)
-  KEYS[2]   alert deliveries (hash: alert id -> delivery JSON; 'a|<alert id>' -> takes; 'l|<alert id>' -> announced)
+  KEYS[1]   a portal's alert delivery queue (zset: alert id -> due time, or lease end)
+  KEYS[2]   the same portal's alert deliveries (hash: alert id -> delivery JSON; 'a|<alert id>' -> takes; 'l|<alert id>' -> announced)
   ARGV[1]   now (ms)
   ARGV[2]   lease end (ms): a deliverer that dies gives the alert back then
   ARGV[3]   the most to take

@@ -1,21 +1,22 @@
 --[[ commit: saves a record's new state if nobody changed it since it was loaded (compare-and-set), and
-  with it, atomically, what the record keeps for late inputs (docs/decisions.md, "Late signals").
+  with it, atomically, what the record keeps for late inputs (docs/decisions.md, "Late signals"). Every
+  key is the record's or its portal's: one hash slot on a cluster (docs/decisions.md, "Redis Cluster").
   KEYS[1]   record state (hash: v = version, s = state JSON, c = checkpoint JSON, counted = 1 once its outcomes
             are in the charge counters)
   KEYS[2]   record's pending inputs (zset: signals and dispute actions)
-  KEYS[3]   due index (zset: record key -> earliest event time needing a worker)
-  KEYS[4]   records with state (set)
-  KEYS[5]   outcome counts by status (hash)
-  KEYS[6]   write-back outbox (zset: record key -> time its unwritten changes are due to be written)
-  KEYS[7]   sweeper rescues per record (hash): a commit shows the record is moving again
+  KEYS[3]   the portal's due index (zset: record key -> earliest event time needing a worker)
+  KEYS[4]   the portal's records with state (set)
+  KEYS[5]   the portal's outcome counts by status (hash)
+  KEYS[6]   the portal's write-back outbox (zset: record key -> time its unwritten changes are due to be written)
+  KEYS[7]   the portal's sweeper rescues per record (hash): a commit shows the record is moving again
   KEYS[8]   the record's portal's log (list, appended to; log-trim-3.lua trims its head): CRM reads applied, first snapshots, refusals
   KEYS[9]   record's kept inputs (zset: score = event time, member as in KEYS[2]; CRM reads with sequence 0)
   KEYS[10]  the portal's charge counters (hash: counter field -> count; '~rev|<criteria id>|<period>' -> marks of that check), for budget alerts
-  KEYS[11]  alert checks (zset: 'portal|criteria id|period' -> event time to check at)
+  KEYS[11]  the portal's alert checks (zset: 'portal|criteria id|period' -> event time to check at)
   KEYS[12]  record's archive (hash: outcome id -> outcome JSON): settled outcomes past every horizon
   ARGV[1]   expected version (0: no state yet)
   ARGV[2]   new state, JSON
-  ARGV[3]   record key (member of the due index and the records set)
+  ARGV[3]   record key (member of the due index, the records set, the outbox and the rescues)
   ARGV[4]   earliest pending timer, event time ms, or '' for none
   ARGV[5]   status count changes, JSON object {status: delta}
   ARGV[6]   when an outcome changed: the time its write to the CRM is due (ms), else ''

@@ -2,8 +2,8 @@
   KEYS[1]   the request's marker (string, expires): the answer given to this request id
   KEYS[2]   record state (hash: v = version)
   KEYS[3]   record's pending inputs (zset: score = event time)
-  KEYS[4]   sequence counter (string), shared with signals: ties in event time keep the order things were stored
-  KEYS[5]   due index (zset: record key -> earliest event time needing a worker)
+  KEYS[4]   the portal's sequence counter (string), shared with its signals: ties in event time keep the order things were stored
+  KEYS[5]   the portal's due index (zset: record key -> earliest event time needing a worker)
   KEYS[6]   the portal's log (list, appended to; log-trim-3.lua trims its head)
   ARGV[1]   the marker's lifetime, ms
   ARGV[2]   the marker: {fingerprint, answer}, JSON

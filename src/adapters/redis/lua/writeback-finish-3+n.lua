@@ -1,8 +1,8 @@
 --[[ writeback-finish: records what a write-back drain wrote, then takes records off the outbox only if they did not change meanwhile (compare-and-remove).
-  KEYS[1]        write-back outbox (zset: record key -> time of its latest unwritten change)
-  KEYS[2]        written outcomes (hash: "portal|outcome id" -> content hash of the verification log last written)
-  KEYS[3]        written records (hash: record key -> content hash of the billing properties last written)
-  KEYS[4 ..]     the state (hash: v = version) of each record to remove, in the order of the removals below
+  KEYS[1]        a portal's write-back outbox (zset: record key -> time of its latest unwritten change)
+  KEYS[2]        the portal's written outcomes (hash: "portal|outcome id" -> content hash of the verification log last written)
+  KEYS[3]        the portal's written records (hash: record key -> content hash of the billing properties last written)
+  KEYS[4 ..]     the state (hash: v = version) of each of the portal's records to remove, in the order of the removals below
   ARGV[1]                 n, the number of outcome pairs that follow
   ARGV[2 .. 1+2n]         outcome field, content hash, outcome field, content hash, ...
   ARGV[2+2n]              m, the number of record pairs that follow
