@@ -1,6 +1,12 @@
 // Use case: the portal log's retention: every portal's log trimmed to SIGNAL_RETENTION_MS, in short steps, at most once a minute per process.
 import type { SignalStore } from './ports.ts';
 
+/**
+ * The trim keeps this much more than the retention: the backtest (web processes) reads from its own
+ * `now − SIGNAL_RETENTION_MS`, and a worker whose clock runs ahead must not have trimmed what it reads.
+ */
+export const TRIM_SLACK_MS = 3_600_000;
+
 export interface LogRetentionDeps {
   readonly store: Pick<SignalStore, 'portals' | 'trimLog'>;
   readonly clock: () => number;
@@ -37,7 +43,7 @@ export function createLogRetention(deps: LogRetentionDeps): LogRetention {
       if (now - lastRunAt < everyMs) return null;
       // Set before the run: a run that fails is tried again a minute later, not on every sweep.
       lastRunAt = now;
-      const before = now - deps.retentionMs;
+      const before = now - deps.retentionMs - TRIM_SLACK_MS;
       const portals = await deps.store.portals();
       let removed = 0;
       for (const portalId of portals) {

@@ -24,6 +24,7 @@ import { onShutdown } from './shutdown.ts';
 import type { ShutdownStep } from './shutdown.ts';
 import { listenEarly, startWeb } from './web-role.ts';
 import { startWorker } from './worker-role.ts';
+import { warnHorizonPastRetention } from './horizon-check.ts';
 
 export interface StartOptions {
   /** Where log lines go instead of stdout's JSON lines: `npm run dev` pretty-prints them for a terminal. */
@@ -60,8 +61,10 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
   if (!(await waitForRedis(config.redisUrl, { logger, signal: starting.signal, onAttempt, clusterNodes: config.redisClusterNodes }))) return control.running;
   const { fastRedis, workerRedis } = await connectRedis(config, logger, errors);
   const criteria = await criteriaOrExit(config, logger, workerRedis);
-  const stopReloading = reloadOnSighup(criteria, logger);
-  const stopWatching = watchPublished(criteria, logger);
+  const checkHorizon = () => warnHorizonPastRetention(config.lateHorizonMs, config.signalRetentionMs, criteria.current(), logger);
+  checkHorizon();
+  const stopReloading = reloadOnSighup(criteria, logger, checkHorizon);
+  const stopWatching = watchPublished(criteria, logger, checkHorizon);
   const rt = runtime({ config, roles, logger, fastRedis, workerRedis, criteria, errors, metrics });
   late.rt = rt;
   if (gate) startWeb(rt, gate);
@@ -143,11 +146,13 @@ async function criteriaOrExit(config: Config, logger: Logger, redis: RedisClient
 }
 
 /** Reloads the criteria on SIGHUP, keeping the old ones on a refusal; returns what stops listening. */
-function reloadOnSighup(criteria: CriteriaSource, logger: Logger): () => void {
+function reloadOnSighup(criteria: CriteriaSource, logger: Logger, onLoaded: () => void): () => void {
   const reload = () => {
-    void criteria.reload(Date.now()).then((r) =>
-      r.ok ? logger.info({ added: r.added }, 'criteria reloaded') : logger.error({ problems: r.problems }, 'criteria reload refused: keeping the criteria in force'),
-    );
+    void criteria.reload(Date.now()).then((r) => {
+      if (!r.ok) return logger.error({ problems: r.problems }, 'criteria reload refused: keeping the criteria in force');
+      logger.info({ added: r.added }, 'criteria reloaded');
+      onLoaded();
+    });
   };
   process.on('SIGHUP', reload);
   return () => process.off('SIGHUP', reload);
@@ -157,12 +162,14 @@ function reloadOnSighup(criteria: CriteriaSource, logger: Logger): () => void {
 const PUBLISHED_POLL_MS = 1_000;
 
 /** Picks up versions published from HubSpot (docs/decisions.md, "Published criteria"); returns what stops looking. */
-function watchPublished(criteria: CriteriaSource, logger: Logger): () => void {
+function watchPublished(criteria: CriteriaSource, logger: Logger, onLoaded: () => void): () => void {
   const look = () => {
     criteria.refresh(Date.now()).then(
       (r) => {
-        if (r?.ok) logger.info({ added: r.added }, 'published criteria loaded');
-        else if (r) logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
+        if (r?.ok) {
+          logger.info({ added: r.added }, 'published criteria loaded');
+          onLoaded();
+        } else if (r) logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
       },
       (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not look for published criteria'),
     );

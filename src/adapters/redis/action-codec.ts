@@ -7,6 +7,7 @@ import type { Signal } from '../../core/types.ts';
 import { OBJECT_TYPES } from '../../core/types.ts';
 import type { PortalLogEntry, StoredAnswer } from '../../app/ports.ts';
 import { outcomeSchema, signalSchema, userSchema } from './record-codec.ts';
+import { luaSafeJson } from './lua-json.ts';
 
 const disputeActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('open_dispute'), at: z.number(), by: userSchema, outcomeId: z.string(), reason: z.string() }),
@@ -31,7 +32,8 @@ const storedAnswerSchema = z.strictObject({
   answer: z.strictObject({ action: actionSchema, outcome: outcomeSchema.nullable() }),
 });
 
-export const encodeAction = (a: Action): string => JSON.stringify(a);
+// Scripts decode stored inputs and log entries (dispute-6, log-trim-3): lua-json.ts.
+export const encodeAction = (a: Action): string => luaSafeJson(a);
 export const decodePauseAction = (json: string): PauseAction => pauseActionSchema.parse(JSON.parse(json));
 
 /** A pending member's payload: a signal (it has `kind`) or a dispute action (it has `type`). */
@@ -41,7 +43,7 @@ export function decodePendingInput(json: string): { signal: Signal } | { action:
   return { action: disputeActionSchema.parse(value) };
 }
 
-export const encodeLogEntry = (e: PortalLogEntry): string => JSON.stringify(e);
+export const encodeLogEntry = (e: PortalLogEntry): string => luaSafeJson(e);
 
 export function decodeLogEntry(json: string): PortalLogEntry {
   const e = logEntrySchema.parse(JSON.parse(json));

@@ -4,6 +4,7 @@ import type { Outcome, TrailEntry } from '../../core/engine/outcome.ts';
 import type { RecordState } from '../../core/engine/record-state.ts';
 import { OBJECT_TYPES, REASONS, STATUSES } from '../../core/types.ts';
 import type { Signal } from '../../core/types.ts';
+import { luaSafeJson } from './lua-json.ts';
 
 /** Bump when the stored shape changes, and teach decode() the old one. 2 added users as objects, allocation and pauses. */
 export const RECORD_SCHEMA_VERSION = 2;
@@ -130,5 +131,6 @@ export const signalSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const encodeSignal = (s: Signal): string => JSON.stringify(s);
+// Scripts decode stored signals (dispute-6, log-trim-3): lua-json.ts.
+export const encodeSignal = (s: Signal): string => luaSafeJson(s);
 export const decodeSignal = (json: string): Signal => signalSchema.parse(JSON.parse(json)) as Signal;
