@@ -11,6 +11,26 @@ export async function listPortal(redis: RedisClient, portalsKey: string, portalI
   await redis.sadd(portalsKey, String(portalId));
 }
 
+/** How long a process takes a portal it listed to be listed still (the set is only ever added to). */
+export const RELIST_MS = 60_000;
+
+/**
+ * `listPortal` for the receiver's hot path: a portal this process listed less than `RELIST_MS` ago is not
+ * listed again, which saves a round trip per delivery. Should the set lose a member (a failover that
+ * drops an unreplicated write), the next delivery after `RELIST_MS` lists it again, and readers then
+ * find everything stored meanwhile: it sits in the portal's own keys.
+ */
+export function portalLister(redis: RedisClient, portalsKey: string, clock: () => number = Date.now): (portalId: number) => Promise<void> {
+  const listedAt = new Map<number, number>();
+  return async (portalId) => {
+    const now = clock();
+    const last = listedAt.get(portalId);
+    if (last !== undefined && now - last < RELIST_MS) return;
+    await listPortal(redis, portalsKey, portalId);
+    listedAt.set(portalId, now);
+  };
+}
+
 /** The portals that ever had a signal, in ascending order. */
 export async function portalIds(redis: RedisClient, portalsKey: string): Promise<number[]> {
   return (await redis.smembers(portalsKey)).map(Number).sort((a, b) => a - b);

@@ -11,7 +11,7 @@ import { pauses, readAll, requestAnswer, storeAction } from './action-store.ts';
 import { portalLog, trimLog } from './portal-log.ts';
 import { decodeOutcome, decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
 import { deploymentKey, portalKey } from './keys.ts';
-import { acrossPortals, listPortal, lowest, portalIds } from './portal-walk.ts';
+import { acrossPortals, listPortal, lowest, portalIds, portalLister } from './portal-walk.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
 /** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
@@ -110,9 +110,10 @@ export interface Ctx {
 
 export function createRedisSignalStore(redis: RedisClient, prefix: string): SignalStore & { readonly keys: RedisKeys; outcomeCounts(): Promise<Record<string, number>>; oldestDueAt(): Promise<number | null> } {
   const ctx: Ctx = { redis, keys: redisKeys(prefix) };
+  const list = portalLister(redis, ctx.keys.portals);
   return {
     keys: ctx.keys,
-    ingest: (portalId, items) => ingest(ctx, portalId, items),
+    ingest: (portalId, items) => ingest(ctx, list, portalId, items),
     load: (record, watermark) => load(ctx, record, watermark),
     history: (record) => history(ctx, record),
     archived: async (record) => Object.values(await redis.hgetall(ctx.keys.archive(record))).map(decodeOutcome),
@@ -138,10 +139,10 @@ export function createRedisSignalStore(redis: RedisClient, prefix: string): Sign
   };
 }
 
-async function ingest({ redis, keys }: Ctx, portalId: number, items: readonly IngestItem[]): Promise<IngestResult> {
+async function ingest({ redis, keys }: Ctx, list: (portalId: number) => Promise<void>, portalId: number, items: readonly IngestItem[]): Promise<IngestResult> {
   // The portal is listed first, on its own (listPortal says why); failing that is a 503 too, as the script's failure is.
   try {
-    await listPortal(redis, keys.portals, portalId);
+    await list(portalId);
   } catch (e) {
     throw new StoreUnavailableError(e instanceof Error ? e.message : String(e), { cause: e });
   }
