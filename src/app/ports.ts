@@ -207,8 +207,11 @@ export interface SignalStore {
   /** Every record with state (for the ledger), in no particular order. */
   listRecords(portalId?: number): AsyncIterable<RecordRef>;
   portals(): Promise<number[]>;
-  /** Records whose pending signals or timers are due by `dueBy` (event time), with that time: the sweeper's safety net. */
-  dueRecords(dueBy: number, limit: number): Promise<{ record: RecordRef; at: number }[]>;
+  /**
+   * Records whose pending signals or timers are due by `dueBy` (event time), with that time: the
+   * sweeper's safety net (up to `limit`, shared among portals), or one portal's earliest (period close).
+   */
+  dueRecords(dueBy: number, limit: number, portalId?: number): Promise<{ record: RecordRef; at: number }[]>;
   /**
    * Counts a rescue of the record (a successful commit resets the count). Past `maxRescues` the record
    * is parked instead: taken out of the due index into the parked set, for a person to look at, so a

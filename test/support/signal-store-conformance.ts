@@ -243,6 +243,15 @@ function describeIndexes(factory: StoreFactory): void {
       expect(await store.dueRecords(999, 10)).toEqual([]);
     });
 
+    it('gives one portal’s due records on their own, however many other portals have due first', async () => {
+      const { store } = await factory.create();
+      await store.ingest(8, Array.from({ length: 12 }, (_, i) => item(`o${i}`, { ...press(String(i), 100 + i), recordId: String(i) })));
+      await store.ingest(PORTAL, [item('a', press('1', 5_000))]);
+      // Period close once read the overall earliest ten, all the other portal's, and missed this record.
+      expect(await store.dueRecords(9_000, 10, PORTAL)).toEqual([{ record: ref('1'), at: 5_000 }]);
+      expect(await store.dueRecords(9_000, 3, 8)).toEqual([0, 1, 2].map((i) => ({ record: ref(String(i), 8), at: 100 + i })));
+    });
+
     it('parks a record after more than maxRescues rescues: out of the due index, into the parked set', async () => {
       const s = await factory.create();
       await s.store.ingest(PORTAL, [item('a', press('1', 1_000)), item('b', press('2', 1_500))]);

@@ -116,7 +116,13 @@ export function createMemorySignalStore(options: MemoryStoreOptions = {}): Memor
     commit: up(commit),
     listRecords: (portalId) => (available(d), listRecords(d, portalId)),
     portals: up((data) => [...data.portals].sort((a, b) => a - b)),
-    dueRecords: up((data, dueBy: number, limit: number) => data.due.upTo(dueBy, limit).map(([key, at]) => ({ record: refOf(data, key), at }))),
+    dueRecords: up((data, dueBy: number, limit: number, portalId?: number) =>
+      data.due
+        .upTo(dueBy)
+        .map(([key, at]) => ({ record: refOf(data, key), at }))
+        .filter((d) => portalId === undefined || d.record.portalId === portalId)
+        .slice(0, limit),
+    ),
     noteRescue: up(noteRescue),
     requestAnswer: up(requestAnswer),
     storeAction: up((data, write: Parameters<SignalStore['storeAction']>[0]) => storeAction(data, entry(data, write.kind === 'dispute' ? write.record : null), write)),

@@ -6,7 +6,7 @@ import type { AlertDelivery, AlertStore, ChargeCheck, FiredAlert } from '../../a
 import { readAll } from './action-store.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 import { deploymentKey, portalKey } from './keys.ts';
-import { acrossPortals, lowest } from './portal-walk.ts';
+import { scoredPage, sharedLowest } from './portal-walk.ts';
 import { alertCheckMember, alertRevisionField, redisKeys } from './signal-store.ts';
 
 /** Every key is the portal's (the claim writes them together), but the backfill mark, which is the deployment's. */
@@ -82,15 +82,10 @@ export function createRedisAlertStore(redis: RedisClient, prefix: string): Alert
       const ids = new Set(await runScript(redis, SCRIPTS.alertClaim, ks, args));
       return alerts.filter((a) => ids.has(alertIdOf(check.portalId, a)));
     },
-    // The `limit` oldest of all portals' checks: each portal's first `limit`, merged.
+    // The oldest checks, up to `limit`, shared among the portals (portal-walk.ts).
     async staleChecks(before, limit) {
-      const perPortal = await acrossPortals(redis, keys.portals, async (portalId) => {
-        const raw = await redis.zrangebyscore(keys.checks(portalId), '-inf', String(before), 'WITHSCORES', 'LIMIT', 0, limit);
-        const out: { key: string; at: number }[] = [];
-        for (let i = 0; i < raw.length; i += 2) out.push({ key: raw[i]!, at: Number(raw[i + 1]) });
-        return out;
-      });
-      return lowest(perPortal, limit).flatMap(({ key, at }): ChargeCheck[] => {
+      const page = (portalId: number, offset: number, count: number) => scoredPage(redis, keys.checks(portalId), before, offset, count);
+      return (await sharedLowest(redis, keys.portals, limit, page)).flatMap(({ key, at }): ChargeCheck[] => {
         const [portal, criteriaId, period] = key.split('|');
         return portal && criteriaId && period ? [{ portalId: Number(portal), criteriaId, period, at }] : [];
       });
@@ -118,13 +113,18 @@ export function createRedisAlertStore(redis: RedisClient, prefix: string): Alert
   };
 }
 
-/** Portal by portal, only those with a delivery due, until `limit` are leased: a lease is a promise to deliver. */
+/**
+ * The deliveries due, oldest first and shared among the portals (portal-walk.ts), up to `limit`, each
+ * portal's leased by its own script: a lease is a promise to deliver. A portal's script takes its oldest
+ * due, which are those chosen unless one was delivered or added in between (then the next run sees it).
+ */
 async function take(redis: RedisClient, keys: AlertKeys, now: number, leaseUntil: number, limit: number): Promise<AlertDelivery[]> {
-  const due = await acrossPortals(redis, keys.portals, async (portalId) => ({ portalId, due: await redis.zcount(keys.queue(portalId), '-inf', String(now)) }));
+  const chosen = await sharedLowest(redis, keys.portals, limit, (portalId, offset, count) => scoredPage(redis, keys.queue(portalId), now, offset, count));
+  const perPortal = new Map<number, number>();
+  for (const { key } of chosen) perPortal.set(alertPortal(key), (perPortal.get(alertPortal(key)) ?? 0) + 1);
   const out: AlertDelivery[] = [];
-  for (const { portalId } of due.filter((d) => d.due > 0)) {
-    if (out.length >= limit) break;
-    const taken = await runScript(redis, SCRIPTS.alertTake, [keys.queue(portalId), keys.deliveries(portalId)], [now, leaseUntil, limit - out.length]);
+  for (const [portalId, count] of perPortal) {
+    const taken = await runScript(redis, SCRIPTS.alertTake, [keys.queue(portalId), keys.deliveries(portalId)], [now, leaseUntil, count]);
     out.push(...taken.map((t): AlertDelivery => ({ ...decode(t.json), attempts: t.takes, announced: t.announced })));
   }
   return out;

@@ -4,7 +4,7 @@ import type { RedisClient } from './connection.ts';
 import type { CrmSnapshot, CrmSnapshotStore, RecordRef } from '../../app/ports.ts';
 import { recordRefKey } from '../../app/ports.ts';
 import { portalKey } from './keys.ts';
-import { acrossPortals, listPortal, lowest } from './portal-walk.ts';
+import { acrossPortals, listPortal, scoredPage, sharedLowest } from './portal-walk.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
 
 /** A snapshot is evidence for one settlement: a day is far longer than any wait for it. */
@@ -29,13 +29,8 @@ export function createCrmSnapshotStore(redis: RedisClient, prefix: string): CrmS
     },
     // The `limit` oldest requests of all portals: each portal's first `limit`, merged.
     async requested(limit) {
-      const perPortal = await acrossPortals(redis, portals, async (portalId) => {
-        const raw = await redis.zrange(requests(portalId), '0', String(limit - 1), 'WITHSCORES');
-        const out: { key: string; at: number }[] = [];
-        for (let i = 0; i < raw.length; i += 2) out.push({ key: raw[i]!, at: Number(raw[i + 1]) });
-        return out;
-      });
-      return lowest(perPortal, limit).flatMap(({ key, at }) => {
+      const page = (portalId: number, offset: number, count: number) => scoredPage(redis, requests(portalId), Number.POSITIVE_INFINITY, offset, count);
+      return (await sharedLowest(redis, portals, limit, page)).flatMap(({ key, at }) => {
         const record = parseRecordKey(key);
         return record ? [{ record, requestedAt: at }] : [];
       });

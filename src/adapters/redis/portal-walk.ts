@@ -51,3 +51,43 @@ export function lowest<T extends { readonly at: number; readonly key: string }>(
     .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .slice(0, limit);
 }
+
+/** A portal's entries from `offset` on, at most `count`, in (score, member) order. */
+export type PortalPage<T> = (portalId: number, offset: number, count: number) => Promise<T[]>;
+
+/**
+ * About the `limit` lowest entries over every portal, each portal read in shares rather than whole: a
+ * round asks each portal that filled its last share for an equal share of what is left of `limit`, so
+ * a call reads about `limit` entries however many portals there are (reading each portal's first
+ * `limit` made a backlog on 1,000 portals a read of millions, sorted on the worker's event loop), and a
+ * portal with fewer entries leaves its share to the others for the next round. The answer is the lowest
+ * `limit` of what was read, in (at, key) order, each key once: the oldest of each portal, shared fairly
+ * among portals rather than strictly oldest overall, which is what a sweep or a drain run needs.
+ */
+export async function sharedLowest<T extends { readonly at: number; readonly key: string }>(redis: RedisClient, portalsKey: string, limit: number, page: PortalPage<T>): Promise<T[]> {
+  let open = await portalIds(redis, portalsKey);
+  const offsets = new Map<number, number>();
+  const read = new Map<string, T>();
+  while (open.length > 0 && read.size < limit) {
+    const share = Math.ceil((limit - read.size) / open.length);
+    const pages = await Promise.all(open.map((p) => page(p, offsets.get(p) ?? 0, share)));
+    const full: number[] = [];
+    pages.forEach((entries, i) => {
+      const portalId = open[i]!;
+      // A page read while entries come and go may repeat one an earlier round read: kept once.
+      for (const e of entries) read.set(e.key, e);
+      offsets.set(portalId, (offsets.get(portalId) ?? 0) + entries.length);
+      if (entries.length === share) full.push(portalId);
+    });
+    open = full;
+  }
+  return lowest([[...read.values()]], limit);
+}
+
+/** A sorted set's members scored up to `max`, from `offset` on, at most `count`, with their scores. */
+export async function scoredPage(redis: RedisClient, key: string, max: number, offset: number, count: number): Promise<{ key: string; at: number; score: string }[]> {
+  const raw = await redis.zrangebyscore(key, '-inf', String(max), 'WITHSCORES', 'LIMIT', offset, count);
+  const out: { key: string; at: number; score: string }[] = [];
+  for (let i = 0; i < raw.length; i += 2) out.push({ key: raw[i]!, at: Number(raw[i + 1]), score: raw[i + 1]! });
+  return out;
+}

@@ -11,7 +11,7 @@ import { pauses, readAll, requestAnswer, storeAction } from './action-store.ts';
 import { portalLog, trimLog } from './portal-log.ts';
 import { decodeOutcome, decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
 import { deploymentKey, portalKey } from './keys.ts';
-import { acrossPortals, listPortal, lowest, portalIds, portalLister } from './portal-walk.ts';
+import { acrossPortals, listPortal, portalIds, portalLister, scoredPage, sharedLowest } from './portal-walk.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
 /** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
@@ -120,7 +120,7 @@ export function createRedisSignalStore(redis: RedisClient, prefix: string): Sign
     commit: (request) => commit(ctx, request),
     listRecords: (portalId) => listRecords(ctx, portalId),
     portals: () => portalIds(redis, ctx.keys.portals),
-    dueRecords: (dueBy, limit) => dueRecords(ctx, dueBy, limit),
+    dueRecords: (dueBy, limit, portalId) => dueRecords(ctx, dueBy, limit, portalId),
     noteRescue: (record, at, maxRescues) => noteRescue(ctx, record, at, maxRescues),
     requestAnswer: (portalId, requestId) => requestAnswer(ctx, portalId, requestId),
     storeAction: (write) => storeAction(ctx, write),
@@ -241,15 +241,11 @@ async function* listRecords({ redis, keys }: Ctx, portalId: number | undefined):
   }
 }
 
-/** The `limit` records due earliest of all portals: each portal's first `limit`, merged. */
-async function dueRecords({ redis, keys }: Ctx, dueBy: number, limit: number): Promise<{ record: RecordRef; at: number }[]> {
-  const perPortal = await acrossPortals(redis, keys.portals, async (portalId) => {
-    const raw = await redis.zrangebyscore(keys.due(portalId), '-inf', String(dueBy), 'WITHSCORES', 'LIMIT', 0, limit);
-    const due: { key: string; at: number }[] = [];
-    for (let i = 0; i < raw.length; i += 2) due.push({ key: raw[i]!, at: Number(raw[i + 1]) });
-    return due;
-  });
-  return lowest(perPortal, limit).flatMap(({ key, at }) => {
+/** Records due by `dueBy` with their due time: of one portal (its oldest), or shared over every portal (portal-walk.ts). */
+async function dueRecords({ redis, keys }: Ctx, dueBy: number, limit: number, portalId?: number): Promise<{ record: RecordRef; at: number }[]> {
+  const page = (p: number, offset: number, count: number) => scoredPage(redis, keys.due(p), dueBy, offset, count);
+  const due = portalId === undefined ? await sharedLowest(redis, keys.portals, limit, page) : await page(portalId, 0, limit);
+  return due.flatMap(({ key, at }) => {
     const record = parseRecordKey(key);
     return record ? [{ record, at }] : [];
   });

@@ -6,7 +6,7 @@ import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writebac
 import { decodeOutcome, decodeRecord } from './record-codec.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 import { deploymentKey, portalKey } from './keys.ts';
-import { acrossPortals, listPortal, lowest } from './portal-walk.ts';
+import { acrossPortals, listPortal, scoredPage, sharedLowest } from './portal-walk.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
 
 /**
@@ -103,15 +103,10 @@ function overLimitMarks(redis: RedisClient, keys: WritebackKeys): Pick<Writeback
   };
 }
 
-/** The `limit` oldest entries of all portals' outboxes: each portal's first `limit`, merged. */
+/** The oldest outbox entries, up to `limit`, shared among the portals (portal-walk.ts). */
 async function oldest(redis: RedisClient, keys: WritebackKeys, portals: string, limit: number, now: number): Promise<OutboxEntry[]> {
-  const perPortal = await acrossPortals(redis, portals, async (portalId) => {
-    const raw = await redis.zrangebyscore(keys.outbox(portalId), '-inf', String(now), 'WITHSCORES', 'LIMIT', 0, limit);
-    const entries: { key: string; at: number; score: string }[] = [];
-    for (let i = 0; i < raw.length; i += 2) entries.push({ key: raw[i]!, at: Number(raw[i + 1]), score: raw[i + 1]! });
-    return entries;
-  });
-  return lowest(perPortal, limit).flatMap(({ key, score }): OutboxEntry[] => {
+  const entries = await sharedLowest(redis, portals, limit, (portalId, offset, count) => scoredPage(redis, keys.outbox(portalId), now, offset, count));
+  return entries.flatMap(({ key, score }): OutboxEntry[] => {
     const record = parseRecordKey(key);
     return record ? [{ record, score }] : [];
   });

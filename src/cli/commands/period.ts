@@ -48,7 +48,8 @@ export async function periodCommand(args: readonly string[], io: CliIo, env: Nod
   if (ledger === null) return EXIT.badInput;
   try {
     const store = createRedisSignalStore(ledger.redis, ledger.prefix);
-    const dueRecords = async (dueBy: number) => (await store.dueRecords(dueBy, SEARCH_LIMIT)).map((d) => d.record);
+    // This portal's own due index: other portals' backlogs must not hide its records.
+    const dueRecords = async (dueBy: number) => (await store.dueRecords(dueBy, SEARCH_LIMIT, ledger.portalId)).map((d) => d.record);
     const result = await closePeriod(
       { periods: ledger.periods, dueRecords },
       { portalId: ledger.portalId, period, now: clock(), outcomes: ledger.outcomes, criteria: ledger.criteria, closed: ledger.closed },
