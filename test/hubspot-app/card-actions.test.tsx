@@ -55,6 +55,8 @@ async function fillDispute(r: Awaited<ReturnType<typeof renderCard>>, category: 
 
 beforeEach(() => {
   fetchMock.mockReset();
+  // A page left mounted by an earlier test may still call (a debounced check): it gets no answer, as when offline, not undefined.
+  fetchMock.mockImplementation(() => Promise.reject(new Error('no answer set up for this call')));
 });
 
 describe('the dispute form', () => {

@@ -64,6 +64,8 @@ const stats = (r: Renderer, testId: string) => r.findByTestId(Statistics, testId
 
 beforeEach(() => {
   fetchMock.mockReset();
+  // A page left mounted by an earlier test may still call (a debounced check): it gets no answer, as when offline, not undefined.
+  fetchMock.mockImplementation(() => Promise.reject(new Error('no answer set up for this call')));
 });
 
 describe('the home page: states', () => {

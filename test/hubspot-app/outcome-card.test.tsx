@@ -25,6 +25,8 @@ const texts = (r: ReturnType<typeof renderCard>, name: string) => r.findAll(Text
 
 beforeEach(() => {
   fetchMock.mockReset();
+  // A page left mounted by an earlier test may still call (a debounced check): it gets no answer, as when offline, not undefined.
+  fetchMock.mockImplementation(() => Promise.reject(new Error('no answer set up for this call')));
 });
 
 describe('the card: states', () => {

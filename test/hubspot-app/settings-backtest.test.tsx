@@ -78,6 +78,8 @@ const cells = (rows: { findAll: (c: typeof TableCell) => { text: string | null; 
 
 beforeEach(() => {
   fetchMock.mockReset();
+  // A page left mounted by an earlier test may still call (a debounced check): it gets no answer, as when offline, not undefined.
+  fetchMock.mockImplementation(() => Promise.reject(new Error('no answer set up for this call')));
 });
 
 describe('try on past data', () => {

@@ -67,6 +67,8 @@ async function openEditor(r: Renderer): Promise<void> {
 
 beforeEach(() => {
   fetchMock.mockReset();
+  // A page left mounted by an earlier test may still call (a debounced check): it gets no answer, as when offline, not undefined.
+  fetchMock.mockImplementation(() => Promise.reject(new Error('no answer set up for this call')));
 });
 
 describe('the settings page: states', () => {

@@ -45,6 +45,8 @@ const rows = (r: ReturnType<typeof renderPage>, testId: string) => r.findByTestI
 
 beforeEach(() => {
   fetchMock.mockReset();
+  // A page left mounted by an earlier test may still call (a debounced check): it gets no answer, as when offline, not undefined.
+  fetchMock.mockImplementation(() => Promise.reject(new Error('no answer set up for this call')));
 });
 
 describe('the settings page: disputes inform the rulebook', () => {

@@ -8,6 +8,7 @@ import { SCRIPTS, runScript } from './scripts.ts';
 import { deploymentKey, portalKey } from './keys.ts';
 import { acrossPortals, listPortal, scoredPage, sharedLowest } from './portal-walk.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
+import { compareOutcomes } from '../../core/ledger-view.ts';
 
 /**
  * Dead letters are also logged one by one; the list keeps the latest ones for a person to look at, and
@@ -132,7 +133,8 @@ async function states(redis: RedisClient, prefix: string, records: readonly Reco
   });
   return answers.map(([[v, s], archived]) => {
     const state = s === null || s === undefined ? null : decodeRecord(s);
-    if (state) state.outcomes = [...archived.map(decodeOutcome).sort((a, b) => a.openedAt - b.openedAt), ...state.outcomes];
+    // In cli.md's order, as loadWithArchive merges them: a hot outcome may have opened before an archived one.
+    if (state) state.outcomes = [...archived.map(decodeOutcome), ...state.outcomes].sort(compareOutcomes);
     return { version: v === null || v === undefined ? 0 : Number(v), state };
   });
 }
