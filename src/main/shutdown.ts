@@ -119,3 +119,22 @@ async function runSteps(logger: Logger, steps: readonly ShutdownStep[], exited: 
   }
   return failed;
 }
+
+/**
+ * Waits for `closing` at most `ms`, then tells `onLate` and resolves anyway. For a BullMQ worker: its
+ * `close()` waits for the job in hand and for its blocking connection, which right after a Redis restart
+ * can still be reconnecting and never settle (taskforcesh/bullmq#4656). A job left unfinished is safe to
+ * drop: its lock expires and another worker runs it again, and a record's run is idempotent (its commit
+ * is a compare-and-set); so the shutdown goes on to close the queues and connections, and exits 0.
+ */
+export async function within(closing: Promise<unknown>, ms: number, onLate: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  try {
+    if ((await Promise.race([closing.then(() => 'done' as const), late])) === 'late') onLate();
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -16,6 +16,7 @@ import type { LiveAlerts } from './alerts.ts';
 import { createHubSpotDrains } from './hubspot-drains.ts';
 import type { HubSpotDrains } from './hubspot-drains.ts';
 import type { Runtime } from './runtime.ts';
+import { within } from './shutdown.ts';
 import type { ShutdownStep } from './shutdown.ts';
 
 const HEARTBEAT_MS = 2_000;
@@ -69,9 +70,13 @@ export async function startWorker(rt: Runtime): Promise<ShutdownStep> {
   await beat(workerRedis, prefix, workerId, clock());
   const heartbeat = setInterval(() => void beat(workerRedis, prefix, workerId, clock()).catch(() => undefined), HEARTBEAT_MS);
   logger.info({ workerId, concurrency: config.workerConcurrency }, 'worker started');
+  // The worker's close is bounded so the shutdown's own limit is not reached by it alone (shutdown.ts, `within`).
+  const closeMs = Math.max(1_000, config.shutdownTimeoutMs - 2_000);
   return async () => {
     clearInterval(heartbeat);
-    await worker.close();
+    await within(worker.close(), closeMs, () =>
+      logger.warn({ closeMs }, 'the queue worker did not close in time (a job in hand, or its connection still reconnecting): going on; another worker runs any unfinished job again'),
+    );
     await forget(workerRedis, prefix, workerId).catch(() => undefined);
   };
 }

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/adapters/logging/logger.ts';
-import { onShutdown } from '../../src/main/shutdown.ts';
+import { onShutdown, within } from '../../src/main/shutdown.ts';
 
 const logger = createLogger({ level: 'silent', name: 'shutdown-test' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,5 +48,21 @@ describe('onShutdown signals', () => {
     emitter.emit('SIGINT', 'SIGINT');
     expect(exits).toEqual([1]);
     release();
+  });
+});
+
+describe('within', () => {
+  it('resolves when the close does, without calling onLate', async () => {
+    let late = 0;
+    await within(Promise.resolve(), 1_000, () => late++);
+    expect(late).toBe(0);
+  });
+
+  it('resolves after its limit when the close never settles (a BullMQ worker whose connection still reconnects), calling onLate once', async () => {
+    let late = 0;
+    const started = Date.now();
+    await within(new Promise(() => undefined), 50, () => late++);
+    expect(late).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
   });
 });
