@@ -86,7 +86,7 @@ export async function sharedLowest<T extends { readonly at: number; readonly key
 
 /** A sorted set's members scored up to `max`, from `offset` on, at most `count`, with their scores. */
 export async function scoredPage(redis: RedisClient, key: string, max: number, offset: number, count: number): Promise<{ key: string; at: number; score: string }[]> {
-  const raw = await redis.zrangebyscore(key, '-inf', String(max), 'WITHSCORES', 'LIMIT', offset, count);
+  const raw = await redis.zrangebyscore(key, '-inf', Number.isFinite(max) ? String(max) : '+inf', 'WITHSCORES', 'LIMIT', offset, count);
   const out: { key: string; at: number; score: string }[] = [];
   for (let i = 0; i < raw.length; i += 2) out.push({ key: raw[i]!, at: Number(raw[i + 1]), score: raw[i + 1]! });
   return out;
