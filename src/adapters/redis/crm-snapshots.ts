@@ -4,7 +4,7 @@ import type { RedisClient } from './connection.ts';
 import type { CrmSnapshot, CrmSnapshotStore, RecordRef } from '../../app/ports.ts';
 import { recordRefKey } from '../../app/ports.ts';
 import { portalKey } from './keys.ts';
-import { acrossPortals, listPortal, scoredPage, sharedLowest } from './portal-walk.ts';
+import { acrossPortals, portalLister, scoredPage, sharedLowest } from './portal-walk.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
 
 /** A snapshot is evidence for one settlement: a day is far longer than any wait for it. */
@@ -17,17 +17,19 @@ export function createCrmSnapshotStore(redis: RedisClient, prefix: string): CrmS
   const requests = (portalId: number) => portalKey(prefix, portalId, 'crm-read-requests');
   const snapshotKey = (r: RecordRef) => portalKey(prefix, r.portalId, `crm:${recordRefKey(r)}`);
   const { portals } = redisKeys(prefix);
+  // A record waiting for its read asks again on every pass: the portal is listed once a minute, not each time.
+  const list = portalLister(redis, portals);
   return {
     async request(record, now) {
       // NX keeps the first request's time: a record waiting for a read keeps its place in line.
-      await listPortal(redis, portals, record.portalId);
+      await list(record.portalId);
       await redis.zadd(requests(record.portalId), 'NX', now, recordRefKey(record));
     },
     async get(record) {
       const raw = await redis.get(snapshotKey(record));
       return raw === null ? null : snapshotSchema.parse(JSON.parse(raw));
     },
-    // The `limit` oldest requests of all portals: each portal's first `limit`, merged.
+    // The oldest requests, up to `limit`, shared among the portals (portal-walk.ts).
     async requested(limit) {
       const page = (portalId: number, offset: number, count: number) => scoredPage(redis, requests(portalId), Number.POSITIVE_INFINITY, offset, count);
       return (await sharedLowest(redis, portals, limit, page)).flatMap(({ key, at }) => {

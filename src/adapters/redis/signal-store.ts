@@ -11,7 +11,7 @@ import { pauses, readAll, requestAnswer, storeAction } from './action-store.ts';
 import { portalLog, trimLog } from './portal-log.ts';
 import { decodeOutcome, decodeRecord, encodeRecord, encodeSignal } from './record-codec.ts';
 import { deploymentKey, portalKey } from './keys.ts';
-import { acrossPortals, listPortal, portalIds, portalLister, scoredPage, sharedLowest } from './portal-walk.ts';
+import { acrossPortals, portalIds, portalLister, scoredPage, sharedLowest } from './portal-walk.ts';
 import { SCRIPTS, runScript } from './scripts.ts';
 
 /** HubSpot retries for 24 hours; markers live three days so a retry is always recognised. */
@@ -117,7 +117,7 @@ export function createRedisSignalStore(redis: RedisClient, prefix: string): Sign
     load: (record, watermark) => load(ctx, record, watermark),
     history: (record) => history(ctx, record),
     archived: async (record) => Object.values(await redis.hgetall(ctx.keys.archive(record))).map(decodeOutcome),
-    commit: (request) => commit(ctx, request),
+    commit: (request) => commit(ctx, list, request),
     listRecords: (portalId) => listRecords(ctx, portalId),
     portals: () => portalIds(redis, ctx.keys.portals),
     dueRecords: (dueBy, limit, portalId) => dueRecords(ctx, dueBy, limit, portalId),
@@ -203,7 +203,7 @@ async function history({ redis, keys }: Ctx, record: RecordRef): Promise<RecordH
 /** A kept CRM read's member: sequence 0 sorts it before the signals of its instant, as the run applied it. */
 const keptReadMember = (read: Signal): string => `${'0'.repeat(16)}|${encodeSignal(read)}`;
 
-async function commit({ redis, keys }: Ctx, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], history: change, counters = { delta: {}, full: {} }, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
+async function commit({ redis, keys }: Ctx, list: (portalId: number) => Promise<void>, { record, version, state, applied, nextTimerAt, writeDueAt, statusesBefore, logged = [], history: change, counters = { delta: {}, full: {} }, chargeChecks = [] }: CommitRequest): Promise<CommitResult> {
   const statusDelta: Record<string, number> = {};
   const archive = change?.archive ?? [];
   // Archived outcomes still count: they leave the state, not the ledger.
@@ -222,8 +222,8 @@ async function commit({ redis, keys }: Ctx, { record, version, state, applied, n
   const charges = JSON.stringify({ d: counters.delta, f: counters.full });
   const head = [version, encodeRecord(state), recordRefKey(record), nextTimerAt ?? '', JSON.stringify(statusDelta), writeDueAt ?? '', checkpoint, log.length, keep.length / 2, drop.length, charges, checks, archive.length];
   const archived = archive.flatMap((o) => [o.outcomeId, JSON.stringify(o)]);
-  // A record's first commit lists its portal (ingest did already, unless the state came another way).
-  if (version === 0) await listPortal(redis, keys.portals, record.portalId);
+  // A record's first commit lists its portal (ingest did already, unless the state came another way); once a minute, as ingest does.
+  if (version === 0) await list(record.portalId);
   return runScript(redis, SCRIPTS.commit, ks, [...head, ...log, ...keep, ...drop, ...archived, ...applied.map((p) => p.member)]);
 }
 
