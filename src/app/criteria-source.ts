@@ -50,8 +50,10 @@ export interface KnownVersions {
  * start with every message). Versions with a future `effective_from` take effect at that time by
  * themselves: the core picks the version in force at each signal's time. reload() adds new versions
  * without a restart, under the same rules, and keeps the criteria in force when it refuses.
+ * `onRefreshed` is told of every look that found the published versions moved, whoever asked for it
+ * (the poll, a job, the settings page), so it is logged and checked once, in one place.
  */
-export async function loadCriteriaSource(load: CriteriaLoader, now: number, registry?: KnownVersions, revision?: RevisionReader): Promise<CriteriaSource> {
+export async function loadCriteriaSource(load: CriteriaLoader, now: number, registry?: KnownVersions, revision?: RevisionReader, onRefreshed?: (result: ReloadResult) => void): Promise<CriteriaSource> {
   // Read before the load: a publish between the two is then seen at the next look, never missed.
   let seen = revision ? await revision() : null;
   const first = await load();
@@ -71,7 +73,9 @@ export async function loadCriteriaSource(load: CriteriaLoader, now: number, regi
       const rev = await revision!();
       if (rev === seen) return null;
       seen = rev;
-      return apply(at, false);
+      const result = await apply(at, false);
+      onRefreshed?.(result);
+      return result;
     })().finally(() => {
       running = null;
     });

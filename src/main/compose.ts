@@ -1,7 +1,7 @@
 // The composition root: builds the receiver and/or the workers from the environment, waits for Redis, and wires shutdown.
 import type { RedisClient } from '../adapters/redis/connection.ts';
 import { CriteriaInvalidError, loadCriteriaSource } from '../app/criteria-source.ts';
-import type { CriteriaSource } from '../app/criteria-source.ts';
+import type { CriteriaSource, ReloadResult } from '../app/criteria-source.ts';
 import { criteriaFileLoader } from '../adapters/files/criteria-files.ts';
 import { createErrorEvents } from '../adapters/logging/error-events.ts';
 import type { ErrorEvents } from '../adapters/logging/error-events.ts';
@@ -60,11 +60,15 @@ export async function start(env: NodeJS.ProcessEnv, roles: Roles, options: Start
   };
   if (!(await waitForRedis(config.redisUrl, { logger, signal: starting.signal, onAttempt, clusterNodes: config.redisClusterNodes }))) return control.running;
   const { fastRedis, workerRedis } = await connectRedis(config, logger, errors);
-  const criteria = await criteriaOrExit(config, logger, workerRedis);
   const checkHorizon = () => warnHorizonPastRetention(config.lateHorizonMs, config.signalRetentionMs, criteria.current(), logger);
+  const criteria = await criteriaOrExit(config, logger, workerRedis, (r) => {
+    if (!r.ok) return logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
+    logger.info({ added: r.added }, 'published criteria loaded');
+    checkHorizon();
+  });
   checkHorizon();
   const stopReloading = reloadOnSighup(criteria, logger, checkHorizon);
-  const stopWatching = watchPublished(criteria, logger, checkHorizon);
+  const stopWatching = watchPublished(criteria, logger);
   const rt = runtime({ config, roles, logger, fastRedis, workerRedis, criteria, errors, metrics });
   late.rt = rt;
   if (gate) startWeb(rt, gate);
@@ -132,11 +136,11 @@ async function connectRedis(config: Config, logger: Logger, errors: ErrorEvents)
 }
 
 /** Loads the criteria, exiting when they are invalid. */
-async function criteriaOrExit(config: Config, logger: Logger, redis: RedisClient): Promise<CriteriaSource> {
+async function criteriaOrExit(config: Config, logger: Logger, redis: RedisClient, onRefreshed: (result: ReloadResult) => void): Promise<CriteriaSource> {
   try {
     const published = createPublishedCriteriaStore(redis, config.redisPrefix);
     const load = registryLoader(criteriaFileLoader(config.criteriaPath), published);
-    return await loadCriteriaSource(load, Date.now(), createCriteriaRegistry(redis, config.redisPrefix), published.revision);
+    return await loadCriteriaSource(load, Date.now(), createCriteriaRegistry(redis, config.redisPrefix), published.revision, onRefreshed);
   } catch (e) {
     if (!(e instanceof CriteriaInvalidError)) throw e;
     logger.fatal({ problems: e.problems }, 'criteria are invalid: not starting');
@@ -161,18 +165,10 @@ function reloadOnSighup(criteria: CriteriaSource, logger: Logger, onLoaded: () =
 /** How often every process looks for newly published versions (workers also look before each job). */
 const PUBLISHED_POLL_MS = 1_000;
 
-/** Picks up versions published from HubSpot (docs/decisions.md, "Published criteria"); returns what stops looking. */
-function watchPublished(criteria: CriteriaSource, logger: Logger, onLoaded: () => void): () => void {
+/** Picks up versions published from HubSpot (docs/decisions.md, "Published criteria"); what a look finds is reported by the source itself; returns what stops looking. */
+function watchPublished(criteria: CriteriaSource, logger: Logger): () => void {
   const look = () => {
-    criteria.refresh(Date.now()).then(
-      (r) => {
-        if (r?.ok) {
-          logger.info({ added: r.added }, 'published criteria loaded');
-          onLoaded();
-        } else if (r) logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
-      },
-      (e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not look for published criteria'),
-    );
+    criteria.refresh(Date.now()).catch((e: unknown) => logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'could not look for published criteria'));
   };
   const timer = setInterval(look, PUBLISHED_POLL_MS);
   timer.unref();

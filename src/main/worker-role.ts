@@ -136,10 +136,9 @@ function recordProcessor(rt: Runtime, store: SignalStore, alerts: LiveAlerts) {
   };
 }
 
+/** What a look finds is logged by the criteria source (compose.ts), whoever asked. */
 async function refreshCriteria(rt: Runtime): Promise<void> {
-  const r = await rt.criteria.refresh(rt.clock());
-  if (r?.ok) rt.logger.info({ added: r.added }, 'published criteria loaded');
-  else if (r) rt.logger.error({ problems: r.problems }, 'published criteria refused: keeping the criteria in force');
+  await rt.criteria.refresh(rt.clock());
 }
 
 /**
