@@ -15,7 +15,12 @@ export async function loadWithArchive(store: LedgerStore, record: RecordRef, wat
   const [loaded, archived] = await Promise.all([store.load(record, watermark), store.archived(record)]);
   const archivedIds = new Set(archived.map((o) => o.outcomeId));
   if (loaded.state === null || archived.length === 0) return { ...loaded, archivedIds };
-  return { ...loaded, state: { ...loaded.state, outcomes: [...archived, ...loaded.state.outcomes].sort(compareOutcomes) }, archivedIds };
+  return { ...loaded, state: { ...loaded.state, outcomes: withArchived(loaded.state.outcomes, archived) }, archivedIds };
+}
+
+/** A record's hot outcomes with its archived ones, in cli.md's order (a hot one may have opened before an archived one): what every reader of the ledger sees, the write-back's too. */
+export function withArchived(hot: readonly Outcome[], archived: readonly Outcome[]): Outcome[] {
+  return archived.length === 0 ? [...hot] : [...archived, ...hot].sort(compareOutcomes);
 }
 
 export async function portalOutcomes(store: Pick<SignalStore, 'listRecords'> & LedgerStore, portalId: number): Promise<Outcome[]> {

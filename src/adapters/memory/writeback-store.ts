@@ -2,6 +2,7 @@
 import { recordRefKey } from '../../app/ports.ts';
 import type { DeadLetter, OutboxEntry, WritebackStore } from '../../app/writeback-ports.ts';
 import type { MemorySignalStore } from './signal-store.ts';
+import { withArchived } from '../../app/ledger-outcomes.ts';
 
 /** As in Redis: the list keeps the newest letters only, so it cannot grow without bound. */
 export const DEAD_LETTER_CAP = 10_000;
@@ -29,7 +30,7 @@ export function createMemoryWritebackStore(signals: MemorySignalStore): MemoryWr
         const r = record(recordRefKey(ref));
         const state = r?.state == null ? null : structuredClone(r.state);
         // Archived outcomes count in the billing properties as in Redis.
-        if (state && r) state.outcomes = [...[...r.archive.values()].map((o) => structuredClone(o)).sort((a, b) => a.openedAt - b.openedAt), ...state.outcomes];
+        if (state && r) state.outcomes = withArchived(state.outcomes, [...r.archive.values()].map((o) => structuredClone(o)));
         return { version: r?.version ?? 0, state };
       });
     },

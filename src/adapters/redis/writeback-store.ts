@@ -8,7 +8,8 @@ import { SCRIPTS, runScript } from './scripts.ts';
 import { deploymentKey, portalKey } from './keys.ts';
 import { acrossPortals, listPortal, scoredPage, sharedLowest } from './portal-walk.ts';
 import { parseRecordKey, redisKeys } from './signal-store.ts';
-import { compareOutcomes } from '../../core/ledger-view.ts';
+import { withArchived } from '../../app/ledger-outcomes.ts';
+import { readAll } from './action-store.ts';
 
 /**
  * Dead letters are also logged one by one; the list keeps the latest ones for a person to look at, and
@@ -123,18 +124,12 @@ async function states(redis: RedisClient, prefix: string, records: readonly Reco
   const answers = await perPortal(records, (r) => r.portalId, async (_, own) => {
     const pipeline = redis.pipeline();
     for (const record of own) pipeline.hmget(stateKey(record), 'v', 's').hvals(archiveKey(record));
-    const replies = (await pipeline.exec()) ?? [];
-    return own.map((__, k) => {
-      const [[error, value], [archiveError, archived]] = [replies[2 * k]!, replies[2 * k + 1]!];
-      if (error) throw error;
-      if (archiveError) throw archiveError;
-      return [value as (string | null)[], archived as string[]] as const;
-    });
+    const replies = await readAll(pipeline);
+    return own.map((__, k) => [replies[2 * k] as (string | null)[], replies[2 * k + 1] as string[]] as const);
   });
   return answers.map(([[v, s], archived]) => {
     const state = s === null || s === undefined ? null : decodeRecord(s);
-    // In cli.md's order, as loadWithArchive merges them: a hot outcome may have opened before an archived one.
-    if (state) state.outcomes = [...archived.map(decodeOutcome), ...state.outcomes].sort(compareOutcomes);
+    if (state) state.outcomes = withArchived(state.outcomes, archived.map(decodeOutcome));
     return { version: v === null || v === undefined ? 0 : Number(v), state };
   });
 }
