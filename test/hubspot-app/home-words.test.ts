@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { backendUrl as cardBackendUrl } from '../../hubspot-app/src/app/cards/api/backend-url.ts';
 import { REASON_WORDS as CARD_REASON_WORDS } from '../../hubspot-app/src/app/cards/words/outcomes.ts';
 import { backendUrl } from '../../hubspot-app/src/app/pages/api/backend-url.ts';
+import { backendUrl as settingsBackendUrl } from '../../hubspot-app/src/app/settings/api/backend-url.ts';
 import { words } from '../../hubspot-app/src/app/pages/words/numbers.ts';
 import { MISMATCH_WORDS, REASON_WORDS, STATE_WORDS, mismatchWords, reasonWords, stateWords } from '../../hubspot-app/src/app/pages/words/reasons.ts';
 import { MISMATCH_KINDS } from '../../src/app/reconcile-compare.ts';
@@ -46,6 +47,8 @@ describe('numbers and times', () => {
   it("finds the service where the card does: the profile's bare https origin", () => {
     for (const variables of [undefined, {}, { BACKEND_URL: 'https://billing.test/' }, { BACKEND_URL: 'http://billing.test' }, { BACKEND_URL: 'https://billing.test/api' }, { BACKEND_URL: 7 }]) {
       expect(backendUrl(variables)).toBe(cardBackendUrl(variables));
+      // The settings page's copy too (each app folder is uploaded alone: docs/hubspot-app.md).
+      expect(settingsBackendUrl(variables)).toBe(cardBackendUrl(variables));
     }
     expect(backendUrl({ BACKEND_URL: ' https://billing.test/ ' })).toBe('https://billing.test');
   });

@@ -82,7 +82,10 @@ describe('the settings page: disputes inform the rulebook', () => {
     expect(r.findByTestId(MultiSelect, 'field-answers').props.validationMessage).toBe(`answers.0: ${A} has no upheld or open dispute to answer`);
     expect(calls(fetchMock).find((c) => c.url.pathname === '/ui/criteria/publish')!.body).toMatchObject({ answers: [A] });
     // The draft check does not carry them: the service's check is of the text.
-    expect(calls(fetchMock).filter((c) => c.url.pathname === '/ui/criteria/validate').every((c) => !('answers' in (c.body ?? {})))).toBe(true);
+    const validations = () => calls(fetchMock).filter((c) => c.url.pathname === '/ui/criteria/validate');
+    // The check runs a moment after the last change: wait for one, so the rule below is about a real call.
+    await r.waitFor(() => expect(validations().length).toBeGreaterThan(0), { timeoutInMs: 3_000 });
+    expect(validations().every((c) => !('answers' in (c.body ?? {})))).toBe(true);
   });
 });
 
