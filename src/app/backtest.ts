@@ -7,6 +7,8 @@ import type { CriteriaVersion } from '../core/criteria/types.ts';
 import { formatAmount } from '../core/money.ts';
 import type { Problem } from '../core/problems.ts';
 import { isoUtc } from '../core/time.ts';
+import { OBJECT_TYPE_ID } from '../core/types.ts';
+import type { ObjectType } from '../core/types.ts';
 import { exportLedger } from './ledger-export.ts';
 import type { SignalStore } from './ports.ts';
 
@@ -132,9 +134,7 @@ function sideView(s: BacktestSide): BacktestSideView {
   return { ...s, charge: s.charge.map((c) => ({ currency: c.currency, amount: formatAmount(c.minor, c.currency) })) };
 }
 
-const TYPE_IDS: Readonly<Record<string, string>> = { contact: '0-1', deal: '0-3', ticket: '0-5' };
-
 /** The record in HubSpot's app, where its card shows the outcome. */
-function recordUrl(portalId: number, objectType: string, recordId: string): string {
-  return `https://app.hubspot.com/contacts/${portalId}/record/${TYPE_IDS[objectType]}/${encodeURIComponent(recordId)}`;
+function recordUrl(portalId: number, objectType: ObjectType, recordId: string): string {
+  return `https://app.hubspot.com/contacts/${portalId}/record/${OBJECT_TYPE_ID[objectType]}/${encodeURIComponent(recordId)}`;
 }

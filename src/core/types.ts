@@ -3,6 +3,9 @@
 export const OBJECT_TYPES = ['contact', 'deal', 'ticket'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
+/** HubSpot's object type id of each object type (`0-1` contacts, `0-3` deals, `0-5` tickets): in webhooks, record URLs and exports. */
+export const OBJECT_TYPE_ID: Readonly<Record<ObjectType, string>> = { contact: '0-1', deal: '0-3', ticket: '0-5' };
+
 export const STATUSES = ['open', 'failed', 'in_review', 'billable', 'not_billable', 'credited'] as const;
 export type Status = (typeof STATUSES)[number];
 

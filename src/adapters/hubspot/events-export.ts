@@ -1,10 +1,10 @@
 // Stored signals back to HubSpot webhook events, as `export` writes them: an events file that `simulate` reads into the same signals.
-import type { ObjectType, Signal } from '../../core/types.ts';
+import { OBJECT_TYPE_ID } from '../../core/types.ts';
+import type { Signal } from '../../core/types.ts';
 import { CRM_READ_TYPE } from './webhook-events.ts';
 import type { HubSpotWebhookEvent } from './webhook-events.ts';
 import { eventIdentity } from './webhook-signals.ts';
 
-const TYPE_ID_OF: Readonly<Record<ObjectType, string>> = { contact: '0-1', deal: '0-3', ticket: '0-5' };
 const ACTION_OF = { property: 'propertyChange', created: 'creation', deleted: 'deletion', restored: 'restore', merged: 'merge', merged_away: 'merge' } as const;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -51,7 +51,7 @@ function eventOf(portalId: number, eventId: number, s: Signal): Mutable<HubSpotW
   switch (s.kind) {
     case 'crm_read': {
       const readAt = /^crm-read:(\d+)$/.exec(s.ref ?? '')?.[1];
-      return { ...head, subscriptionType: CRM_READ_TYPE, objectTypeId: TYPE_ID_OF[s.objectType], objectId: s.recordId, found: s.found, properties: { ...s.properties }, ...(readAt ? { readAt: Number(readAt) } : {}) };
+      return { ...head, subscriptionType: CRM_READ_TYPE, objectTypeId: OBJECT_TYPE_ID[s.objectType], objectId: s.recordId, found: s.found, properties: { ...s.properties }, ...(readAt ? { readAt: Number(readAt) } : {}) };
     }
     case 'property':
       return { ...head, subscriptionType: `${s.objectType}.propertyChange`, objectId: s.recordId, propertyName: s.property, propertyValue: s.value, ...source };

@@ -1,5 +1,6 @@
 // One HubSpot webhook event and one delivery as HubSpot sends them: the zod schemas and the event type they yield.
 import { z } from 'zod';
+import { OBJECT_TYPE_ID } from '../../core/types.ts';
 import type { ObjectType } from '../../core/types.ts';
 import { quoteInput } from '../../core/zod-problems.ts';
 
@@ -50,7 +51,6 @@ export const CRM_READ_TYPE = 'outcomeBilling.crmRead';
 
 export const LEGACY_PREFIXES: Readonly<Record<string, ObjectType>> = { contact: 'contact', deal: 'deal', ticket: 'ticket' };
 export const OBJECT_TYPE_IDS: Readonly<Record<string, ObjectType>> = { '0-1': 'contact', '0-3': 'deal', '0-5': 'ticket' };
-const TYPE_ID_OF: Readonly<Record<ObjectType, string>> = { contact: '0-1', deal: '0-3', ticket: '0-5' };
 
 const MAPPED_ACTIONS = ['creation', 'deletion', 'privacyDeletion', 'restore', 'propertyChange', 'merge'] as const;
 export type MappedAction = (typeof MAPPED_ACTIONS)[number];
@@ -151,8 +151,8 @@ function checkActionFields(event: Record<string, unknown>, ctx: z.RefinementCtx)
   if (!isMappedAction(action)) return;
   const typeId = event['objectTypeId'];
   const legacy = LEGACY_PREFIXES[prefix];
-  if (legacy !== undefined && typeof typeId === 'string' && /^\d+-\d+$/.test(typeId) && typeId !== TYPE_ID_OF[legacy]) {
-    ctx.addIssue({ code: 'custom', path: ['objectTypeId'], message: `${typeId} contradicts ${type} (expected ${TYPE_ID_OF[legacy]})`, params: { problem: 'conflict' } });
+  if (legacy !== undefined && typeof typeId === 'string' && /^\d+-\d+$/.test(typeId) && typeId !== OBJECT_TYPE_ID[legacy]) {
+    ctx.addIssue({ code: 'custom', path: ['objectTypeId'], message: `${typeId} contradicts ${type} (expected ${OBJECT_TYPE_ID[legacy]})`, params: { problem: 'conflict' } });
     return;
   }
   if (prefix === 'object' && typeId == null) {
