@@ -12,7 +12,7 @@ import type { ObjectType } from '../core/types.ts';
 import { exportLedger } from './ledger-export.ts';
 import type { SignalStore } from './ports.ts';
 
-export const DEFAULT_BACKTEST_WINDOW_MS = 30 * 24 * 3_600_000;
+const DEFAULT_BACKTEST_WINDOW_MS = 30 * 24 * 3_600_000;
 
 export interface BacktestDeps {
   /** The same store `export` reads. */

@@ -7,7 +7,7 @@ import type { Problem } from '../core/problems.ts';
 import type { PublishedVersion } from './published-criteria.ts';
 
 /** The billing periods the page counts upheld disputes over: this one and the two before. */
-export const RECENT_PERIODS = 3;
+const RECENT_PERIODS = 3;
 
 export interface DisputesView extends DisputeSummary {
   /** Outcome id → the version of this id that answers its dispute. */

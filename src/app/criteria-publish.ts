@@ -53,7 +53,7 @@ export type PublishResult = DraftCheck | { readonly kind: 'forbidden'; readonly 
 const ATTEMPTS = 10;
 const DRAFT_SOURCE = 'this draft';
 
-export const notEditorMessage = (userId: number): string =>
+const notEditorMessage = (userId: number): string =>
   `user ${userId} is not one of this portal's criteria editors (CRITERIA_EDITORS), who alone may publish criteria versions`;
 
 /** Publishes the draft as the next version of its id, or says why not; two publishes of one id never get one number. */

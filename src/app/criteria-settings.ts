@@ -162,9 +162,9 @@ export interface DraftCheckView {
   readonly advice: string | null;
 }
 
-export const problemView = (p: Problem): ProblemView => ({ ...p, field: String(p.path[0] ?? ''), line: formatProblem(p) });
+const problemView = (p: Problem): ProblemView => ({ ...p, field: String(p.path[0] ?? ''), line: formatProblem(p) });
 
-export function draftCheckView(check: DraftCheck): DraftCheckView {
+function draftCheckView(check: DraftCheck): DraftCheckView {
   const uncovered = check.kind === 'conflict' ? [] : check.uncovered;
   return {
     valid: check.kind === 'ok',

@@ -12,7 +12,7 @@ import type { InitialRecord } from './simulate.ts';
 import type { ObjectType, Reason, Signal, Status } from './types.ts';
 
 /** How many changed verdicts a result lists; `changedCount` counts them all. */
-export const BACKTEST_CHANGES_LISTED = 50;
+const BACKTEST_CHANGES_LISTED = 50;
 
 export interface BacktestInput {
   /** Every version as it is (the registry's). */

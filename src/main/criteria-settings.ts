@@ -33,7 +33,7 @@ export function criteriaSettings(rt: Runtime): CriteriaSettingsDeps {
 }
 
 /** The editors and resolvers: the environment's, plus those the page added (stored per portal). */
-export function accessLists(rt: Runtime): Omit<AccessDeps, 'requests'> {
+function accessLists(rt: Runtime): Omit<AccessDeps, 'requests'> {
   return { env: { editors: rt.config.criteriaEditors, resolvers: rt.config.disputeResolvers }, store: createRedisAccessStore(rt.fastRedis, rt.config.redisPrefix) };
 }
 

@@ -167,7 +167,7 @@ export function reportLate({ logger, metrics }: Pick<Runtime, 'logger' | 'metric
 }
 
 /** Folded in at the checkpoint's clock, not in their place: they may still change an outcome (then logged as a correction). */
-export const TOO_LATE_MESSAGE = 'signals later than the late horizon: applied at the record checkpoint, not in their place';
+const TOO_LATE_MESSAGE = 'signals later than the late horizon: applied at the record checkpoint, not in their place';
 
 /**
  * One line per outcome that settled billable without its HubSpot read (ids and instant only, no property

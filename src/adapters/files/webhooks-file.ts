@@ -5,7 +5,7 @@ import { webhooksComponentSchema } from '../../app/hubspot-subscriptions.ts';
 import type { WebhooksComponent } from '../../app/hubspot-subscriptions.ts';
 
 /** The project's file, which `outcome-billing hubspot subscriptions` writes and `hs project upload` sends to HubSpot. */
-export const PROJECT_WEBHOOKS_FILE = fileURLToPath(new URL('../../../hubspot-app/src/app/webhooks/webhooks-hsmeta.json', import.meta.url));
+const PROJECT_WEBHOOKS_FILE = fileURLToPath(new URL('../../../hubspot-app/src/app/webhooks/webhooks-hsmeta.json', import.meta.url));
 
 /** Null when the file is missing or not a webhooks component: nothing can then be said about subscriptions. */
 export function webhooksFileReader(path: string = PROJECT_WEBHOOKS_FILE): () => Promise<WebhooksComponent | null> {

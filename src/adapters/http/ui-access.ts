@@ -7,7 +7,7 @@ import { HttpError } from './errors.ts';
 import { context } from './request-log.ts';
 import { cardCaller, reading } from './ui-read.ts';
 
-export const UI_ACCESS_PATH = '/ui/criteria/access';
+const UI_ACCESS_PATH = '/ui/criteria/access';
 
 const requestId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, { error: 'must be the page’s id for this request (a UUID)' });
 

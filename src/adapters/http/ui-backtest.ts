@@ -13,7 +13,7 @@ import { context } from './request-log.ts';
 import { MAX_DRAFT_CHARS } from './ui-criteria.ts';
 import { cardCaller, reading } from './ui-read.ts';
 
-export const UI_BACKTEST_PATH = '/ui/criteria/backtest';
+const UI_BACKTEST_PATH = '/ui/criteria/backtest';
 
 export interface UiBacktestDeps {
   readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'maxBodyBytes'>;

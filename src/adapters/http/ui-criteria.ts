@@ -16,7 +16,7 @@ import { parseJsonBody } from './json-body.ts';
 import { context } from './request-log.ts';
 import { cardCaller, reading } from './ui-read.ts';
 
-export const UI_CRITERIA_PATH = '/ui/criteria';
+const UI_CRITERIA_PATH = '/ui/criteria';
 
 export interface UiCriteriaDeps {
   readonly config: Pick<Config, 'publicBaseUrl' | 'hubspotClientSecret' | 'maxBodyBytes'>;

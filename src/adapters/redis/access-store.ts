@@ -11,7 +11,7 @@ const MAX_TRIES = 50;
 
 const COMPARE_AND_SET = "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end redis.call('SET', KEYS[1], ARGV[2]) return 1";
 
-export const accessKey = (prefix: string, portalId: number): string => portalKey(prefix, portalId, 'access');
+const accessKey = (prefix: string, portalId: number): string => portalKey(prefix, portalId, 'access');
 
 export function createRedisAccessStore(redis: RedisClient, prefix: string): AccessStore {
   const parse = (raw: string | null): StoredAccess => (raw === null ? NO_ACCESS : schema.parse(JSON.parse(raw)));

@@ -24,7 +24,7 @@ export interface AlertKeys {
   readonly backfilled: string;
 }
 
-export function alertKeys(prefix: string): AlertKeys {
+function alertKeys(prefix: string): AlertKeys {
   const keys = redisKeys(prefix);
   return {
     fired: (portalId, period) => portalKey(prefix, portalId, `alerts:${period}`),

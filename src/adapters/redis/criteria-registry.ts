@@ -13,8 +13,11 @@ export interface CriteriaRegistry {
   write(versions: readonly KnownVersion[]): Promise<void>;
 }
 
+/** The versions the ledger knows (hash: id@version -> JSON): the publish script writes it too (published-criteria.ts). */
+export const criteriaVersionsKey = (prefix: string): string => deploymentKey(prefix, 'criteria-versions');
+
 export function createCriteriaRegistry(redis: RedisClient, prefix: string): CriteriaRegistry {
-  const key = deploymentKey(prefix, 'criteria-versions');
+  const key = criteriaVersionsKey(prefix);
   return {
     async read() {
       const raw = await redis.hgetall(key);

@@ -44,13 +44,8 @@ export async function acrossPortals<T>(redis: RedisClient, portalsKey: string, r
   return Promise.all((await portalIds(redis, portalsKey)).map(read));
 }
 
-/** The `limit` entries with the lowest scores of several per-portal lists, each already in (score, member) order. */
-export function lowest<T extends { readonly at: number; readonly key: string }>(lists: readonly (readonly T[])[], limit: number): T[] {
-  return lists
-    .flat()
-    .sort((a, b) => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .slice(0, limit);
-}
+/** (score, member) order, as a sorted set keeps it. */
+const byScore = (a: { readonly at: number; readonly key: string }, b: { readonly at: number; readonly key: string }): number => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** A portal's entries from `offset` on, at most `count`, in (score, member) order. */
 export type PortalPage<T> = (portalId: number, offset: number, count: number) => Promise<T[]>;
@@ -81,7 +76,7 @@ export async function sharedLowest<T extends { readonly at: number; readonly key
     });
     open = full;
   }
-  return lowest([[...read.values()]], limit);
+  return [...read.values()].sort(byScore).slice(0, limit);
 }
 
 /** A sorted set's members scored up to `max`, from `offset` on, at most `count`, with their scores. */

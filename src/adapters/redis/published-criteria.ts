@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RedisClient } from './connection.ts';
 import type { PublishedStore, PublishedVersion } from '../../app/published-criteria.ts';
 import { runScript, SCRIPTS } from './scripts.ts';
+import { criteriaVersionsKey } from './criteria-registry.ts';
 import { deploymentKey } from './keys.ts';
 
 const entrySchema = z.strictObject({
@@ -16,12 +17,12 @@ const entrySchema = z.strictObject({
   answers: z.array(z.strictObject({ portalId: z.number().int(), outcomeId: z.string() })).optional(),
 });
 
-export function publishedCriteriaKeys(prefix: string) {
+function publishedCriteriaKeys(prefix: string) {
   return {
     versions: deploymentKey(prefix, 'criteria-published'),
     highest: deploymentKey(prefix, 'criteria-published:highest'),
     // The criteria registry's hash (criteria-registry.ts): a published version is known to the ledger from the moment it is stored.
-    known: deploymentKey(prefix, 'criteria-versions'),
+    known: criteriaVersionsKey(prefix),
     revision: deploymentKey(prefix, 'criteria-published:revision'),
   };
 }

@@ -6,7 +6,7 @@ import { parseCriteriaText } from './parse-file.ts';
 import type { LocatedVersion } from './parse-file.ts';
 
 /** What the publisher decides, not the draft: the number, when it takes effect and why it changed. */
-export const PUBLISH_FIELDS = ['version', 'effective_from', 'change_notes'] as const;
+const PUBLISH_FIELDS = ['version', 'effective_from', 'change_notes'] as const;
 
 /** What the draft itself says about the publish fields, so the service can honour or refuse them. */
 export interface DraftStated {
