@@ -1,5 +1,6 @@
 // Use case: what the settings page reads and writes (docs/card-api.md, "The settings page"): criteria ids with their versions, draft checks, and publishing once per request id.
 import { stringify } from 'yaml';
+import { versionKey } from '../core/criteria/criteria-set.ts';
 import type { SourcedVersion } from '../core/criteria/criteria-set.ts';
 import { nextDraftText } from '../core/criteria/draft.ts';
 import type { PauseAction } from '../core/engine/input.ts';
@@ -90,7 +91,7 @@ export async function listCriteria(deps: CriteriaSettingsDeps, caller: Caller): 
   await deps.refresh?.();
   const now = deps.clock();
   const all = await deps.store.readAll();
-  const published = new Map(all.map((p) => [`${p.id}@${p.version}`, p]));
+  const published = new Map(all.map((p) => [versionKey(p.id, p.version), p]));
   const outcomes = deps.disputes ? await deps.disputes(caller.portalId) : null;
   const answered = answeredIn(all, caller.portalId);
   const lastPause = new Map<string, PauseAction>();
@@ -102,7 +103,7 @@ export async function listCriteria(deps: CriteriaSettingsDeps, caller: Caller): 
     .map(([id, list]): CriteriaIdView => {
       const sorted = [...list].sort((a, b) => b.criteria.version - a.criteria.version);
       const inForce = sorted.find((v) => v.criteria.effectiveFrom <= now) ?? null;
-      const versions = sorted.map((v) => versionView(v, inForce, now, published.get(`${id}@${v.criteria.version}`)));
+      const versions = sorted.map((v) => versionView(v, inForce, now, published.get(versionKey(id, v.criteria.version))));
       const latest = sorted[0]!;
       const pause = lastPause.get(id);
       return {

@@ -5,7 +5,7 @@ import type { CriteriaVersion } from './criteria/types.ts';
 import type { Action } from './engine/input.ts';
 import type { Outcome } from './engine/outcome.ts';
 import { lineMinor } from './invoice/adjustments.ts';
-import { compareOutcomes, invoiceOf, summarize } from './ledger-view.ts';
+import { compareOutcomes, invoiceOf, reasonsMostFirst, summarize } from './ledger-view.ts';
 import type { Problem } from './problems.ts';
 import { replayRecords } from './simulate.ts';
 import type { InitialRecord } from './simulate.ts';
@@ -125,9 +125,7 @@ function sideOf(outcomes: readonly Outcome[], criteria: CriteriaSet): BacktestSi
   const billable = s.billable + s.credited;
   const charge = new Map<string, bigint>();
   for (const line of invoiceOf(outcomes, criteria)) charge.set(line.currency, (charge.get(line.currency) ?? 0n) + lineMinor(line.amount, line.currency));
-  const notBillable = (Object.entries(s.byReason) as [Reason, number][])
-    .map(([reason, count]) => ({ reason, count }))
-    .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+  const notBillable = reasonsMostFirst(Object.entries(s.byReason) as [Reason, number][]);
   return {
     presses: s.presses,
     attempts: s.attempts,
@@ -140,8 +138,8 @@ function sideOf(outcomes: readonly Outcome[], criteria: CriteriaSet): BacktestSi
   };
 }
 
-const verdictOf = (o: Outcome): Verdict => ({ criteriaVersion: o.criteriaVersion, status: o.status, reason: o.status === 'not_billable' || o.status === 'failed' ? o.reason : null });
 const reasonOf = (o: Outcome): Reason | null => (o.status === 'not_billable' || o.status === 'failed' ? o.reason : null);
+const verdictOf = (o: Outcome): Verdict => ({ criteriaVersion: o.criteriaVersion, status: o.status, reason: reasonOf(o) });
 const sameVerdict = (before: Outcome, after: Outcome | undefined) => after !== undefined && before.status === after.status && reasonOf(before) === reasonOf(after);
 
 /** Outcomes are matched by id (key and sequence); one on a single side is a change too (a new id's, a cap's). */

@@ -192,3 +192,8 @@ export function invoiceOf(outcomes: readonly Outcome[], criteria: CriteriaSet): 
   }));
   return buildInvoice(items, (id, version) => criteria.get(id, version).price);
 }
+
+/** Not-billable counts by reason, the most frequent first (ties by reason): as the home page and the backtest list them. */
+export function reasonsMostFirst(counts: Iterable<readonly [Reason, number]>): { reason: Reason; count: number }[] {
+  return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+}

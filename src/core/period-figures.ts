@@ -5,7 +5,7 @@ import { dailyBillable } from './forecast-inputs.ts';
 import type { DayCount } from './forecast-inputs.ts';
 import { frac, roundMinor } from './forecast.ts';
 import { lineMinor } from './invoice/adjustments.ts';
-import { summarize } from './ledger-view.ts';
+import { reasonsMostFirst, summarize } from './ledger-view.ts';
 import type { Reason } from './types.ts';
 
 export interface Funnel {
@@ -46,7 +46,7 @@ export function periodFigures(own: readonly Outcome[], period: string, zone: str
     if (o.status !== 'not_billable' || !inPeriod(o, o.settledAt!)) continue;
     reasons.set(o.reason!, (reasons.get(o.reason!) ?? 0) + 1);
   }
-  const notBillable = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
+  const notBillable = reasonsMostFirst(reasons);
   const openDisputes = own.filter((o) => o.dispute?.state === 'open').sort((a, b) => a.dispute!.openedAt - b.dispute!.openedAt);
   return { funnel, notBillable, daily: periodDays(own, period, zone, now), openDisputes };
 }
