@@ -1,7 +1,6 @@
 // Bounded state (docs/decisions.md, "Bounded state"): which settled outcomes no input can change any more, so they can leave a record's hot state for its archive.
 import { DateTime } from 'luxon';
 import type { Outcome } from './outcome.ts';
-import { latestWithKey } from './press.ts';
 import type { RecordState } from './record-state.ts';
 
 const HOUR = 3_600_000;
@@ -30,13 +29,16 @@ export function reachableFrom(from: number): number {
  */
 export function archivable(state: RecordState, from: number, disputeHorizonMs: number): Outcome[] {
   const reach = reachableFrom(from);
+  // The latest attempt of each key, found in one pass rather than one scan per outcome.
+  const latest = new Map<string, Outcome>();
+  for (const o of state.outcomes) latest.set(o.idempotencyKey, o);
   return state.outcomes.filter((o) => {
     if (o.status === 'billable') {
       if (o.dispute?.state === 'open' || o.settledAt === null || o.settledAt + disputeHorizonMs > from) return false;
     } else if (o.status !== 'not_billable' && o.status !== 'credited') return false;
     if (o.trail.some((e) => e.at >= from)) return false;
     // The key's bucket holds the instant the attempt opened (press.ts): past `reach`, no press can make that key again.
-    if (latestWithKey(state, o.idempotencyKey) === o && (o.idempotencyKey.endsWith(':all') || o.openedAt >= reach)) return false;
+    if (latest.get(o.idempotencyKey) === o && (o.idempotencyKey.endsWith(':all') || o.openedAt >= reach)) return false;
     // Only a billable outcome holds a cap slot (recheck.ts); a credited or not-billable one never counts.
     return o.status !== 'billable' || o.succeededAt === null || o.succeededAt < reach;
   });
