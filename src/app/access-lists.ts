@@ -36,7 +36,7 @@ export interface EffectiveAccess {
   readonly resolvers: DisputeResolvers;
 }
 
-function effectiveAccess(env: EnvAccess, stored: StoredAccess): EffectiveAccess {
+export function effectiveAccess(env: EnvAccess, stored: StoredAccess): EffectiveAccess {
   return {
     editors: new Set([...env.editors, ...stored.editors]),
     resolvers: { userIds: new Set([...env.resolvers.userIds, ...stored.resolverIds]), emails: new Set([...env.resolvers.emails, ...stored.resolverEmails]) },

@@ -10,7 +10,7 @@ import type { DisputeResolvers } from '../core/engine/users.ts';
 import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { isoUtc } from '../core/time.ts';
-import { accessOf, accessView } from './access-lists.ts';
+import { accessOf, accessView, effectiveAccess } from './access-lists.ts';
 import type { AccessDeps, AccessView } from './access-lists.ts';
 import { answeredIn, answerProblems, disputesView } from './criteria-disputes.ts';
 import type { DisputesView } from './criteria-disputes.ts';
@@ -118,8 +118,10 @@ export async function listCriteria(deps: CriteriaSettingsDeps, caller: Caller): 
       };
     });
   const user = { userId: caller.userId, email: caller.userEmail ?? '' };
-  const lists = await listsOf(deps, caller.portalId);
-  const access = deps.access ? accessView(deps.access.env, await deps.access.store.read(caller.portalId)) : null;
+  // One read of the stored lists: what the caller may do and what the page shows come from the same answer.
+  const stored = deps.access ? await deps.access.store.read(caller.portalId) : null;
+  const lists = deps.access && stored ? effectiveAccess(deps.access.env, stored) : { editors: deps.editors, resolvers: deps.resolvers };
+  const access = deps.access && stored ? accessView(deps.access.env, stored) : null;
   return { now: isoUtc(now), canPublish: lists.editors.has(caller.userId), canPause: isResolver(lists.resolvers, user), criteria, access };
 }
 
