@@ -6,6 +6,7 @@ import { formatProblem } from '../core/problems.ts';
 import type { Problem } from '../core/problems.ts';
 import { problemsFromZod } from '../core/zod-problems.ts';
 import { redisClusterNodes, redisPrefix, redisSettings, redisUrl } from './redis-env.ts';
+import { unsetIfEmpty } from './env-text.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -64,7 +65,6 @@ export interface Config {
 export type LoadConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: readonly Problem[] };
 
 // An empty variable (`FOO=` in an env file) means "not set": it takes the default or is reported missing.
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** Whether a variable counts as set, as the service reads it: an empty or blank one (`FOO=`) is unset. */
 export const isSetValue = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';

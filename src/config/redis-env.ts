@@ -1,9 +1,9 @@
 // Where the service's Redis is: REDIS_URL for one Redis, REDIS_CLUSTER_NODES for a Redis Cluster, and the key prefix each needs.
 import { z } from 'zod';
 import type { Problem } from '../core/problems.ts';
+import { unsetIfEmpty } from './env-text.ts';
 
 // As in env.ts: an empty variable (`FOO=`) means "not set".
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 const isRedisUrl = (url: URL | null): url is URL => url !== null && (url.protocol === 'redis:' || url.protocol === 'rediss:');
 

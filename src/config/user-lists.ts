@@ -1,8 +1,8 @@
 // The lists of HubSpot users the environment names: who may resolve disputes and pause criteria (DISPUTE_RESOLVERS), who may publish criteria (CRITERIA_EDITORS).
 import { z } from 'zod';
 import type { DisputeResolvers } from '../core/engine/users.ts';
+import { unsetIfEmpty } from './env-text.ts';
 
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /** `CRITERIA_EDITORS`: HubSpot user ids, separated by commas; editors in every portal, who may add more per portal on the settings page. */
 export const criteriaEditors = z.preprocess(
