@@ -122,10 +122,7 @@ async function take(redis: RedisClient, keys: AlertKeys, now: number, leaseUntil
   const chosen = await sharedLowest(redis, keys.portals, limit, (portalId, offset, count) => scoredPage(redis, keys.queue(portalId), now, offset, count));
   const perPortal = new Map<number, number>();
   for (const { key } of chosen) perPortal.set(alertPortal(key), (perPortal.get(alertPortal(key)) ?? 0) + 1);
-  const out: AlertDelivery[] = [];
-  for (const [portalId, count] of perPortal) {
-    const taken = await runScript(redis, SCRIPTS.alertTake, [keys.queue(portalId), keys.deliveries(portalId)], [now, leaseUntil, count]);
-    out.push(...taken.map((t): AlertDelivery => ({ ...decode(t.json), attempts: t.takes, announced: t.announced })));
-  }
-  return out;
+  // The portals' scripts sent together (each to its portal's master on a cluster), their leases in the portals' order.
+  const taken = await Promise.all([...perPortal].map(([portalId, count]) => runScript(redis, SCRIPTS.alertTake, [keys.queue(portalId), keys.deliveries(portalId)], [now, leaseUntil, count])));
+  return taken.flat().map((t): AlertDelivery => ({ ...decode(t.json), attempts: t.takes, announced: t.announced }));
 }
