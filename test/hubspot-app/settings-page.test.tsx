@@ -4,7 +4,7 @@ import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CriteriaEntry, CriteriaList, DraftCheck } from '../../hubspot-app/src/app/settings/api/schema.ts';
 import { readField, writeField } from '../../hubspot-app/src/app/settings/words/draft-fields.ts';
-import { NOT_AN_EDITOR } from '../../hubspot-app/src/app/settings/words/messages.ts';
+import { NOT_AN_EDITOR, NOT_A_RESOLVER } from '../../hubspot-app/src/app/settings/words/messages.ts';
 import { answer, BASE, calls } from './card-fixtures.ts';
 
 const fetchMock = vi.hoisted(() => vi.fn());
@@ -147,6 +147,26 @@ describe('the settings page: the editor', () => {
     expect(r.findByTestId(Input, 'field-trigger.property').props.value).toBe('agent_started_at');
   });
 
+  it('shows the draft check as it goes: valid with the next number, a version that exists, and a check the service could not make', async () => {
+    let reply = () => answer(200, valid());
+    serve({});
+    const served = fetchMock.getMockImplementation()!;
+    fetchMock.mockImplementation(async (url: string, options: unknown) => (new URL(url).pathname === '/ui/criteria/validate' ? reply() : served(url, options)));
+    const r = renderPage();
+    await openEditor(r);
+    await r.waitFor(() => r.findByTestId(Text, 'draft-valid'), { timeoutInMs: 3_000 });
+    expect(r.findByTestId(Text, 'draft-valid').text).toBe('The draft is valid: it would be published as version 3.');
+    reply = () => answer(200, valid({ valid: false, nextVersion: null, conflict: { message: 'resolve@3 is in criteria/resolve.yaml already', sources: ['criteria/resolve.yaml'] } }));
+    change(r.findByTestId(Input, 'field-within'), '2h');
+    await r.waitFor(() => r.findByTestId(Alert, 'draft-conflict'), { timeoutInMs: 3_000 });
+    expect(r.findByTestId(Alert, 'draft-conflict').text).toContain('resolve@3 is in criteria/resolve.yaml already');
+    expect(r.maybeFindByTestId(Text, 'draft-valid')).toBeNull();
+    reply = () => answer(503, { error: { code: 'store_unavailable', message: 'Redis is down' } });
+    change(r.findByTestId(Input, 'field-within'), '4h');
+    await r.waitFor(() => r.findByTestId(Alert, 'check-failed'), { timeoutInMs: 3_000 });
+    expect(r.findByTestId(Alert, 'check-failed').text).toContain('could not answer just now (Redis is down)');
+  });
+
   it('warns when the draft reads a property the webhook subscriptions do not cover, and says what to run', async () => {
     serve({ check: () => valid({ uncovered: [{ object: 'ticket', property: 'priority' }], advice: "run 'outcome-billing hubspot subscriptions', then 'hs project upload', before publishing" }) });
     const r = renderPage();
@@ -202,6 +222,20 @@ describe('the settings page: pause and resume', () => {
     expect(r.findByTestId(Button, 'pause-resolve').text).toBe('Resume resolve');
     const pause = calls(fetchMock).find((c) => c.url.pathname === '/ui/pauses')!;
     expect(pause.body).toMatchObject({ criteriaId: 'resolve', action: 'pause', note: 'holiday freeze' });
+  });
+
+  it('shows the service’s refusal of a pause at the control, and sends the same request id when tried again', async () => {
+    serve({ pause: answer(403, { error: { code: 'forbidden', message: 'user 7 is not a dispute resolver of portal 123' } }) });
+    const r = renderPage();
+    await r.waitFor(() => r.findByTestId(Button, 'pause-resolve'));
+    change(r.findByTestId(TextArea, 'pause-note-resolve'), 'holiday freeze');
+    r.findByTestId(Button, 'pause-resolve').trigger('onClick');
+    await r.waitFor(() => r.findByTestId(Alert, 'pause-error-resolve'));
+    expect(r.findByTestId(Alert, 'pause-error-resolve').text).toContain(NOT_A_RESOLVER);
+    r.findByTestId(Button, 'pause-resolve').trigger('onClick');
+    await r.waitFor(() => expect(calls(fetchMock).filter((c) => c.url.pathname === '/ui/pauses')).toHaveLength(2));
+    const [first, second] = calls(fetchMock).filter((c) => c.url.pathname === '/ui/pauses');
+    expect(second!.body!['requestId']).toBe(first!.body!['requestId']);
   });
 
   it('explains a refusal to someone who may not pause', async () => {
