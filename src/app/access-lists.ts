@@ -1,6 +1,7 @@
 // Who may publish criteria and who may resolve disputes in a portal: the environment's users always, plus those the editors add on the settings page (docs/decisions.md, "Editors and resolvers").
 import type { DisputeResolvers } from '../core/engine/users.ts';
-import type { PublishRequests } from './criteria-settings.ts';
+import { once } from './request-once.ts';
+import type { PublishRequests } from './request-once.ts';
 
 /** What the page added for one portal; the environment's users are never stored. */
 export interface StoredAccess {
@@ -95,27 +96,17 @@ export async function changeAccess(deps: AccessDeps, caller: { readonly portalId
   const fingerprint = JSON.stringify(['access', caller.userId, change.op, change.list, change.userId, change.email]);
   // Namespaced, so a page's publish id and its access id never meet.
   const key = `access:${requestId}`;
-  const claim = await deps.requests.claim(caller.portalId, key, fingerprint);
-  if (claim.kind === 'pending') return claim;
-  if (claim.kind === 'answered') return claim.fingerprint === fingerprint ? { kind: 'answered', answer: claim.answer } : { kind: 'reused_id' };
-  let refusal: Refusal | null = null;
-  try {
+  return once(deps.requests, caller.portalId, key, fingerprint, async () => {
+    let refusal: Refusal | null = null;
     const stored = await deps.store.update(caller.portalId, (current) => {
       const next = applyChange(deps.env, current, change);
       if ('kind' in next) refusal = next;
       return 'kind' in next ? null : next;
     });
-    if (refusal !== null) {
-      await deps.requests.release(caller.portalId, key);
-      return refusal;
-    }
+    if (refusal !== null) return { result: refusal, answer: null };
     const access = accessView(deps.env, stored);
-    await deps.requests.finish(caller.portalId, key, fingerprint, answerOf(access));
-    return { kind: 'ok', access };
-  } catch (e) {
-    await deps.requests.release(caller.portalId, key);
-    throw e;
-  }
+    return { result: { kind: 'ok', access } as const, answer: answerOf(access) };
+  });
 }
 
 /** The stored lists after the change, or why it is refused. */

@@ -18,6 +18,8 @@ import { checkDraft, publishCriteria, SUBSCRIPTION_ADVICE } from './criteria-pub
 import type { DraftCheck, DraftRequest, PublishDeps, PublishResult, UncoveredProperty } from './criteria-publish.ts';
 import { isPublishedSource } from './published-criteria.ts';
 import type { Publisher, PublishedVersion } from './published-criteria.ts';
+import { once } from './request-once.ts';
+import type { OnceResult, PublishRequests } from './request-once.ts';
 
 export interface CriteriaSettingsDeps extends Omit<PublishDeps, 'fileVersions'> {
   /** Every version in force in this process, with its source. */
@@ -31,14 +33,6 @@ export interface CriteriaSettingsDeps extends Omit<PublishDeps, 'fileVersions'> 
   readonly access?: AccessDeps;
   /** The portal's outcomes, for its disputes (issue 8 item 6); without it the page shows none and a publish may answer none. */
   readonly disputes?: (portalId: number) => Promise<readonly Outcome[]>;
-}
-
-/** A retried publish (same request id) gets the first answer instead of a second version. */
-export interface PublishRequests {
-  /** `claimed`: go ahead; `pending`: the first is still running; `answered`: its stored answer, with the fingerprint of its body. */
-  claim(portalId: number, requestId: string, fingerprint: string): Promise<{ kind: 'claimed' } | { kind: 'pending' } | { kind: 'answered'; fingerprint: string; answer: string }>;
-  finish(portalId: number, requestId: string, fingerprint: string, answer: string): Promise<void>;
-  release(portalId: number, requestId: string): Promise<void>;
 }
 
 export type VersionState = 'in_force' | 'scheduled' | 'past';
@@ -183,7 +177,7 @@ export async function validateDraft(deps: CriteriaSettingsDeps, caller: Caller, 
   return draftCheckView(await checkDraft(publishDeps(deps), draft, publisher(caller)));
 }
 
-export type PublishOnceResult = { readonly kind: 'pending' } | { readonly kind: 'reused_id' } | { readonly kind: 'answered'; readonly answer: string } | PublishResult;
+export type PublishOnceResult = OnceResult<PublishResult>;
 
 /**
  * Publishes once per request id: a retry with the same id and body gets the stored answer of the
@@ -194,22 +188,13 @@ export async function publishOnce(deps: CriteriaSettingsDeps, caller: Caller, re
   const answerIds = (draft.answers ?? []).map((a) => a.outcomeId);
   // The caller is part of it: a request id reused by another user is refused, never answered as theirs.
   const fingerprint = JSON.stringify([caller.userId, draft.text, draft.changeNotes ?? null, draft.effectiveFrom ?? null, ...(answerIds.length > 0 ? [answerIds] : [])]);
-  const claim = await deps.requests.claim(caller.portalId, requestId, fingerprint);
-  if (claim.kind === 'pending') return claim;
-  if (claim.kind === 'answered') return claim.fingerprint === fingerprint ? { kind: 'answered', answer: claim.answer } : { kind: 'reused_id' };
-  let result: PublishResult;
-  try {
+  return once(deps.requests, caller.portalId, requestId, fingerprint, async () => {
     const { editors } = await listsOf(deps, caller.portalId);
     // A non-editor hears that first; a retry of a published request never gets here (its answer is kept).
     const refused = editors.has(caller.userId) ? await answersRefused(deps, caller.portalId, draft.text, answerIds) : null;
-    result = refused ?? (await publishCriteria({ ...publishDeps(deps), editors }, draft, publisher(caller)));
-  } catch (e) {
-    await deps.requests.release(caller.portalId, requestId);
-    throw e;
-  }
-  if (result.kind === 'ok') await deps.requests.finish(caller.portalId, requestId, fingerprint, answerOf(result));
-  else await deps.requests.release(caller.portalId, requestId);
-  return result;
+    const result = refused ?? (await publishCriteria({ ...publishDeps(deps), editors }, draft, publisher(caller)));
+    return { result, answer: result.kind === 'ok' ? answerOf(result) : null };
+  });
 }
 
 /** The disputes a publish names must be upheld or open disputes of its criteria id in the portal (docs/decisions.md, "Published criteria"). */

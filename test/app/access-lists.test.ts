@@ -5,7 +5,7 @@ import { createMemoryScheduler } from '../../src/adapters/memory/scheduler.ts';
 import { createMemorySignalStore } from '../../src/adapters/memory/signal-store.ts';
 import { accessOf, changeAccess } from '../../src/app/access-lists.ts';
 import type { AccessChange, AccessDeps, EnvAccess } from '../../src/app/access-lists.ts';
-import type { PublishRequests } from '../../src/app/criteria-settings.ts';
+import type { PublishRequests } from '../../src/app/request-once.ts';
 import type { IngestItem, RecordRef } from '../../src/app/ports.ts';
 import { processRecord } from '../../src/app/process-record.ts';
 import { submitAction } from '../../src/app/submit-action.ts';

@@ -1,7 +1,7 @@
 // The settings page's publish request ids in Redis: a retried publish gets the first answer, never a second version.
 import { z } from 'zod';
 import type { RedisClient } from './connection.ts';
-import type { PublishRequests } from '../../app/criteria-settings.ts';
+import type { PublishRequests } from '../../app/request-once.ts';
 import { portalKey } from './keys.ts';
 
 /** A day: HubSpot's client retries within seconds; a page left open overnight makes a new id. */
