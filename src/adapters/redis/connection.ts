@@ -68,30 +68,43 @@ export function redisFailureReason(e: unknown, connectTimeoutMs = CONNECT_TIMEOU
 
 export type RedisProbe = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
+export type RedisOnce = { readonly ok: true; readonly redis: RedisClient } | { readonly ok: false; readonly reason: string };
+
 /**
- * Connects once and pings, without retrying, then disconnects: whether Redis answers now, and why not.
- * A cluster answers once a seed node has named the nodes of every slot and the ping went through.
+ * Connects once, without retrying: the connection, or why it failed in a few words (ioredis rejects with
+ * "Connection is closed."; the reason came first, as an error event). A cluster is connected once a seed
+ * node has named the nodes of every slot. `maxRetriesPerRequest` is for the commands sent on it after.
  */
-export async function probeRedis(url: string, connectTimeoutMs = CONNECT_TIMEOUT_MS, clusterNodes: readonly string[] = []): Promise<RedisProbe> {
-  const once = { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: connectTimeoutMs, retryStrategy: () => null };
-  const redis =
+export async function connectOnce(url: string, clusterNodes: readonly string[], connectTimeoutMs: number, maxRetriesPerRequest: number): Promise<RedisOnce> {
+  const once = { lazyConnect: true, maxRetriesPerRequest, enableOfflineQueue: false, connectTimeout: connectTimeoutMs, retryStrategy: () => null };
+  const redis: RedisClient =
     clusterNodes.length === 0
       ? new Redis(url, once)
       : new Cluster([...clusterNodes], { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: () => null, slotsRefreshTimeout: connectTimeoutMs, redisOptions: { ...once, ...clusterCredentials(clusterNodes) } });
-  // ioredis rejects with "Connection is closed."; the reason came first, as an error event.
   let cause: unknown = null;
   redis.on('error', (e) => {
     cause ??= e;
   });
   try {
     await redis.connect();
-    await redis.ping();
+    return { ok: true, redis };
+  } catch (e) {
+    redis.disconnect();
+    return { ok: false, reason: clusterNodes.length > 0 ? await clusterFailureReason(clusterNodes, e, connectTimeoutMs) : redisFailureReason(cause ?? e, connectTimeoutMs) };
+  }
+}
+
+/** Connects once and pings, without retrying, then disconnects: whether Redis answers now, and why not. */
+export async function probeRedis(url: string, connectTimeoutMs = CONNECT_TIMEOUT_MS, clusterNodes: readonly string[] = []): Promise<RedisProbe> {
+  const connected = await connectOnce(url, clusterNodes, connectTimeoutMs, 0);
+  if (!connected.ok) return connected;
+  try {
+    await connected.redis.ping();
     return { ok: true };
   } catch (e) {
-    if (clusterNodes.length > 0) return { ok: false, reason: await clusterFailureReason(clusterNodes, e, connectTimeoutMs) };
-    return { ok: false, reason: redisFailureReason(cause ?? e, connectTimeoutMs) };
+    return { ok: false, reason: clusterNodes.length > 0 ? await clusterFailureReason(clusterNodes, e, connectTimeoutMs) : redisFailureReason(e, connectTimeoutMs) };
   } finally {
-    redis.disconnect();
+    connected.redis.disconnect();
   }
 }
 
